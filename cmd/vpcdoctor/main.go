@@ -1,3 +1,14 @@
+// Command vpcdoctor finds what is wrong with an AWS network and how to fix
+// it. See README.md and `vpcdoctor --help`.
 package main
-import (_ "github.com/spf13/cobra"; _ "go4.org/netipx"; _ "golang.org/x/term"; _ "github.com/google/go-cmp/cmp"; _ "github.com/rogpeppe/go-internal/testscript")
-func main(){}
+
+import (
+	"os"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/root"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+)
+
+func main() {
+	os.Exit(root.Main(os.Args[1:], cmdutil.System()))
+}

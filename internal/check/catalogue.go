@@ -1,0 +1,23 @@
+package check
+
+// All is the catalogue, sorted by ID. Add a new check here (see
+// docs/architecture.md, "How to add a check").
+var All = []*Check{
+	DBPubliclyAccessible,
+	ResourceInPublicSubnet,
+	SGAdminPortWorldOpen,
+	SGSharedAcrossRoles,
+	SGWorldOpenAllProtocols,
+	SGWorldOpenPort,
+	VPCPublicSubnetsOnly,
+}
+
+// ByID returns the check with id, or nil.
+func ByID(id string) *Check {
+	for _, c := range All {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}

@@ -1,0 +1,177 @@
+// Package check holds vpcdoctor's catalogue of checks. Each check is one
+// small unit: its metadata (ID, title, severity, rationale, remediation,
+// references) in a literal beside its logic, in a file named after its ID,
+// with its table tests beside it. Checks only read the model.
+//
+// The catalogue is the explicit list All in catalogue.go, sorted by ID; a
+// test checks its invariants.
+package check
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// Severity ranks findings. The zero value is invalid; the order is
+// info < low < medium < high < critical.
+type Severity int8
+
+// Severities.
+const (
+	Info Severity = iota + 1
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = [...]string{"", "info", "low", "medium", "high", "critical"}
+
+// String prints the lower-case name used in every output.
+func (s Severity) String() string {
+	if s < Info || s > Critical {
+		return "invalid"
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity reads one of info, low, medium, high, critical.
+func ParseSeverity(s string) (Severity, error) {
+	for i, n := range severityNames {
+		if i > 0 && strings.EqualFold(n, s) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("severity %q: want one of info, low, medium, high, critical", s)
+}
+
+// Meta is what a check says about itself; docs, explain and SARIF rules are
+// made from it.
+type Meta struct {
+	ID          string   // stable kebab-case ID; never reused
+	Title       string   // one line, what is wrong
+	Severity    Severity // the severity of a finding unless the check lowers it
+	Rationale   string   // why it matters
+	Remediation string   // how to fix it
+	References  []string // CIS / AWS FSBP controls, AWS documentation
+	// Needs are the calls without which the check cannot conclude anything;
+	// where one is missing the check is skipped for that region and the
+	// report says so.
+	Needs []model.Call
+}
+
+// Check is one rule of the catalogue.
+type Check struct {
+	Meta
+	Run func(*Pass)
+}
+
+// Finding is one problem found by a check.
+type Finding struct {
+	Rule        string
+	Severity    Severity
+	Title       string
+	Message     string
+	Account     string
+	Region      string
+	Resources   []string // the IDs it concerns, most important first
+	Evidence    []string // the rules, routes or settings that show it
+	Remediation string
+}
+
+// Pass is one check's run over one region.
+type Pass struct {
+	Region   *model.Region
+	check    *Check
+	findings []Finding
+}
+
+// Report records a finding at the check's severity.
+func (p *Pass) Report(resources, evidence []string, format string, args ...any) {
+	p.ReportAt(p.check.Severity, resources, evidence, format, args...)
+}
+
+// ReportAt records a finding at a severity the check chose for this case
+// (e.g. lower for a group attached to nothing).
+func (p *Pass) ReportAt(sev Severity, resources, evidence []string, format string, args ...any) {
+	p.findings = append(p.findings, Finding{
+		Rule: p.check.ID, Severity: sev, Title: p.check.Title,
+		Message: fmt.Sprintf(format, args...), Account: p.Region.Account, Region: p.Region.Name,
+		Resources: resources, Evidence: evidence, Remediation: p.check.Remediation,
+	})
+}
+
+// Skip says that a check did not run for a region because calls it needs
+// were not collected.
+type Skip struct {
+	Rule    string
+	Account string
+	Region  string
+	Missing []model.Call
+}
+
+// Result is the outcome of running checks over an inventory.
+type Result struct {
+	Findings []Finding // sorted: severity (highest first), rule, account, region, resources
+	Skipped  []Skip    // sorted by account, region, rule
+}
+
+// Run runs every check over every region of inv.
+func Run(inv *model.Inventory, checks []*Check) Result {
+	var res Result
+	for _, reg := range inv.Regions() {
+		for _, c := range checks {
+			var missing []model.Call
+			for _, call := range c.Needs {
+				if !reg.Coverage.Has(call) {
+					missing = append(missing, call)
+				}
+			}
+			if len(missing) > 0 {
+				res.Skipped = append(res.Skipped, Skip{Rule: c.ID, Account: reg.Account, Region: reg.Name, Missing: missing})
+				continue
+			}
+			p := &Pass{Region: reg, check: c}
+			c.Run(p)
+			res.Findings = append(res.Findings, p.findings...)
+		}
+	}
+	SortFindings(res.Findings)
+	sort.SliceStable(res.Skipped, func(i, j int) bool {
+		a, b := res.Skipped[i], res.Skipped[j]
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		return a.Rule < b.Rule
+	})
+	return res
+}
+
+// SortFindings orders findings for output: highest severity first, then
+// rule, account, region, resources and message, so that the same input
+// always gives the same order.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.Severity != b.Severity:
+			return a.Severity > b.Severity
+		case a.Rule != b.Rule:
+			return a.Rule < b.Rule
+		case a.Account != b.Account:
+			return a.Account < b.Account
+		case a.Region != b.Region:
+			return a.Region < b.Region
+		}
+		if x, y := strings.Join(a.Resources, ","), strings.Join(b.Resources, ","); x != y {
+			return x < y
+		}
+		return a.Message < b.Message
+	})
+}

@@ -1,0 +1,73 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// adminPorts are remote-administration ports that must never face the
+// internet.
+var adminPorts = []struct {
+	port uint16
+	name string
+}{{22, "SSH (22)"}, {3389, "RDP (3389)"}}
+
+// SGAdminPortWorldOpen finds SSH or RDP reachable from the whole internet by
+// some rule of a group, a rule for all protocols included.
+var SGAdminPortWorldOpen = &Check{
+	Meta: Meta{
+		ID:       "sg-admin-port-world-open",
+		Title:    "SSH or RDP open to the whole internet",
+		Severity: Critical,
+		Rationale: "SSH and RDP open to 0.0.0.0/0 are scanned and brute-forced within minutes of an " +
+			"address going public. A stolen or weak key is then a shell inside the VPC.",
+		Remediation: "Remove the rule and reach instances with AWS Systems Manager Session Manager " +
+			"(aws ssm start-session --target INSTANCE_ID): no inbound port, access through IAM, every " +
+			"session logged. It needs the SSM agent, an instance profile with AmazonSSMManagedInstanceCore, " +
+			"and a route to Systems Manager (a NAT gateway, or the ssm, ssmmessages and ec2messages " +
+			"interface endpoints). For RDP use Fleet Manager or Session Manager port forwarding.",
+		References: []string{
+			"CIS AWS Foundations Benchmark 5.2, 5.3",
+			"AWS Foundational Security Best Practices EC2.13, EC2.14",
+			"https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html",
+		},
+		Needs: []model.Call{model.CallSecurityGroups},
+	},
+	Run: func(p *Pass) {
+		for _, g := range p.Region.SecurityGroups {
+			var names, evidence []string
+			open := worldOpenIngress(p.Region, g)
+			for _, ap := range adminPorts {
+				for _, o := range open {
+					if o.covers(ap.port) {
+						names = append(names, ap.name)
+						evidence = append(evidence, o.evidence(g.ID)...)
+						break
+					}
+				}
+			}
+			if len(names) == 0 {
+				continue
+			}
+			sev := p.check.Severity
+			if !inUse(g) {
+				sev = Low
+			}
+			p.ReportAt(sev, append([]string{g.ID}, usersOf(g)...), dedupe(evidence),
+				"%s lets the whole internet reach %s; it is %s.", g.Label(), strings.Join(names, " and "), usedBy(g))
+		}
+	},
+}
+
+func dedupe(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,52 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// SGWorldOpenAllProtocols finds ingress of every protocol and port from the
+// whole internet (IpProtocol "-1" from 0.0.0.0/0 or ::/0).
+var SGWorldOpenAllProtocols = &Check{
+	Meta: Meta{
+		ID:       "sg-world-open-all-protocols",
+		Title:    "Security group accepts all traffic from the whole internet",
+		Severity: Critical,
+		Rationale: "An ingress rule for all protocols from 0.0.0.0/0 or ::/0 opens every port of every " +
+			"resource that carries the group: databases, caches, SSH and any debug port a process happens to " +
+			"listen on. Anything with a public address, or behind a load balancer that forwards to it, is one " +
+			"packet away from the internet.",
+		Remediation: "Remove the rule. Give each role its own group that opens only the ports it serves, " +
+			"and allow other AWS resources by referencing their security group ID instead of a CIDR " +
+			"(aws ec2 revoke-security-group-ingress --group-id GROUP --ip-permissions " +
+			"IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]). Add the narrower rules first: removing a rule " +
+			"stops new connections at once.",
+		References: []string{
+			"AWS Foundational Security Best Practices EC2.18, EC2.19",
+			"CIS AWS Foundations Benchmark 5.2, 5.3",
+			"https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+		},
+		Needs: []model.Call{model.CallSecurityGroups},
+	},
+	Run: func(p *Pass) {
+		for _, g := range p.Region.SecurityGroups {
+			for _, o := range worldOpenIngress(p.Region, g) {
+				if o.Protocol != model.ProtocolAll {
+					continue
+				}
+				sev := p.check.Severity
+				if !inUse(g) {
+					sev = Low
+				}
+				var sources []string
+				for _, r := range o.Rules {
+					sources = append(sources, r.Peer.String())
+				}
+				p.ReportAt(sev, append([]string{g.ID}, usersOf(g)...), o.evidence(g.ID),
+					"%s accepts all protocols on all ports from %s; it is %s.",
+					g.Label(), strings.Join(sources, " and "), usedBy(g))
+			}
+		}
+	},
+}

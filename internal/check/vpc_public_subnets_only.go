@@ -1,0 +1,91 @@
+package check
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// VPCPublicSubnetsOnly finds VPCs whose every subnet is public while they
+// host resources that need no inbound internet traffic.
+var VPCPublicSubnetsOnly = &Check{
+	Meta: Meta{
+		ID:       "vpc-public-subnets-only",
+		Title:    "VPC has only public subnets",
+		Severity: High,
+		Rationale: "When every subnet routes to the internet gateway, servers, databases and functions have " +
+			"nowhere private to live: each is one public address and one loose security-group rule away " +
+			"from the internet, and nothing in the network itself separates the tiers.",
+		Remediation: "Add a private subnet per availability zone in use, with a route table that sends " +
+			"0.0.0.0/0 to a NAT gateway (one per AZ, or one to save cost), gateway endpoints for S3 and " +
+			"DynamoDB and interface endpoints for the AWS APIs the workloads call; then move everything but " +
+			"internet-facing load balancers and NAT gateways into them.",
+		References: []string{
+			"https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Scenario2.html",
+		},
+		Needs: []model.Call{model.CallSubnets, model.CallRouteTables},
+	},
+	Run: func(p *Pass) {
+		subnetsOf := map[string][]*model.Subnet{}
+		for _, s := range p.Region.Subnets {
+			subnetsOf[s.VPCID] = append(subnetsOf[s.VPCID], s)
+		}
+		for _, vpc := range p.Region.VPCs {
+			subnets := subnetsOf[vpc.ID]
+			if len(subnets) == 0 {
+				continue
+			}
+			allPublic := true
+			gateways := map[string]bool{}
+			for _, s := range subnets {
+				if s.Public != model.Yes {
+					allPublic = false
+					break
+				}
+				gateways[s.PublicRoute.TargetID] = true
+			}
+			if !allPublic {
+				continue
+			}
+			var private []*model.Resource
+			for _, r := range p.Region.Resources {
+				if r.VPCID == vpc.ID && !r.BelongsInPublicSubnet() {
+					private = append(private, r)
+				}
+			}
+			if len(private) == 0 {
+				continue
+			}
+			counts := map[model.ResourceKind]int{}
+			var kinds []model.ResourceKind
+			for _, r := range private {
+				if counts[r.Kind] == 0 {
+					kinds = append(kinds, r.Kind)
+				}
+				counts[r.Kind]++
+			}
+			sort.Slice(kinds, func(i, j int) bool { return kinds[i] < kinds[j] })
+			var parts []string
+			for _, k := range kinds {
+				parts = append(parts, plural(counts[k], k.Noun()))
+			}
+			gw := make([]string, 0, len(gateways))
+			for id := range gateways {
+				gw = append(gw, id)
+			}
+			sort.Strings(gw)
+			name := vpc.ID
+			if n := vpc.Tags.Name(); n != "" {
+				name += " (" + n + ")"
+			}
+			evidence := make([]string, 0, len(subnets))
+			for _, s := range subnets {
+				evidence = append(evidence, s.ID+" route "+s.PublicRoute.DestinationString()+" -> "+s.PublicRoute.TargetID)
+			}
+			p.Report([]string{vpc.ID}, evidence,
+				"VPC %s has %s and every one routes to the internet gateway %s, yet it hosts %s that need no inbound internet traffic.",
+				name, plural(len(subnets), "subnet"), strings.Join(gw, ", "), strings.Join(parts, ", "))
+		}
+	},
+}

@@ -1,0 +1,80 @@
+// Package root is the vpcdoctor command: it assembles the subcommands and
+// decides the exit status of every run.
+package root
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/scan"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/version"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+)
+
+// NewCmd builds the root command with every subcommand.
+func NewCmd(io *cmdutil.IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "vpcdoctor <command>",
+		Short: "Find what is wrong with an AWS network, and how to fix it",
+		Long: `vpcdoctor reads an AWS account's network (from a saved snapshot of AWS CLI
+output) and reports what is exposed and why: public subnets hosting servers
+and databases, security groups open to the whole internet, groups reused
+across unrelated resources. It never changes an account: it only reads.`,
+		Example: `  vpcdoctor scan examples/startup-all-public
+  vpcdoctor scan snapshots/prod --format json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version.String(),
+	}
+	cmd.SetOut(io.Out)
+	cmd.SetErr(io.ErrOut)
+	cmd.SetVersionTemplate("{{.Version}}\n")
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return cmdutil.BadInput(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
+	})
+	cmd.AddCommand(scan.NewCmd(io, nil), version.NewCmd(io))
+	cmd.CompletionOptions.HiddenDefaultCmd = true
+	return cmd
+}
+
+// Main runs the command line args and returns the exit status. It is the
+// only place that decides exit statuses.
+func Main(args []string, io *cmdutil.IOStreams) int {
+	cmd := NewCmd(io)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	fmt.Fprintln(io.ErrOut, "vpcdoctor: "+indentRest(err.Error()))
+	switch {
+	case cmdutil.IsBadInput(err), isUsageError(err):
+		return cmdutil.ExitBadInput
+	}
+	return cmdutil.ExitError
+}
+
+// isUsageError recognises cobra's own argument and command errors, which it
+// returns as plain errors.
+func isUsageError(err error) bool {
+	var ie *cmdutil.InputError
+	if errors.As(err, &ie) {
+		return true
+	}
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// indentRest indents every line after the first, so joined errors read as
+// one message.
+func indentRest(s string) string {
+	return strings.ReplaceAll(s, "\n", "\n  ")
+}

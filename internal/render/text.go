@@ -1,0 +1,230 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/report"
+)
+
+// ANSI styles used on a terminal.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiBlue   = "\x1b[34m"
+	ansiBRed   = "\x1b[1;31m"
+)
+
+var severityStyle = map[string]string{
+	"critical": ansiBRed,
+	"high":     ansiRed,
+	"medium":   ansiYellow,
+	"low":      ansiBlue,
+	"info":     ansiDim,
+}
+
+var severityOrder = []string{"critical", "high", "medium", "low", "info"}
+
+// Text writes the report for a person at a terminal: findings grouped by
+// severity and then by rule, each rule's fix once, then what the data
+// lacked and the oddities met, then a one-line summary.
+func Text(w io.Writer, rep *report.Report, opt Options) error {
+	t := &textWriter{w: bufio.NewWriter(w), color: opt.Color, width: opt.Width}
+	if t.width <= 0 {
+		t.width = 100
+	}
+	t.header(rep)
+	t.findings(rep)
+	t.coverage(rep)
+	t.notes(rep)
+	t.summary(rep)
+	return t.w.Flush()
+}
+
+type textWriter struct {
+	w     *bufio.Writer
+	color bool
+	width int
+}
+
+func (t *textWriter) style(s, code string) string {
+	if !t.color || code == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t *textWriter) printf(format string, args ...any) { fmt.Fprintf(t.w, format, args...) }
+
+// para writes text wrapped at the width, every line indented; the first
+// line starts with first instead of the indent.
+func (t *textWriter) para(indent, first, text string) {
+	words := strings.Fields(text)
+	line := first
+	width := len(first)
+	empty := true
+	for _, w := range words {
+		if !empty && width+1+len(w) > t.width {
+			t.printf("%s\n", line)
+			line, width, empty = indent, len(indent), true
+		}
+		if !empty {
+			line += " "
+			width++
+		}
+		line += w
+		width += len(w)
+		empty = false
+	}
+	t.printf("%s\n", line)
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "s") {
+		return fmt.Sprintf("%d %ses", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func (t *textWriter) header(rep *report.Report) {
+	vpcs, resources := 0, 0
+	for _, r := range rep.Scanned.Regions {
+		vpcs += r.VPCs
+		resources += r.Resources
+	}
+	var names []string
+	for _, a := range rep.Scanned.Accounts {
+		if a.ID != "" {
+			names = append(names, a.ID)
+		} else {
+			names = append(names, a.Name)
+		}
+	}
+	t.printf("%s %s, %s, %s, %s (%s)\n\n", t.style("vpcdoctor scan:", ansiBold),
+		count(len(rep.Scanned.Accounts), "account"), count(len(rep.Scanned.Regions), "region"),
+		count(vpcs, "VPC"), count(resources, "resource"), strings.Join(names, ", "))
+}
+
+func (t *textWriter) findings(rep *report.Report) {
+	if len(rep.Findings) == 0 {
+		t.printf("No findings.\n\n")
+		return
+	}
+	for _, sev := range severityOrder {
+		var fs []report.Finding
+		for _, f := range rep.Findings {
+			if f.Severity == sev {
+				fs = append(fs, f)
+			}
+		}
+		if len(fs) == 0 {
+			continue
+		}
+		t.printf("%s (%d)\n", t.style(strings.ToUpper(sev), severityStyle[sev]), len(fs))
+		for i := 0; i < len(fs); {
+			j := i
+			for j < len(fs) && fs[j].Rule == fs[i].Rule {
+				j++
+			}
+			t.printf("  %s  %s\n", t.style(fs[i].Rule, ansiBold), fs[i].Title)
+			multiRegion := len(rep.Scanned.Regions) > 1
+			for _, f := range fs[i:j] {
+				msg := f.Message
+				if multiRegion {
+					msg = f.Account + " " + f.Region + ": " + msg
+				}
+				t.para("      ", "    - ", msg)
+			}
+			t.para("      ", "    "+t.style("fix:", ansiDim)+" ", fs[i].Remediation)
+			i = j
+		}
+		t.printf("\n")
+	}
+}
+
+func (t *textWriter) coverage(rep *report.Report) {
+	t.printf("%s\n", t.style("Coverage", ansiBold))
+	for _, c := range rep.Coverage {
+		where := c.Account + " " + c.Region
+		if c.Complete {
+			t.printf("  %s: every call collected\n", where)
+			continue
+		}
+		calls := map[string]bool{}
+		for _, m := range c.Missing {
+			calls[m.Call] = true
+		}
+		t.printf("  %s: %s missing or incomplete\n", where, count(len(calls), "call"))
+		for i := 0; i < len(c.Missing); {
+			m := c.Missing[i]
+			j := i
+			var resources []string
+			for j < len(c.Missing) && c.Missing[j].Call == m.Call && c.Missing[j].Reason == m.Reason {
+				if c.Missing[j].Resource != "" {
+					resources = append(resources, c.Missing[j].Resource)
+				}
+				j++
+			}
+			line := m.Call + ": " + m.Reason
+			if len(resources) > 0 {
+				line += " for " + strings.Join(resources, ", ")
+			}
+			line += " — " + m.Weakens
+			t.para("        ", "    - ", line)
+			i = j
+		}
+		if len(c.SkippedChecks) > 0 {
+			var rules []string
+			for _, s := range c.SkippedChecks {
+				rules = append(rules, s.Rule)
+			}
+			t.para("      ", "    checks not run: ", strings.Join(rules, ", "))
+		}
+	}
+	t.printf("\n")
+}
+
+func (t *textWriter) notes(rep *report.Report) {
+	if len(rep.Notes) == 0 {
+		return
+	}
+	t.printf("%s\n", t.style("Notes on the data", ansiBold))
+	multiRegion := len(rep.Scanned.Regions) > 1
+	for _, n := range rep.Notes {
+		text := n.Text
+		if multiRegion {
+			text = n.Account + " " + n.Region + ": " + text
+		}
+		t.para("      ", "    - ", text)
+	}
+	t.printf("\n")
+}
+
+func (t *textWriter) summary(rep *report.Report) {
+	s := rep.Summary
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		name string
+	}{{s.Critical, "critical"}, {s.High, "high"}, {s.Medium, "medium"}, {s.Low, "low"}, {s.Info, "info"}} {
+		if p.n > 0 {
+			parts = append(parts, t.style(fmt.Sprintf("%d %s", p.n, p.name), severityStyle[p.name]))
+		}
+	}
+	line := count(s.Findings, "finding")
+	if len(parts) > 0 {
+		line += ": " + strings.Join(parts, ", ")
+	}
+	if !s.Complete {
+		line += " (data incomplete: see Coverage)"
+	}
+	t.printf("%s\n", line)
+}

@@ -1,0 +1,182 @@
+// Package report builds the one document every output format renders: what
+// was scanned, the findings, the coverage (which calls were missing and what
+// that leaves undecided) and the oddities met in the data. Its JSON form is
+// the stable schema documented in docs/json-schema.md; field names are
+// snake_case and every list is sorted, so the same input gives the same bytes.
+package report
+
+import (
+	"sort"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// SchemaVersion is bumped when a field changes meaning or disappears; new
+// fields may appear without a bump.
+const SchemaVersion = 1
+
+// Report is the scan result.
+type Report struct {
+	SchemaVersion int        `json:"schema_version"`
+	Scanned       Scanned    `json:"scanned"`
+	Summary       Summary    `json:"summary"`
+	Findings      []Finding  `json:"findings"`
+	Coverage      []Coverage `json:"coverage"`
+	Notes         []Note     `json:"notes"`
+}
+
+// Scanned says what the report covers.
+type Scanned struct {
+	Accounts []Account `json:"accounts"`
+	Regions  []Region  `json:"regions"`
+}
+
+// Account is one account of the snapshot.
+type Account struct {
+	ID   string `json:"id"`   // empty when no file names it
+	Name string `json:"name"` // the snapshot folder's name
+}
+
+// Region counts what one account holds in one region.
+type Region struct {
+	Account           string `json:"account"`
+	Region            string `json:"region"`
+	VPCs              int    `json:"vpcs"`
+	Subnets           int    `json:"subnets"`
+	SecurityGroups    int    `json:"security_groups"`
+	NetworkInterfaces int    `json:"network_interfaces"`
+	Resources         int    `json:"resources"`
+	Roles             int    `json:"roles"`
+}
+
+// Summary counts findings by severity.
+type Summary struct {
+	Findings int `json:"findings"`
+	Critical int `json:"critical"`
+	High     int `json:"high"`
+	Medium   int `json:"medium"`
+	Low      int `json:"low"`
+	Info     int `json:"info"`
+	// Complete is true when every call was collected in every region, so no
+	// check was skipped and no conclusion rests on missing data.
+	Complete bool `json:"complete"`
+}
+
+// Finding is one problem.
+type Finding struct {
+	Rule        string   `json:"rule"`
+	Severity    string   `json:"severity"`
+	Title       string   `json:"title"`
+	Message     string   `json:"message"`
+	Account     string   `json:"account"`
+	Region      string   `json:"region"`
+	Resources   []string `json:"resources"`
+	Evidence    []string `json:"evidence"`
+	Remediation string   `json:"remediation"`
+}
+
+// Coverage is what one region's data lacks.
+type Coverage struct {
+	Account       string        `json:"account"`
+	Region        string        `json:"region"`
+	Complete      bool          `json:"complete"`
+	Missing       []MissingCall `json:"missing"`
+	SkippedChecks []SkippedRule `json:"skipped_checks"`
+}
+
+// MissingCall is a call absent or incomplete in the data.
+type MissingCall struct {
+	Call     string `json:"call"`
+	Resource string `json:"resource,omitempty"` // for per-resource calls
+	Reason   string `json:"reason"`
+	Weakens  string `json:"weakens"`
+}
+
+// SkippedRule is a check that did not run for a region.
+type SkippedRule struct {
+	Rule         string   `json:"rule"`
+	MissingCalls []string `json:"missing_calls"`
+}
+
+// Note is an oddity in the data that was tolerated.
+type Note struct {
+	Account string `json:"account"`
+	Region  string `json:"region"`
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+}
+
+// Build assembles the report of a scan.
+func Build(inv *model.Inventory, res check.Result) *Report {
+	rep := &Report{SchemaVersion: SchemaVersion, Findings: []Finding{}, Coverage: []Coverage{}, Notes: []Note{}}
+	rep.Scanned.Accounts = []Account{}
+	rep.Scanned.Regions = []Region{}
+	for _, a := range inv.Accounts {
+		rep.Scanned.Accounts = append(rep.Scanned.Accounts, Account{ID: a.ID, Name: a.Name})
+	}
+	skipped := map[[2]string][]SkippedRule{}
+	for _, s := range res.Skipped {
+		calls := make([]string, len(s.Missing))
+		for i, c := range s.Missing {
+			calls[i] = string(c)
+		}
+		k := [2]string{s.Account, s.Region}
+		skipped[k] = append(skipped[k], SkippedRule{Rule: s.Rule, MissingCalls: calls})
+	}
+	rep.Summary.Complete = true
+	for _, reg := range inv.Regions() {
+		rep.Scanned.Regions = append(rep.Scanned.Regions, Region{
+			Account: reg.Account, Region: reg.Name, VPCs: len(reg.VPCs), Subnets: len(reg.Subnets),
+			SecurityGroups: len(reg.SecurityGroups), NetworkInterfaces: len(reg.ENIs),
+			Resources: len(reg.Resources), Roles: len(reg.Roles),
+		})
+		cov := Coverage{Account: reg.Account, Region: reg.Name, Missing: []MissingCall{}, SkippedChecks: skipped[[2]string{reg.Account, reg.Name}]}
+		if cov.SkippedChecks == nil {
+			cov.SkippedChecks = []SkippedRule{}
+		}
+		for _, m := range reg.Coverage.Missing {
+			info, _ := model.CallInfoFor(m.Call)
+			cov.Missing = append(cov.Missing, MissingCall{Call: string(m.Call), Resource: m.Resource, Reason: m.Reason, Weakens: info.Weakens})
+		}
+		cov.Complete = len(cov.Missing) == 0 && len(cov.SkippedChecks) == 0
+		if !cov.Complete {
+			rep.Summary.Complete = false
+		}
+		rep.Coverage = append(rep.Coverage, cov)
+		for _, n := range reg.Notes {
+			rep.Notes = append(rep.Notes, Note{Account: reg.Account, Region: reg.Name, Subject: n.Subject, Text: n.Text})
+		}
+	}
+	for _, f := range res.Findings {
+		ev := f.Evidence
+		if ev == nil {
+			ev = []string{}
+		}
+		rep.Findings = append(rep.Findings, Finding{
+			Rule: f.Rule, Severity: f.Severity.String(), Title: f.Title, Message: f.Message,
+			Account: f.Account, Region: f.Region, Resources: f.Resources, Evidence: ev, Remediation: f.Remediation,
+		})
+		rep.Summary.Findings++
+		switch f.Severity {
+		case check.Critical:
+			rep.Summary.Critical++
+		case check.High:
+			rep.Summary.High++
+		case check.Medium:
+			rep.Summary.Medium++
+		case check.Low:
+			rep.Summary.Low++
+		case check.Info:
+			rep.Summary.Info++
+		}
+	}
+	sort.SliceStable(rep.Scanned.Regions, func(i, j int) bool {
+		a, b := rep.Scanned.Regions[i], rep.Scanned.Regions[j]
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		return a.Region < b.Region
+	})
+	return rep
+}

@@ -1,0 +1,324 @@
+// Package snapshot reads a saved AWS account: the CloudMapper-compatible
+// folder layout of PRODUCT.md, one file per AWS CLI call holding exactly the
+// JSON `aws SERVICE OPERATION --output json` prints.
+//
+//	SNAPSHOT/                       one account
+//	  sts-get-caller-identity.json  optional: the account ID
+//	  ap-northeast-1/               one folder per region
+//	    ec2-describe-vpcs.json      one file per regional call
+//	    elbv2-describe-listeners/   one folder per per-resource call,
+//	      arn%3Aaws%3A...           one file per resource, URL-encoded
+//
+// A folder of such account folders is a multi-account snapshot. An absent
+// file means "not collected" and is recorded in the region's coverage; a
+// file that is not the JSON its call prints is an error naming the file and
+// the position, and Load then returns no inventory at all.
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// regionName matches AWS region names: us-east-1, ap-northeast-1,
+// us-gov-west-1, cn-north-1, eu-central-2.
+var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+// NotSnapshotError says a path is not a snapshot folder at all.
+type NotSnapshotError struct {
+	Path   string
+	Reason string
+}
+
+func (e *NotSnapshotError) Error() string { return e.Path + ": " + e.Reason }
+
+// Load reads every path (an account folder or a folder of account folders)
+// into one linked inventory. It reads every file before it returns, and
+// returns all the file errors it met, joined, with a nil inventory: a
+// partial inventory is never returned as if it were complete.
+func Load(paths ...string) (*model.Inventory, error) {
+	inv := &model.Inventory{}
+	var errs []error
+	for _, p := range paths {
+		accounts, err := loadPath(p)
+		errs = append(errs, err)
+		inv.Accounts = append(inv.Accounts, accounts...)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(inv.Accounts, func(i, j int) bool {
+		a, b := inv.Accounts[i], inv.Accounts[j]
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		return a.Name < b.Name
+	})
+	return inv, nil
+}
+
+func loadPath(p string) ([]*model.Account, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, &NotSnapshotError{Path: p, Reason: "cannot read: " + unwrapPathError(err)}
+	}
+	if !st.IsDir() {
+		return nil, &NotSnapshotError{Path: p, Reason: "not a folder; pass the snapshot folder (the one holding region folders such as ap-northeast-1/)"}
+	}
+	kind, err := classify(p)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case folderAccount:
+		a, err := loadAccount(p)
+		return []*model.Account{a}, err
+	case folderRegion:
+		return nil, &NotSnapshotError{Path: p, Reason: "this is a region folder; pass the account folder above it (" + filepath.Dir(p) + ")"}
+	}
+	entries, _ := os.ReadDir(p)
+	var accounts []*model.Account
+	var errs []error
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		sub := filepath.Join(p, e.Name())
+		if k, _ := classify(sub); k != folderAccount {
+			continue
+		}
+		a, err := loadAccount(sub)
+		accounts = append(accounts, a)
+		errs = append(errs, err)
+	}
+	if len(accounts) == 0 {
+		return nil, &NotSnapshotError{Path: p, Reason: "not a snapshot: found no region folders (such as ap-northeast-1/) here or in its subfolders"}
+	}
+	return accounts, errors.Join(errs...)
+}
+
+type folderKind int
+
+const (
+	folderOther folderKind = iota
+	folderAccount
+	folderRegion
+)
+
+func classify(dir string) (folderKind, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return folderOther, &NotSnapshotError{Path: dir, Reason: "cannot read: " + unwrapPathError(err)}
+	}
+	calls := 0
+	for _, e := range entries {
+		if e.IsDir() && regionName.MatchString(e.Name()) {
+			return folderAccount, nil
+		}
+		if !e.IsDir() && e.Name() == string(model.CallCallerIdentity)+".json" {
+			return folderAccount, nil
+		}
+		if !e.IsDir() && strings.HasPrefix(e.Name(), "ec2-describe-") {
+			calls++
+		}
+	}
+	if calls > 0 && regionName.MatchString(filepath.Base(dir)) {
+		return folderRegion, nil
+	}
+	return folderOther, nil
+}
+
+func unwrapPathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func loadAccount(dir string) (*model.Account, error) {
+	acct := &model.Account{Name: filepath.Base(filepath.Clean(dir)), Path: dir}
+	var errs []error
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return acct, &NotSnapshotError{Path: dir, Reason: "cannot read: " + unwrapPathError(err)}
+	}
+	var regionDirs []string
+	for _, e := range entries {
+		if e.IsDir() && regionName.MatchString(e.Name()) {
+			regionDirs = append(regionDirs, e.Name())
+		}
+	}
+	sort.Strings(regionDirs)
+	// The account ID: sts-get-caller-identity.json at the account root, or
+	// (CloudMapper's habit) in a region folder.
+	for _, candidate := range append([]string{dir}, prefixAll(dir, regionDirs)...) {
+		file := filepath.Join(candidate, string(model.CallCallerIdentity)+".json")
+		data, err := os.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		var id callerIdentity
+		if err := json.Unmarshal(data, &id); err != nil {
+			errs = append(errs, decodeError(file, data, err))
+			break
+		}
+		acct.ID = id.Account
+		break
+	}
+	label := acct.ID
+	if label == "" {
+		label = acct.Name
+	}
+	for _, rd := range regionDirs {
+		r := &regionReader{dir: filepath.Join(dir, rd), region: &model.Region{Account: label, Name: rd}}
+		r.load()
+		errs = append(errs, r.errs...)
+		if acct.ID == "" {
+			acct.ID = r.ownerID
+		}
+		acct.Regions = append(acct.Regions, r.region)
+	}
+	if acct.ID != "" && label != acct.ID {
+		for _, r := range acct.Regions {
+			r.Account = acct.ID
+		}
+	}
+	return acct, errors.Join(errs...)
+}
+
+func prefixAll(dir string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = filepath.Join(dir, n)
+	}
+	return out
+}
+
+// regionReader loads one region folder.
+type regionReader struct {
+	dir     string
+	region  *model.Region
+	errs    []error
+	ownerID string // an account ID seen in the data, when no file names one
+}
+
+// file is one call's file, read.
+type file struct {
+	path string
+	data []byte
+}
+
+// readCall reads the regional call's file and decodes it into v. ok is
+// false when the file is absent (recorded as missing) or broken (recorded as
+// an error). An empty file is what `aws ... > file` leaves when the call
+// fails, so it counts as not collected.
+func (r *regionReader) readCall(call model.Call, v any) (file, bool) {
+	path := filepath.Join(r.dir, string(call)+".json")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if info, _ := model.CallInfoFor(call); !info.Optional {
+			r.region.Coverage.MarkMissing(call, "", "not collected")
+		}
+		return file{}, false
+	}
+	return r.decodeFile(call, "", path, data, err, v)
+}
+
+func (r *regionReader) decodeFile(call model.Call, resource, path string, data []byte, readErr error, v any) (file, bool) {
+	if readErr != nil {
+		r.errs = append(r.errs, &FileError{Path: path, Msg: "cannot read: " + unwrapPathError(readErr)})
+		return file{}, false
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		r.region.Coverage.MarkMissing(call, resource, "empty file (the call probably failed when the snapshot was taken)")
+		return file{}, false
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		r.errs = append(r.errs, decodeError(path, data, err))
+		return file{}, false
+	}
+	return file{path: path, data: data}, true
+}
+
+// missingKey records a file whose JSON lacks the call's result key.
+func (r *regionReader) missingKey(f file, key string) {
+	r.errs = append(r.errs, &FileError{Path: f.path, Line: 1, Col: 1, Msg: fmt.Sprintf("want an object with the key %q, as the AWS CLI prints for this call", key)})
+}
+
+// truncated records a result the CLI saved with a pagination token: more
+// pages exist that the file does not hold.
+func (r *regionReader) truncated(call model.Call, resource, token string) {
+	if token != "" {
+		r.region.Coverage.MarkMissing(call, resource, "incomplete: the file ends with a pagination token, so later pages were not saved (was it saved with --no-paginate or --max-items?)")
+	}
+}
+
+// perResource lists the files of a per-resource call's folder, keyed by the
+// URL-decoded resource ID. A key maps to several files when the entry is a
+// folder (CloudMapper saves ecs-describe-tasks per task inside a folder per
+// cluster).
+func (r *regionReader) perResource(call model.Call) (map[string][]string, bool) {
+	dir := filepath.Join(r.dir, string(call))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, false
+	}
+	out := map[string][]string{}
+	for _, e := range entries {
+		key, err := url.PathUnescape(e.Name())
+		if err != nil {
+			key = e.Name()
+		}
+		p := filepath.Join(dir, e.Name())
+		if !e.IsDir() {
+			out[key] = append(out[key], p)
+			continue
+		}
+		subs, _ := os.ReadDir(p)
+		for _, s := range subs {
+			if !s.IsDir() {
+				out[key] = append(out[key], filepath.Join(p, s.Name()))
+			}
+		}
+		if len(subs) == 0 {
+			out[key] = nil
+		}
+	}
+	return out, true
+}
+
+// readPerResource decodes the files of call for resource into fresh values
+// made by newV, calling use on each. It records a missing file as not
+// collected for that resource.
+func readPerResource[T any](r *regionReader, call model.Call, files map[string][]string, resource string, use func(file, *T)) bool {
+	paths, ok := files[resource]
+	if !ok || len(paths) == 0 {
+		if info, _ := model.CallInfoFor(call); !info.Optional {
+			r.region.Coverage.MarkMissing(call, resource, "not collected")
+		}
+		return false
+	}
+	any := false
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		v := new(T)
+		f, ok := r.decodeFile(call, resource, p, data, err, v)
+		if ok {
+			use(f, v)
+			any = true
+		}
+	}
+	return any
+}

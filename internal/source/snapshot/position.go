@@ -60,7 +60,8 @@ func decodeError(path string, data []byte, err error) *FileError {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		l, c := lineCol(data, syn.Offset)
+		// Offset counts the bytes read, the offending one included.
+		l, c := lineCol(data, max(syn.Offset-1, 0))
 		return &FileError{Path: path, Line: l, Col: c, Msg: "not valid JSON: " + strings.TrimPrefix(syn.Error(), "invalid character ")}
 	case errors.As(err, &typ):
 		// Offset points just past the offending value; step back to its start.

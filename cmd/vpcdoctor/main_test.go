@@ -1,0 +1,54 @@
+package main
+
+import (
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/root"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+)
+
+// TestScripts runs the end-to-end scripts in testdata/script: each is a
+// short txtar file that runs vpcdoctor in-process and checks its output and
+// exit status. Paths in scripts are absolute ($WORK/..., $EXAMPLES/...)
+// because the command runs in this process's directory.
+//
+// Commands added to the script language:
+//
+//	vpcdoctor ARGS...   run the command; fails on a non-zero status unless negated with !
+//	status N            the last vpcdoctor exit status was N
+func TestScripts(t *testing.T) {
+	examples, err := filepath.Abs("../../examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("EXAMPLES", examples)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"vpcdoctor": func(ts *testscript.TestScript, neg bool, args []string) {
+				io := &cmdutil.IOStreams{Out: ts.Stdout(), ErrOut: ts.Stderr(), NoColor: ts.Getenv("NO_COLOR") != ""}
+				code := root.Main(args, io)
+				ts.Setenv("VPCDOCTOR_STATUS", strconv.Itoa(code))
+				if (code != 0) != neg {
+					ts.Fatalf("vpcdoctor exited with status %d", code)
+				}
+			},
+			"status": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: status N")
+				}
+				got := ts.Getenv("VPCDOCTOR_STATUS")
+				if (got == args[0]) == neg {
+					ts.Fatalf("exit status %s, want %s%s", got, map[bool]string{true: "not ", false: ""}[neg], args[0])
+				}
+			},
+		},
+	})
+}

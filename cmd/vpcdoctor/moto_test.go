@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/root"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+)
+
+// TestMotoAccountSnapshot is the user's path end to end on real formats:
+// build the story's account in moto (an AWS API emulator) with boto3, save
+// it with scripts/snapshot.sh and the real AWS CLI exactly as a user would,
+// and scan the result. It skips where moto_server, python3 with boto3, or
+// the aws command are absent.
+func TestMotoAccountSnapshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short: starts moto_server and runs the AWS CLI about 40 times")
+	}
+	for _, tool := range []string{"moto_server", "python3", "aws", "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed: this test needs moto_server, python3 with boto3, and the AWS CLI", tool)
+		}
+	}
+	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
+		t.Skip("python3 has no boto3")
+	}
+	port := freePort(t)
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	server := exec.CommandContext(ctx, "moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	var serverLog bytes.Buffer
+	server.Stdout, server.Stderr = &serverLog, &serverLog
+	if err := server.Start(); err != nil {
+		t.Fatalf("start moto_server: %v", err)
+	}
+	t.Cleanup(func() { _ = server.Process.Kill(); _ = server.Wait() })
+	waitForPort(t, port, &serverLog)
+
+	env := append(os.Environ(),
+		"AWS_ENDPOINT_URL="+endpoint, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
+		"AWS_DEFAULT_REGION=ap-northeast-1", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+	)
+	run := func(name string, args ...string) {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, name, args...)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		}
+	}
+	run("python3", "testdata/moto/build_account.py")
+	snap := filepath.Join(t.TempDir(), "story")
+	run("bash", "../../scripts/snapshot.sh", snap, "ap-northeast-1")
+
+	io, out, errOut := cmdutil.Test()
+	if code := root.Main([]string{"scan", snap}, io); code != 0 {
+		t.Fatalf("scan exited %d: %s", code, errOut)
+	}
+	text := out.String()
+	for _, want := range []string{
+		"vpc-public-subnets-only",
+		"resource-in-public-subnet",
+		"EC2 instance",                // web and batch servers are named
+		"RDS DB instance story-db",    // the database too
+		"sg-world-open-all-protocols", // common-sg: -1 from 0.0.0.0/0
+		"(common-sg) opens tcp/80, tcp/443, tcp/8080 to the whole internet",
+		"(ops-ssh) lets the whole internet reach SSH (22)",
+		"sg-shared-across-roles",
+		"db-publicly-accessible",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("scan output lacks %q:\n%s", want, text)
+		}
+	}
+	// The ALB's own group opens only 80/443 and is carried only by the
+	// internet-facing ALB: no finding may name it.
+	if strings.Contains(text, "(alb-sg)") {
+		t.Errorf("alb-sg should raise no finding:\n%s", text)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func waitForPort(t *testing.T, port int, log *bytes.Buffer) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+		if err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("moto_server did not listen on %d within 30s:\n%s", port, log)
+}

@@ -1,0 +1,110 @@
+// Package archtest enforces the direction data flows in (docs/architecture.md):
+// sources → model → analyses → report → renderers → commands. A package may
+// import only the layers below it; the model does no I/O and knows no AWS SDK.
+package archtest
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/vpcdoctor/vpcdoctor/"
+
+// allowed lists, for each internal package (by path prefix under the
+// module), the module packages it may import. Standard-library imports are
+// always allowed; third-party imports must be listed in thirdParty.
+var allowed = map[string][]string{
+	"internal/model":           {},
+	"internal/model/modeltest": {"internal/model"},
+	"internal/check":           {"internal/model"},
+	"internal/report":          {"internal/model", "internal/check"},
+	"internal/render":          {"internal/report"},
+	"internal/source/snapshot": {"internal/model"},
+	"internal/cmdutil":         {},
+	"internal/cmd":             {"internal/"},
+	"cmd/vpcdoctor":            {"internal/"},
+}
+
+// thirdParty lists the non-module, non-standard imports each package may use
+// in non-test code.
+var thirdParty = map[string][]string{
+	"internal/model":           {},
+	"internal/model/modeltest": {},
+	"internal/check":           {"go4.org/netipx"},
+	"internal/report":          {},
+	"internal/render":          {},
+	"internal/source/snapshot": {},
+	"internal/cmdutil":         {"golang.org/x/term"},
+	"internal/cmd":             {"github.com/spf13/cobra"},
+	"cmd/vpcdoctor":            {},
+}
+
+func TestImportDirection(t *testing.T) {
+	root := filepath.Join("..", "..")
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		rel = filepath.ToSlash(rel)
+		rule, ok := ruleFor(rel)
+		if !ok {
+			if strings.HasPrefix(rel, "internal/") {
+				t.Errorf("%s: package %s has no import rule in archtest; add one", path, rel)
+			}
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			switch {
+			case strings.HasPrefix(p, module):
+				if !hasPrefixIn(strings.TrimPrefix(p, module), allowed[rule]) {
+					t.Errorf("%s imports %s: %s may import only %v", path, p, rule, allowed[rule])
+				}
+			case strings.Contains(strings.Split(p, "/")[0], "."):
+				if !hasPrefixIn(p, thirdParty[rule]) {
+					t.Errorf("%s imports %s: %s may use only %v outside the standard library", path, p, rule, thirdParty[rule])
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ruleFor(pkg string) (string, bool) {
+	best := ""
+	for k := range allowed {
+		if (pkg == k || strings.HasPrefix(pkg, k+"/")) && len(k) > len(best) {
+			best = k
+		}
+	}
+	return best, best != ""
+}
+
+func hasPrefixIn(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if s == p || strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}

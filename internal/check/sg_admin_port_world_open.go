@@ -8,10 +8,15 @@ import (
 
 // adminPorts are remote-administration ports that must never face the
 // internet.
+// RDP also runs over UDP 3389; SSH is TCP only.
 var adminPorts = []struct {
-	port uint16
-	name string
-}{{22, "SSH (22)"}, {3389, "RDP (3389)"}}
+	name   string
+	protos []model.Protocol
+	port   uint16
+}{
+	{"SSH (22)", []model.Protocol{model.ProtocolTCP}, 22},
+	{"RDP (3389)", []model.Protocol{model.ProtocolTCP, model.ProtocolUDP}, 3389},
+}
 
 // SGAdminPortWorldOpen finds SSH or RDP reachable from the whole internet by
 // some rule of a group, a rule for all protocols included.
@@ -39,11 +44,14 @@ var SGAdminPortWorldOpen = &Check{
 			var names, evidence []string
 			open := worldOpenIngress(p.Region, g)
 			for _, ap := range adminPorts {
+				found := false
 				for _, o := range open {
-					if o.covers(ap.port) {
-						names = append(names, ap.name)
-						evidence = append(evidence, o.evidence(g.ID)...)
-						break
+					for _, proto := range ap.protos {
+						if !found && o.covers(proto, ap.port) {
+							names = append(names, ap.name)
+							evidence = append(evidence, o.evidence(g.ID)...)
+							found = true
+						}
 					}
 				}
 			}

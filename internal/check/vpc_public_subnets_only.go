@@ -27,12 +27,19 @@ var VPCPublicSubnetsOnly = &Check{
 		Needs: []model.Call{model.CallSubnets, model.CallRouteTables},
 	},
 	Run: func(p *Pass) {
+		// VPCs are taken from the subnets, so that the check concludes even
+		// when ec2-describe-vpcs was not collected.
 		subnetsOf := map[string][]*model.Subnet{}
+		var vpcIDs []string
 		for _, s := range p.Region.Subnets {
+			if subnetsOf[s.VPCID] == nil {
+				vpcIDs = append(vpcIDs, s.VPCID)
+			}
 			subnetsOf[s.VPCID] = append(subnetsOf[s.VPCID], s)
 		}
-		for _, vpc := range p.Region.VPCs {
-			subnets := subnetsOf[vpc.ID]
+		sort.Strings(vpcIDs)
+		for _, vpcID := range vpcIDs {
+			subnets := subnetsOf[vpcID]
 			if len(subnets) == 0 {
 				continue
 			}
@@ -50,7 +57,7 @@ var VPCPublicSubnetsOnly = &Check{
 			}
 			var private []*model.Resource
 			for _, r := range p.Region.Resources {
-				if r.VPCID == vpc.ID && !r.BelongsInPublicSubnet() {
+				if r.VPCID == vpcID && !r.BelongsInPublicSubnet() {
 					private = append(private, r)
 				}
 			}
@@ -75,17 +82,17 @@ var VPCPublicSubnetsOnly = &Check{
 				gw = append(gw, id)
 			}
 			sort.Strings(gw)
-			name := vpc.ID
-			if n := vpc.Tags.Name(); n != "" {
-				name += " (" + n + ")"
+			name := vpcID
+			if vpc := p.Region.VPC(vpcID); vpc != nil && vpc.Tags.Name() != "" {
+				name += " (" + vpc.Tags.Name() + ")"
 			}
 			evidence := make([]string, 0, len(subnets))
 			for _, s := range subnets {
 				evidence = append(evidence, s.ID+" route "+s.PublicRoute.DestinationString()+" -> "+s.PublicRoute.TargetID)
 			}
-			p.Report([]string{vpc.ID}, evidence,
-				"VPC %s has %s and every one routes to the internet gateway %s, yet it hosts %s that need no inbound internet traffic.",
-				name, plural(len(subnets), "subnet"), strings.Join(gw, ", "), strings.Join(parts, ", "))
+			p.Report([]string{vpcID}, evidence,
+				"VPC %s has %s and every one routes to the internet gateway %s, so there is no private subnet for the %s that %s no inbound internet traffic: %s.",
+				name, plural(len(subnets), "subnet"), strings.Join(gw, ", "), plural(len(private), "resource"), map[bool]string{true: "needs", false: "need"}[len(private) == 1], strings.Join(parts, ", "))
 		}
 	},
 }

@@ -56,100 +56,211 @@ func (o openRule) evidence(groupID string) []string {
 	return out
 }
 
-// coversAllPorts reports whether the rule opens every port of a protocol
-// that has ports.
-func (o openRule) covers(port uint16) bool {
+// covers reports whether the open rule lets in protocol proto on port.
+func (o openRule) covers(proto model.Protocol, port uint16) bool {
 	switch {
 	case o.Protocol == model.ProtocolAll:
 		return true
-	case o.Protocol.HasPorts():
+	case o.Protocol == proto && proto.HasPorts():
 		return o.Ports.Contains(port)
 	}
 	return false
 }
 
-// worldOpenIngress returns the ingress (protocol, ports) of g that every
-// public IPv4 address, or every global IPv6 address, may use: one rule from
-// 0.0.0.0/0 or ::/0, or several rules for the same protocol and ports whose
-// CIDRs and prefix lists together cover the internet (AWS-SEMANTICS.md §2).
-// A prefix list whose entries were not collected is assumed open to the
-// internet if it is customer-managed (over-approximation), and not if AWS
-// manages it (it then stands for one AWS service's addresses).
+// sources is the address space one rule admits, as IPv4 and IPv6 sets.
+type sources struct {
+	rule    model.Rule
+	v4, v6  *netipx.IPSet
+	assumed string
+}
+
+var allIPv4 = netip.MustParsePrefix("0.0.0.0/0")
+
+// ruleSources resolves a rule's peer to addresses. A prefix list whose
+// entries were not collected is assumed to be the whole internet when it is
+// customer-managed (over-approximation) and nothing of the internet when AWS
+// manages it (it then stands for one AWS service's addresses). Group
+// references never match internet packets (AWS-SEMANTICS.md §2).
+func ruleSources(reg *model.Region, rule model.Rule) (sources, bool) {
+	var b4, b6 netipx.IPSetBuilder
+	s := sources{rule: rule}
+	add := func(p netip.Prefix) {
+		if p.Addr().Is4() {
+			b4.AddPrefix(p)
+		} else {
+			b6.AddPrefix(p)
+		}
+	}
+	switch rule.Peer.Kind {
+	case model.PeerCIDR:
+		add(rule.Peer.CIDR)
+	case model.PeerPrefixList:
+		pl := reg.PrefixList(rule.Peer.PrefixListID)
+		switch {
+		case pl != nil && pl.EntriesKnown:
+			for _, e := range pl.Entries {
+				add(e)
+			}
+		case pl != nil && pl.AWSManaged():
+			return s, false
+		default:
+			add(allIPv4)
+			s.assumed = "entries of prefix list " + rule.Peer.PrefixListID + " were not collected; assumed open to the internet"
+		}
+	default:
+		return s, false
+	}
+	s.v4, _ = b4.IPSet()
+	s.v6, _ = b6.IPSet()
+	return s, true
+}
+
+// worldOpen reports whether the union of srcs admits every public IPv4
+// address or every global IPv6 address.
+func worldOpen(srcs []sources) bool {
+	var b4, b6 netipx.IPSetBuilder
+	for _, s := range srcs {
+		b4.AddSet(s.v4)
+		b6.AddSet(s.v6)
+	}
+	v4, _ := b4.IPSet()
+	v6, _ := b6.IPSet()
+	return covers(v4, publicIPv4) || covers(v6, publicIPv6)
+}
+
+// worldOpenIngress returns what of g's ingress the whole internet may use:
+// every public IPv4 address, or every global IPv6 address, from one rule
+// (0.0.0.0/0, ::/0) or from several rules that together cover the internet
+// (AWS-SEMANTICS.md §2: a packet passes if any rule matches, so the sources
+// of every rule that matches a port add up).
+//
+// An all-protocols result comes from "-1" rules alone. A TCP or UDP port
+// range is reported when the rules of that protocol take part in opening
+// it: ranges that "-1" rules alone open to the world are the all-protocols
+// result's, and are not repeated per protocol unless a rule of the protocol
+// opens them to the world by itself too.
 func worldOpenIngress(reg *model.Region, g *model.SecurityGroup) []openRule {
-	type key struct {
-		p model.Protocol
-		r model.PortRange
-		i model.ICMPMatch
-	}
-	type acc struct {
-		v4, v6  netipx.IPSetBuilder
-		rules   []model.Rule
-		assumed []string
-	}
-	groups := map[key]*acc{}
-	var order []key
+	var all []sources
+	byProto := map[model.Protocol][]sources{}
+	var protos []model.Protocol
 	for _, rule := range g.Ingress {
-		k := key{rule.Protocol, rule.Ports, rule.ICMP}
-		a := groups[k]
-		if a == nil {
-			a = &acc{}
-			groups[k] = a
-			order = append(order, k)
-		}
-		switch rule.Peer.Kind {
-		case model.PeerCIDR:
-			if rule.Peer.CIDR.Addr().Is4() {
-				a.v4.AddPrefix(rule.Peer.CIDR)
-			} else {
-				a.v6.AddPrefix(rule.Peer.CIDR)
-			}
-			a.rules = append(a.rules, rule)
-		case model.PeerPrefixList:
-			pl := reg.PrefixList(rule.Peer.PrefixListID)
-			switch {
-			case pl != nil && pl.EntriesKnown:
-				for _, e := range pl.Entries {
-					if e.Addr().Is4() {
-						a.v4.AddPrefix(e)
-					} else {
-						a.v6.AddPrefix(e)
-					}
-				}
-				a.rules = append(a.rules, rule)
-			case pl != nil && pl.AWSManaged():
-				// An AWS service's addresses, not the whole internet.
-			default:
-				a.v4.AddPrefix(netip.MustParsePrefix("0.0.0.0/0"))
-				a.rules = append(a.rules, rule)
-				a.assumed = append(a.assumed, "entries of prefix list "+rule.Peer.PrefixListID+" were not collected; assumed open to the internet")
-			}
-		}
-	}
-	var out []openRule
-	for _, k := range order {
-		a := groups[k]
-		v4, _ := a.v4.IPSet()
-		v6, _ := a.v6.IPSet()
-		if !covers(v4, publicIPv4) && !covers(v6, publicIPv6) {
+		s, ok := ruleSources(reg, rule)
+		if !ok {
 			continue
 		}
-		o := openRule{Protocol: k.p, Ports: k.r, ICMP: k.i, Assumed: strings.Join(a.assumed, "; ")}
-		// Keep only the rules that reach outside private space: they are the
-		// evidence.
-		for _, r := range a.rules {
-			if r.Peer.Kind != model.PeerCIDR || overlapsPublic(r.Peer.CIDR) {
-				o.Rules = append(o.Rules, r)
+		if rule.Protocol == model.ProtocolAll {
+			all = append(all, s)
+			continue
+		}
+		if byProto[rule.Protocol] == nil {
+			protos = append(protos, rule.Protocol)
+		}
+		byProto[rule.Protocol] = append(byProto[rule.Protocol], s)
+	}
+	sort.Slice(protos, func(i, j int) bool { return protos[i] < protos[j] })
+	var out []openRule
+	if len(all) > 0 && worldOpen(all) {
+		out = append(out, makeOpen(model.ProtocolAll, model.AllPorts, model.ICMPMatch{Type: -1, Code: -1}, all))
+	}
+	allAlone := len(all) > 0 && worldOpen(all)
+	for _, p := range protos {
+		rules := byProto[p]
+		if p.HasPorts() {
+			out = append(out, openPortRanges(p, rules, all, allAlone)...)
+			continue
+		}
+		// ICMP and other protocols: one result per distinct match; a rule
+		// for any ICMP type also matches each specific one.
+		seen := map[model.ICMPMatch]bool{}
+		for _, r := range rules {
+			m := r.rule.ICMP
+			if seen[m] {
+				continue
+			}
+			seen[m] = true
+			var own []sources
+			for _, o := range rules {
+				if o.rule.ICMP == m || o.rule.ICMP.Type == -1 || (o.rule.ICMP.Type == m.Type && o.rule.ICMP.Code == -1) {
+					own = append(own, o)
+				}
+			}
+			if !worldOpen(append(append([]sources{}, own...), all...)) || (allAlone && !worldOpen(own)) {
+				continue
+			}
+			out = append(out, makeOpen(p, model.AllPorts, m, append(own, all...)))
+		}
+	}
+	return out
+}
+
+// openPortRanges splits the ports of protocol p at every rule's edges and
+// reports the pieces the internet may use, merged where adjacent pieces are
+// opened by the same rules.
+func openPortRanges(p model.Protocol, rules, all []sources, allAlone bool) []openRule {
+	edges := map[int]bool{}
+	for _, r := range rules {
+		edges[int(r.rule.Ports.From)] = true
+		edges[int(r.rule.Ports.To)+1] = true
+	}
+	cuts := make([]int, 0, len(edges))
+	for e := range edges {
+		cuts = append(cuts, e)
+	}
+	sort.Ints(cuts)
+	var out []openRule
+	var lastKey string
+	for i := 0; i+1 < len(cuts); i++ {
+		piece := model.PortRange{From: uint16(cuts[i]), To: uint16(cuts[i+1] - 1)}
+		var own []sources
+		for _, r := range rules {
+			if r.rule.Ports.From <= piece.From && piece.To <= r.rule.Ports.To {
+				own = append(own, r)
 			}
 		}
-		out = append(out, o)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Protocol != out[j].Protocol {
-			return out[i].Protocol < out[j].Protocol
+		if len(own) == 0 || !worldOpen(append(append([]sources{}, own...), all...)) || (allAlone && !worldOpen(own)) {
+			lastKey = ""
+			continue
 		}
-		return out[i].Ports.From < out[j].Ports.From
-	})
+		contributing := own
+		if !worldOpen(own) {
+			contributing = append(append([]sources{}, own...), all...)
+		}
+		key := rulesKey(contributing)
+		if key == lastKey && len(out) > 0 && int(out[len(out)-1].Ports.To)+1 == int(piece.From) {
+			out[len(out)-1].Ports.To = piece.To
+			continue
+		}
+		out = append(out, makeOpen(p, piece, model.ICMPMatch{Type: -1, Code: -1}, contributing))
+		lastKey = key
+	}
 	return out
+}
+
+func rulesKey(srcs []sources) string {
+	var b strings.Builder
+	for _, s := range srcs {
+		b.WriteString(s.rule.String())
+		b.WriteByte('|')
+	}
+	return b.String()
+}
+
+// makeOpen builds the result, keeping as evidence the rules that reach
+// outside private space.
+func makeOpen(p model.Protocol, ports model.PortRange, icmp model.ICMPMatch, srcs []sources) openRule {
+	o := openRule{Protocol: p, Ports: ports, ICMP: icmp}
+	var assumed []string
+	for _, s := range srcs {
+		if s.rule.Peer.Kind == model.PeerCIDR && !overlapsPublic(s.rule.Peer.CIDR) {
+			continue
+		}
+		o.Rules = append(o.Rules, s.rule)
+		if s.assumed != "" {
+			assumed = append(assumed, s.assumed)
+		}
+	}
+	o.Assumed = strings.Join(assumed, "; ")
+	return o
 }
 
 func covers(have, want *netipx.IPSet) bool {

@@ -64,19 +64,7 @@ var VPCPublicSubnetsOnly = &Check{
 			if len(private) == 0 {
 				continue
 			}
-			counts := map[model.ResourceKind]int{}
-			var kinds []model.ResourceKind
-			for _, r := range private {
-				if counts[r.Kind] == 0 {
-					kinds = append(kinds, r.Kind)
-				}
-				counts[r.Kind]++
-			}
-			sort.Slice(kinds, func(i, j int) bool { return kinds[i] < kinds[j] })
-			var parts []string
-			for _, k := range kinds {
-				parts = append(parts, plural(counts[k], k.Noun()))
-			}
+			parts := countByKind(private)
 			gw := make([]string, 0, len(gateways))
 			for id := range gateways {
 				gw = append(gw, id)

@@ -307,19 +307,7 @@ func usedBy(g *model.SecurityGroup) string {
 	if !inUse(g) {
 		return "not attached to anything now"
 	}
-	counts := map[model.ResourceKind]int{}
-	var kinds []model.ResourceKind
-	for _, r := range g.Resources {
-		if counts[r.Kind] == 0 {
-			kinds = append(kinds, r.Kind)
-		}
-		counts[r.Kind]++
-	}
-	sort.Slice(kinds, func(i, j int) bool { return kinds[i] < kinds[j] })
-	var parts []string
-	for _, k := range kinds {
-		parts = append(parts, plural(counts[k], k.Noun()))
-	}
+	parts := countByKind(g.Resources)
 	other := 0
 	for _, e := range g.ENIs {
 		if e.Owner.Resource == nil {
@@ -337,4 +325,23 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// countByKind counts resources per kind, in words and in kind order:
+// ["3 EC2 instances", "1 Lambda function"].
+func countByKind(rs []*model.Resource) []string {
+	counts := map[model.ResourceKind]int{}
+	var kinds []model.ResourceKind
+	for _, r := range rs {
+		if counts[r.Kind] == 0 {
+			kinds = append(kinds, r.Kind)
+		}
+		counts[r.Kind]++
+	}
+	sort.Slice(kinds, func(i, j int) bool { return kinds[i] < kinds[j] })
+	parts := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		parts = append(parts, plural(counts[k], k.Noun()))
+	}
+	return parts
 }

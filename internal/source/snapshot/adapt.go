@@ -38,7 +38,7 @@ func (r *regionReader) load() {
 	reg.Link()
 }
 
-// conv converts one file's values, recording the first bad value as an
+// conv converts one file's values, recording each bad value as an
 // error at its position.
 type conv struct {
 	r *regionReader
@@ -397,8 +397,10 @@ func (r *regionReader) networkACLs() {
 		}
 		for j, e := range s.Entries {
 			ep := p.key("Entries").at(j)
-			if e.RuleNumber == nil || *e.RuleNumber < 1 || *e.RuleNumber > 32767 {
-				c.fail(ep.key("RuleNumber"), "want a rule number 1-32767")
+			// Users number rules 1-32766; AWS lists the default "*" rules
+			// as 32767 (IPv4) and 32768 (IPv6, in VPCs with IPv6 blocks).
+			if e.RuleNumber == nil || *e.RuleNumber < 1 || *e.RuleNumber > 32768 {
+				c.fail(ep.key("RuleNumber"), "want a rule number 1-32766, or 32767/32768 for the default rules")
 				continue
 			}
 			proto, ok := c.protocol(ep.key("Protocol"), e.Protocol)
@@ -1072,69 +1074,106 @@ func (r *regionReader) ecs() {
 	r.truncated(model.CallECSClusters, "", v.NextToken)
 	services, _ := r.perResource(model.CallECSServices)
 	tasks, _ := r.perResource(model.CallECSTasks)
+	serviceLists, _ := r.perResource(model.CallECSServicesList)
+	taskLists, _ := r.perResource(model.CallECSTasksList)
 	for _, cluster := range *v.ClusterArns {
-		readPerResource(r, model.CallECSServices, services, cluster, func(f file, d *ecsDescribeServices) {
-			if d.Services == nil {
-				r.missingKey(f, "services")
-				return
+		// A cluster without services or tasks has nothing to describe:
+		// its list file says so, and the describe call is not missing.
+		if len(services[cluster]) > 0 || !r.listsNone(model.CallECSServicesList, serviceLists, cluster) {
+			r.describeServices(services, cluster)
+		}
+		if len(tasks[cluster]) > 0 || !r.listsNone(model.CallECSTasksList, taskLists, cluster) {
+			r.describeTasks(tasks, cluster)
+		}
+	}
+}
+
+// listsNone reports whether cluster's file of call (ecs-list-services or
+// ecs-list-tasks) is present, complete and empty.
+func (r *regionReader) listsNone(call model.Call, lists map[string][]string, cluster string) bool {
+	none := false
+	readPerResource(r, call, lists, cluster, func(f file, l *ecsList) {
+		key, arns := "serviceArns", l.ServiceArns
+		if call == model.CallECSTasksList {
+			key, arns = "taskArns", l.TaskArns
+		}
+		switch {
+		case arns == nil:
+			r.missingKey(f, key)
+		case l.NextToken != "":
+			r.truncated(call, cluster, l.NextToken)
+		default:
+			none = len(*arns) == 0
+		}
+	})
+	return none
+}
+
+func (r *regionReader) describeServices(services map[string][]string, cluster string) {
+	readPerResource(r, model.CallECSServices, services, cluster, func(f file, d *ecsDescribeServices) {
+		if d.Services == nil {
+			r.missingKey(f, "services")
+			return
+		}
+		for _, s := range *d.Services {
+			svc := &model.ECSService{Cluster: cluster, Name: s.ServiceName, ARN: s.ServiceArn, LaunchType: s.LaunchType, Tags: ecsTagsOf(s.Tags)}
+			if nc := s.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
+				svc.SubnetIDs = nc.AwsvpcConfiguration.Subnets
+				svc.SecurityGroupIDs = nc.AwsvpcConfiguration.SecurityGroups
+				svc.AssignPublicIP = nc.AwsvpcConfiguration.AssignPublicIp
 			}
-			for _, s := range *d.Services {
-				svc := &model.ECSService{Cluster: cluster, Name: s.ServiceName, ARN: s.ServiceArn, LaunchType: s.LaunchType, Tags: ecsTagsOf(s.Tags)}
-				if nc := s.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
-					svc.SubnetIDs = nc.AwsvpcConfiguration.Subnets
-					svc.SecurityGroupIDs = nc.AwsvpcConfiguration.SecurityGroups
-					svc.AssignPublicIP = nc.AwsvpcConfiguration.AssignPublicIp
+			for _, lb := range s.LoadBalancers {
+				if lb.TargetGroupArn != "" {
+					svc.LoadBalancerTargetGroups = append(svc.LoadBalancerTargetGroups, lb.TargetGroupArn)
 				}
-				for _, lb := range s.LoadBalancers {
-					if lb.TargetGroupArn != "" {
-						svc.LoadBalancerTargetGroups = append(svc.LoadBalancerTargetGroups, lb.TargetGroupArn)
-					}
-				}
-				r.region.ECSServices = append(r.region.ECSServices, svc)
 			}
-		})
-		readPerResource(r, model.CallECSTasks, tasks, cluster, func(f file, d *ecsDescribeTasks) {
-			if d.Tasks == nil {
-				r.missingKey(f, "tasks")
-				return
+			r.region.ECSServices = append(r.region.ECSServices, svc)
+		}
+	})
+}
+
+func (r *regionReader) describeTasks(tasks map[string][]string, cluster string) {
+	readPerResource(r, model.CallECSTasks, tasks, cluster, func(f file, d *ecsDescribeTasks) {
+		if d.Tasks == nil {
+			r.missingKey(f, "tasks")
+			return
+		}
+		for _, t := range *d.Tasks {
+			if t.LastStatus == "STOPPED" {
+				continue
 			}
-			for _, t := range *d.Tasks {
-				if t.LastStatus == "STOPPED" {
+			info := &model.ECSInfo{Cluster: cluster, LaunchType: t.LaunchType}
+			if name, ok := strings.CutPrefix(t.Group, "service:"); ok {
+				info.Service = name
+			}
+			res := &model.Resource{Kind: model.KindECSTask, ID: t.TaskArn, Name: taskName(t.TaskArn, t.Group), ARN: t.TaskArn, Tags: ecsTagsOf(t.Tags), ECS: info}
+			for _, a := range t.Attachments {
+				if a.Type != "ElasticNetworkInterface" && a.Type != "eni" {
 					continue
 				}
-				info := &model.ECSInfo{Cluster: cluster, LaunchType: t.LaunchType}
-				if name, ok := strings.CutPrefix(t.Group, "service:"); ok {
-					info.Service = name
-				}
-				res := &model.Resource{Kind: model.KindECSTask, ID: t.TaskArn, Name: taskName(t.TaskArn, t.Group), ARN: t.TaskArn, Tags: ecsTagsOf(t.Tags), ECS: info}
-				for _, a := range t.Attachments {
-					if a.Type != "ElasticNetworkInterface" && a.Type != "eni" {
-						continue
-					}
-					stub := &model.ENI{Origin: string(model.CallECSTasks)}
-					for _, d := range a.Details {
-						switch d.Name {
-						case "networkInterfaceId":
-							stub.ID = d.Value
-						case "subnetId":
-							stub.SubnetID = d.Value
-						case "privateIPv4Address":
-							if ip, err := netip.ParseAddr(d.Value); err == nil {
-								stub.Addresses = []model.AddressPair{{Private: ip}}
-							}
+				stub := &model.ENI{Origin: string(model.CallECSTasks)}
+				for _, d := range a.Details {
+					switch d.Name {
+					case "networkInterfaceId":
+						stub.ID = d.Value
+					case "subnetId":
+						stub.SubnetID = d.Value
+					case "privateIPv4Address":
+						if ip, err := netip.ParseAddr(d.Value); err == nil {
+							stub.Addresses = []model.AddressPair{{Private: ip}}
 						}
 					}
-					if stub.ID != "" {
-						res.ENIs = append(res.ENIs, stub)
-					}
-					if stub.SubnetID != "" {
-						res.SubnetIDs = append(res.SubnetIDs, stub.SubnetID)
-					}
 				}
-				r.region.Resources = append(r.region.Resources, res)
+				if stub.ID != "" {
+					res.ENIs = append(res.ENIs, stub)
+				}
+				if stub.SubnetID != "" {
+					res.SubnetIDs = append(res.SubnetIDs, stub.SubnetID)
+				}
 			}
-		})
-	}
+			r.region.Resources = append(r.region.Resources, res)
+		}
+	})
 }
 
 // taskName is a task's short ID, prefixed with its family or service group.

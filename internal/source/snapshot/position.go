@@ -65,7 +65,14 @@ func decodeError(path string, data []byte, err error) *FileError {
 		return &FileError{Path: path, Line: l, Col: c, Msg: "not valid JSON: " + strings.TrimPrefix(syn.Error(), "invalid character ")}
 	case errors.As(err, &typ):
 		// Offset points just past the offending value; step back to its start.
-		l, c := lineCol(data, valueStart(data, typ.Offset))
+		start := valueStart(data, typ.Offset)
+		l, c := lineCol(data, start)
+		// typ.Field names Go struct fields and omits array indexes; name the
+		// value by its JSON path instead, as the other FileErrors do.
+		field := typ.Field
+		if p, ok := pathAt(data, start); ok {
+			field = p.String()
+		}
 		want := typ.Type.Kind().String()
 		switch want {
 		case "ptr":
@@ -81,7 +88,7 @@ func decodeError(path string, data []byte, err error) *FileError {
 		case "bool":
 			want = "boolean"
 		}
-		return &FileError{Path: path, Line: l, Col: c, Field: typ.Field, Msg: fmt.Sprintf("got JSON %s, want %s", typ.Value, want)}
+		return &FileError{Path: path, Line: l, Col: c, Field: field, Msg: fmt.Sprintf("got JSON %s, want %s", typ.Value, want)}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		l, c := lineCol(data, int64(len(data)))
 		return &FileError{Path: path, Line: l, Col: c, Msg: "not valid JSON: unexpected end of file"}
@@ -195,6 +202,57 @@ func locate(data []byte, path jsonPath) int64 {
 			}
 		}
 	}
+}
+
+// pathAt returns the path of the value that starts at byte offset off in
+// data, which must be valid JSON; ok is false when no value starts there.
+func pathAt(data []byte, off int64) (path jsonPath, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	// next is where the next value begins: past whitespace and separators.
+	next := func() int64 {
+		o := dec.InputOffset()
+		for o < int64(len(data)) && strings.ContainsRune(" \t\r\n:,", rune(data[o])) {
+			o++
+		}
+		return o
+	}
+	// walk reads the value at p; it returns true to stop the walk.
+	var walk func(p jsonPath) bool
+	walk = func(p jsonPath) bool {
+		if next() == off {
+			path, ok = p, true
+			return true
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return true
+		}
+		switch tok {
+		case json.Delim('{'):
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return true
+				}
+				ks, _ := k.(string)
+				if walk(p.key(ks)) {
+					return true
+				}
+			}
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if walk(p.at(i)) {
+					return true
+				}
+			}
+		default:
+			return false
+		}
+		_, err = dec.Token() // the closing delimiter
+		return err != nil
+	}
+	walk(nil)
+	return path, ok
 }
 
 func skipValue(dec *json.Decoder) error {

@@ -530,14 +530,12 @@ type ecsListClusters struct {
 	NextToken   string    `json:"nextToken"`
 }
 
-type ecsListServices struct {
+// ecsList is the output of ecs list-services or list-tasks: one of the two
+// lists is present.
+type ecsList struct {
 	ServiceArns *[]string `json:"serviceArns"`
+	TaskArns    *[]string `json:"taskArns"`
 	NextToken   string    `json:"nextToken"`
-}
-
-type ecsListTasks struct {
-	TaskArns  *[]string `json:"taskArns"`
-	NextToken string    `json:"nextToken"`
 }
 
 type ecsDescribeServices struct {

@@ -166,7 +166,9 @@ func loadAccount(dir string) (*model.Account, error) {
 	for _, candidate := range append([]string{dir}, prefixAll(dir, regionDirs)...) {
 		file := filepath.Join(candidate, string(model.CallCallerIdentity)+".json")
 		data, err := os.ReadFile(file)
-		if err != nil {
+		if err != nil || len(bytes.TrimSpace(data)) == 0 {
+			// Absent, or empty as a failed `aws sts ... > file` leaves
+			// it: not collected, as for the regional calls.
 			continue
 		}
 		var id callerIdentity
@@ -277,6 +279,9 @@ func (r *regionReader) perResource(call model.Call) (map[string][]string, bool) 
 	}
 	out := map[string][]string{}
 	for _, e := range entries {
+		if hidden(e.Name()) {
+			continue
+		}
 		key, err := url.PathUnescape(e.Name())
 		if err != nil {
 			key = e.Name()
@@ -288,16 +293,20 @@ func (r *regionReader) perResource(call model.Call) (map[string][]string, bool) 
 		}
 		subs, _ := os.ReadDir(p)
 		for _, s := range subs {
-			if !s.IsDir() {
+			if !s.IsDir() && !hidden(s.Name()) {
 				out[key] = append(out[key], filepath.Join(p, s.Name()))
 			}
 		}
-		if len(subs) == 0 {
+		if _, ok := out[key]; !ok {
 			out[key] = nil
 		}
 	}
 	return out, true
 }
+
+// hidden reports whether a file is one that file managers and archivers
+// leave behind (.DS_Store, AppleDouble "._" files): never a call's output.
+func hidden(name string) bool { return strings.HasPrefix(name, ".") }
 
 // readPerResource decodes the files of call for resource into fresh values
 // made by newV, calling use on each. It records a missing file as not

@@ -137,11 +137,17 @@ func (r *Region) addResource(res *Resource) {
 // keeps its own description and a note says so.
 func (r *Region) reconcileENIs() {
 	claims := map[string][]*Resource{}
+	takenBy := map[*ENI]*Resource{}
 	for _, res := range r.Resources {
 		for i, stub := range res.ENIs {
 			claims[stub.ID] = append(claims[stub.ID], res)
 			listed := r.idx.eni[stub.ID]
 			if listed != nil && listed.Origin == string(CallNetworkInterfaces) {
+				if other := takenBy[listed]; other != nil && other != res {
+					// Another resource already holds the listed description.
+					r.ENIs = append(r.ENIs, stub)
+					continue
+				}
 				if res.Kind == KindInstance && listed.InstanceID != "" && listed.InstanceID != res.ID {
 					r.Note(stub.ID, "%s says it is attached to %s, but %s also lists it; %s keeps its own description", stub.ID, listed.InstanceID, res.ID, res.ID)
 					r.ENIs = append(r.ENIs, stub)
@@ -149,6 +155,7 @@ func (r *Region) reconcileENIs() {
 				}
 				mergeENI(listed, stub)
 				res.ENIs[i] = listed
+				takenBy[listed] = res
 				continue
 			}
 			r.ENIs = append(r.ENIs, stub)
@@ -252,6 +259,16 @@ func (r *Region) foldECSServices() {
 			order = append(order, key)
 		}
 		svc.ECS.TaskARNs = append(svc.ECS.TaskARNs, res.ID)
+		// A task interface that the ENI list lacks carries the service's
+		// groups: describe-tasks does not name them, the service does.
+		for _, e := range res.ENIs {
+			if len(e.SecurityGroupIDs) == 0 {
+				e.SecurityGroupIDs = slices.Clone(svc.SecurityGroupIDs)
+			}
+			if s := r.idx.subnet[e.SubnetID]; e.VPCID == "" && s != nil {
+				e.VPCID = s.VPCID
+			}
+		}
 		svc.ENIs = append(svc.ENIs, res.ENIs...)
 		svc.SubnetIDs = append(svc.SubnetIDs, res.SubnetIDs...)
 		svc.SecurityGroupIDs = append(svc.SecurityGroupIDs, res.SecurityGroupIDs...)
@@ -419,11 +436,11 @@ func (r *Region) rdsOwner(e *ENI) Owner {
 		}
 	}
 	if len(cands) > 1 && e.AZ != "" {
-		narrow(func(db *Resource) bool { return db.DB.AZ == e.AZ })
+		narrow(func(db *Resource) bool { return db.DB != nil && db.DB.AZ == e.AZ })
 	}
 	if len(cands) > 1 {
 		public := len(e.PublicIPs()) > 0
-		narrow(func(db *Resource) bool { return db.DB.PubliclyAccessible == public })
+		narrow(func(db *Resource) bool { return db.DB != nil && db.DB.PubliclyAccessible == public })
 	}
 	return r.decide(OwnerRDS, cands, "security groups, subnet group, AZ and public address")
 }

@@ -337,3 +337,63 @@ func TestLinkTwicePanics(t *testing.T) {
 	}()
 	r.Link()
 }
+
+// TestRDSOwnerWithoutDBDetail: a source that leaves DB nil must not crash
+// Link (found by fuzzing).
+func TestRDSOwnerWithoutDBDetail(t *testing.T) {
+	r := &Region{
+		Coverage:  collected(CallNetworkInterfaces),
+		Resources: []*Resource{{Kind: KindDBInstance, ID: "a", SecurityGroupIDs: []string{"sg-1"}}, {Kind: KindDBInstance, ID: "b", SecurityGroupIDs: []string{"sg-1"}}},
+		ENIs:      []*ENI{listed(&ENI{ID: "eni-1", AZ: "us-east-1a", Description: "RDSNetworkInterface", SecurityGroupIDs: []string{"sg-1"}})},
+	}
+	r.Link()
+	if o := r.ENI("eni-1").Owner; len(o.Candidates) != 2 {
+		t.Errorf("owner = %+v, want both DB instances as candidates", o)
+	}
+}
+
+// TestListedENIClaimedByTwoResources: the first claimant holds the listed
+// description, the second keeps its own, and both are noted.
+func TestListedENIClaimedByTwoResources(t *testing.T) {
+	r := &Region{
+		Coverage: collected(CallNetworkInterfaces),
+		ENIs:     []*ENI{listed(&ENI{ID: "eni-1", SubnetID: "subnet-a"})},
+		Resources: []*Resource{
+			{Kind: KindNATGateway, ID: "nat-1", ENIs: []*ENI{{ID: "eni-1", Origin: string(CallNATGateways)}}},
+			{Kind: KindVPCEndpoint, ID: "vpce-1", ENIs: []*ENI{{ID: "eni-1", Origin: string(CallVPCEndpoints)}}},
+		},
+	}
+	r.Link()
+	nat, vpce := r.Resource(KindNATGateway, "nat-1"), r.Resource(KindVPCEndpoint, "vpce-1")
+	if nat.ENIs[0] == vpce.ENIs[0] {
+		t.Fatal("two resources share one *ENI")
+	}
+	if nat.ENIs[0].Owner.Resource != nat || vpce.ENIs[0].Owner.Resource != vpce {
+		t.Errorf("owners: nat %v, vpce %v", nat.ENIs[0].Owner.ID, vpce.ENIs[0].Owner.ID)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0].Text, "claimed by 2 resources") {
+		t.Errorf("notes = %v", r.Notes)
+	}
+}
+
+// TestECSTaskInterfaceGetsServiceGroups: describe-tasks does not name a
+// task interface's groups; when the ENI list lacks it, the service's
+// awsvpc configuration does.
+func TestECSTaskInterfaceGetsServiceGroups(t *testing.T) {
+	cluster := "arn:aws:ecs:us-east-1:123456789012:cluster/c"
+	r := &Region{
+		Coverage:       collected(CallNetworkInterfaces, CallSecurityGroups),
+		Subnets:        []*Subnet{{ID: "subnet-a", VPCID: "vpc-1"}},
+		SecurityGroups: []*SecurityGroup{{ID: "sg-api"}},
+		ECSServices:    []*ECSService{{Cluster: cluster, Name: "api", ARN: "arn:svc", SecurityGroupIDs: []string{"sg-api"}}},
+		Resources:      []*Resource{{Kind: KindECSTask, ID: "t1", ECS: &ECSInfo{Cluster: cluster, Service: "api"}, ENIs: []*ENI{{ID: "eni-t", SubnetID: "subnet-a", Origin: string(CallECSTasks)}}}},
+	}
+	r.Link()
+	e := r.ENI("eni-t")
+	if len(e.SecurityGroupIDs) != 1 || e.SecurityGroupIDs[0] != "sg-api" || e.VPCID != "vpc-1" {
+		t.Errorf("task interface = %+v", e)
+	}
+	if g := r.SecurityGroup("sg-api"); len(g.ENIs) != 1 {
+		t.Errorf("sg-api interfaces = %v", g.ENIs)
+	}
+}

@@ -88,7 +88,11 @@ func decodeError(path string, data []byte, err error) *FileError {
 		case "bool":
 			want = "boolean"
 		}
-		return &FileError{Path: path, Line: l, Col: c, Field: field, Msg: fmt.Sprintf("got JSON %s, want %s", typ.Value, want)}
+		msg := fmt.Sprintf("got JSON %s, want %s", typ.Value, want)
+		if field == "" && want == "object" {
+			msg += " (saved with --query or --output text? vpcdoctor needs the call's whole --output json)"
+		}
+		return &FileError{Path: path, Line: l, Col: c, Field: field, Msg: msg}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		l, c := lineCol(data, int64(len(data)))
 		return &FileError{Path: path, Line: l, Col: c, Msg: "not valid JSON: unexpected end of file"}

@@ -166,6 +166,7 @@ func loadAccount(dir string) (*model.Account, error) {
 	for _, candidate := range append([]string{dir}, prefixAll(dir, regionDirs)...) {
 		file := filepath.Join(candidate, string(model.CallCallerIdentity)+".json")
 		data, err := os.ReadFile(file)
+		data = utf8Text(data)
 		if err != nil || len(bytes.TrimSpace(data)) == 0 {
 			// Absent, or empty as a failed `aws sts ... > file` leaves
 			// it: not collected, as for the regional calls.
@@ -243,6 +244,7 @@ func (r *regionReader) decodeFile(call model.Call, resource, path string, data [
 		r.errs = append(r.errs, &FileError{Path: path, Msg: "cannot read: " + unwrapPathError(readErr)})
 		return file{}, false
 	}
+	data = utf8Text(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		r.region.Coverage.MarkMissing(call, resource, "empty file (the call probably failed when the snapshot was taken)")
 		return file{}, false
@@ -278,6 +280,7 @@ func (r *regionReader) perResource(call model.Call) (map[string][]string, bool) 
 		return nil, false
 	}
 	out := map[string][]string{}
+	seen := map[string]string{}
 	for _, e := range entries {
 		if hidden(e.Name()) {
 			continue
@@ -287,6 +290,12 @@ func (r *regionReader) perResource(call model.Call) (map[string][]string, bool) 
 			key = e.Name()
 		}
 		p := filepath.Join(dir, e.Name())
+		if first, dup := seen[key]; dup {
+			// The same resource under two URL-encodings: read one, once.
+			r.region.Note(key, "%s holds %s and %s for the same resource; only the first is read", dir, first, e.Name())
+			continue
+		}
+		seen[key] = e.Name()
 		if !e.IsDir() {
 			out[key] = append(out[key], p)
 			continue

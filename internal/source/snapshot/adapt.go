@@ -116,16 +116,10 @@ func (r *regionReader) noteOwner(id string) {
 
 func (r *regionReader) vpcs() {
 	var v describeVpcs
-	f, ok := r.readCall(model.CallVPCs, &v)
+	f, ok := r.readRegional(model.CallVPCs, &v)
 	if !ok {
 		return
 	}
-	if v.Vpcs == nil {
-		r.missingKey(f, "Vpcs")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallVPCs)
-	r.truncated(model.CallVPCs, "", v.NextToken)
 	c := r.conv(f)
 	for i, s := range *v.Vpcs {
 		p := jsonPath{"Vpcs", i}
@@ -163,16 +157,10 @@ func associated(state string) bool {
 
 func (r *regionReader) subnets() {
 	var v describeSubnets
-	f, ok := r.readCall(model.CallSubnets, &v)
+	f, ok := r.readRegional(model.CallSubnets, &v)
 	if !ok {
 		return
 	}
-	if v.Subnets == nil {
-		r.missingKey(f, "Subnets")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallSubnets)
-	r.truncated(model.CallSubnets, "", v.NextToken)
 	c := r.conv(f)
 	for i, s := range *v.Subnets {
 		p := jsonPath{"Subnets", i}
@@ -192,16 +180,10 @@ func (r *regionReader) subnets() {
 
 func (r *regionReader) routeTables() {
 	var v describeRouteTables
-	f, ok := r.readCall(model.CallRouteTables, &v)
+	f, ok := r.readRegional(model.CallRouteTables, &v)
 	if !ok {
 		return
 	}
-	if v.RouteTables == nil {
-		r.missingKey(f, "RouteTables")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallRouteTables)
-	r.truncated(model.CallRouteTables, "", v.NextToken)
 	c := r.conv(f)
 	for i, s := range *v.RouteTables {
 		p := jsonPath{"RouteTables", i}
@@ -296,16 +278,10 @@ func attachedVPCs(as []igwAttachment) []string {
 
 func (r *regionReader) internetGateways() {
 	var v describeInternetGateways
-	f, ok := r.readCall(model.CallInternetGateways, &v)
+	_, ok := r.readRegional(model.CallInternetGateways, &v)
 	if !ok {
 		return
 	}
-	if v.InternetGateways == nil {
-		r.missingKey(f, "InternetGateways")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallInternetGateways)
-	r.truncated(model.CallInternetGateways, "", v.NextToken)
 	for _, s := range *v.InternetGateways {
 		r.region.InternetGateways = append(r.region.InternetGateways, &model.InternetGateway{ID: s.InternetGatewayId, Attached: attachedVPCs(s.Attachments), Tags: tagsOf(s.Tags)})
 	}
@@ -313,16 +289,10 @@ func (r *regionReader) internetGateways() {
 
 func (r *regionReader) egressOnlyGateways() {
 	var v describeEgressOnlyInternetGateways
-	f, ok := r.readCall(model.CallEgressOnlyIGWs, &v)
+	_, ok := r.readRegional(model.CallEgressOnlyIGWs, &v)
 	if !ok {
 		return
 	}
-	if v.EgressOnlyInternetGateways == nil {
-		r.missingKey(f, "EgressOnlyInternetGateways")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallEgressOnlyIGWs)
-	r.truncated(model.CallEgressOnlyIGWs, "", v.NextToken)
 	for _, s := range *v.EgressOnlyInternetGateways {
 		r.region.EgressOnlyInternetGateways = append(r.region.EgressOnlyInternetGateways, &model.EgressOnlyInternetGateway{ID: s.EgressOnlyInternetGatewayId, Attached: attachedVPCs(s.Attachments), Tags: tagsOf(s.Tags)})
 	}
@@ -330,16 +300,10 @@ func (r *regionReader) egressOnlyGateways() {
 
 func (r *regionReader) natGateways() {
 	var v describeNatGateways
-	f, ok := r.readCall(model.CallNATGateways, &v)
+	f, ok := r.readRegional(model.CallNATGateways, &v)
 	if !ok {
 		return
 	}
-	if v.NatGateways == nil {
-		r.missingKey(f, "NatGateways")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallNATGateways)
-	r.truncated(model.CallNATGateways, "", v.NextToken)
 	c := r.conv(f)
 	for i, s := range *v.NatGateways {
 		if s.State == "deleted" || s.State == "failed" {
@@ -378,16 +342,10 @@ func (r *regionReader) natGateways() {
 
 func (r *regionReader) networkACLs() {
 	var v describeNetworkAcls
-	f, ok := r.readCall(model.CallNetworkACLs, &v)
+	f, ok := r.readRegional(model.CallNetworkACLs, &v)
 	if !ok {
 		return
 	}
-	if v.NetworkAcls == nil {
-		r.missingKey(f, "NetworkAcls")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallNetworkACLs)
-	r.truncated(model.CallNetworkACLs, "", v.NextToken)
 	c := r.conv(f)
 	for i, s := range *v.NetworkAcls {
 		p := jsonPath{"NetworkAcls", i}
@@ -464,16 +422,10 @@ func icmpMatch(t, c *int64) model.ICMPMatch {
 
 func (r *regionReader) securityGroups() {
 	var v describeSecurityGroups
-	f, ok := r.readCall(model.CallSecurityGroups, &v)
+	f, ok := r.readRegional(model.CallSecurityGroups, &v)
 	if !ok {
 		return
 	}
-	if v.SecurityGroups == nil {
-		r.missingKey(f, "SecurityGroups")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallSecurityGroups)
-	r.truncated(model.CallSecurityGroups, "", v.NextToken)
 	c := r.conv(f)
 	for i, s := range *v.SecurityGroups {
 		p := jsonPath{"SecurityGroups", i}
@@ -538,25 +490,14 @@ func (c *conv) rules(p jsonPath, groupID string, dir model.Direction, perms []ip
 
 func (r *regionReader) prefixLists() {
 	var v describeManagedPrefixLists
-	f, ok := r.readCall(model.CallManagedPrefixLists, &v)
+	_, ok := r.readRegional(model.CallManagedPrefixLists, &v)
 	if !ok {
 		return
 	}
-	if v.PrefixLists == nil {
-		r.missingKey(f, "PrefixLists")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallManagedPrefixLists)
-	r.truncated(model.CallManagedPrefixLists, "", v.NextToken)
 	files, _ := r.perResource(model.CallPrefixListEntries)
 	for _, s := range *v.PrefixLists {
 		pl := &model.PrefixList{ID: s.PrefixListId, Name: s.PrefixListName, OwnerID: s.OwnerId, AddressFamily: s.AddressFamily}
 		readPerResource(r, model.CallPrefixListEntries, files, s.PrefixListId, func(f file, e *getManagedPrefixListEntries) {
-			if e.Entries == nil {
-				r.missingKey(f, "Entries")
-				return
-			}
-			r.truncated(model.CallPrefixListEntries, s.PrefixListId, e.NextToken)
 			c := r.conv(f)
 			pl.EntriesKnown = true
 			for i, x := range *e.Entries {
@@ -615,16 +556,10 @@ func groupIDs(gs []groupIdentifier) []string {
 
 func (r *regionReader) networkInterfaces() {
 	var v describeNetworkInterfaces
-	f, ok := r.readCall(model.CallNetworkInterfaces, &v)
+	f, ok := r.readRegional(model.CallNetworkInterfaces, &v)
 	if !ok {
 		return
 	}
-	if v.NetworkInterfaces == nil {
-		r.missingKey(f, "NetworkInterfaces")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallNetworkInterfaces)
-	r.truncated(model.CallNetworkInterfaces, "", v.NextToken)
 	c := r.conv(f)
 	for i, s := range *v.NetworkInterfaces {
 		p := jsonPath{"NetworkInterfaces", i}
@@ -649,16 +584,10 @@ func (r *regionReader) networkInterfaces() {
 
 func (r *regionReader) instances() {
 	var v describeInstances
-	f, ok := r.readCall(model.CallInstances, &v)
+	f, ok := r.readRegional(model.CallInstances, &v)
 	if !ok {
 		return
 	}
-	if v.Reservations == nil {
-		r.missingKey(f, "Reservations")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallInstances)
-	r.truncated(model.CallInstances, "", v.NextToken)
 	c := r.conv(f)
 	for i, res := range *v.Reservations {
 		r.noteOwner(res.OwnerId)
@@ -707,16 +636,10 @@ func (r *regionReader) instances() {
 
 func (r *regionReader) vpcEndpoints() {
 	var v describeVpcEndpoints
-	f, ok := r.readCall(model.CallVPCEndpoints, &v)
+	_, ok := r.readRegional(model.CallVPCEndpoints, &v)
 	if !ok {
 		return
 	}
-	if v.VpcEndpoints == nil {
-		r.missingKey(f, "VpcEndpoints")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallVPCEndpoints)
-	r.truncated(model.CallVPCEndpoints, "", v.NextToken)
 	for _, s := range *v.VpcEndpoints {
 		if s.State == "deleted" || s.State == "deleting" || s.State == "failed" || s.State == "rejected" {
 			continue
@@ -739,16 +662,10 @@ func (r *regionReader) vpcEndpoints() {
 
 func (r *regionReader) peerings() {
 	var v describeVpcPeeringConnections
-	f, ok := r.readCall(model.CallPeeringConnections, &v)
+	f, ok := r.readRegional(model.CallPeeringConnections, &v)
 	if !ok {
 		return
 	}
-	if v.VpcPeeringConnections == nil {
-		r.missingKey(f, "VpcPeeringConnections")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallPeeringConnections)
-	r.truncated(model.CallPeeringConnections, "", v.NextToken)
 	c := r.conv(f)
 	for i, s := range *v.VpcPeeringConnections {
 		p := jsonPath{"VpcPeeringConnections", i}
@@ -791,16 +708,10 @@ func intOf(p *int64) int {
 
 func (r *regionReader) loadBalancers() {
 	var v describeLoadBalancersV2
-	f, ok := r.readCall(model.CallLoadBalancersV2, &v)
+	_, ok := r.readRegional(model.CallLoadBalancersV2, &v)
 	if !ok {
 		return
 	}
-	if v.LoadBalancers == nil {
-		r.missingKey(f, "LoadBalancers")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallLoadBalancersV2)
-	r.truncated(model.CallLoadBalancersV2, "", v.NextMarker)
 	listeners, _ := r.perResource(model.CallListeners)
 	for _, s := range *v.LoadBalancers {
 		lb := &model.LoadBalancer{
@@ -813,11 +724,6 @@ func (r *regionReader) loadBalancers() {
 			}
 		}
 		lb.ListenersKnown = readPerResource(r, model.CallListeners, listeners, s.LoadBalancerArn, func(f file, l *describeListeners) {
-			if l.Listeners == nil {
-				r.missingKey(f, "Listeners")
-				return
-			}
-			r.truncated(model.CallListeners, s.LoadBalancerArn, l.NextMarker)
 			for _, x := range *l.Listeners {
 				li := model.Listener{ARN: x.ListenerArn, Protocol: x.Protocol, Port: intOf(x.Port)}
 				for _, a := range x.DefaultActions {
@@ -861,25 +767,15 @@ func uniqueSorted(s []string) []string {
 
 func (r *regionReader) targetGroups() {
 	var v describeTargetGroups
-	f, ok := r.readCall(model.CallTargetGroups, &v)
+	_, ok := r.readRegional(model.CallTargetGroups, &v)
 	if !ok {
 		return
 	}
-	if v.TargetGroups == nil {
-		r.missingKey(f, "TargetGroups")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallTargetGroups)
-	r.truncated(model.CallTargetGroups, "", v.NextMarker)
 	health, _ := r.perResource(model.CallTargetHealth)
 	attrs, _ := r.perResource(model.CallTargetGroupAttributes)
 	for _, s := range *v.TargetGroups {
 		tg := &model.TargetGroup{ARN: s.TargetGroupArn, Name: s.TargetGroupName, Protocol: s.Protocol, Port: intOf(s.Port), TargetType: s.TargetType, VPCID: s.VpcId, LoadBalancerARNs: s.LoadBalancerArns}
 		tg.TargetsKnown = readPerResource(r, model.CallTargetHealth, health, s.TargetGroupArn, func(f file, h *describeTargetHealth) {
-			if h.TargetHealthDescriptions == nil {
-				r.missingKey(f, "TargetHealthDescriptions")
-				return
-			}
 			for _, d := range *h.TargetHealthDescriptions {
 				if d.Target == nil {
 					continue
@@ -892,10 +788,6 @@ func (r *regionReader) targetGroups() {
 			}
 		})
 		readPerResource(r, model.CallTargetGroupAttributes, attrs, s.TargetGroupArn, func(f file, a *describeTargetGroupAttributes) {
-			if a.Attributes == nil {
-				r.missingKey(f, "Attributes")
-				return
-			}
 			tg.Attributes = map[string]string{}
 			for _, kv := range *a.Attributes {
 				tg.Attributes[kv.Key] = kv.Value
@@ -907,16 +799,10 @@ func (r *regionReader) targetGroups() {
 
 func (r *regionReader) classicLoadBalancers() {
 	var v describeClassicLoadBalancers
-	f, ok := r.readCall(model.CallClassicLoadBalancers, &v)
+	_, ok := r.readRegional(model.CallClassicLoadBalancers, &v)
 	if !ok {
 		return
 	}
-	if v.LoadBalancerDescriptions == nil {
-		r.missingKey(f, "LoadBalancerDescriptions")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallClassicLoadBalancers)
-	r.truncated(model.CallClassicLoadBalancers, "", v.NextMarker)
 	for _, s := range *v.LoadBalancerDescriptions {
 		lb := &model.LoadBalancer{
 			Name: s.LoadBalancerName, Type: model.LBClassic, Scheme: s.Scheme, DNSName: s.DNSName, VPCID: s.VPCId,
@@ -946,16 +832,10 @@ func vpcGroupIDs(gs []vpcSecurityGroupMembership) []string {
 
 func (r *regionReader) dbInstances() {
 	var v describeDBInstances
-	f, ok := r.readCall(model.CallDBInstances, &v)
+	_, ok := r.readRegional(model.CallDBInstances, &v)
 	if !ok {
 		return
 	}
-	if v.DBInstances == nil {
-		r.missingKey(f, "DBInstances")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallDBInstances)
-	r.truncated(model.CallDBInstances, "", v.Marker)
 	for _, s := range *v.DBInstances {
 		info := &model.DBInstanceInfo{Engine: s.Engine, EngineVersion: s.EngineVersion, Class: s.DBInstanceClass, ClusterID: s.DBClusterIdentifier, PubliclyAccessible: s.PubliclyAccessible, AZ: s.AvailabilityZone}
 		if s.Endpoint != nil {
@@ -975,16 +855,10 @@ func (r *regionReader) dbInstances() {
 
 func (r *regionReader) dbClusters() {
 	var v describeDBClusters
-	f, ok := r.readCall(model.CallDBClusters, &v)
+	_, ok := r.readRegional(model.CallDBClusters, &v)
 	if !ok {
 		return
 	}
-	if v.DBClusters == nil {
-		r.missingKey(f, "DBClusters")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallDBClusters)
-	r.truncated(model.CallDBClusters, "", v.Marker)
 	for _, s := range *v.DBClusters {
 		cl := &model.DBCluster{ID: s.DBClusterIdentifier, ARN: s.DBClusterArn, Engine: s.Engine, SubnetGroup: s.DBSubnetGroup, SecurityGroupIDs: vpcGroupIDs(s.VpcSecurityGroups), Port: intOf(s.Port), Endpoint: s.Endpoint, ReaderEndpoint: s.ReaderEndpoint}
 		for _, m := range s.DBClusterMembers {
@@ -997,29 +871,18 @@ func (r *regionReader) dbClusters() {
 func (r *regionReader) cacheClusters() {
 	var groups describeCacheSubnetGroups
 	subnetsOf := map[string][]string{}
-	if f, ok := r.readCall(model.CallCacheSubnetGroups, &groups); ok {
-		if groups.CacheSubnetGroups == nil {
-			r.missingKey(f, "CacheSubnetGroups")
-		} else {
-			r.region.Coverage.MarkCollected(model.CallCacheSubnetGroups)
-			for _, g := range *groups.CacheSubnetGroups {
-				for _, s := range g.Subnets {
-					subnetsOf[g.CacheSubnetGroupName] = append(subnetsOf[g.CacheSubnetGroupName], s.SubnetIdentifier)
-				}
+	if _, ok := r.readRegional(model.CallCacheSubnetGroups, &groups); ok {
+		for _, g := range *groups.CacheSubnetGroups {
+			for _, s := range g.Subnets {
+				subnetsOf[g.CacheSubnetGroupName] = append(subnetsOf[g.CacheSubnetGroupName], s.SubnetIdentifier)
 			}
 		}
 	}
 	var v describeCacheClusters
-	f, ok := r.readCall(model.CallCacheClusters, &v)
+	_, ok := r.readRegional(model.CallCacheClusters, &v)
 	if !ok {
 		return
 	}
-	if v.CacheClusters == nil {
-		r.missingKey(f, "CacheClusters")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallCacheClusters)
-	r.truncated(model.CallCacheClusters, "", v.Marker)
 	for _, s := range *v.CacheClusters {
 		info := &model.CacheInfo{Engine: s.Engine, NodeType: s.CacheNodeType, ReplicationGroup: s.ReplicationGroupId, SubnetGroup: s.CacheSubnetGroupName}
 		for _, n := range s.CacheNodes {
@@ -1040,16 +903,10 @@ func (r *regionReader) cacheClusters() {
 
 func (r *regionReader) lambdas() {
 	var v listFunctions
-	f, ok := r.readCall(model.CallLambdaFunctions, &v)
+	_, ok := r.readRegional(model.CallLambdaFunctions, &v)
 	if !ok {
 		return
 	}
-	if v.Functions == nil {
-		r.missingKey(f, "Functions")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallLambdaFunctions)
-	r.truncated(model.CallLambdaFunctions, "", v.NextMarker)
 	for _, s := range *v.Functions {
 		if s.VpcConfig == nil || s.VpcConfig.VpcId == "" && len(s.VpcConfig.SubnetIds) == 0 {
 			continue // not attached to a VPC: no ENIs, nothing in the network
@@ -1062,16 +919,10 @@ func (r *regionReader) lambdas() {
 // ecs reads clusters, then each cluster's services and tasks.
 func (r *regionReader) ecs() {
 	var v ecsListClusters
-	f, ok := r.readCall(model.CallECSClusters, &v)
+	_, ok := r.readRegional(model.CallECSClusters, &v)
 	if !ok {
 		return
 	}
-	if v.ClusterArns == nil {
-		r.missingKey(f, "clusterArns")
-		return
-	}
-	r.region.Coverage.MarkCollected(model.CallECSClusters)
-	r.truncated(model.CallECSClusters, "", v.NextToken)
 	services, _ := r.perResource(model.CallECSServices)
 	tasks, _ := r.perResource(model.CallECSTasks)
 	serviceLists, _ := r.perResource(model.CallECSServicesList)
@@ -1111,10 +962,6 @@ func (r *regionReader) listsNone(call model.Call, lists map[string][]string, clu
 
 func (r *regionReader) describeServices(services map[string][]string, cluster string) {
 	readPerResource(r, model.CallECSServices, services, cluster, func(f file, d *ecsDescribeServices) {
-		if d.Services == nil {
-			r.missingKey(f, "services")
-			return
-		}
 		for _, s := range *d.Services {
 			svc := &model.ECSService{Cluster: cluster, Name: s.ServiceName, ARN: s.ServiceArn, LaunchType: s.LaunchType, Tags: ecsTagsOf(s.Tags)}
 			if nc := s.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
@@ -1134,10 +981,6 @@ func (r *regionReader) describeServices(services map[string][]string, cluster st
 
 func (r *regionReader) describeTasks(tasks map[string][]string, cluster string) {
 	readPerResource(r, model.CallECSTasks, tasks, cluster, func(f file, d *ecsDescribeTasks) {
-		if d.Tasks == nil {
-			r.missingKey(f, "tasks")
-			return
-		}
 		for _, t := range *d.Tasks {
 			if t.LastStatus == "STOPPED" {
 				continue

@@ -577,3 +577,114 @@ type ecsDescribeTasks struct {
 		Tags []ecsTag `json:"tags"`
 	} `json:"tasks"`
 }
+
+// result and nextPage tell the loader where each output keeps its result
+// and its pagination token (see cliOutput).
+
+func (v *describeCacheClusters) result() (string, bool) {
+	return "CacheClusters", v.CacheClusters != nil
+}
+func (v *describeCacheClusters) nextPage() string { return v.Marker }
+
+func (v *describeCacheSubnetGroups) result() (string, bool) {
+	return "CacheSubnetGroups", v.CacheSubnetGroups != nil
+}
+func (v *describeCacheSubnetGroups) nextPage() string { return v.Marker }
+
+func (v *describeClassicLoadBalancers) result() (string, bool) {
+	return "LoadBalancerDescriptions", v.LoadBalancerDescriptions != nil
+}
+func (v *describeClassicLoadBalancers) nextPage() string { return v.NextMarker }
+
+func (v *describeDBClusters) result() (string, bool) { return "DBClusters", v.DBClusters != nil }
+func (v *describeDBClusters) nextPage() string       { return v.Marker }
+
+func (v *describeDBInstances) result() (string, bool) { return "DBInstances", v.DBInstances != nil }
+func (v *describeDBInstances) nextPage() string       { return v.Marker }
+
+func (v *describeEgressOnlyInternetGateways) result() (string, bool) {
+	return "EgressOnlyInternetGateways", v.EgressOnlyInternetGateways != nil
+}
+func (v *describeEgressOnlyInternetGateways) nextPage() string { return v.NextToken }
+
+func (v *describeInstances) result() (string, bool) { return "Reservations", v.Reservations != nil }
+func (v *describeInstances) nextPage() string       { return v.NextToken }
+
+func (v *describeInternetGateways) result() (string, bool) {
+	return "InternetGateways", v.InternetGateways != nil
+}
+func (v *describeInternetGateways) nextPage() string { return v.NextToken }
+
+func (v *describeListeners) result() (string, bool) { return "Listeners", v.Listeners != nil }
+func (v *describeListeners) nextPage() string       { return v.NextMarker }
+
+func (v *describeLoadBalancersV2) result() (string, bool) {
+	return "LoadBalancers", v.LoadBalancers != nil
+}
+func (v *describeLoadBalancersV2) nextPage() string { return v.NextMarker }
+
+func (v *describeManagedPrefixLists) result() (string, bool) {
+	return "PrefixLists", v.PrefixLists != nil
+}
+func (v *describeManagedPrefixLists) nextPage() string { return v.NextToken }
+
+func (v *describeNatGateways) result() (string, bool) { return "NatGateways", v.NatGateways != nil }
+func (v *describeNatGateways) nextPage() string       { return v.NextToken }
+
+func (v *describeNetworkAcls) result() (string, bool) { return "NetworkAcls", v.NetworkAcls != nil }
+func (v *describeNetworkAcls) nextPage() string       { return v.NextToken }
+
+func (v *describeNetworkInterfaces) result() (string, bool) {
+	return "NetworkInterfaces", v.NetworkInterfaces != nil
+}
+func (v *describeNetworkInterfaces) nextPage() string { return v.NextToken }
+
+func (v *describeRouteTables) result() (string, bool) { return "RouteTables", v.RouteTables != nil }
+func (v *describeRouteTables) nextPage() string       { return v.NextToken }
+
+func (v *describeSecurityGroups) result() (string, bool) {
+	return "SecurityGroups", v.SecurityGroups != nil
+}
+func (v *describeSecurityGroups) nextPage() string { return v.NextToken }
+
+func (v *describeSubnets) result() (string, bool) { return "Subnets", v.Subnets != nil }
+func (v *describeSubnets) nextPage() string       { return v.NextToken }
+
+func (v *describeTargetGroupAttributes) result() (string, bool) {
+	return "Attributes", v.Attributes != nil
+}
+func (v *describeTargetGroupAttributes) nextPage() string { return "" }
+
+func (v *describeTargetGroups) result() (string, bool) { return "TargetGroups", v.TargetGroups != nil }
+func (v *describeTargetGroups) nextPage() string       { return v.NextMarker }
+
+func (v *describeTargetHealth) result() (string, bool) {
+	return "TargetHealthDescriptions", v.TargetHealthDescriptions != nil
+}
+func (v *describeTargetHealth) nextPage() string { return "" }
+
+func (v *describeVpcEndpoints) result() (string, bool) { return "VpcEndpoints", v.VpcEndpoints != nil }
+func (v *describeVpcEndpoints) nextPage() string       { return v.NextToken }
+
+func (v *describeVpcPeeringConnections) result() (string, bool) {
+	return "VpcPeeringConnections", v.VpcPeeringConnections != nil
+}
+func (v *describeVpcPeeringConnections) nextPage() string { return v.NextToken }
+
+func (v *describeVpcs) result() (string, bool) { return "Vpcs", v.Vpcs != nil }
+func (v *describeVpcs) nextPage() string       { return v.NextToken }
+
+func (v *ecsDescribeServices) result() (string, bool) { return "services", v.Services != nil }
+func (v *ecsDescribeServices) nextPage() string       { return "" }
+
+func (v *ecsDescribeTasks) result() (string, bool) { return "tasks", v.Tasks != nil }
+func (v *ecsDescribeTasks) nextPage() string       { return "" }
+
+func (v *ecsListClusters) result() (string, bool) { return "clusterArns", v.ClusterArns != nil }
+func (v *ecsListClusters) nextPage() string       { return v.NextToken }
+
+func (v *getManagedPrefixListEntries) result() (string, bool) { return "Entries", v.Entries != nil }
+func (v *getManagedPrefixListEntries) nextPage() string       { return v.NextToken }
+
+func (v *listFunctions) result() (string, bool) { return "Functions", v.Functions != nil }
+func (v *listFunctions) nextPage() string       { return v.NextMarker }

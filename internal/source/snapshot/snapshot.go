@@ -256,6 +256,40 @@ func (r *regionReader) decodeFile(call model.Call, resource, path string, data [
 	return file{path: path, data: data}, true
 }
 
+// cliOutput is one call's decoded output: where its result is and whether
+// the CLI printed a pagination token (shapes.go declares both per call).
+type cliOutput interface {
+	// result names the key holding the call's result and says whether the
+	// file had it.
+	result() (key string, present bool)
+	// nextPage is the pagination token the file ends with, "" when none.
+	nextPage() string
+}
+
+// readRegional reads a regional call into v. ok is true when the file was
+// present and had its result key; the call is then marked collected (and
+// incomplete if the CLI printed a pagination token).
+func (r *regionReader) readRegional(call model.Call, v cliOutput) (file, bool) {
+	f, ok := r.readCall(call, v)
+	if !ok || !r.checkResult(call, "", f, v) {
+		return file{}, false
+	}
+	r.region.Coverage.MarkCollected(call)
+	return f, true
+}
+
+// checkResult records an error when v lacks its result key and marks the
+// call incomplete when v has a pagination token.
+func (r *regionReader) checkResult(call model.Call, resource string, f file, v cliOutput) bool {
+	key, present := v.result()
+	if !present {
+		r.missingKey(f, key)
+		return false
+	}
+	r.truncated(call, resource, v.nextPage())
+	return true
+}
+
 // missingKey records a file whose JSON lacks the call's result key.
 func (r *regionReader) missingKey(f file, key string) {
 	r.errs = append(r.errs, &FileError{Path: f.path, Line: 1, Col: 1, Msg: fmt.Sprintf("want an object with the key %q, as the AWS CLI prints for this call", key)})
@@ -317,9 +351,11 @@ func (r *regionReader) perResource(call model.Call) (map[string][]string, bool) 
 // leave behind (.DS_Store, AppleDouble "._" files): never a call's output.
 func hidden(name string) bool { return strings.HasPrefix(name, ".") }
 
-// readPerResource decodes the files of call for resource into fresh values
-// made by newV, calling use on each. It records a missing file as not
-// collected for that resource.
+// readPerResource decodes the files of call for resource into fresh values,
+// calling use on each that is usable (a cliOutput must have its result key;
+// a pagination token marks the call incomplete for the resource). It
+// records a missing file as not collected for that resource, and reports
+// whether any file was used.
 func readPerResource[T any](r *regionReader, call model.Call, files map[string][]string, resource string, use func(file, *T)) bool {
 	paths, ok := files[resource]
 	if !ok || len(paths) == 0 {
@@ -328,15 +364,18 @@ func readPerResource[T any](r *regionReader, call model.Call, files map[string][
 		}
 		return false
 	}
-	any := false
+	read := false
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		v := new(T)
 		f, ok := r.decodeFile(call, resource, p, data, err, v)
+		if out, isOutput := any(v).(cliOutput); ok && isOutput {
+			ok = r.checkResult(call, resource, f, out)
+		}
 		if ok {
 			use(f, v)
-			any = true
+			read = true
 		}
 	}
-	return any
+	return read
 }

@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"internal/render":          {"internal/report"},
 	"internal/source/snapshot": {"internal/model"},
 	"internal/cmdutil":         {},
+	"internal/synth":           {},
 	"internal/cmd":             {"internal/"},
 	"cmd/vpcdoctor":            {"internal/"},
 }
@@ -40,6 +41,7 @@ var thirdParty = map[string][]string{
 	"internal/render":          {},
 	"internal/source/snapshot": {},
 	"internal/cmdutil":         {"golang.org/x/term"},
+	"internal/synth":           {},
 	"internal/cmd":             {"github.com/spf13/cobra"},
 	"cmd/vpcdoctor":            {},
 }

@@ -103,8 +103,9 @@ func CallInfoFor(c Call) (CallInfo, bool) {
 
 // Coverage records which calls a region's data holds.
 type Coverage struct {
-	collected map[Call]bool
-	Missing   []MissingCall
+	collected  map[Call]bool
+	incomplete map[Call]bool
+	Missing    []MissingCall
 }
 
 // MissingCall is one call whose result is absent or incomplete.
@@ -128,9 +129,21 @@ func (c *Coverage) MarkMissing(call Call, resource, reason string) {
 	c.Missing = append(c.Missing, MissingCall{Call: call, Resource: resource, Reason: reason})
 }
 
-// Has reports whether call's result is present for the region. A missing
-// call means "not collected", never "no resources".
-func (c *Coverage) Has(call Call) bool { return c.collected[call] }
+// MarkIncomplete records that a regional call's result holds only some of
+// its pages: what it holds is used, but nothing may be concluded from what
+// it lacks.
+func (c *Coverage) MarkIncomplete(call Call, reason string) {
+	if c.incomplete == nil {
+		c.incomplete = map[Call]bool{}
+	}
+	c.incomplete[call] = true
+	c.MarkMissing(call, "", reason)
+}
+
+// Has reports whether call's whole result is present for the region: it
+// was collected, and not cut short. A missing or incomplete call means "not
+// known", never "no resources"; analyses conclude nothing from its absence.
+func (c *Coverage) Has(call Call) bool { return c.collected[call] && !c.incomplete[call] }
 
 // Sort orders Missing by call, then resource, for deterministic output.
 func (c *Coverage) Sort() {

@@ -508,7 +508,12 @@ func (r *Region) resolveSubnets() {
 				continue
 			}
 			igw := r.idx.igw[rte.TargetID]
-			if igwKnown && (igw == nil || !igw.AttachedTo(s.VPCID)) {
+			switch {
+			case igwKnown && igw == nil:
+				// An active route can only name an attached gateway; the
+				// list disagrees with the route table, so over-approximate.
+				r.Note(rte.TargetID, "route table %s routes %s to %s, which is not in %s; the route is taken as usable", rt.ID, rte.DestinationString(), rte.TargetID, CallInternetGateways)
+			case igwKnown && !igw.AttachedTo(s.VPCID):
 				continue
 			}
 			s.Public = Yes

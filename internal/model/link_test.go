@@ -397,3 +397,32 @@ func TestECSTaskInterfaceGetsServiceGroups(t *testing.T) {
 		t.Errorf("sg-api interfaces = %v", g.ENIs)
 	}
 }
+
+// TestRouteToUnlistedInternetGateway: a collected gateway list that lacks
+// the gateway a route names disagrees with the route table; the subnet is
+// taken as public (over-approximation, AWS-SEMANTICS.md) and a note says so.
+func TestRouteToUnlistedInternetGateway(t *testing.T) {
+	r := &Region{
+		Coverage:    collected(CallRouteTables, CallInternetGateways),
+		Subnets:     []*Subnet{{ID: "subnet-1", VPCID: "vpc-1"}},
+		RouteTables: []*RouteTable{{ID: "rtb-1", VPCID: "vpc-1", Main: true, Routes: []Route{{Destination: netip.MustParsePrefix("0.0.0.0/0"), TargetKind: TargetInternetGateway, TargetID: "igw-gone"}}}},
+	}
+	r.Link()
+	if r.Subnet("subnet-1").Public != Yes {
+		t.Errorf("Public = %v, want yes", r.Subnet("subnet-1").Public)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0].Text, "igw-gone, which is not in ec2-describe-internet-gateways") {
+		t.Errorf("notes = %v", r.Notes)
+	}
+}
+
+// TestIncompleteCallIsNotCollected: a result cut short by a pagination
+// token is not "collected" for conclusions (Coverage.Has).
+func TestIncompleteCallIsNotCollected(t *testing.T) {
+	var c Coverage
+	c.MarkCollected(CallSubnets)
+	c.MarkIncomplete(CallSubnets, "incomplete")
+	if c.Has(CallSubnets) || len(c.Missing) != 1 {
+		t.Errorf("Has = %v, missing %v", c.Has(CallSubnets), c.Missing)
+	}
+}

@@ -499,7 +499,9 @@ func (r *regionReader) prefixLists() {
 		pl := &model.PrefixList{ID: s.PrefixListId, Name: s.PrefixListName, OwnerID: s.OwnerId, AddressFamily: s.AddressFamily}
 		readPerResource(r, model.CallPrefixListEntries, files, s.PrefixListId, func(f file, e *getManagedPrefixListEntries) {
 			c := r.conv(f)
-			pl.EntriesKnown = true
+			// Entries on pages the file lacks are unknown: treat the list
+			// as not collected rather than as holding only these.
+			pl.EntriesKnown = e.NextToken == ""
 			for i, x := range *e.Entries {
 				if pf, ok := c.prefix(jsonPath{"Entries", i, "Cidr"}, x.Cidr); ok {
 					pl.Entries = append(pl.Entries, pf)

@@ -298,9 +298,15 @@ func (r *regionReader) missingKey(f file, key string) {
 // truncated records a result the CLI saved with a pagination token: more
 // pages exist that the file does not hold.
 func (r *regionReader) truncated(call model.Call, resource, token string) {
-	if token != "" {
-		r.region.Coverage.MarkMissing(call, resource, "incomplete: the file ends with a pagination token, so later pages were not saved (was it saved with --no-paginate or --max-items?)")
+	if token == "" {
+		return
 	}
+	const reason = "incomplete: the file ends with a pagination token, so later pages were not saved (was it saved with --no-paginate or --max-items?)"
+	if resource == "" {
+		r.region.Coverage.MarkIncomplete(call, reason)
+		return
+	}
+	r.region.Coverage.MarkMissing(call, resource, reason)
 }
 
 // perResource lists the files of a per-resource call's folder, keyed by the

@@ -33,6 +33,9 @@ func groupRegion(users func(*modeltest.Builder), rules ...model.Rule) func() *mo
 		b.PrefixList("pl-office", account, "203.0.113.0/24")
 		b.PrefixListWithoutEntries("pl-cust", account)
 		b.PrefixListWithoutEntries("pl-s3", modeltest.AWSOwner)
+		// The ENI list is collected (perhaps empty): what carries each
+		// group is known.
+		b.Collected(model.CallNetworkInterfaces)
 		users(b)
 		return b.Link()
 	}
@@ -41,6 +44,15 @@ func groupRegion(users func(*modeltest.Builder), rules ...model.Rule) func() *mo
 // Who carries sg-1 in groupRegion.
 
 func onNothing(*modeltest.Builder) {}
+
+// withoutENIList: the ENI list was not collected, so what carries sg-1
+// beyond the resources that name it is unknown.
+func withoutENIList(users func(*modeltest.Builder)) func(*modeltest.Builder) {
+	return func(b *modeltest.Builder) {
+		users(b)
+		b.NotCollected(model.CallNetworkInterfaces)
+	}
+}
 
 func onInstance(b *modeltest.Builder) { b.Instance("i-1", "subnet-a", "sg-1") }
 

@@ -58,12 +58,9 @@ var SGAdminPortWorldOpen = &Check{
 			if len(names) == 0 {
 				continue
 			}
-			sev := p.check.Severity
-			if !inUse(g) {
-				sev = Low
-			}
+			sev := groupSeverity(p, g)
 			p.ReportAt(sev, append([]string{g.ID}, usersOf(g)...), dedupe(evidence),
-				"%s lets the whole internet reach %s; it is %s.", g.Label(), strings.Join(names, " and "), usedBy(g))
+				"%s lets the whole internet reach %s; it is %s.", g.Label(), strings.Join(names, " and "), usedBy(p.Region, g))
 		}
 	},
 }

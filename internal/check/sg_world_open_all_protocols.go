@@ -35,17 +35,14 @@ var SGWorldOpenAllProtocols = &Check{
 				if o.Protocol != model.ProtocolAll {
 					continue
 				}
-				sev := p.check.Severity
-				if !inUse(g) {
-					sev = Low
-				}
+				sev := groupSeverity(p, g)
 				var sources []string
 				for _, r := range o.Rules {
 					sources = append(sources, r.Peer.String())
 				}
 				p.ReportAt(sev, append([]string{g.ID}, usersOf(g)...), o.evidence(g.ID),
 					"%s accepts all protocols on all ports from %s; it is %s.",
-					g.Label(), strings.Join(sources, " and "), usedBy(g))
+					g.Label(), strings.Join(sources, " and "), usedBy(p.Region, g))
 			}
 		}
 	},

@@ -21,6 +21,8 @@ var sgWorldOpenAllProtocolsCases = []checkCase{
 	{"-1 from 0.0.0.0/1 alone covers half the internet", groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/1")), none},
 	{"tcp 0-65535 from 0.0.0.0/0 is one protocol: sg-world-open-port's", groupRegion(onInstance, ingress("tcp", 0, 65535, "0.0.0.0/0")), none},
 	{"udp all ports from 0.0.0.0/0 is one protocol", groupRegion(onInstance, ingress("udp", -1, -1, "0.0.0.0/0")), none},
+	{"seen on nothing, ENI list not collected: usage unknown, severity kept", groupRegion(withoutENIList(onNothing), ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1"), "ec2-describe-network-interfaces was not collected, so what carries it is unknown")},
 	{"unattached group: severity low, nothing exposed now", groupRegion(onNothing, ingress("-1", -1, -1, "0.0.0.0/0")),
 		fires(check.Low, ids("sg-1"), "not attached to anything now")},
 	{"0.0.0.0/1 + 128.0.0.0/1 together are the internet (§2: any rule matches)", groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/1"), ingress("-1", -1, -1, "128.0.0.0/1")),

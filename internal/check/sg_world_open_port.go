@@ -29,7 +29,7 @@ var SGWorldOpenPort = &Check{
 	},
 	Run: func(p *Pass) {
 		for _, g := range p.Region.SecurityGroups {
-			lbOnly := usedOnlyByInternetFacingLoadBalancers(g)
+			lbOnly := usageKnown(p.Region) && usedOnlyByInternetFacingLoadBalancers(g)
 			var ports, evidence []string
 			for _, o := range worldOpenIngress(p.Region, g) {
 				switch {
@@ -46,12 +46,9 @@ var SGWorldOpenPort = &Check{
 			if len(ports) == 0 {
 				continue
 			}
-			sev := p.check.Severity
-			if !inUse(g) {
-				sev = Low
-			}
+			sev := groupSeverity(p, g)
 			p.ReportAt(sev, append([]string{g.ID}, usersOf(g)...), evidence,
-				"%s opens %s to the whole internet; it is %s.", g.Label(), strings.Join(ports, ", "), usedBy(g))
+				"%s opens %s to the whole internet; it is %s.", g.Label(), strings.Join(ports, ", "), usedBy(p.Region, g))
 		}
 	},
 }

@@ -23,6 +23,8 @@ var sgWorldOpenPortCases = []checkCase{
 	{"two open ports: one finding, sorted", groupRegion(onInstance, ingress("tcp", 8080, 8080, "0.0.0.0/0"), ingress("tcp", 22, 22, "0.0.0.0/0")),
 		fires(check.High, ids("sg-1", "i-1"), "opens tcp/22, tcp/8080 to").
 			withEvidence("sg-1 ingress tcp/22 from 0.0.0.0/0", "sg-1 ingress tcp/8080 from 0.0.0.0/0")},
+	{"80 on a load balancer's group, ENI list not collected: unseen users may carry it, no exemption", groupRegion(withoutENIList(onPublicLB), ingress("tcp", 80, 80, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "web"), "opens tcp/80")},
 	{"80 and 443 on a group only internet-facing load balancers carry", groupRegion(onPublicLB, ingress("tcp", 80, 80, "0.0.0.0/0"), ingress("tcp", 443, 443, "0.0.0.0/0"), ingress("tcp", 443, 443, "::/0")), none},
 	{"80 on an internet-facing load balancer whose node interface is listed (§1)", groupRegion(onPublicLBWithENI, ingress("tcp", 80, 80, "0.0.0.0/0")), none},
 	{"80 on a group a load balancer and an instance carry", groupRegion(onPublicLBAndInstance, ingress("tcp", 80, 80, "0.0.0.0/0")),

@@ -278,8 +278,22 @@ func overlapsPublic(p netip.Prefix) bool {
 	return publicIPv6.OverlapsPrefix(p)
 }
 
-// inUse reports whether anything carries the group now.
+// inUse reports whether anything in the data carries the group.
 func inUse(g *model.SecurityGroup) bool { return len(g.ENIs) > 0 || len(g.Resources) > 0 }
+
+// usageKnown reports whether the data shows everything that carries a
+// group: only the ENI list does. Without it, a group seen on nothing may
+// still be on something that was not collected.
+func usageKnown(reg *model.Region) bool { return reg.Coverage.Has(model.CallNetworkInterfaces) }
+
+// groupSeverity is the check's severity, lowered to low only for a group
+// that is known to be attached to nothing.
+func groupSeverity(p *Pass, g *model.SecurityGroup) Severity {
+	if !inUse(g) && usageKnown(p.Region) {
+		return Low
+	}
+	return p.check.Severity
+}
 
 // usersOf lists the IDs of the resources carrying g, and of interfaces
 // whose owner is not a known resource.
@@ -303,9 +317,12 @@ func usersOf(g *model.SecurityGroup) []string {
 
 // usedBy describes who carries the group, for messages: "used by 3 EC2
 // instances, 1 Lambda function" or "not attached to anything".
-func usedBy(g *model.SecurityGroup) string {
-	if !inUse(g) {
+func usedBy(reg *model.Region, g *model.SecurityGroup) string {
+	switch {
+	case !inUse(g) && usageKnown(reg):
 		return "not attached to anything now"
+	case !inUse(g):
+		return "not seen on anything, but " + string(model.CallNetworkInterfaces) + " was not collected, so what carries it is unknown"
 	}
 	parts := countByKind(g.Resources)
 	other := 0

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -338,5 +339,34 @@ func TestRegionFolders(t *testing.T) {
 	want := []string{"ap-northeast-1", "cn-north-1", "eu-central-2", "il-central-1", "us-gov-west-1", "us-west-2"}
 	if !slices.Equal(got, want) {
 		t.Errorf("regions = %q, want %q", got, want)
+	}
+}
+
+// TestNestedOrganisationLayout: accounts below org/ou/ folders are found.
+func TestNestedOrganisationLayout(t *testing.T) {
+	dir := t.TempDir()
+	for _, acct := range []string{"org/ou-prod/111111111111", "org/ou-dev/222222222222"} {
+		writeFile(t, filepath.Join(dir, acct, "ap-northeast-1", "ec2-describe-vpcs.json"), []byte(`{"Vpcs": []}`))
+	}
+	inv, err := Load(filepath.Join(dir, "org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Accounts) != 2 || inv.Accounts[0].Name != "111111111111" || inv.Accounts[1].Name != "222222222222" {
+		t.Fatalf("accounts = %+v", inv.Accounts)
+	}
+}
+
+// TestAccountWithoutRegions: an account folder (it has
+// sts-get-caller-identity.json) whose region folders are misnamed is an
+// error, never an empty, "complete" scan.
+func TestAccountWithoutRegions(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "acct", "sts-get-caller-identity.json"), []byte(`{"Account": "123456789012"}`))
+	writeFile(t, filepath.Join(dir, "acct", "useast1", "ec2-describe-vpcs.json"), []byte(`{"Vpcs": []}`))
+	_, err := Load(filepath.Join(dir, "acct"))
+	var ns *NotSnapshotError
+	if !errors.As(err, &ns) || !strings.Contains(err.Error(), "holds no region folders") {
+		t.Fatalf("err = %v, want NotSnapshotError about region folders", err)
 	}
 }

@@ -87,23 +87,35 @@ func loadPath(p string) ([]*model.Account, error) {
 	case folderRegion:
 		return nil, &NotSnapshotError{Path: p, Reason: "this is a region folder; pass the account folder above it (" + filepath.Dir(p) + ")"}
 	}
-	entries, _ := os.ReadDir(p)
+	accounts, err := loadAccountsBelow(p, 3)
+	if len(accounts) == 0 && err == nil {
+		return nil, &NotSnapshotError{Path: p, Reason: "not a snapshot: found no region folders (such as ap-northeast-1/) here or in its subfolders"}
+	}
+	return accounts, err
+}
+
+// loadAccountsBelow loads every account folder under dir, looking up to
+// depth levels down (an organisation's snapshot may be laid out as
+// org/ou/account/region/).
+func loadAccountsBelow(dir string, depth int) ([]*model.Account, error) {
+	entries, _ := os.ReadDir(dir)
 	var accounts []*model.Account
 	var errs []error
 	for _, e := range entries {
-		if !e.IsDir() {
+		if !e.IsDir() || hidden(e.Name()) {
 			continue
 		}
-		sub := filepath.Join(p, e.Name())
-		if k, _ := classify(sub); k != folderAccount {
-			continue
+		sub := filepath.Join(dir, e.Name())
+		switch k, _ := classify(sub); {
+		case k == folderAccount:
+			a, err := loadAccount(sub)
+			accounts = append(accounts, a)
+			errs = append(errs, err)
+		case k == folderOther && depth > 1:
+			as, err := loadAccountsBelow(sub, depth-1)
+			accounts = append(accounts, as...)
+			errs = append(errs, err)
 		}
-		a, err := loadAccount(sub)
-		accounts = append(accounts, a)
-		errs = append(errs, err)
-	}
-	if len(accounts) == 0 {
-		return nil, &NotSnapshotError{Path: p, Reason: "not a snapshot: found no region folders (such as ap-northeast-1/) here or in its subfolders"}
 	}
 	return accounts, errors.Join(errs...)
 }
@@ -161,6 +173,9 @@ func loadAccount(dir string) (*model.Account, error) {
 		}
 	}
 	sort.Strings(regionDirs)
+	if len(regionDirs) == 0 {
+		return acct, &NotSnapshotError{Path: dir, Reason: "holds no region folders (such as ap-northeast-1/ named exactly after the region): nothing to scan"}
+	}
 	// The account ID: sts-get-caller-identity.json at the account root, or
 	// (CloudMapper's habit) in a region folder.
 	for _, candidate := range append([]string{dir}, prefixAll(dir, regionDirs)...) {

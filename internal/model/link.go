@@ -345,6 +345,10 @@ func (r *Region) classifyENI(e *ENI) Owner {
 	}
 	d := e.Description
 	switch {
+	case IsECSAttachmentDescription(d):
+		// Before Attachment.InstanceId: an awsvpc task on EC2 has its
+		// interface attached to the container instance.
+		return Owner{Kind: OwnerECSTask, ID: d, Basis: "Description (task not in describe-tasks)"}
 	case e.InstanceID != "":
 		return known(OwnerInstance, KindInstance, e.InstanceID, "Attachment.InstanceId")
 	case e.InterfaceType == "nat_gateway" || natENIDesc.MatchString(d):
@@ -378,8 +382,6 @@ func (r *Region) classifyENI(e *ENI) Owner {
 		return r.rdsOwner(e)
 	case cacheENIDesc.MatchString(d):
 		return known(OwnerElastiCache, KindCacheCluster, cacheENIDesc.FindStringSubmatch(d)[1], "Description")
-	case strings.HasPrefix(d, "arn:aws:ecs:") || strings.HasPrefix(d, "arn:aws-cn:ecs:") || strings.HasPrefix(d, "arn:aws-us-gov:ecs:"):
-		return Owner{Kind: OwnerECSTask, ID: d, Basis: "Description (task not in describe-tasks)"}
 	case e.RequesterManaged:
 		return Owner{Kind: OwnerOtherAWS, ID: d, Basis: "RequesterManaged"}
 	case e.Status == "available":
@@ -618,4 +620,11 @@ func (r *Region) sortAll() {
 	})
 	r.Notes = slices.Compact(r.Notes)
 	r.Coverage.Sort()
+}
+
+// IsECSAttachmentDescription reports whether an ENI description is the ARN
+// of an ECS task attachment ("arn:aws:ecs:REGION:ACCOUNT:attachment/ID"),
+// which marks an awsvpc task's interface (AWS-SEMANTICS.md §1).
+func IsECSAttachmentDescription(d string) bool {
+	return strings.HasPrefix(d, "arn:aws") && strings.Contains(d, ":ecs:") && strings.Contains(d, ":attachment/")
 }

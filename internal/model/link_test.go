@@ -45,6 +45,7 @@ func TestENIOwner(t *testing.T) {
 		{"Lambda hyperplane by subnet and groups", ENI{InterfaceType: "lambda", SubnetID: "subnet-a", SecurityGroupIDs: []string{"sg-l"}}, OwnerLambda, fn, "order-notifier"},
 		{"ElastiCache", ENI{Description: "ElastiCache redis-001", RequesterID: "amazon-elasticache"}, OwnerElastiCache, cache, "redis-001"},
 		{"ECS task not described", ENI{Description: "arn:aws:ecs:ap-northeast-1:111122223333:attachment/4d1f"}, OwnerECSTask, nil, "arn:aws:ecs:ap-northeast-1:111122223333:attachment/4d1f"},
+		{"ECS task on EC2: attachment before InstanceId", ENI{InstanceID: "i-1", Description: "arn:aws:ecs:ap-northeast-1:111122223333:attachment/77ab"}, OwnerECSTask, nil, "arn:aws:ecs:ap-northeast-1:111122223333:attachment/77ab"},
 		{"other AWS service", ENI{Description: "EFS mount target for fs-1", RequesterManaged: true}, OwnerOtherAWS, nil, "EFS mount target for fs-1"},
 		{"unattached", ENI{Status: "available"}, OwnerUnattached, nil, ""},
 	}

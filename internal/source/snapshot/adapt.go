@@ -615,7 +615,14 @@ func (r *regionReader) instances() {
 			if s.Placement != nil {
 				az = s.Placement.AvailabilityZone
 			}
+			var ownGroups []string
 			for k, n := range s.NetworkInterfaces {
+				if model.IsECSAttachmentDescription(n.Description) {
+					// An awsvpc task's interface attached to its container
+					// instance: the task's, not the instance's.
+					continue
+				}
+				ownGroups = append(ownGroups, groupIDs(n.Groups)...)
 				np := p.key("NetworkInterfaces").at(k)
 				stub := &model.ENI{
 					ID: n.NetworkInterfaceId, VPCID: n.VpcId, SubnetID: n.SubnetId, AZ: az, InterfaceType: n.InterfaceType,
@@ -630,6 +637,11 @@ func (r *regionReader) instances() {
 					}
 				}
 				inst.ENIs = append(inst.ENIs, stub)
+			}
+			if len(s.NetworkInterfaces) > 0 {
+				// The instance's own interfaces say which groups are its;
+				// the top-level list may include its tasks' groups.
+				inst.SecurityGroupIDs = ownGroups
 			}
 			r.region.Resources = append(r.region.Resources, inst)
 		}

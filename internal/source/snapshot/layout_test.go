@@ -370,3 +370,34 @@ func TestAccountWithoutRegions(t *testing.T) {
 		t.Fatalf("err = %v, want NotSnapshotError about region folders", err)
 	}
 }
+
+// TestECSOnEC2TaskInterface: an awsvpc task on an EC2 container instance
+// has its interface attached to the instance (Attachment.InstanceId, and
+// listed in the instance's NetworkInterfaces); it is the task's, and its
+// group is not the instance's (AWS-SEMANTICS.md §1).
+func TestECSOnEC2TaskInterface(t *testing.T) {
+	cluster := "arn:aws:ecs:ap-northeast-1:123456789012:cluster/c"
+	attach := "arn:aws:ecs:ap-northeast-1:123456789012:attachment/0b5e"
+	sn := newSnap(t)
+	sn.call(model.CallSecurityGroups, `{"SecurityGroups": [{"GroupId": "sg-host"}, {"GroupId": "sg-task"}]}`)
+	sn.call(model.CallInstances, `{"Reservations": [{"Instances": [{"InstanceId": "i-host", "SubnetId": "subnet-1",
+		"SecurityGroups": [{"GroupId": "sg-host"}, {"GroupId": "sg-task"}],
+		"NetworkInterfaces": [
+			{"NetworkInterfaceId": "eni-host", "SubnetId": "subnet-1", "PrivateIpAddress": "10.0.0.5", "Groups": [{"GroupId": "sg-host"}]},
+			{"NetworkInterfaceId": "eni-task", "SubnetId": "subnet-1", "PrivateIpAddress": "10.0.0.9", "Description": "`+attach+`", "Groups": [{"GroupId": "sg-task"}]}]}]}]}`)
+	sn.call(model.CallNetworkInterfaces, `{"NetworkInterfaces": [
+		{"NetworkInterfaceId": "eni-host", "SubnetId": "subnet-1", "PrivateIpAddress": "10.0.0.5", "Groups": [{"GroupId": "sg-host"}], "Attachment": {"InstanceId": "i-host"}},
+		{"NetworkInterfaceId": "eni-task", "SubnetId": "subnet-1", "PrivateIpAddress": "10.0.0.9", "Description": "`+attach+`", "Groups": [{"GroupId": "sg-task"}], "Attachment": {"InstanceId": "i-host"}}]}`)
+	sn.call(model.CallECSClusters, `{"clusterArns": ["`+cluster+`"]}`)
+	sn.perResource(model.CallECSServices, cluster, `{"services": [{"serviceName": "api", "serviceArn": "arn:svc/api", "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-task"]}}}]}`)
+	sn.perResource(model.CallECSTasks, cluster, `{"tasks": [{"taskArn": "arn:task/1", "group": "service:api", "launchType": "EC2",
+		"attachments": [{"type": "ElasticNetworkInterface", "details": [{"name": "networkInterfaceId", "value": "eni-task"}, {"name": "subnetId", "value": "subnet-1"}]}]}]}`)
+	r := sn.region()
+	host := r.Resource(model.KindInstance, "i-host")
+	if !slices.Equal(host.SecurityGroupIDs, []string{"sg-host"}) || len(host.ENIs) != 1 {
+		t.Errorf("instance groups %v, ENIs %d; want only sg-host and eni-host", host.SecurityGroupIDs, len(host.ENIs))
+	}
+	if o := r.ENI("eni-task").Owner; o.Resource == nil || o.Resource.Kind != model.KindECSService {
+		t.Errorf("eni-task owner = %+v, want the ECS service", o)
+	}
+}

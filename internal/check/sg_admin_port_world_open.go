@@ -41,7 +41,8 @@ var SGAdminPortWorldOpen = &Check{
 	},
 	Run: func(p *Pass) {
 		for _, g := range p.Region.SecurityGroups {
-			var names, evidence []string
+			var names []string
+			var used []openRule
 			open := worldOpenIngress(p.Region, g)
 			for _, ap := range adminPorts {
 				found := false
@@ -49,7 +50,7 @@ var SGAdminPortWorldOpen = &Check{
 					for _, proto := range ap.protos {
 						if !found && o.covers(proto, ap.port) {
 							names = append(names, ap.name)
-							evidence = append(evidence, o.evidence(g.ID)...)
+							used = append(used, o)
 							found = true
 						}
 					}
@@ -58,21 +59,8 @@ var SGAdminPortWorldOpen = &Check{
 			if len(names) == 0 {
 				continue
 			}
-			sev := groupSeverity(p, g)
-			p.ReportAt(sev, append([]string{g.ID}, usersOf(g)...), dedupe(evidence),
+			reportGroup(p, g, used,
 				"%s lets the whole internet reach %s; it is %s.", g.Label(), strings.Join(names, " and "), usedBy(p.Region, g))
 		}
 	},
-}
-
-func dedupe(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -20,7 +20,8 @@ var SGWorldOpenAllProtocols = &Check{
 		Remediation: "Remove the rule. Give each role its own group that opens only the ports it serves, " +
 			"and allow other AWS resources by referencing their security group ID instead of a CIDR " +
 			"(aws ec2 revoke-security-group-ingress --group-id GROUP --ip-permissions " +
-			"IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]). Add the narrower rules first: removing a rule " +
+			"IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}], or Ipv6Ranges=[{CidrIpv6=::/0}] for an IPv6 rule). " +
+			"Add the narrower rules first: removing a rule " +
 			"stops new connections at once.",
 		References: []string{
 			"AWS Foundational Security Best Practices EC2.18, EC2.19",
@@ -35,12 +36,11 @@ var SGWorldOpenAllProtocols = &Check{
 				if o.Protocol != model.ProtocolAll {
 					continue
 				}
-				sev := groupSeverity(p, g)
 				var sources []string
 				for _, r := range o.Rules {
 					sources = append(sources, r.Peer.String())
 				}
-				p.ReportAt(sev, append([]string{g.ID}, usersOf(g)...), o.evidence(g.ID),
+				reportGroup(p, g, []openRule{o},
 					"%s accepts all protocols on all ports from %s; it is %s.",
 					g.Label(), strings.Join(sources, " and "), usedBy(p.Region, g))
 			}

@@ -30,7 +30,8 @@ var SGWorldOpenPort = &Check{
 	Run: func(p *Pass) {
 		for _, g := range p.Region.SecurityGroups {
 			lbOnly := usageKnown(p.Region) && usedOnlyByInternetFacingLoadBalancers(g)
-			var ports, evidence []string
+			var ports []string
+			var used []openRule
 			for _, o := range worldOpenIngress(p.Region, g) {
 				switch {
 				case o.Protocol == model.ProtocolAll:
@@ -41,13 +42,12 @@ var SGWorldOpenPort = &Check{
 					continue
 				}
 				ports = append(ports, o.portsString())
-				evidence = append(evidence, o.evidence(g.ID)...)
+				used = append(used, o)
 			}
 			if len(ports) == 0 {
 				continue
 			}
-			sev := groupSeverity(p, g)
-			p.ReportAt(sev, append([]string{g.ID}, usersOf(g)...), evidence,
+			reportGroup(p, g, used,
 				"%s opens %s to the whole internet; it is %s.", g.Label(), strings.Join(ports, ", "), usedBy(p.Region, g))
 		}
 	},

@@ -51,7 +51,7 @@ var sgWorldOpenPortCases = []checkCase{
 	{"prefix list whose known entries include 0.0.0.0/0", groupRegion(onInstance, fromList("tcp", 5432, 5432, "pl-world")),
 		fires(check.High, ids("sg-1", "i-1"), "opens tcp/5432").withEvidence("sg-1 ingress tcp/5432 from pl-world")},
 	{"customer prefix list with unknown entries is assumed open (§2)", groupRegion(onInstance, fromList("tcp", 5432, 5432, "pl-cust")),
-		fires(check.High, ids("sg-1", "i-1"), "opens tcp/5432").
+		fires(check.High, ids("sg-1", "i-1"), "opens tcp/5432", "This is assumed: entries of prefix list pl-cust were not collected; assumed open to the internet.").
 			withEvidence("sg-1 ingress tcp/5432 from pl-cust", "entries of prefix list pl-cust were not collected; assumed open to the internet")},
 	{"AWS-managed prefix list with unknown entries (§2)", groupRegion(onInstance, fromList("tcp", 443, 443, "pl-s3")), none},
 	{"prefix list of one office network", groupRegion(onInstance, fromList("tcp", 5432, 5432, "pl-office")), none},

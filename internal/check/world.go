@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -361,4 +362,36 @@ func countByKind(rs []*model.Resource) []string {
 		parts = append(parts, plural(counts[k], k.Noun()))
 	}
 	return parts
+}
+
+// reportGroup reports a finding about group g opened to the internet by
+// opens: the group and what carries it as resources, the rules as evidence,
+// the severity lowered only for a group known to be attached to nothing,
+// and, where the conclusion rests on data that was not collected, a
+// sentence saying so (AWS-SEMANTICS.md: over-approximate, and say so).
+func reportGroup(p *Pass, g *model.SecurityGroup, opens []openRule, format string, args ...any) {
+	var evidence, assumed []string
+	for _, o := range opens {
+		evidence = append(evidence, o.evidence(g.ID)...)
+		if o.Assumed != "" {
+			assumed = append(assumed, o.Assumed)
+		}
+	}
+	msg := fmt.Sprintf(format, args...)
+	if len(assumed) > 0 {
+		msg += " This is assumed: " + strings.Join(dedupe(assumed), "; ") + "."
+	}
+	p.ReportAt(groupSeverity(p, g), append([]string{g.ID}, usersOf(g)...), dedupe(evidence), "%s", msg)
+}
+
+func dedupe(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -93,12 +93,19 @@ func (r *Resource) Label() string {
 	return labelWithName(r.ID, r.Name)
 }
 
-// PublicIPs returns the public IPv4 addresses on the resource's interfaces.
+// PublicIPs returns the addresses on the resource's interfaces that the
+// internet can route to: public IPv4 addresses, and IPv6 addresses, which
+// are all globally routable (AWS-SEMANTICS.md §5) except unique-local ones.
 func (r *Resource) PublicIPs() []string {
 	var out []string
 	for _, e := range r.ENIs {
 		for _, a := range e.PublicIPs() {
 			out = append(out, a.String())
+		}
+		for _, a := range e.IPv6 {
+			if a.IsGlobalUnicast() && !a.IsPrivate() {
+				out = append(out, a.String())
+			}
 		}
 	}
 	sort.Strings(out)

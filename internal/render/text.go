@@ -31,7 +31,7 @@ var severityStyle = map[string]string{
 var severityOrder = []string{"critical", "high", "medium", "low", "info"}
 
 // Text writes the report for a person at a terminal: findings grouped by
-// severity and then by rule, each rule's fix once, then what the data
+// severity and then by rule, each with its evidence, each rule's fix once, then what the data
 // lacked and the oddities met, then a one-line summary.
 func Text(w io.Writer, rep *report.Report, opt Options) error {
 	t := &textWriter{w: bufio.NewWriter(w), color: opt.Color, width: opt.Width}
@@ -142,6 +142,9 @@ func (t *textWriter) findings(rep *report.Report) {
 					msg = f.Account + " " + f.Region + ": " + msg
 				}
 				t.para("      ", "    - ", msg)
+				if len(f.Evidence) > 0 {
+					t.para("        ", "      "+t.style("evidence:", ansiDim)+" ", strings.Join(f.Evidence, "; "))
+				}
 			}
 			t.para("      ", "    "+t.style("fix:", ansiDim)+" ", fs[i].Remediation)
 			i = j

@@ -33,29 +33,53 @@ var ResourceInPublicSubnet = &Check{
 			if r.BelongsInPublicSubnet() {
 				continue
 			}
-			var public []*model.Subnet
-			for _, id := range r.SubnetIDs {
-				if s := p.Region.Subnet(id); s != nil && s.Public == model.Yes {
-					public = append(public, s)
+			// For databases and caches, where they run now (their
+			// interfaces' subnets) and where their subnet group lets AWS
+			// place them (failover, restore, a new node) are told apart.
+			running := map[string]bool{}
+			for _, e := range r.ENIs {
+				running[e.SubnetID] = true
+			}
+			if r.Kind != model.KindDBInstance && r.Kind != model.KindCacheCluster {
+				// Load balancer nodes, function and task interfaces go into
+				// every configured subnet: those are where it runs.
+				for _, id := range r.SubnetIDs {
+					running[id] = true
 				}
 			}
-			if len(public) == 0 {
+			var publicNow, publicConfigured, privateNow []*model.Subnet
+			for _, id := range r.SubnetIDs {
+				s := p.Region.Subnet(id)
+				switch {
+				case s == nil:
+				case s.Public == model.Yes && running[id]:
+					publicNow = append(publicNow, s)
+				case s.Public == model.Yes:
+					publicConfigured = append(publicConfigured, s)
+				case running[id]:
+					privateNow = append(privateNow, s)
+				}
+			}
+			if len(publicNow)+len(publicConfigured) == 0 {
 				continue
 			}
-			var labels, evidence []string
-			for _, s := range public {
-				labels = append(labels, s.Label())
+			var evidence []string
+			for _, s := range append(append([]*model.Subnet{}, publicNow...), publicConfigured...) {
 				evidence = append(evidence, s.ID+" route "+s.PublicRoute.DestinationString()+" -> "+s.PublicRoute.TargetID+" in "+s.RouteTable.ID)
 			}
-			where := "public subnet " + labels[0]
-			if len(labels) > 1 {
-				where = "public subnets " + strings.Join(labels, ", ")
+			msg := r.Kind.Noun() + " " + r.Label()
+			switch {
+			case len(publicNow) > 0:
+				msg += " sits in " + subnetsPhrase("public", publicNow)
+				if len(publicConfigured) > 0 {
+					msg += " and may also be placed in " + subnetsPhrase("public", publicConfigured)
+				}
+			default:
+				msg += " may be placed in " + subnetsPhrase("public", publicConfigured) + " (" + placementSource(r) + ")"
+				if len(privateNow) > 0 {
+					msg += "; it now runs in " + subnetsPhrase("private", privateNow)
+				}
 			}
-			verb := "sits in"
-			if r.Kind == model.KindDBInstance || r.Kind == model.KindCacheCluster || r.Kind == model.KindLambda || r.Kind == model.KindECSService {
-				verb = "is placed in"
-			}
-			msg := r.Kind.Noun() + " " + r.Label() + " " + verb + " " + where
 			if ips := r.PublicIPs(); len(ips) > 0 {
 				msg += " and has the public " + addressWord(len(ips)) + " " + strings.Join(ips, ", ")
 			}
@@ -73,4 +97,29 @@ func addressWord(n int) string {
 		return "address"
 	}
 	return "addresses"
+}
+
+func subnetsPhrase(adj string, ss []*model.Subnet) string {
+	labels := make([]string, len(ss))
+	for i, s := range ss {
+		labels[i] = s.Label()
+	}
+	if len(labels) == 1 {
+		return adj + " subnet " + labels[0]
+	}
+	return adj + " subnets " + strings.Join(labels, ", ")
+}
+
+// placementSource names the setting that lists where a resource may run.
+func placementSource(r *model.Resource) string {
+	switch r.Kind {
+	case model.KindDBInstance:
+		if r.DB != nil && r.DB.SubnetGroup != "" {
+			return "its DB subnet group " + r.DB.SubnetGroup
+		}
+		return "its DB subnet group"
+	case model.KindCacheCluster:
+		return "its cache subnet group"
+	}
+	return "its configuration"
 }

@@ -43,17 +43,17 @@ var resourceInPublicSubnetCases = []checkCase{
 		b.LoadBalancer("internal-api", modeltest.Internal, ids("subnet-pub", "subnet-priv"), "sg-1")
 	}), fires(check.Medium, ids("internal-api"), "load balancer internal-api sits in public subnet subnet-pub (public-a).")},
 	{"Lambda function: no public address, so no internet access at all (§5)", subnetRegion(func(b *modeltest.Builder) { b.Lambda("fn", ids("subnet-pub"), "sg-1") }),
-		fires(check.Medium, ids("fn"), "Lambda function fn is placed in public subnet subnet-pub (public-a).", "no internet access")},
+		fires(check.Medium, ids("fn"), "Lambda function fn sits in public subnet subnet-pub (public-a).", "no internet access")},
 	{"Lambda function in two public subnets names both", subnetRegion(func(b *modeltest.Builder) { b.Lambda("fn", ids("subnet-pub", "subnet-pub2", "subnet-priv"), "sg-1") }),
-		fires(check.Medium, ids("fn"), "is placed in public subnets subnet-pub (public-a), subnet-pub2.").
+		fires(check.Medium, ids("fn"), "sits in public subnets subnet-pub (public-a), subnet-pub2.").
 			withEvidence("subnet-pub route 0.0.0.0/0 -> igw-1 in rtb-pub", "subnet-pub2 route 0.0.0.0/0 -> igw-1 in rtb-pub")},
 	{"DB whose subnet group holds one public subnet", subnetRegion(func(b *modeltest.Builder) { b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1") }),
-		fires(check.Medium, ids("db-1"), "RDS DB instance db-1 is placed in public subnet subnet-pub (public-a).").
+		fires(check.Medium, ids("db-1"), "RDS DB instance db-1 may be placed in public subnet subnet-pub (public-a) (its DB subnet group db-subnets).").
 			withEvidence("subnet-pub route 0.0.0.0/0 -> igw-1 in rtb-pub")},
 	{"cache cluster", subnetRegion(func(b *modeltest.Builder) { b.CacheCluster("sessions-001", ids("subnet-pub2"), "sg-1") }),
-		fires(check.Medium, ids("sessions-001"), "ElastiCache cluster sessions-001 is placed in public subnet subnet-pub2.")},
+		fires(check.Medium, ids("sessions-001"), "ElastiCache cluster sessions-001 may be placed in public subnet subnet-pub2 (its cache subnet group).")},
 	{"ECS service, labelled by name and cluster", subnetRegion(func(b *modeltest.Builder) { b.ECSService("main", "api", ids("subnet-pub2"), "sg-1") }),
-		fires(check.Medium, ids("arn:aws:ecs:ap-northeast-1:111122223333:service/main/api"), "ECS service api (cluster main) is placed in public subnet subnet-pub2.")},
+		fires(check.Medium, ids("arn:aws:ecs:ap-northeast-1:111122223333:service/main/api"), "ECS service api (cluster main) sits in public subnet subnet-pub2.")},
 	{"each resource is its own finding", subnetRegion(both(instanceIn("subnet-pub"), func(b *modeltest.Builder) { b.Lambda("fn", ids("subnet-pub2"), "sg-1") })),
 		fires(check.Medium, ids("i-1"), "i-1").and(fires(check.Medium, ids("fn"), "fn"))},
 
@@ -71,6 +71,14 @@ var resourceInPublicSubnetCases = []checkCase{
 	{"a route to a detached igw is unusable (§4)", subnetRegion(instanceIn("subnet-detached")), none},
 	{"a blackhole route to the igw drops (§4)", subnetRegion(instanceIn("subnet-bh")), none},
 	{"::/0 to an egress-only igw does not make a subnet public (§4)", subnetRegion(instanceIn("subnet-eigw")), none},
+	{"DB running in a private subnet whose subnet group also holds a public one: named apart", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1")
+		b.ENI("eni-db", "subnet-priv", "sg-1").Description = "RDSNetworkInterface"
+	}), fires(check.Medium, ids("db-1"), "RDS DB instance db-1 may be placed in public subnet subnet-pub (public-a) (its DB subnet group db-subnets); it now runs in private subnet subnet-priv")},
+	{"DB running in the public subnet of its subnet group", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1")
+		b.ENI("eni-db", "subnet-pub", "sg-1").Description = "RDSNetworkInterface"
+	}), fires(check.Medium, ids("db-1"), "RDS DB instance db-1 sits in public subnet subnet-pub (public-a).")},
 	{"DB whose subnet group is all private", subnetRegion(func(b *modeltest.Builder) { b.DBInstance("db-1", "", ids("subnet-priv", "subnet-eigw"), "sg-1") }), none},
 
 	{"route tables not collected: which subnets are public is unknown, the check is skipped", subnetRegion(func(b *modeltest.Builder) {

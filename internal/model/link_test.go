@@ -278,6 +278,8 @@ func TestRoles(t *testing.T) {
 			{Kind: KindCacheCluster, ID: "redis-001", Cache: &CacheInfo{ReplicationGroup: "redis"}},
 			{Kind: KindCacheCluster, ID: "redis-002", Cache: &CacheInfo{ReplicationGroup: "redis"}},
 			{Kind: KindLambda, ID: "fn"},
+			{Kind: KindECSTask, ID: "task-1", ECS: &ECSInfo{Family: "nightly-report"}},
+			{Kind: KindECSTask, ID: "task-2", ECS: &ECSInfo{Family: "nightly-report"}},
 		},
 	}
 	r.Link()
@@ -287,14 +289,15 @@ func TestRoles(t *testing.T) {
 		"i-asg": "ec2-instance/asg:workers", "i-tagged": "ec2-instance/tag:api", "i-lonely": "ec2-instance/self:i-lonely",
 		"aurora-1": "rds-db-instance/cluster:aurora", "aurora-2": "rds-db-instance/cluster:aurora", "mysql": "rds-db-instance/self:mysql",
 		"redis-001": "elasticache-cluster/rg:redis", "redis-002": "elasticache-cluster/rg:redis", "fn": "lambda-function/self:fn",
+		"task-1": "ecs-task/family:nightly-report", "task-2": "ecs-task/family:nightly-report",
 	}
 	for _, res := range r.Resources {
 		if res.Role == nil || res.Role.ID != want[res.ID] {
 			t.Errorf("%s role = %v, want %s", res.ID, res.Role, want[res.ID])
 		}
 	}
-	if len(r.Roles) != 9 {
-		t.Errorf("%d roles, want 9", len(r.Roles))
+	if len(r.Roles) != 10 {
+		t.Errorf("%d roles, want 10", len(r.Roles))
 	}
 }
 

@@ -270,6 +270,7 @@ type LambdaInfo struct {
 type ECSInfo struct {
 	Cluster        string // cluster ARN
 	Service        string // service name; for a task, the service it belongs to
+	Family         string // a task's task-definition family
 	LaunchType     string
 	AssignPublicIP string // ENABLED or DISABLED, from the service's awsvpc configuration
 	TaskARNs       []string

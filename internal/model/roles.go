@@ -111,6 +111,9 @@ func roleOf(res *Resource, behind map[string][]string) (id, name, basis string) 
 		if res.ECS != nil && res.ECS.Service != "" {
 			return "service:" + res.ECS.Service, res.ECS.Service, "ECS service"
 		}
+		if res.ECS != nil && res.ECS.Family != "" {
+			return "family:" + res.ECS.Family, res.ECS.Family, "task-definition family"
+		}
 	}
 	n := res.Name
 	if n == "" {

@@ -1003,6 +1003,7 @@ func (r *regionReader) describeTasks(tasks map[string][]string, cluster string) 
 			if name, ok := strings.CutPrefix(t.Group, "service:"); ok {
 				info.Service = name
 			}
+			info.Family = taskFamily(t.Group, t.TaskDefinitionArn)
 			res := &model.Resource{Kind: model.KindECSTask, ID: t.TaskArn, Name: taskName(t.TaskArn, t.Group), ARN: t.TaskArn, Tags: ecsTagsOf(t.Tags), ECS: info}
 			for _, a := range t.Attachments {
 				if a.Type != "ElasticNetworkInterface" && a.Type != "eni" {
@@ -1040,4 +1041,21 @@ func taskName(arn, group string) string {
 		return group + "/" + id
 	}
 	return id
+}
+
+// taskFamily is a task's task-definition family: from its group
+// ("family:NAME"), else from its task definition ARN
+// ("arn:aws:ecs:...:task-definition/NAME:REVISION").
+func taskFamily(group, taskDefinitionARN string) string {
+	if name, ok := strings.CutPrefix(group, "family:"); ok {
+		return name
+	}
+	_, def, ok := strings.Cut(taskDefinitionARN, ":task-definition/")
+	if !ok {
+		return ""
+	}
+	if i := strings.LastIndexByte(def, ':'); i >= 0 {
+		def = def[:i]
+	}
+	return def
 }

@@ -87,3 +87,16 @@ func TestTwoEncodingsOfOneResource(t *testing.T) {
 		t.Errorf("notes = %v", reg.Notes)
 	}
 }
+
+func TestTaskFamily(t *testing.T) {
+	for _, tc := range []struct{ group, def, want string }{
+		{"family:nightly", "", "nightly"},
+		{"service:api", "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/api:42", "api"},
+		{"", "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/batch-job:3", "batch-job"},
+		{"", "", ""},
+	} {
+		if got := taskFamily(tc.group, tc.def); got != tc.want {
+			t.Errorf("taskFamily(%q, %q) = %q, want %q", tc.group, tc.def, got, tc.want)
+		}
+	}
+}

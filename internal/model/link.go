@@ -391,21 +391,31 @@ func (r *Region) classifyENI(e *ENI) Owner {
 }
 
 func (r *Region) lambdaOwner(e *ENI) Owner {
-	if m := lambdaENIDesc.FindStringSubmatch(e.Description); m != nil {
-		if fn := r.idx.res[KindLambda][m[1]]; fn != nil {
-			return Owner{Kind: OwnerLambda, ID: fn.ID, Resource: fn, Basis: "Description"}
-		}
-		return Owner{Kind: OwnerLambda, ID: m[1], Basis: "Description"}
-	}
 	// Hyperplane ENIs are shared by every function with the same subnet and
-	// security groups; without a name, those functions are the candidates.
-	var cands []*Resource
+	// security groups: those functions all send through it.
+	var sharers []*Resource
 	for _, fn := range r.idx.res[KindLambda] {
 		if slices.Contains(fn.SubnetIDs, e.SubnetID) && sameSet(fn.SecurityGroupIDs, e.SecurityGroupIDs) {
-			cands = append(cands, fn)
+			sharers = append(sharers, fn)
 		}
 	}
-	return r.decide(OwnerLambda, cands, "subnet and security groups")
+	sort.Slice(sharers, func(i, j int) bool { return sharers[i].ID < sharers[j].ID })
+	if m := lambdaENIDesc.FindStringSubmatch(e.Description); m != nil {
+		fn := r.idx.res[KindLambda][m[1]]
+		if fn == nil {
+			return Owner{Kind: OwnerLambda, ID: m[1], Basis: "Description"}
+		}
+		// The description names the function that created it; the others
+		// with the same subnet and groups share it.
+		var others []*Resource
+		for _, o := range sharers {
+			if o != fn {
+				others = append(others, o)
+			}
+		}
+		return Owner{Kind: OwnerLambda, ID: fn.ID, Resource: fn, Candidates: others, Basis: "Description"}
+	}
+	return r.decide(OwnerLambda, sharers, "subnet and security groups")
 }
 
 // rdsOwner attributes an "RDSNetworkInterface": AWS does not name the DB

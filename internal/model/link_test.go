@@ -430,3 +430,28 @@ func TestIncompleteCallIsNotCollected(t *testing.T) {
 		t.Errorf("Has = %v, missing %v", c.Has(CallSubnets), c.Missing)
 	}
 }
+
+// TestSharedLambdaInterface: a Hyperplane ENI serves every function with
+// its subnet and groups (AWS-SEMANTICS.md §1); the one its description
+// names owns it, the others share it.
+func TestSharedLambdaInterface(t *testing.T) {
+	fn := func(id string) *Resource {
+		return &Resource{Kind: KindLambda, ID: id, SubnetIDs: []string{"subnet-a"}, SecurityGroupIDs: []string{"sg-l"}}
+	}
+	r := &Region{
+		Coverage:  collected(CallNetworkInterfaces),
+		Resources: []*Resource{fn("orders"), fn("mailer"), {Kind: KindLambda, ID: "other", SubnetIDs: []string{"subnet-b"}, SecurityGroupIDs: []string{"sg-l"}}},
+		ENIs:      []*ENI{listed(&ENI{ID: "eni-l", InterfaceType: "lambda", SubnetID: "subnet-a", SecurityGroupIDs: []string{"sg-l"}, Description: "AWS Lambda VPC ENI-orders-6a7e8b2c-1d3f-4e5a-9b0c-2d4f6e8a0b1c"})},
+	}
+	r.Link()
+	o := r.ENI("eni-l").Owner
+	if o.Resource == nil || o.Resource.ID != "orders" || len(o.Candidates) != 1 || o.Candidates[0].ID != "mailer" {
+		t.Fatalf("owner = %+v", o)
+	}
+	if m := r.Resource(KindLambda, "mailer"); len(m.MaybeENIs) != 1 {
+		t.Errorf("mailer shares no interface: %v", m.MaybeENIs)
+	}
+	if other := r.Resource(KindLambda, "other"); len(other.MaybeENIs)+len(other.ENIs) != 0 {
+		t.Errorf("a function in another subnet got the interface")
+	}
+}

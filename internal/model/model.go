@@ -396,6 +396,9 @@ type ENI struct {
 	InstanceID       string        // Attachment.InstanceId
 	Addresses        []AddressPair // IPv4, primary first
 	IPv6             []netip.Addr
+	// Prefixes are IPv4 and IPv6 prefixes delegated to the interface
+	// (Ipv4Prefixes, Ipv6Prefixes): every address in them is the ENI's.
+	Prefixes         []netip.Prefix
 	SecurityGroupIDs []string
 	SourceDestCheck  bool
 	Tags             Tags
@@ -439,7 +442,9 @@ const (
 
 // Owner is what an ENI belongs to. Resource is nil when the owner is known
 // only by kind (its resource was not collected) or is ambiguous; Candidates
-// then lists the resources it may belong to.
+// then lists the resources it may belong to. For a shared Lambda
+// (Hyperplane) interface, Resource is the function its description names and
+// Candidates the other functions that share it.
 type Owner struct {
 	Kind       OwnerKind
 	ID         string // instance ID, load balancer name, cache cluster ID, function name, ...

@@ -580,6 +580,16 @@ func (r *regionReader) networkInterfaces() {
 				e.IPv6 = append(e.IPv6, ip)
 			}
 		}
+		for j, x := range s.Ipv4Prefixes {
+			if pf, ok := c.prefix(p.key("Ipv4Prefixes").at(j).key("Ipv4Prefix"), x.Ipv4Prefix); ok {
+				e.Prefixes = append(e.Prefixes, pf)
+			}
+		}
+		for j, x := range s.Ipv6Prefixes {
+			if pf, ok := c.prefix(p.key("Ipv6Prefixes").at(j).key("Ipv6Prefix"), x.Ipv6Prefix); ok {
+				e.Prefixes = append(e.Prefixes, pf)
+			}
+		}
 		r.region.ENIs = append(r.region.ENIs, e)
 	}
 }

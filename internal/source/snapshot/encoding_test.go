@@ -100,3 +100,19 @@ func TestTaskFamily(t *testing.T) {
 		}
 	}
 }
+
+// TestDelegatedPrefixes: prefixes delegated to an interface are its
+// addresses too.
+func TestDelegatedPrefixes(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "acct/us-east-1/ec2-describe-network-interfaces.json"), []byte(`{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1",
+		"Ipv4Prefixes": [{"Ipv4Prefix": "10.0.1.16/28"}], "Ipv6Prefixes": [{"Ipv6Prefix": "2406:da14:1:2:a::/80"}]}]}`))
+	inv, err := Load(filepath.Join(dir, "acct"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := inv.Regions()[0].ENI("eni-1")
+	if len(e.Prefixes) != 2 || e.Prefixes[0].String() != "10.0.1.16/28" || e.Prefixes[1].String() != "2406:da14:1:2:a::/80" {
+		t.Errorf("prefixes = %v", e.Prefixes)
+	}
+}

@@ -233,6 +233,8 @@ type eniShape struct {
 		Association      *eniAssociation
 	}
 	Ipv6Addresses []struct{ Ipv6Address string }
+	Ipv4Prefixes  []struct{ Ipv4Prefix string }
+	Ipv6Prefixes  []struct{ Ipv6Prefix string }
 	Groups        []groupIdentifier
 	Attachment    *struct {
 		InstanceId      string

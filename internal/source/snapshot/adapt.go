@@ -108,9 +108,19 @@ func ecsTagsOf(ts []ecsTag) model.Tags {
 	return m
 }
 
+// noteOwner remembers an owner ID seen in the data, for an account whose
+// ID no file names. Instances and security groups are always the account's
+// own; a VPC may be shared from another account, so its owner counts only
+// when nothing else names one.
 func (r *regionReader) noteOwner(id string) {
 	if r.ownerID == "" && len(id) == 12 {
 		r.ownerID = id
+	}
+}
+
+func (r *regionReader) noteVPCOwner(id string) {
+	if r.vpcOwnerID == "" && len(id) == 12 {
+		r.vpcOwnerID = id
 	}
 }
 
@@ -124,7 +134,7 @@ func (r *regionReader) vpcs() {
 	for i, s := range *v.Vpcs {
 		p := jsonPath{"Vpcs", i}
 		vpc := &model.VPC{ID: s.VpcId, OwnerID: s.OwnerId, IsDefault: s.IsDefault, Tags: tagsOf(s.Tags)}
-		r.noteOwner(s.OwnerId)
+		r.noteVPCOwner(s.OwnerId)
 		seen := map[netip.Prefix]bool{}
 		add := func(pf netip.Prefix, ok bool) {
 			if ok && !seen[pf] {

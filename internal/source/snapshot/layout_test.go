@@ -401,3 +401,33 @@ func TestECSOnEC2TaskInterface(t *testing.T) {
 		t.Errorf("eni-task owner = %+v, want the ECS service", o)
 	}
 }
+
+// TestSameAccountTwice: two snapshots of one account (two dates) stay
+// apart in the output.
+func TestSameAccountTwice(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"2026-10/prod", "2026-11/prod"} {
+		writeFile(t, filepath.Join(dir, d, "sts-get-caller-identity.json"), []byte(`{"Account": "123456789012"}`))
+		writeFile(t, filepath.Join(dir, d, "ap-northeast-1", "ec2-describe-vpcs.json"), []byte(`{"Vpcs": []}`))
+	}
+	inv, err := Load(filepath.Join(dir, "2026-10/prod"), filepath.Join(dir, "2026-11/prod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := inv.Regions()[0].Account, inv.Regions()[1].Account
+	if a == b || !strings.HasPrefix(a, "123456789012 (") || !strings.Contains(a+b, "2026-10") {
+		t.Errorf("labels %q and %q do not tell the folders apart", a, b)
+	}
+}
+
+// TestAccountIDPrefersOwnResources: without sts-get-caller-identity.json,
+// the account ID comes from its instances or groups before a VPC, which may
+// be shared from another account.
+func TestAccountIDPrefersOwnResources(t *testing.T) {
+	sn := newSnap(t)
+	sn.call(model.CallVPCs, `{"Vpcs": [{"VpcId": "vpc-shared", "OwnerId": "999999999999", "CidrBlock": "10.0.0.0/16"}]}`)
+	sn.call(model.CallSecurityGroups, `{"SecurityGroups": [{"GroupId": "sg-1", "OwnerId": "123456789012"}]}`)
+	if id := sn.load().Accounts[0].ID; id != "123456789012" {
+		t.Errorf("account ID = %s, want the groups' owner", id)
+	}
+}

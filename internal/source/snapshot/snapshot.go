@@ -58,6 +58,25 @@ func Load(paths ...string) (*model.Inventory, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	// Two folders of one account (two snapshot dates, say) must not read
+	// as one: their findings and coverage say which folder they are from.
+	seen, names := map[string]int{}, map[string]int{}
+	for _, a := range inv.Accounts {
+		seen[a.ID]++
+		names[a.ID+"/"+a.Name]++
+	}
+	for _, a := range inv.Accounts {
+		if a.ID == "" || seen[a.ID] < 2 {
+			continue
+		}
+		which := a.Name
+		if names[a.ID+"/"+a.Name] > 1 {
+			which = a.Path
+		}
+		for _, r := range a.Regions {
+			r.Account = a.ID + " (" + which + ")"
+		}
+	}
 	sort.SliceStable(inv.Accounts, func(i, j int) bool {
 		a, b := inv.Accounts[i], inv.Accounts[j]
 		if a.ID != b.ID {
@@ -205,6 +224,9 @@ func loadAccount(dir string) (*model.Account, error) {
 		errs = append(errs, r.errs...)
 		if acct.ID == "" {
 			acct.ID = r.ownerID
+			if acct.ID == "" {
+				acct.ID = r.vpcOwnerID
+			}
 		}
 		acct.Regions = append(acct.Regions, r.region)
 	}
@@ -226,10 +248,11 @@ func prefixAll(dir string, names []string) []string {
 
 // regionReader loads one region folder.
 type regionReader struct {
-	dir     string
-	region  *model.Region
-	errs    []error
-	ownerID string // an account ID seen in the data, when no file names one
+	dir        string
+	region     *model.Region
+	errs       []error
+	ownerID    string // an account ID seen in the data, when no file names one
+	vpcOwnerID string // a VPC's owner: the account's, unless the VPC is shared
 }
 
 // file is one call's file, read.

@@ -90,7 +90,7 @@ for region in "$@"; do
     for batch in "$dir/ecs-describe-services/$f"/batch-*; do
       [ -e "$batch" ] || continue
       mapfile -t svcs < "$batch"
-      save "$batch.json" ecs describe-services --cluster "$cl" --services "${svcs[@]}" --region "$region"
+      save "$batch.json" ecs describe-services --cluster "$cl" --services "${svcs[@]}" --include TAGS --region "$region"
       rm -f "$batch"
     done
     save "$dir/ecs-list-tasks/$f" ecs list-tasks --cluster "$cl" --region "$region"
@@ -99,7 +99,7 @@ for region in "$@"; do
     for batch in "$dir/ecs-describe-tasks/$f"/batch-*; do
       [ -e "$batch" ] || continue
       mapfile -t tasks < "$batch"
-      save "$batch.json" ecs describe-tasks --cluster "$cl" --tasks "${tasks[@]}" --region "$region"
+      save "$batch.json" ecs describe-tasks --cluster "$cl" --tasks "${tasks[@]}" --include TAGS --region "$region"
       rm -f "$batch"
     done
   done

@@ -56,7 +56,7 @@ or a snapshot file is wrong, 3 on any other error.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "text", "output format: text or json")
-	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always or never")
+	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	return cmd
 }
 

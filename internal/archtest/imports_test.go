@@ -21,8 +21,10 @@ const module = "github.com/vpcdoctor/vpcdoctor/"
 var allowed = map[string][]string{
 	"internal/model":           {},
 	"internal/model/modeltest": {"internal/model"},
-	"internal/check":           {"internal/model"},
-	"internal/report":          {"internal/model", "internal/check"},
+	"internal/reach":           {"internal/model", "internal/reach/packet"},
+	"internal/reach/packet":    {"internal/model"},
+	"internal/check":           {"internal/model", "internal/reach"},
+	"internal/report":          {"internal/model", "internal/check", "internal/reach"},
 	"internal/render":          {"internal/report"},
 	"internal/source/snapshot": {"internal/model"},
 	"internal/cmdutil":         {},
@@ -36,6 +38,8 @@ var allowed = map[string][]string{
 var thirdParty = map[string][]string{
 	"internal/model":           {},
 	"internal/model/modeltest": {},
+	"internal/reach":           {"go4.org/netipx"},
+	"internal/reach/packet":    {"go4.org/netipx"},
 	"internal/check":           {"go4.org/netipx"},
 	"internal/report":          {},
 	"internal/render":          {},

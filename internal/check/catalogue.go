@@ -4,6 +4,7 @@ package check
 // docs/architecture.md, "How to add a check").
 var All = []*Check{
 	DBPubliclyAccessible,
+	InternetExposed,
 	ResourceInPublicSubnet,
 	SGAdminPortWorldOpen,
 	SGSharedAcrossRoles,

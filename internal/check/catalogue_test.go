@@ -16,6 +16,7 @@ import (
 // here fails TestEveryCheckHasCases.
 var casesByID = map[string][]checkCase{
 	"db-publicly-accessible":      dbPubliclyAccessibleCases,
+	"internet-exposed":            internetExposedCases,
 	"resource-in-public-subnet":   resourceInPublicSubnetCases,
 	"sg-admin-port-world-open":    sgAdminPortWorldOpenCases,
 	"sg-shared-across-roles":      sgSharedAcrossRolesCases,

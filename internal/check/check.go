@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
+	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
 
 // Severity ranks findings. The zero value is invalid; the order is
@@ -84,9 +85,19 @@ type Finding struct {
 
 // Pass is one check's run over one region.
 type Pass struct {
-	Region   *model.Region
-	check    *Check
-	findings []Finding
+	Region    *model.Region
+	check     *Check
+	findings  []Finding
+	exposures func() []reach.Exposure
+}
+
+// Exposures returns the region's internet exposures, computed once per
+// region by the reachability engine.
+func (p *Pass) Exposures() []reach.Exposure {
+	if p.exposures == nil {
+		return reach.InternetExposures(p.Region)
+	}
+	return p.exposures()
 }
 
 // Report records a finding at the check's severity.
@@ -117,12 +128,24 @@ type Skip struct {
 type Result struct {
 	Findings []Finding // sorted: severity (highest first), rule, account, region, resources
 	Skipped  []Skip    // sorted by account, region, rule
+	// Exposures are each region's internet exposures (reach), computed once
+	// and shared by the checks and the report.
+	Exposures map[*model.Region][]reach.Exposure
 }
 
 // Run runs every check over every region of inv.
 func Run(inv *model.Inventory, checks []*Check) Result {
-	var res Result
+	res := Result{Exposures: map[*model.Region][]reach.Exposure{}}
 	for _, reg := range inv.Regions() {
+		exposures := func() []reach.Exposure {
+			x, ok := res.Exposures[reg]
+			if !ok {
+				x = reach.InternetExposures(reg)
+				res.Exposures[reg] = x
+			}
+			return x
+		}
+		exposures()
 		for _, c := range checks {
 			var missing []model.Call
 			for _, call := range c.Needs {
@@ -134,7 +157,7 @@ func Run(inv *model.Inventory, checks []*Check) Result {
 				res.Skipped = append(res.Skipped, Skip{Rule: c.ID, Account: reg.Account, Region: reg.Name, Missing: missing})
 				continue
 			}
-			p := &Pass{Region: reg, check: c}
+			p := &Pass{Region: reg, check: c, exposures: exposures}
 			c.Run(p)
 			res.Findings = append(res.Findings, p.findings...)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
+	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
 
 // SchemaVersion is bumped when a field changes meaning or disappears; new
@@ -22,6 +23,7 @@ type Report struct {
 	Scanned       Scanned    `json:"scanned"`
 	Summary       Summary    `json:"summary"`
 	Findings      []Finding  `json:"findings"`
+	Exposures     []Exposure `json:"exposures"`
 	Coverage      []Coverage `json:"coverage"`
 	Notes         []Note     `json:"notes"`
 }
@@ -76,6 +78,32 @@ type Finding struct {
 	Remediation string   `json:"remediation"`
 }
 
+// Exposure is one (protocol, port range, sources) the internet can send to
+// one network interface, and the path that lets it through.
+type Exposure struct {
+	Account         string   `json:"account"`
+	Region          string   `json:"region"`
+	ENI             string   `json:"eni"`                        // empty for a load balancer whose interfaces the data lacks
+	Resource        string   `json:"resource"`                   // the owner's ID; empty when unknown
+	ResourceType    string   `json:"resource_type"`              // a resource kind, or the ENI owner kind when no resource is known
+	Protocol        string   `json:"protocol"`                   // tcp, udp, icmp, icmpv6, all, or the protocol number
+	ExceptProtocols []string `json:"except_protocols,omitempty"` // with protocol all: protocols not included
+	FromPort        int      `json:"from_port"`                  // for ICMP: the ICMP type
+	ToPort          int      `json:"to_port"`
+	Sources         []string `json:"sources"` // CIDRs whose union is the allowed source set
+	Via             string   `json:"via"`     // direct or load-balancer
+	LoadBalancer    string   `json:"load_balancer,omitempty"`
+	Path            []Hop    `json:"path"`
+	Notes           []string `json:"notes"`
+}
+
+// Hop is one step of an exposure's path and the rule that passed it.
+type Hop struct {
+	Kind   string `json:"kind"` // public-address, route, network-acl, security-group, load-balancer, target
+	ID     string `json:"id"`
+	Detail string `json:"detail"`
+}
+
 // Coverage is what one region's data lacks.
 type Coverage struct {
 	Account       string        `json:"account"`
@@ -109,7 +137,7 @@ type Note struct {
 
 // Build assembles the report of a scan.
 func Build(inv *model.Inventory, res check.Result) *Report {
-	rep := &Report{SchemaVersion: SchemaVersion, Findings: []Finding{}, Coverage: []Coverage{}, Notes: []Note{}}
+	rep := &Report{SchemaVersion: SchemaVersion, Findings: []Finding{}, Exposures: []Exposure{}, Coverage: []Coverage{}, Notes: []Note{}}
 	rep.Scanned.Accounts = []Account{}
 	rep.Scanned.Regions = []Region{}
 	for _, a := range inv.Accounts {
@@ -144,6 +172,9 @@ func Build(inv *model.Inventory, res check.Result) *Report {
 			rep.Summary.Complete = false
 		}
 		rep.Coverage = append(rep.Coverage, cov)
+		for _, x := range res.Exposures[reg] {
+			rep.Exposures = append(rep.Exposures, exposureOf(reg, x))
+		}
 		for _, n := range reg.Notes {
 			rep.Notes = append(rep.Notes, Note{Account: reg.Account, Region: reg.Name, Subject: n.Subject, Text: n.Text})
 		}
@@ -179,4 +210,37 @@ func Build(inv *model.Inventory, res check.Result) *Report {
 		return a.Region < b.Region
 	})
 	return rep
+}
+
+func exposureOf(reg *model.Region, x reach.Exposure) Exposure {
+	out := Exposure{
+		Account: reg.Account, Region: reg.Name, Via: string(x.Via),
+		Protocol: x.Protocol.String(), FromPort: int(x.Ports.From), ToPort: int(x.Ports.To),
+		Sources: []string{}, Path: []Hop{}, Notes: []string{},
+	}
+	if x.Protocol.IsICMP() {
+		out.FromPort, out.ToPort = int(x.Ports.From>>8), int(x.Ports.To>>8)
+	}
+	for _, p := range x.Except {
+		out.ExceptProtocols = append(out.ExceptProtocols, p.String())
+	}
+	if x.ENI != nil {
+		out.ENI = x.ENI.ID
+		out.ResourceType = string(x.ENI.Owner.Kind)
+	}
+	if x.Resource != nil {
+		out.Resource = x.Resource.ID
+		out.ResourceType = string(x.Resource.Kind)
+	}
+	if x.LoadBalancer != nil {
+		out.LoadBalancer = x.LoadBalancer.ID
+	}
+	for _, p := range x.Sources {
+		out.Sources = append(out.Sources, p.String())
+	}
+	for _, h := range x.Path {
+		out.Path = append(out.Path, Hop{Kind: h.Kind, ID: h.ID, Detail: h.Detail})
+	}
+	out.Notes = append(out.Notes, x.Notes...)
+	return out
 }

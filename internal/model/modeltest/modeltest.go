@@ -19,6 +19,7 @@ package modeltest
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
@@ -495,4 +496,38 @@ func (b *Builder) InterfaceEndpoint(id, service string, subnetIDs []string, grou
 		SubnetIDs: subnetIDs, SecurityGroupIDs: groups, PrivateDNSEnabled: true, Tags: model.Tags{},
 	})
 	return b.add(&model.Resource{Kind: model.KindVPCEndpoint, ID: id, Name: service, SubnetIDs: subnetIDs, SecurityGroupIDs: groups})
+}
+
+// NetworkACL adds a network ACL for vpcID associated with subnetIDs, with
+// entries (see Entry). Without entries it holds only AWS's final denies,
+// rule 32767 (*) both ways; add them yourself in any case: they are in
+// every real ACL.
+func (b *Builder) NetworkACL(id, vpcID string, subnetIDs []string, entries ...model.NACLEntry) *model.NetworkACL {
+	b.mark(model.CallNetworkACLs)
+	n := &model.NetworkACL{ID: id, VPCID: vpcID, SubnetIDs: subnetIDs, Entries: entries}
+	sort.SliceStable(n.Entries, func(i, j int) bool {
+		x, y := n.Entries[i], n.Entries[j]
+		if x.Egress != y.Egress {
+			return !x.Egress
+		}
+		return x.RuleNumber < y.RuleNumber
+	})
+	b.r.NetworkACLs = append(b.r.NetworkACLs, n)
+	return n
+}
+
+// Entry is a network ACL entry: rule number, direction ("in" or "out"),
+// action ("allow" or "deny"), protocol as AWS prints it ("-1", "6", "tcp"),
+// port range (ignored unless TCP or UDP) and CIDR.
+func Entry(number int, direction, action, protocol string, from, to int, cidr string) model.NACLEntry {
+	p, err := model.ParseProtocol(protocol)
+	if err != nil {
+		panic(err)
+	}
+	e := model.NACLEntry{RuleNumber: number, Egress: direction == "out", Allow: action == "allow", Protocol: p, Ports: model.AllPorts,
+		ICMP: model.ICMPMatch{Type: -1, Code: -1}, CIDR: netip.MustParsePrefix(cidr)}
+	if p.HasPorts() {
+		e.Ports = model.PortRange{From: uint16(from), To: uint16(to)}
+	}
+	return e
 }

@@ -1,0 +1,60 @@
+package check_test
+
+import (
+	"testing"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+	mt "github.com/vpcdoctor/vpcdoctor/internal/model/modeltest"
+)
+
+// exposedRegion: a public subnet (0.0.0.0/0 -> attached igw, an ACL that
+// allows everything), an instance i-1 with a public IP carrying sg-1 with
+// rules, and whatever more adds.
+func exposedRegion(public bool, more func(*mt.Builder), rules ...model.Rule) func() *model.Region {
+	return func() *model.Region {
+		b := mt.New(account, region)
+		b.VPC("vpc-1", "10.0.0.0/16")
+		b.Subnet("subnet-a", "vpc-1", "10.0.1.0/24")
+		b.InternetGateway("igw-1", "vpc-1")
+		b.RouteTable("rtb-1", "vpc-1").Main().Route("0.0.0.0/0", "igw-1")
+		b.NetworkACL("acl-1", "vpc-1", []string{"subnet-a"},
+			mt.Entry(100, "in", "allow", "-1", 0, 0, "0.0.0.0/0"), mt.Entry(32767, "in", "deny", "-1", 0, 0, "0.0.0.0/0"),
+			mt.Entry(100, "out", "allow", "-1", 0, 0, "0.0.0.0/0"), mt.Entry(32767, "out", "deny", "-1", 0, 0, "0.0.0.0/0"))
+		b.SecurityGroup("sg-1", "vpc-1", rules...).Name = "app"
+		inst := b.Instance("i-1", "subnet-a", "sg-1")
+		if public {
+			mt.SetPublicIP(inst.ENIs[0], "54.250.0.10")
+		}
+		b.Collected(model.CallNetworkInterfaces)
+		if more != nil {
+			more(b)
+		}
+		return b.Link()
+	}
+}
+
+// The check's rule: one finding per resource the reachability engine finds
+// reachable from the internet (AWS-SEMANTICS.md §5), graded by what is
+// exposed.
+var internetExposedCases = []checkCase{
+	{"SSH reachable directly: critical, naming the instance and its ENI (§5)", exposedRegion(true, nil, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")),
+		fires(check.Critical, ids("i-1", "eni-i-1"), "EC2 instance i-1 is reachable from the internet on tcp/22.")},
+	{"all traffic: critical", exposedRegion(true, nil, mt.Ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("i-1", "eni-i-1"), "on all traffic")},
+	{"a web port reached directly: high", exposedRegion(true, nil, mt.Ingress("tcp", 8080, 8080, "0.0.0.0/0")),
+		fires(check.High, ids("i-1", "eni-i-1"), "on tcp/8080")},
+	{"the same rule without a public address: nothing reaches it (§5.1)", exposedRegion(false, nil, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")), none},
+	{"an ACL deny before the allow stops it (§3)", exposedRegion(true, func(b *mt.Builder) {
+		acl := b.Region().NetworkACLs[0]
+		acl.Entries = append([]model.NACLEntry{mt.Entry(50, "in", "deny", "6", 22, 22, "0.0.0.0/0")}, acl.Entries...)
+	}, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")), none},
+	{"a rule from the office only is not the internet at large, but is still reachable from it", exposedRegion(true, nil, mt.Ingress("tcp", 22, 22, "203.0.113.0/24")),
+		fires(check.Critical, ids("i-1", "eni-i-1"), "on tcp/22")},
+	{"ENI list not collected: skipped", exposedRegion(true, func(b *mt.Builder) { b.NotCollected(model.CallNetworkInterfaces) }, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")),
+		skipped(model.CallNetworkInterfaces)},
+}
+
+func TestInternetExposed(t *testing.T) {
+	runCases(t, check.InternetExposed, internetExposedCases)
+}

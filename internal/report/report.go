@@ -91,10 +91,13 @@ type Exposure struct {
 	FromPort        int      `json:"from_port"`                  // for ICMP: the ICMP type
 	ToPort          int      `json:"to_port"`
 	Sources         []string `json:"sources"` // CIDRs whose union is the allowed source set
-	Via             string   `json:"via"`     // direct or load-balancer
-	LoadBalancer    string   `json:"load_balancer,omitempty"`
-	Path            []Hop    `json:"path"`
-	Notes           []string `json:"notes"`
+	// WholeInternet is true when sources are every internet address of IPv4
+	// or IPv6, as seen from the interface's VPC.
+	WholeInternet bool     `json:"whole_internet"`
+	Via           string   `json:"via"` // direct or load-balancer
+	LoadBalancer  string   `json:"load_balancer,omitempty"`
+	Path          []Hop    `json:"path"`
+	Notes         []string `json:"notes"`
 }
 
 // Hop is one step of an exposure's path and the rule that passed it.
@@ -216,7 +219,7 @@ func exposureOf(reg *model.Region, x reach.Exposure) Exposure {
 	out := Exposure{
 		Account: reg.Account, Region: reg.Name, Via: string(x.Via),
 		Protocol: x.Protocol.String(), FromPort: int(x.Ports.From), ToPort: int(x.Ports.To),
-		Sources: []string{}, Path: []Hop{}, Notes: []string{},
+		Sources: []string{}, Path: []Hop{}, Notes: []string{}, WholeInternet: x.WholeInternet,
 	}
 	if x.Protocol.IsICMP() {
 		out.FromPort, out.ToPort = int(x.Ports.From>>8), int(x.Ports.To>>8)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/exposure"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/reach"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/scan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/version"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
@@ -35,7 +37,7 @@ across unrelated resources. It never changes an account: it only reads.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cmdutil.BadInput(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
 	})
-	cmd.AddCommand(scan.NewCmd(io, nil), version.NewCmd(io))
+	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), version.NewCmd(io))
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }

@@ -1,0 +1,329 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+
+	"go4.org/netipx"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+	"github.com/vpcdoctor/vpcdoctor/internal/reach/packet"
+)
+
+// Verdict answers "can X reach Y on protocol P, port N, and why (not)?".
+type Verdict struct {
+	Reachable bool
+	// Path is every hop passed, with the rule that passed it; when not
+	// reachable, the hops passed before the drop.
+	Path []Hop
+	// BlockedBy is the first hop that drops the packet, with why.
+	BlockedBy *Hop
+	Notes     []string
+}
+
+// Endpoint is one end of a question: an interface, or the internet
+// (optionally one internet address).
+type Endpoint struct {
+	ENI      *model.ENI
+	Region   *model.Region
+	Internet bool
+	Addr     netip.Addr // for the internet: a specific source address, or invalid for "any"
+}
+
+// Label names the endpoint for messages.
+func (p Endpoint) Label() string {
+	switch {
+	case p.Internet && p.Addr.IsValid():
+		return "internet address " + p.Addr.String()
+	case p.Internet:
+		return "the internet"
+	case p.ENI.Owner.Resource != nil:
+		return p.ENI.Owner.Resource.Kind.Noun() + " " + p.ENI.Owner.Resource.Label() + " (" + p.ENI.ID + ")"
+	}
+	return p.ENI.ID
+}
+
+// Between decides whether from can open a connection to to on (proto,
+// port): from the internet as AWS-SEMANTICS.md §5 says, between two
+// interfaces as §7 says (same VPC, or across an active peering).
+func Between(from, to Endpoint, proto model.Protocol, port uint16) (Verdict, error) {
+	if to.Internet {
+		return Verdict{}, fmt.Errorf("reaching the internet (outbound) is not answered yet: ask from the internet to a resource, or between two resources")
+	}
+	if from.Internet {
+		return fromInternet(from, to, proto, port), nil
+	}
+	return betweenENIs(from, to, proto, port), nil
+}
+
+func blocked(v Verdict, h Hop) Verdict {
+	v.BlockedBy = &h
+	return v
+}
+
+// fromInternet evaluates the stages of §5 one by one, so that the first
+// that drops the packet can be named.
+func fromInternet(from, to Endpoint, proto model.Protocol, port uint16) Verdict {
+	e := newEngine(to.Region)
+	eni := to.ENI
+	var v Verdict
+	if neverInbound[eni.Owner.Kind] {
+		return blocked(v, Hop{Kind: "interface", ID: eni.ID, Detail: string(eni.Owner.Kind) + " interfaces never accept connections from the internet"})
+	}
+	src := e.internetFor(eni.VPCID)
+	// Only the address families the interface has a public address in.
+	var fam []netip.Prefix
+	if len(eni.PublicIPs()) > 0 {
+		fam = append(fam, allIPv4)
+	}
+	if len(eni.IPv6) > 0 {
+		fam = append(fam, allIPv6)
+	}
+	if len(fam) == 0 {
+		return blocked(v, Hop{Kind: "public-address", ID: eni.ID, Detail: "the interface has no public address"})
+	}
+	src = intersect(src, setOf(fam...))
+	if from.Addr.IsValid() {
+		var b netipx.IPSetBuilder
+		b.Add(from.Addr)
+		one, _ := b.IPSet()
+		if isEmpty(intersect(one, e.internetFor(eni.VPCID))) {
+			return blocked(v, Hop{Kind: "source", ID: from.Addr.String(), Detail: "not an internet address (private, reserved, or inside the VPC)"})
+		}
+		src = intersect(one, src)
+	}
+	want := packet.New(proto, model.Port(port), src)
+	if proto.IsICMP() {
+		want = packet.New(proto, model.AllPorts, src)
+	}
+	// Run the full evaluation, then explain stage by stage.
+	f := e.direct(eni, nil)
+	got := f.set.Intersect(want)
+	if !got.IsEmpty() {
+		v.Reachable = true
+		en := got.Entries()[0]
+		box := packet.New(en.Protocol, en.Ports, en.Addrs)
+		v.Path = pathFor(f.evidence, box, en.Addrs)
+		v.Notes = dedupe(f.notes)
+		return v
+	}
+	for _, x := range InternetExposures(to.Region) {
+		if x.Via != ViaLoadBalancer || x.ENI != eni {
+			continue
+		}
+		box := packet.New(x.Protocol, x.Ports, setOf(x.Sources...))
+		if !box.Intersect(want).IsEmpty() {
+			v.Reachable = true
+			v.Path = x.Path
+			v.Notes = x.Notes
+			return v
+		}
+	}
+	v.Notes = dedupe(f.notes)
+	// Why not: the first stage whose set misses the packet.
+	if isEmpty(src) {
+		return blocked(v, Hop{Kind: "public-address", ID: eni.ID, Detail: "the interface has no public address of the source's address family"})
+	}
+	subnet := to.Region.Subnet(eni.SubnetID)
+	ret, _, _ := internetReturn(to.Region, subnet)
+	if isEmpty(intersect(ret, src)) {
+		id := ""
+		if subnet != nil && subnet.RouteTable != nil {
+			id = subnet.RouteTable.ID
+		}
+		return blocked(v, Hop{Kind: "route", ID: id, Detail: "the reply to the source does not route to an attached internet gateway"})
+	}
+	v.Path = append(v.Path, Hop{Kind: "route", ID: routeTableID(subnet), Detail: "replies return through the internet gateway"})
+	var acl *model.NetworkACL
+	if subnet != nil {
+		acl = subnet.NetworkACL
+	}
+	if naclAllowed(acl, false).Intersect(want).IsEmpty() {
+		return blocked(v, Hop{Kind: "network-acl", ID: acl.ID, Detail: "ingress: " + firstMatch(acl, false, want)})
+	}
+	if replyAllowed(naclAllowed(acl, true)).Intersect(packet.New(proto, model.AllPorts, src)).IsEmpty() {
+		return blocked(v, Hop{Kind: "network-acl", ID: aclID(acl), Detail: "egress: no rule lets the reply out to the client's ports 1024-65535"})
+	}
+	return blocked(v, Hop{Kind: "security-group", ID: eni.ID, Detail: "no ingress rule of " + fmt.Sprint(eni.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " from the source"})
+}
+
+func routeTableID(s *model.Subnet) string {
+	if s == nil || s.RouteTable == nil {
+		return ""
+	}
+	return s.RouteTable.ID
+}
+
+func aclID(a *model.NetworkACL) string {
+	if a == nil {
+		return ""
+	}
+	return a.ID
+}
+
+// firstMatch names the entry that decides a packet of want: the lowest
+// numbered entry that matches it.
+func firstMatch(acl *model.NetworkACL, egress bool, want packet.Set) string {
+	if acl == nil {
+		return "no ACL"
+	}
+	for _, en := range acl.Entries {
+		if en.Egress == egress && !naclMatch(en).Intersect(want).IsEmpty() {
+			action := "deny"
+			if en.Allow {
+				action = "allow"
+			}
+			return "rule " + strconv.Itoa(en.RuleNumber) + " " + action + " " + naclEntryString(en)
+		}
+	}
+	return "no entry matches"
+}
+
+// betweenENIs answers §7: a's egress groups, the route from a's subnet, both
+// subnets' ACLs (both ways, unless the two share a subnet), b's ingress
+// groups.
+func betweenENIs(from, to Endpoint, proto model.Protocol, port uint16) Verdict {
+	a, b := from.ENI, to.ENI
+	var v Verdict
+	if from.Region != to.Region {
+		return blocked(v, Hop{Kind: "region", ID: to.Region.Name, Detail: "the two are in different accounts or regions; only peerings within one region's data are followed"})
+	}
+	reg := from.Region
+	aAddr, bAddr := primary(a), primary(b)
+	if !aAddr.IsValid() || !bAddr.IsValid() {
+		return blocked(v, Hop{Kind: "interface", ID: a.ID + " " + b.ID, Detail: "an interface has no private address in the data"})
+	}
+	ports := model.Port(port)
+	if !proto.HasPorts() {
+		ports = model.AllPorts
+	}
+	// 1. a's egress security-group rules.
+	hop, ok := groupsAdmit(reg, a.SecurityGroupIDs, true, proto, ports, bAddr, b.SecurityGroupIDs)
+	if !ok {
+		return blocked(v, Hop{Kind: "security-group", ID: a.ID, Detail: "no egress rule of " + fmt.Sprint(a.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " to " + bAddr.String()})
+	}
+	v.Path = append(v.Path, hop)
+	// 2. The route from a's subnet to b's address.
+	sa, sb := reg.Subnet(a.SubnetID), reg.Subnet(b.SubnetID)
+	if sa != nil && sa.RouteTable != nil {
+		regions, _ := routeRegions(reg, sa.RouteTable)
+		var best *model.Route
+		for _, rr := range regions {
+			if rr.Addrs.Contains(bAddr) {
+				best = rr.Route
+			}
+		}
+		switch {
+		case best == nil:
+			return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: "no route for " + bAddr.String()})
+		case best.Blackhole:
+			return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " is a blackhole"})
+		case best.TargetKind == model.TargetLocal:
+		case best.TargetKind == model.TargetPeering:
+			if !peeringActive(reg, best.TargetID) {
+				return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " -> " + best.TargetID + ", which is not active"})
+			}
+		case best.TargetKind == model.TargetTransitGateway:
+			v.Notes = append(v.Notes, "unverified: the route goes through transit gateway "+best.TargetID+", whose route tables are not modelled")
+		default:
+			v.Notes = append(v.Notes, "unverified: the route sends the packet to "+best.TargetID+" (a middlebox or gateway), whose forwarding is not modelled")
+		}
+		v.Path = append(v.Path, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " -> " + best.TargetID})
+	} else {
+		v.Notes = append(v.Notes, "route table of "+a.SubnetID+" unknown: a route to "+bAddr.String()+" is assumed")
+	}
+	// 3. Network ACLs, both ways, unless the two share a subnet (§3).
+	if a.SubnetID != b.SubnetID {
+		var aACL, bACL *model.NetworkACL
+		if sa != nil {
+			aACL = sa.NetworkACL
+		}
+		if sb != nil {
+			bACL = sb.NetworkACL
+		}
+		out := packet.New(proto, ports, setOf(netip.PrefixFrom(bAddr, bAddr.BitLen())))
+		in := packet.New(proto, ports, setOf(netip.PrefixFrom(aAddr, aAddr.BitLen())))
+		if naclAllowed(aACL, true).Intersect(out).IsEmpty() {
+			return blocked(v, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "egress: " + firstMatch(aACL, true, out)})
+		}
+		if naclAllowed(bACL, false).Intersect(in).IsEmpty() {
+			return blocked(v, Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "ingress: " + firstMatch(bACL, false, in)})
+		}
+		if replyAllowed(naclAllowed(bACL, true)).Intersect(packet.New(proto, model.AllPorts, setOf(netip.PrefixFrom(aAddr, aAddr.BitLen())))).IsEmpty() {
+			return blocked(v, Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "egress: the reply cannot leave for the client's ports 1024-65535"})
+		}
+		if replyAllowed(naclAllowed(aACL, false)).Intersect(packet.New(proto, model.AllPorts, setOf(netip.PrefixFrom(bAddr, bAddr.BitLen())))).IsEmpty() {
+			return blocked(v, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "ingress: the reply cannot come back to the client's ports 1024-65535"})
+		}
+		v.Path = append(v.Path, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "egress " + firstMatch(aACL, true, out)},
+			Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "ingress " + firstMatch(bACL, false, in)})
+	} else {
+		v.Path = append(v.Path, Hop{Kind: "network-acl", ID: a.SubnetID, Detail: "same subnet: not filtered by the network ACL"})
+	}
+	// 4. b's ingress security-group rules.
+	hop, ok = groupsAdmit(reg, b.SecurityGroupIDs, false, proto, ports, aAddr, a.SecurityGroupIDs)
+	if !ok {
+		return blocked(v, Hop{Kind: "security-group", ID: b.ID, Detail: "no ingress rule of " + fmt.Sprint(b.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " from " + aAddr.String() + " or its groups"})
+	}
+	v.Path = append(v.Path, hop)
+	v.Reachable = true
+	return v
+}
+
+func primary(e *model.ENI) netip.Addr {
+	if len(e.Addresses) > 0 {
+		return e.Addresses[0].Private
+	}
+	if len(e.IPv6) > 0 {
+		return e.IPv6[0]
+	}
+	return netip.Addr{}
+}
+
+func peeringActive(reg *model.Region, id string) bool {
+	for _, p := range reg.PeeringConnections {
+		if p.ID == id {
+			return p.Status == "active"
+		}
+	}
+	return false
+}
+
+// groupsAdmit finds a rule of groups (egress or ingress) that matches
+// (proto, ports) with peer addr, or a group reference to one of
+// peerGroups (§2: a reference matches the private addresses of interfaces
+// carrying that group).
+func groupsAdmit(reg *model.Region, groups []string, egress bool, proto model.Protocol, ports model.PortRange, addr netip.Addr, peerGroups []string) (Hop, bool) {
+	want := packet.New(proto, ports, setOf(netip.PrefixFrom(addr, addr.BitLen())))
+	e := &engine{reg: reg}
+	for _, id := range groups {
+		g := reg.SecurityGroup(id)
+		if g == nil {
+			return Hop{Kind: "security-group", ID: id, Detail: "not in the data: assumed to allow"}, true
+		}
+		rules := g.Ingress
+		if egress {
+			rules = g.Egress
+		}
+		for _, r := range rules {
+			var addrs *netipx.IPSet
+			if r.Peer.Kind == model.PeerGroup {
+				for _, pg := range peerGroups {
+					if pg == r.Peer.GroupID {
+						addrs = everything
+					}
+				}
+			} else {
+				addrs, _ = e.peerAddrs(r.Peer)
+			}
+			if isEmpty(addrs) {
+				continue
+			}
+			if !ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs).Intersect(want).IsEmpty() {
+				return Hop{Kind: "security-group", ID: g.ID, Detail: r.String()}, true
+			}
+		}
+	}
+	return Hop{}, false
+}

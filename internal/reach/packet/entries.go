@@ -78,13 +78,14 @@ func icmpString(r model.PortRange) string {
 // Entries lists s in a canonical order; equal sets give equal listings,
 // and the union of the entries' Sets is s. The listing is:
 //
-//  1. the addresses common to every protocol 0–255 on every port, as one
-//     ProtocolAll entry (no Except);
-//  2. the addresses beyond those that every protocol without its own map
-//     has (see Set), as one ProtocolAll entry whose Except names the
-//     protocols with their own map that lack some of them on some port;
+//  1. the addresses every protocol 0–255 has on every port, as one
+//     ProtocolAll entry without Except;
+//  2. what the protocols that share the default map (see Set) have beyond
+//     entry 1, the same on every port, as one ProtocolAll entry; its
+//     Except names the protocols with their own map that lack some of it
+//     on some port, and is nil when none do;
 //  3. for each protocol with its own map, ascending, what it has beyond
-//     entry 1, as maximal port intervals ascending.
+//     entry 1, as maximal port intervals, ascending.
 //
 // So a protocol's packets may appear in both 2 and 3; entries never
 // overlap otherwise.
@@ -98,10 +99,10 @@ func (s Set) Entries() []Entry {
 		}
 	}
 	var out []Entry
-	if len(common) > 0 {
+	if !common.isEmpty() {
 		out = append(out, Entry{Protocol: model.ProtocolAll, Ports: model.AllPorts, Addrs: common.ipset()})
 	}
-	if rest := subtract(s.def, common); len(rest) > 0 {
+	if rest := subtract(s.def, common); !rest.isEmpty() {
 		var except []model.Protocol
 		for _, pm := range s.ex {
 			for _, sg := range pm.m {
@@ -117,7 +118,7 @@ func (s Set) Entries() []Entry {
 		var cur addrs
 		var from int
 		flush := func(to int) {
-			if len(cur) > 0 {
+			if !cur.isEmpty() {
 				out = append(out, Entry{Protocol: model.Protocol(pm.p), Ports: model.PortRange{From: uint16(from), To: uint16(to)}, Addrs: cur.ipset()})
 			}
 		}

@@ -28,19 +28,20 @@ import (
 // Set is a set of (protocol, port, address) triples, IPv4 and IPv6. The
 // zero value is the empty set. Sets are immutable values, safe for
 // concurrent reads; operations return new Sets that may share storage with
-// their operands.
-//
-// Representation: every protocol q maps ports to address sets (a portMap).
-// The protocols listed in ex carry their own map; every other protocol
-// shares def on every port. The form is canonical, so equal sets have
-// equal representations:
-//   - every portMap is canonical (see portMap), and the map of a protocol
-//     without ports is constant;
-//   - no protocol in ex has the map "def on every port";
-//   - def is the constant map shared by the most protocols, ties going to
-//     the class holding the lowest protocol number. With fewer than 128
-//     protocols in ex this holds by itself; canon restores it otherwise.
+// their operands. Equal sets have equal representations, so Equal is a
+// plain comparison.
 type Set struct {
+	// Every protocol maps ports to address sets (a portMap). The
+	// protocols in ex carry their own map; every other protocol has def
+	// on every port. The form is canonical:
+	//   - every portMap is canonical (see portMap), and the map of a
+	//     protocol without ports is constant;
+	//   - no map in ex is "def on every port";
+	//   - def is the constant map shared by the most protocols, ties
+	//     going to the class holding the lowest protocol number. With
+	//     fewer than 128 protocols in ex this holds by itself (the
+	//     others, sharing def, are a majority); canon restores it
+	//     otherwise. So at least one protocol always has def.
 	def addrs
 	ex  []protoMap // sorted by protocol
 }
@@ -61,12 +62,15 @@ var portedProtocols = [...]uint8{uint8(model.ProtocolICMP), uint8(model.Protocol
 // address.
 func All() Set { return Set{def: everyAddr} }
 
-// New returns the packets of protocol p to or from (the Set does not care
-// which) addrs on the ports of ports. p may be model.ProtocolAll: then New
-// is the union of New(q, ports, addrs) over every protocol q, which is
-// every packet when ports is model.AllPorts (AWS's "-1", §2, §3). ports is
-// ignored for protocols without ports; for TCP, UDP, ICMP and ICMPv6 an
-// invalid range (From > To) selects nothing. A nil addrs is empty.
+// New returns the packets of protocol p on the ports of ports whose
+// address (source or destination: the caller decides) is in addrs. A nil
+// addrs is empty. ports is ignored for protocols without ports; for TCP,
+// UDP, ICMP and ICMPv6 an invalid range (From > To) selects nothing.
+//
+// p may be model.ProtocolAll: New is then the union of New(q, ports,
+// addrs) over every protocol q. AWS's "-1" (§2, §3) is
+// New(model.ProtocolAll, model.AllPorts, addrs): every packet.
+//
 // New panics if p is neither ProtocolAll nor 0–255.
 func New(p model.Protocol, ports model.PortRange, addrs *netipx.IPSet) Set {
 	return newSet(p, ports, addrsOf(addrs))
@@ -76,7 +80,7 @@ func newSet(p model.Protocol, ports model.PortRange, a addrs) Set {
 	if p < model.ProtocolAll || p > 255 {
 		panic(fmt.Sprintf("packet.New: protocol %d is neither -1 nor 0-255", p))
 	}
-	if len(a) == 0 {
+	if a.isEmpty() {
 		return Set{}
 	}
 	if p == model.ProtocolAll {
@@ -92,7 +96,7 @@ func newSet(p model.Protocol, ports model.PortRange, a addrs) Set {
 	m := constMap(a)
 	if hasPorts(p) {
 		m = rangeMap(ports, a)
-		if m.isConstOf(nil) {
+		if m.isConstOf(addrs{}) {
 			return Set{}
 		}
 	}
@@ -252,7 +256,7 @@ func (s Set) canon() Set {
 }
 
 // IsEmpty reports whether s holds no packet.
-func (s Set) IsEmpty() bool { return len(s.def) == 0 && len(s.ex) == 0 }
+func (s Set) IsEmpty() bool { return s.def.isEmpty() && len(s.ex) == 0 }
 
 // Equal reports whether s and t hold the same packets.
 func (s Set) Equal(t Set) bool {
@@ -291,34 +295,37 @@ func (s Set) RestrictAddrs(addrs *netipx.IPSet) Set {
 // ports is ignored for protocols without ports; for the others an invalid
 // range (From > To) selects nothing.
 func (s Set) Addrs(p model.Protocol, ports model.PortRange) *netipx.IPSet {
-	var rr []netipx.IPRange
-	add := func(m portMap) {
+	var v4, v6 spans
+	add := func(a addrs) {
+		v4 = append(v4, a.v4...)
+		v6 = append(v6, a.v6...)
+	}
+	addMap := func(m portMap) {
 		if len(m) == 1 {
-			rr = append(rr, m[0].a...)
+			add(m[0].a)
 			return
 		}
 		for i, sg := range m {
 			if int(sg.from) <= int(ports.To) && int(ports.From) <= m.end(i) {
-				rr = append(rr, sg.a...)
+				add(sg.a)
 			}
 		}
 	}
 	switch {
 	case p == model.ProtocolAll:
-		// def is some protocol's map unless all 256 are listed, which
-		// canon rules out.
 		portless := 0 // listed protocols without ports
 		for _, pm := range s.ex {
 			if !hasPorts(model.Protocol(pm.p)) {
 				portless++
-			}
-			if hasPorts(model.Protocol(pm.p)) && ports.From > ports.To {
+			} else if ports.From > ports.To {
 				continue
 			}
-			add(pm.m)
+			addMap(pm.m)
 		}
+		// def is the map of the protocols not listed, and canon keeps
+		// at least one unlisted.
 		if portless < 256-len(portedProtocols) || ports.From <= ports.To {
-			rr = append(rr, s.def...)
+			add(s.def)
 		}
 	case p < 0 || p > 255:
 	case hasPorts(p) && ports.From > ports.To:
@@ -327,7 +334,7 @@ func (s Set) Addrs(p model.Protocol, ports model.PortRange) *netipx.IPSet {
 		if !ok {
 			m = constMap(s.def)
 		}
-		add(m)
+		addMap(m)
 	}
-	return normalize(rr).ipset()
+	return addrs{v4.normalize(), v6.normalize()}.ipset()
 }

@@ -27,19 +27,19 @@ func constMap(a addrs) portMap { return portMap{{0, a}} }
 // rangeMap is the portMap giving a on the ports of r and nothing elsewhere.
 // An invalid range (From > To) selects no port.
 func rangeMap(r model.PortRange, a addrs) portMap {
-	if r.From > r.To || len(a) == 0 {
-		return constMap(nil)
+	if r.From > r.To || a.isEmpty() {
+		return constMap(addrs{})
 	}
 	if r.IsAll() {
 		return constMap(a)
 	}
 	m := make(portMap, 0, 3)
 	if r.From > 0 {
-		m = append(m, seg{0, nil})
+		m = append(m, seg{0, addrs{}})
 	}
 	m = append(m, seg{r.From, a})
 	if r.To < 65535 {
-		m = append(m, seg{r.To + 1, nil})
+		m = append(m, seg{r.To + 1, addrs{}})
 	}
 	return m
 }

@@ -77,7 +77,7 @@ func fromInternet(from, to Endpoint, proto model.Protocol, port uint16) Verdict 
 	if len(eni.PublicIPs()) > 0 {
 		fam = append(fam, allIPv4)
 	}
-	if len(eni.IPv6) > 0 {
+	if len(eni.IPv6) > 0 || hasIPv6Prefix(eni) {
 		fam = append(fam, allIPv6)
 	}
 	if len(fam) == 0 {
@@ -326,4 +326,13 @@ func groupsAdmit(reg *model.Region, groups []string, egress bool, proto model.Pr
 		}
 	}
 	return Hop{}, false
+}
+
+func hasIPv6Prefix(e *model.ENI) bool {
+	for _, p := range e.Prefixes {
+		if p.Addr().Is6() {
+			return true
+		}
+	}
+	return false
 }

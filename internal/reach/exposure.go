@@ -159,6 +159,14 @@ func (e *engine) directWith(eni *model.ENI, allowedPorts *packet.Set, groups *pa
 			f.evidence = append(f.evidence, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: a.String()}, byAddr: true, addrs: setOf(allIPv6)})
 		}
 	}
+	for _, p := range eni.Prefixes {
+		// Every address of a delegated IPv6 prefix is the interface's, and
+		// globally routable (§5.1).
+		if p.Addr().Is6() && !p.Addr().Is4In6() {
+			dst.AddPrefix(allIPv6)
+			f.evidence = append(f.evidence, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: "delegated prefix " + p.String()}, byAddr: true, addrs: setOf(allIPv6)})
+		}
+	}
 	families, _ := dst.IPSet()
 	if isEmpty(families) {
 		return f

@@ -183,12 +183,23 @@ func preservesClientIP(lb *model.Resource, tg *model.TargetGroup) bool {
 // able to reach it, and with client IP preservation the target's own
 // filters must admit the internet sources themselves.
 func (e *engine) target(lb *model.Resource, l model.Listener, reached packet.Set, t lbTarget, lbENIs []*model.ENI) []Exposure {
-	port := model.Port(uint16(t.port))
-	proto := listenerProtocol(l.Protocol)
-	if proto == model.ProtocolAll {
-		proto = model.ProtocolTCP
+	protos := []model.Protocol{listenerProtocol(l.Protocol)}
+	if strings.EqualFold(l.Protocol, "TCP_UDP") {
+		protos = []model.Protocol{model.ProtocolTCP, model.ProtocolUDP}
 	}
+	var out []Exposure
+	for _, proto := range protos {
+		out = append(out, e.targetProto(lb, l, reached, t, lbENIs, proto)...)
+	}
+	return out
+}
+
+func (e *engine) targetProto(lb *model.Resource, l model.Listener, reached packet.Set, t lbTarget, lbENIs []*model.ENI, proto model.Protocol) []Exposure {
+	port := model.Port(uint16(t.port))
 	sources := reached.Addrs(proto, model.Port(uint16(l.Port)))
+	if isEmpty(sources) {
+		return nil
+	}
 	f := flow{eni: t.eni, res: t.res, via: ViaLoadBalancer, lb: lb, internet: e.internetFor(lb.VPCID)}
 	f.hops = []Hop{{Kind: "load-balancer", ID: lb.ID, Detail: "listener " + l.Protocol + ":" + strconv.Itoa(l.Port)}}
 	if t.group != nil {

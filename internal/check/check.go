@@ -9,8 +9,10 @@ package check
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
@@ -134,19 +136,40 @@ type Result struct {
 }
 
 // Run runs every check over every region of inv.
+//
+// The work runs on as many goroutines as GOMAXPROCS: each region's
+// exposures, computed once, and each (region, check) pass. Checks only
+// read the linked model (which is read-only) and the shared exposures, so
+// they may run side by side; their findings are gathered in region and
+// catalogue order, as one after the other would give them.
 func Run(inv *model.Inventory, checks []*Check) Result {
 	res := Result{Exposures: map[*model.Region][]reach.Exposure{}}
-	for _, reg := range inv.Regions() {
+	type regionRun struct {
+		reg       *model.Region
+		exposures []reach.Exposure
+		ready     chan struct{}
+		passes    []*Pass // by check; nil when skipped
+	}
+	regions := inv.Regions()
+	runs := make([]*regionRun, len(regions))
+	var tasks []func()
+	// Exposures are computed apart from the checks' workers, so that a
+	// check waiting for them never holds up the computation.
+	engines := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, reg := range regions {
+		rr := &regionRun{reg: reg, ready: make(chan struct{}), passes: make([]*Pass, len(checks))}
+		runs[i] = rr
+		go func() {
+			engines <- struct{}{}
+			rr.exposures = reach.InternetExposures(reg)
+			<-engines
+			close(rr.ready)
+		}()
 		exposures := func() []reach.Exposure {
-			x, ok := res.Exposures[reg]
-			if !ok {
-				x = reach.InternetExposures(reg)
-				res.Exposures[reg] = x
-			}
-			return x
+			<-rr.ready
+			return rr.exposures
 		}
-		exposures()
-		for _, c := range checks {
+		for j, c := range checks {
 			var missing []model.Call
 			for _, call := range c.Needs {
 				if !reg.Coverage.Has(call) {
@@ -158,8 +181,18 @@ func Run(inv *model.Inventory, checks []*Check) Result {
 				continue
 			}
 			p := &Pass{Region: reg, check: c, exposures: exposures}
-			c.Run(p)
-			res.Findings = append(res.Findings, p.findings...)
+			rr.passes[j] = p
+			tasks = append(tasks, func() { c.Run(p) })
+		}
+	}
+	runTasks(tasks)
+	for _, rr := range runs {
+		<-rr.ready
+		res.Exposures[rr.reg] = rr.exposures
+		for _, p := range rr.passes {
+			if p != nil {
+				res.Findings = append(res.Findings, p.findings...)
+			}
 		}
 	}
 	SortFindings(res.Findings)
@@ -174,6 +207,25 @@ func Run(inv *model.Inventory, checks []*Check) Result {
 		return a.Rule < b.Rule
 	})
 	return res
+}
+
+// runTasks runs tasks on up to GOMAXPROCS goroutines, taking them in
+// order, and returns when all are done.
+func runTasks(tasks []func()) {
+	next := make(chan func(), len(tasks))
+	for _, t := range tasks {
+		next <- t
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
+		wg.Go(func() {
+			for t := range next {
+				t()
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // SortFindings orders findings for output: highest severity first, then

@@ -21,6 +21,8 @@ var (
 	privateIPv6 = mustSet("::/8", "fc00::/7", "fe80::/10", "ff00::/8")
 
 	everything = mustSet("0.0.0.0/0", "::/0")
+	ipv4Set    = mustSet("0.0.0.0/0")
+	ipv6Set    = mustSet("::/0")
 )
 
 func mustSet(prefixes ...string) *netipx.IPSet {
@@ -71,7 +73,12 @@ func subtract(a, b *netipx.IPSet) *netipx.IPSet {
 	return s
 }
 
-func isEmpty(s *netipx.IPSet) bool { return s == nil || len(s.Prefixes()) == 0 }
+func isEmpty(s *netipx.IPSet) bool { return s == nil || s.Equal(emptySet) }
+
+var emptySet = &netipx.IPSet{}
+
+// overlaps reports whether a and b share an address.
+func overlaps(a, b *netipx.IPSet) bool { return a != nil && b != nil && a.Overlaps(b) }
 
 // family returns only the IPv4 (v6 false) or IPv6 part of s.
 func family(s *netipx.IPSet, v6 bool) *netipx.IPSet {

@@ -72,6 +72,12 @@ var neverInbound = map[model.OwnerKind]bool{
 // InternetExposures returns every exposure of every interface in the
 // region, directly and through load balancers, sorted by ENI, via,
 // protocol and port.
+//
+// Interfaces configured alike (same VPC, subnet, groups in the same order,
+// and whether they have a public IPv4 and an IPv6 address) are evaluated
+// once: their exposures differ only in the interface, its owner and the
+// public addresses their paths name. Such exposures share their Sources,
+// Except and Notes slices; treat every Exposure as read-only.
 func InternetExposures(reg *model.Region) []Exposure {
 	e := newEngine(reg)
 	var out []Exposure
@@ -82,7 +88,7 @@ func InternetExposures(reg *model.Region) []Exposure {
 		if eni.Owner.Resource != nil && eni.Owner.Resource.Kind == model.KindLoadBalancer {
 			continue // load balancers are handled with their listeners
 		}
-		out = append(out, e.direct(eni, nil).exposures()...)
+		out = e.appendDirect(out, eni)
 	}
 	for _, res := range reg.Resources {
 		if res.Kind == model.KindLoadBalancer && res.LoadBalancer != nil && res.LoadBalancer.Scheme == "internet-facing" {
@@ -93,10 +99,13 @@ func InternetExposures(reg *model.Region) []Exposure {
 	return out
 }
 
-// engine holds per-region facts computed once.
+// engine holds per-region facts computed once: the internet as each VPC
+// sees it, each subnet's return route and network ACL, each group's
+// ingress rules, and each interface configuration's evaluation (cache.go).
+// The caches fill on first use, so engine{reg: reg} is ready to use.
 type engine struct {
-	reg      *model.Region
-	internet *netipx.IPSet
+	reg *model.Region
+	caches
 }
 
 func newEngine(reg *model.Region) *engine {
@@ -106,7 +115,15 @@ func newEngine(reg *model.Region) *engine {
 // internetFor is the set of addresses a packet from the internet can come
 // from, seen from a VPC: every public address outside the VPC's CIDRs.
 func (e *engine) internetFor(vpcID string) *netipx.IPSet {
-	return subtract(subtract(everything, union(privateIPv4, privateIPv6)), vpcCIDRs(e.reg, vpcID))
+	if s, ok := e.internet[vpcID]; ok {
+		return s
+	}
+	s := subtract(subtract(everything, union(privateIPv4, privateIPv6)), vpcCIDRs(e.reg, vpcID))
+	if e.internet == nil {
+		e.internet = map[string]*netipx.IPSet{}
+	}
+	e.internet[vpcID] = s
+	return s
 }
 
 // flow is the result of one interface's evaluation before it is listed.
@@ -143,119 +160,165 @@ func (e *engine) direct(eni *model.ENI, allowedPorts *packet.Set) flow {
 // directWith is direct with the security-group stage given: nil means the
 // interface's own groups.
 func (e *engine) directWith(eni *model.ENI, allowedPorts *packet.Set, groups *packet.Set) flow {
-	reg := e.reg
 	f := flow{eni: eni, res: eni.Owner.Resource, via: ViaDirect}
 	// 1. Public address: IPv4 only with a public IPv4, IPv6 with any IPv6.
-	var dst netipx.IPSetBuilder
-	if pubs := eni.PublicIPs(); len(pubs) > 0 {
-		dst.AddPrefix(allIPv4)
-		for _, p := range pubs {
-			f.evidence = append(f.evidence, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: p.String()}, byAddr: true, addrs: setOf(allIPv4)})
-		}
+	pubs := eni.PublicIPs()
+	f.evidence = publicEvidence(eni, pubs)
+	v4, v6 := len(pubs) > 0, len(eni.IPv6) > 0 || len(delegatedIPv6(eni)) > 0
+	if !v4 && !v6 {
+		return f
 	}
-	if len(eni.IPv6) > 0 {
-		dst.AddPrefix(allIPv6)
-		for _, a := range eni.IPv6 {
-			f.evidence = append(f.evidence, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: a.String()}, byAddr: true, addrs: setOf(allIPv6)})
-		}
+	// 2–4. Return route, network ACL and security groups depend only on
+	// the interface's configuration.
+	var c *stage
+	if groups == nil {
+		c = e.configStage(eni, v4, v6)
+	} else {
+		c = e.evaluate(eni.VPCID, eni.SubnetID, v4, v6, nil, groups)
 	}
+	f.internet = c.internet
+	f.notes = append(f.notes, c.notes...)
+	f.evidence = append(f.evidence, c.evidence...)
+	f.set = c.set
+	if allowedPorts != nil {
+		f.set = f.set.Intersect(*allowedPorts)
+	}
+	return f
+}
+
+// publicEvidence names the interface's public addresses: IPv4 addresses
+// admit IPv4 sources; IPv6 addresses and delegated IPv6 prefixes, IPv6
+// sources.
+func publicEvidence(eni *model.ENI, pubs []netip.Addr) []evidence {
+	var ev []evidence
+	for _, p := range pubs {
+		ev = append(ev, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: p.String()}, byAddr: true, addrs: ipv4Set})
+	}
+	for _, a := range eni.IPv6 {
+		ev = append(ev, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: a.String()}, byAddr: true, addrs: ipv6Set})
+	}
+	for _, p := range delegatedIPv6(eni) {
+		ev = append(ev, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: "delegated prefix " + p.String()}, byAddr: true, addrs: ipv6Set})
+	}
+	return ev
+}
+
+// delegatedIPv6 are the IPv6 prefixes delegated to the interface: every
+// address in them is the interface's, and globally routable (§5.1).
+func delegatedIPv6(eni *model.ENI) []netip.Prefix {
+	var out []netip.Prefix
 	for _, p := range eni.Prefixes {
-		// Every address of a delegated IPv6 prefix is the interface's, and
-		// globally routable (§5.1).
 		if p.Addr().Is6() && !p.Addr().Is4In6() {
-			dst.AddPrefix(allIPv6)
-			f.evidence = append(f.evidence, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: "delegated prefix " + p.String()}, byAddr: true, addrs: setOf(allIPv6)})
+			out = append(out, p)
 		}
 	}
-	families, _ := dst.IPSet()
-	if isEmpty(families) {
-		return f
-	}
-	f.internet = e.internetFor(eni.VPCID)
-	sources := intersect(f.internet, families)
-	// 2. Return route through an attached internet gateway.
-	subnet := reg.Subnet(eni.SubnetID)
-	ret, routes, notes := internetReturn(reg, subnet)
-	f.notes = append(f.notes, notes...)
-	sources = intersect(sources, ret)
-	if isEmpty(sources) {
-		return f
-	}
-	if subnet != nil && subnet.RouteTable != nil {
-		regions, _ := routeRegions(reg, subnet.RouteTable)
-		for _, rr := range regions {
-			for _, r := range routes {
-				if rr.Route == r {
-					f.evidence = append(f.evidence, evidence{hop: Hop{Kind: "route", ID: subnet.RouteTable.ID, Detail: r.DestinationString() + " -> " + r.TargetID}, byAddr: true, addrs: rr.Addrs})
-				}
-			}
-		}
-	}
-	space := packet.All().RestrictAddrs(sources)
-	// 3. Network ACL: ingress first match, and the reply out (§3).
-	var acl *model.NetworkACL
-	if subnet != nil {
-		acl = subnet.NetworkACL
-	}
-	if acl == nil {
-		f.notes = append(f.notes, "network ACL unknown: assumed to allow everything")
-	}
-	in := naclAllowed(acl, false)
-	out := naclAllowed(acl, true)
-	space = space.Intersect(in).Intersect(replyAllowed(out))
-	if acl != nil {
-		f.evidence = append(f.evidence, naclEvidence(acl, false)...)
-		f.evidence = append(f.evidence, replyEvidence(acl)...)
-		for _, p := range []model.Protocol{model.ProtocolTCP, model.ProtocolUDP} {
-			if r, partial := partialReply(out, p, space.Addrs(p, model.AllPorts)); partial {
-				f.notes = append(f.notes, fmt.Sprintf("network ACL %s lets %s replies out only to client ports %s", acl.ID, p, r))
-			}
-		}
+	return out
+}
+
+// evaluate is the direct evaluation after the public-address stage, for an
+// interface in vpcID and subnetID with a public IPv4 (v4) and an IPv6
+// address (v6): the internet's packets that pass the return route, the
+// network ACL and the security groups (the groups ids, or the set groups
+// when not nil), with the evidence and notes of those stages.
+func (e *engine) evaluate(vpcID, subnetID string, v4, v6 bool, ids []string, groups *packet.Set) *stage {
+	n := e.network(vpcID, subnetID, v4, v6)
+	c := &stage{internet: n.internet, notes: n.notes, evidence: n.evidence}
+	if !n.passes {
+		return c
 	}
 	// 4. Security groups.
 	if groups != nil {
-		space = space.Intersect(*groups)
-	} else {
-		sg, sgEvidence, sgNotes := e.groupsAllowIngress(eni.SecurityGroupIDs)
-		f.notes = append(f.notes, sgNotes...)
-		f.evidence = append(f.evidence, sgEvidence...)
-		space = space.Intersect(sg)
+		c.set = n.set.Intersect(*groups)
+		return c
 	}
-	if allowedPorts != nil {
-		space = space.Intersect(*allowedPorts)
+	sg := e.groupList(ids)
+	c.notes = append(c.notes[:len(c.notes):len(c.notes)], sg.notes...)
+	c.evidence = append(c.evidence[:len(c.evidence):len(c.evidence)], sg.evidence...)
+	c.set = n.set.Intersect(sg.set)
+	return c
+}
+
+// network is the part of evaluate before the security groups, which
+// depends on the interface's VPC, subnet and address families only.
+func (e *engine) network(vpcID, subnetID string, v4, v6 bool) *stage {
+	k := configKey{vpc: vpcID, subnet: subnetID, v4: v4, v6: v6}
+	if n, ok := e.networks[k]; ok {
+		return n
 	}
-	f.set = space
-	return f
+	c := &stage{internet: e.internetFor(vpcID)}
+	if e.networks == nil {
+		e.networks = map[configKey]*stage{}
+	}
+	e.networks[k] = c
+	var families *netipx.IPSet
+	switch {
+	case v4 && v6:
+		families = everything
+	case v4:
+		families = ipv4Set
+	default:
+		families = ipv6Set
+	}
+	sources := intersect(c.internet, families)
+	// 2. Return route through an attached internet gateway.
+	sn := e.subnetStage(subnetID)
+	c.notes = append(c.notes, sn.routeNotes...)
+	sources = intersect(sources, sn.ret)
+	if isEmpty(sources) {
+		return c
+	}
+	c.passes = true
+	c.evidence = append(c.evidence, sn.routeEvidence...)
+	space := packet.All().RestrictAddrs(sources)
+	// 3. Network ACL: ingress first match, and the reply out (§3).
+	acl := sn.acl
+	if acl.acl == nil {
+		c.notes = append(c.notes, "network ACL unknown: assumed to allow everything")
+	}
+	space = space.Intersect(acl.pass)
+	if a := acl.acl; a != nil {
+		c.evidence = append(c.evidence, acl.evidence...)
+		for _, p := range []model.Protocol{model.ProtocolTCP, model.ProtocolUDP} {
+			if r, partial := partialReply(acl.out, p, space.Addrs(p, model.AllPorts)); partial {
+				c.notes = append(c.notes, fmt.Sprintf("network ACL %s lets %s replies out only to client ports %s", a.ID, p, r))
+			}
+		}
+	}
+	c.set = space
+	return c
 }
 
 // groupsAllowIngress is the union of the ingress rules of the groups that
 // the internet can match: CIDR and prefix-list peers. Group references never
-// match internet packets (AWS-SEMANTICS.md §2).
+// match internet packets (AWS-SEMANTICS.md §2). The slices it returns are
+// the engine's: read them only.
 func (e *engine) groupsAllowIngress(ids []string) (packet.Set, []evidence, []string) {
-	var allowed packet.Set
-	var ev []evidence
-	var notes []string
-	for _, id := range ids {
-		g := e.reg.SecurityGroup(id)
-		if g == nil {
-			notes = append(notes, "security group "+id+" is not in the data: assumed to allow everything")
-			allowed = allowed.Union(packet.All())
+	g := e.groupList(ids)
+	return g.set, g.evidence, g.notes
+}
+
+// groupIngress is groupsAllowIngress for one group.
+func (e *engine) groupIngress(id string) *groupStage {
+	var out groupStage
+	g := e.reg.SecurityGroup(id)
+	if g == nil {
+		out.notes = append(out.notes, "security group "+id+" is not in the data: assumed to allow everything")
+		out.set = packet.All()
+		return &out
+	}
+	for _, r := range g.Ingress {
+		addrs, note := e.peerAddrs(r.Peer)
+		if note != "" {
+			out.notes = append(out.notes, note)
+		}
+		if isEmpty(addrs) {
 			continue
 		}
-		for _, r := range g.Ingress {
-			addrs, note := e.peerAddrs(r.Peer)
-			if note != "" {
-				notes = append(notes, note)
-			}
-			if isEmpty(addrs) {
-				continue
-			}
-			s := ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs)
-			allowed = allowed.Union(s)
-			ev = append(ev, evidence{hop: Hop{Kind: "security-group", ID: g.ID, Detail: r.String()}, space: s})
-		}
+		s := ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs)
+		out.set = out.set.Union(s)
+		out.evidence = append(out.evidence, evidence{hop: Hop{Kind: "security-group", ID: g.ID, Detail: r.String()}, space: s})
 	}
-	return allowed, ev, notes
+	return &out
 }
 
 // peerAddrs resolves a rule peer to addresses. A prefix list whose entries
@@ -319,21 +382,26 @@ func naclEntryString(en model.NACLEntry) string {
 func (f flow) exposures() []Exposure {
 	var out []Exposure
 	for _, en := range f.set.Entries() {
-		box := packet.New(en.Protocol, en.Ports, en.Addrs)
-		for _, x := range en.Except {
-			box = box.Subtract(packet.New(x, model.AllPorts, en.Addrs))
-		}
 		x := Exposure{
 			ENI: f.eni, Resource: f.res, Via: f.via, LoadBalancer: f.lb,
 			Protocol: en.Protocol, Except: en.Except, Ports: en.Ports, Sources: en.Addrs.Prefixes(),
 			Notes: dedupe(f.notes),
 		}
 		x.Path = append(x.Path, f.hops...)
-		x.Path = append(x.Path, pathFor(f.evidence, box, en.Addrs)...)
+		x.Path = append(x.Path, pathFor(f.evidence, entryBox(en), en.Addrs)...)
 		x.WholeInternet = wholeInternet(en.Addrs, f.internet)
 		out = append(out, x)
 	}
 	return out
+}
+
+// entryBox is the packets of one entry of a set's listing.
+func entryBox(en packet.Entry) packet.Set {
+	box := packet.New(en.Protocol, en.Ports, en.Addrs)
+	for _, x := range en.Except {
+		box = box.Subtract(packet.New(x, model.AllPorts, en.Addrs))
+	}
+	return box
 }
 
 func dedupe(s []string) []string {
@@ -353,22 +421,57 @@ func dedupe(s []string) []string {
 }
 
 func sortExposures(xs []Exposure) {
-	key := func(x Exposure) string {
-		eni := ""
+	keys := make([]string, len(xs))
+	var b []byte
+	for i, x := range xs {
+		b = b[:0]
 		if x.ENI != nil {
-			eni = x.ENI.ID
+			b = append(b, x.ENI.ID...)
 		}
-		lb := ""
-		if x.LoadBalancer != nil {
-			lb = x.LoadBalancer.ID
-		}
-		res := ""
+		b = append(b, 0)
 		if x.Resource != nil {
-			res = x.Resource.ID
+			b = append(b, x.Resource.ID...)
 		}
-		return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%05d\x00%05d\x00%05d", eni, res, x.Via, lb, int(x.Protocol)+1, x.Ports.From, x.Ports.To)
+		b = append(b, 0)
+		b = append(b, x.Via...)
+		b = append(b, 0)
+		if x.LoadBalancer != nil {
+			b = append(b, x.LoadBalancer.ID...)
+		}
+		b = append(b, 0)
+		b = appendPadded(b, int(x.Protocol)+1)
+		b = append(b, 0)
+		b = appendPadded(b, int(x.Ports.From))
+		b = append(b, 0)
+		b = appendPadded(b, int(x.Ports.To))
+		keys[i] = string(b)
 	}
-	sort.SliceStable(xs, func(i, j int) bool { return key(xs[i]) < key(xs[j]) })
+	sort.Stable(byKey{xs, keys})
+}
+
+// appendPadded appends n as fmt's %05d does.
+func appendPadded(b []byte, n int) []byte {
+	if n < 0 {
+		return fmt.Appendf(b, "%05d", n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s); i < 5; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// byKey sorts exposures by precomputed keys.
+type byKey struct {
+	xs   []Exposure
+	keys []string
+}
+
+func (s byKey) Len() int           { return len(s.xs) }
+func (s byKey) Less(i, j int) bool { return s.keys[i] < s.keys[j] }
+func (s byKey) Swap(i, j int) {
+	s.xs[i], s.xs[j] = s.xs[j], s.xs[i]
+	s.keys[i], s.keys[j] = s.keys[j], s.keys[i]
 }
 
 // pathFor picks, among the evidence, the hops that let box through: for
@@ -390,7 +493,7 @@ func pathFor(evs []evidence, box packet.Set, addrs *netipx.IPSet) []Hop {
 				continue
 			}
 			if ev.byAddr {
-				if !isEmpty(intersect(ev.addrs, addrs)) {
+				if overlaps(ev.addrs, addrs) {
 					part = append(part, ev.hop)
 				}
 				continue
@@ -424,9 +527,26 @@ func wholeInternet(addrs, internet *netipx.IPSet) bool {
 	if internet == nil || isEmpty(addrs) {
 		return false
 	}
+	want, have := internet.Ranges(), addrs.Ranges()
 	for _, v6 := range []bool{false, true} {
-		want := family(internet, v6)
-		if !isEmpty(want) && isEmpty(subtract(want, addrs)) {
+		// want's ranges of the family, each within one range of have (both
+		// are sorted and minimal).
+		some, all := false, true
+		j := 0
+		for _, r := range want {
+			if r.From().Is6() != v6 {
+				continue
+			}
+			some = true
+			for j < len(have) && have[j].To().Less(r.From()) {
+				j++
+			}
+			if j == len(have) || r.From().Less(have[j].From()) || have[j].To().Less(r.To()) {
+				all = false
+				break
+			}
+		}
+		if some && all {
 			return true
 		}
 	}

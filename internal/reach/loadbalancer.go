@@ -142,26 +142,6 @@ func (e *engine) targetsOf(lb *model.Resource, l model.Listener) []lbTarget {
 	return out
 }
 
-func (e *engine) eniByAddr(ip string) *model.ENI {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return nil
-	}
-	for _, eni := range e.reg.ENIs {
-		for _, p := range eni.Addresses {
-			if p.Private == a {
-				return eni
-			}
-		}
-		for _, p := range eni.IPv6 {
-			if p == a {
-				return eni
-			}
-		}
-	}
-	return nil
-}
-
 // preservesClientIP applies the target group attribute, or AWS's default:
 // on for instance targets and for UDP and TCP_UDP, off for IP targets with
 // TCP or TLS (AWS-SEMANTICS.md §6). Only network load balancers preserve.
@@ -213,12 +193,7 @@ func (e *engine) targetProto(lb *model.Resource, l model.Listener, reached packe
 		f.notes = append(f.notes, notes...)
 		f.notes = append(f.notes, "client IP preservation: the target's security group must admit the internet sources themselves")
 		space := packet.New(proto, port, sources).Intersect(sg)
-		subnet := e.reg.Subnet(t.eni.SubnetID)
-		var acl *model.NetworkACL
-		if subnet != nil {
-			acl = subnet.NetworkACL
-		}
-		space = space.Intersect(naclAllowed(acl, false)).Intersect(replyAllowed(naclAllowed(acl, true)))
+		space = space.Intersect(e.subnetStage(t.eni.SubnetID).acl.pass)
 		f.evidence = ev
 		f.set = space
 		return f.exposures()
@@ -303,11 +278,12 @@ func (e *engine) admitsFrom(eni *model.ENI, proto model.Protocol, port model.Por
 		// Traffic within one subnet is not filtered by its ACL (§3).
 		return true, ev
 	}
-	in := naclAllowed(subnet.NetworkACL, false).Intersect(want)
+	acl := e.aclStage(subnet.NetworkACL)
+	in := acl.in.Intersect(want)
 	if in.IsEmpty() {
 		return false, nil
 	}
-	if replyAllowed(naclAllowed(subnet.NetworkACL, true)).Intersect(packet.New(proto, model.AllPorts, from)).IsEmpty() {
+	if acl.reply.Intersect(packet.New(proto, model.AllPorts, from)).IsEmpty() {
 		return false, nil
 	}
 	return true, ev

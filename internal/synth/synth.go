@@ -11,10 +11,21 @@ import (
 )
 
 // Size says how big an account to write.
+//
+// With ENIs zero, WriteAccount writes a plain account: VPCs each with 4
+// subnets (2 public, 2 private), Instances spread over the subnets with
+// one ENI each, SecurityGroups each with 6 ingress rules (instances carry
+// 2 each).
+//
+// With ENIs set, it writes an account shaped like a real one (see
+// writeRealistic) with exactly ENIs network interfaces, SecurityGroups
+// groups and VPCs VPCs; Instances is then ignored (most interfaces are
+// instances').
 type Size struct {
-	VPCs           int // each with 4 subnets (2 public, 2 private)
-	Instances      int // spread over the subnets, one ENI each
-	SecurityGroups int // each with 6 ingress rules; instances carry 2 each
+	VPCs           int
+	Instances      int
+	SecurityGroups int
+	ENIs           int
 	Region         string
 	AccountID      string
 }
@@ -26,6 +37,9 @@ func WriteAccount(dir string, s Size) error {
 	}
 	if s.AccountID == "" {
 		s.AccountID = "111122223333"
+	}
+	if s.ENIs > 0 {
+		return writeRealistic(dir, s)
 	}
 	if s.VPCs < 1 {
 		s.VPCs = 1

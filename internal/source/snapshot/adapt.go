@@ -11,6 +11,8 @@ import (
 // load reads every call of the region and links the result.
 func (r *regionReader) load() {
 	reg := r.region
+	r.prefetch()
+	defer r.drain()
 	r.vpcs()
 	r.subnets()
 	r.routeTables()
@@ -41,14 +43,18 @@ func (r *regionReader) load() {
 // conv converts one file's values, recording each bad value as an
 // error at its position.
 type conv struct {
-	r *regionReader
-	f file
+	r   *regionReader
+	f   file
+	loc *locator // made at the first bad value
 }
 
 func (r *regionReader) conv(f file) *conv { return &conv{r: r, f: f} }
 
 func (c *conv) fail(p jsonPath, format string, args ...any) {
-	c.r.errs = append(c.r.errs, valueError(c.f.path, c.f.data, p, format, args...))
+	if c.loc == nil {
+		c.loc = newLocator(c.f.bytes())
+	}
+	c.r.errs = append(c.r.errs, c.loc.valueError(c.f.path, p, format, args...))
 }
 
 // prefix parses a CIDR; an empty string gives an invalid prefix and no error.

@@ -253,12 +253,28 @@ type regionReader struct {
 	errs       []error
 	ownerID    string // an account ID seen in the data, when no file names one
 	vpcOwnerID string // a VPC's owner: the account's, unless the VPC is shared
+	fetched    map[model.Call]*fetched
 }
 
 // file is one call's file, read.
 type file struct {
 	path string
 	data []byte
+	// reread: data was let go after decoding (a prefetched file, see
+	// prefetch.go); the rare error that needs a position reads the file
+	// again.
+	reread bool
+}
+
+// bytes returns the file's data, reading it again if it was let go.
+func (f *file) bytes() []byte {
+	if f.data == nil && f.reread {
+		if b, err := os.ReadFile(f.path); err == nil {
+			f.data = utf8Text(b)
+		}
+		f.reread = false
+	}
+	return f.data
 }
 
 // readCall reads the regional call's file and decodes it into v. ok is
@@ -267,31 +283,73 @@ type file struct {
 // fails, so it counts as not collected.
 func (r *regionReader) readCall(call model.Call, v any) (file, bool) {
 	path := filepath.Join(r.dir, string(call)+".json")
-	data, err := os.ReadFile(path)
+	var data []byte
+	var err error
+	f := r.take(call, v)
+	if f != nil {
+		err = f.readErr
+	} else {
+		data, err = os.ReadFile(path)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		if info, _ := model.CallInfoFor(call); !info.Optional {
 			r.region.Coverage.MarkMissing(call, "", "not collected")
 		}
 		return file{}, false
 	}
+	if f != nil {
+		if f.d.usable() {
+			set(v, f.v)
+		}
+		return r.result(call, "", path, f.d)
+	}
 	return r.decodeFile(call, "", path, data, err, v)
 }
 
 func (r *regionReader) decodeFile(call model.Call, resource, path string, data []byte, readErr error, v any) (file, bool) {
+	return r.result(call, resource, path, decode(data, readErr, v))
+}
+
+// decoded is a file read and decoded into its shape.
+type decoded struct {
+	data    []byte // as UTF-8
+	readErr error
+	empty   bool  // only white space
+	err     error // from encoding/json
+	pruned  bool  // decoded from a pruned copy (prune.go)
+	dropped bool  // data was let go after a good decoding
+}
+
+func (d decoded) usable() bool { return d.readErr == nil && !d.empty && d.err == nil }
+
+// decode decodes a file's data, as read, into v.
+func decode(data []byte, readErr error, v any) decoded {
 	if readErr != nil {
-		r.errs = append(r.errs, &FileError{Path: path, Msg: "cannot read: " + unwrapPathError(readErr)})
-		return file{}, false
+		return decoded{readErr: readErr}
 	}
 	data = utf8Text(data)
 	if len(bytes.TrimSpace(data)) == 0 {
+		return decoded{data: data, empty: true}
+	}
+	pruned, err := decodeJSON(data, v)
+	return decoded{data: data, err: err, pruned: pruned}
+}
+
+// result records what a file that could not be used says about its call,
+// and returns a usable file.
+func (r *regionReader) result(call model.Call, resource, path string, d decoded) (file, bool) {
+	switch {
+	case d.readErr != nil:
+		r.errs = append(r.errs, &FileError{Path: path, Msg: "cannot read: " + unwrapPathError(d.readErr)})
+		return file{}, false
+	case d.empty:
 		r.region.Coverage.MarkMissing(call, resource, "empty file (the call probably failed when the snapshot was taken)")
 		return file{}, false
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		r.errs = append(r.errs, decodeError(path, data, err))
+	case d.err != nil:
+		r.errs = append(r.errs, decodeError(path, d.data, d.err))
 		return file{}, false
 	}
-	return file{path: path, data: data}, true
+	return file{path: path, data: d.data, reread: d.dropped}, true
 }
 
 // cliOutput is one call's decoded output: where its result is and whether

@@ -19,6 +19,12 @@ import (
 // field in a way the pruner does not model, a decoding error), it decodes
 // the original instead, so that the result and every error are exactly
 // json.Unmarshal's.
+//
+// decodeStream does the same while reading the file in pieces, so that a
+// 70 MB describe-instances file is never in memory whole, and decodes the
+// elements of the root's big array on other goroutines as the pruner
+// reads on (splitter). Anything unusual makes it give up, and the caller
+// reads and decodes the whole file instead.
 
 // decodeJSON is json.Unmarshal(data, v) for a v that points to a zero
 // value; pruned reports that it decoded a pruned copy.
@@ -38,8 +44,15 @@ func decodeJSON(data []byte, v any) (pruned bool, err error) {
 // pshape is what decoding into a Go type reads of a JSON value.
 type pshape struct {
 	kind   pkind
-	fields map[string]*pshape // pObject: by lower-case name; nil shape: keep the member as it is
+	fields map[string]*pfield // pObject: by lower-case name; nil: keep the member as it is
 	elem   *pshape            // pArray
+}
+
+// pfield is a struct field a member decodes into.
+type pfield struct {
+	shape *pshape
+	index int          // in its struct
+	typ   reflect.Type // the field's type
 }
 
 type pkind uint8
@@ -93,13 +106,16 @@ func buildShape(t reflect.Type, building map[reflect.Type]*pshape) *pshape {
 		s.elem = buildShape(t.Elem(), building)
 		return s
 	case reflect.Struct:
-		s := &pshape{kind: pObject, fields: map[string]*pshape{}}
-		building[t] = s
+		// Embedded fields and names that are not plain ASCII follow rules
+		// the pruner does not model: keep such objects as they are.
+		type named struct {
+			key string
+			i   int
+		}
+		var fields []named
 		for i := range t.NumField() {
 			f := t.Field(i)
 			if f.Anonymous {
-				// Embedded fields follow rules the pruner does not model.
-				building[t] = keepShape
 				return keepShape
 			}
 			name := f.Name
@@ -116,14 +132,19 @@ func buildShape(t reflect.Type, building map[reflect.Type]*pshape) *pshape {
 			}
 			key, ok := asciiLower(name)
 			if !ok {
-				building[t] = keepShape
 				return keepShape
 			}
-			if _, dup := s.fields[key]; dup {
-				s.fields[key] = nil // two fields fold alike: keep such members as they are
+			fields = append(fields, named{key, i})
+		}
+		s := &pshape{kind: pObject, fields: map[string]*pfield{}}
+		building[t] = s
+		for _, n := range fields {
+			if _, dup := s.fields[n.key]; dup {
+				s.fields[n.key] = nil // two fields fold alike: keep such members as they are
 				continue
 			}
-			s.fields[key] = buildShape(f.Type, building)
+			f := t.Field(n.i)
+			s.fields[n.key] = &pfield{shape: buildShape(f.Type, building), index: n.i, typ: f.Type}
 		}
 		return s
 	}
@@ -152,6 +173,157 @@ func prune(data []byte, shape *pshape) (out []byte, ok bool) {
 	return p.run(shape)
 }
 
+// splitChunk is how many bytes of pruned elements of a root array one
+// goroutine decodes (a variable for the tests).
+var splitChunk = 1 << 20
+
+// splitter decodes the elements of one array member of the root object
+// (the Reservations of describe-instances, the NetworkInterfaces of
+// describe-network-interfaces) in pieces, on goroutines, while the pruner
+// reads on. Elements decode into zero values one by one whether decoded
+// together or apart, so the pieces put end to end are what decoding the
+// whole array gives.
+type splitter struct {
+	field  *pfield // the member split, once one is
+	seen   map[*pfield]bool
+	bad    bool // a root member may also decode into the field
+	pieces []reflect.Value
+	errs   []error
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+}
+
+// member records a member of the root object and reports whether to split
+// its value, when it is an array: the first member naming a field of
+// type []T or *[]T with T a struct, no other member having named it.
+func (sp *splitter) member(f *pfield, keepAll bool) bool {
+	if keepAll {
+		// Its key may fold onto any field.
+		sp.bad = sp.bad || sp.field != nil
+		sp.seen[nil] = true
+		return false
+	}
+	if f == nil {
+		return false
+	}
+	if sp.field == f {
+		sp.bad = true
+	}
+	first := !sp.seen[f]
+	sp.seen[f] = true
+	if sp.field != nil || !first || sp.seen[nil] {
+		return false
+	}
+	t := f.typ
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct && f.shape.kind == pArray && f.shape.elem.kind == pObject
+}
+
+// decode decodes one piece, "[e1,e2,…]", into a new []T on a goroutine.
+func (sp *splitter) decode(piece []byte) {
+	t := sp.field.typ
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	sp.mu.Lock()
+	n := len(sp.pieces)
+	sp.pieces = append(sp.pieces, reflect.Value{})
+	sp.errs = append(sp.errs, nil)
+	sp.mu.Unlock()
+	sp.wg.Go(func() {
+		v := reflect.New(t)
+		err := json.Unmarshal(piece, v.Interface())
+		sp.mu.Lock()
+		sp.pieces[n], sp.errs[n] = v.Elem(), err
+		sp.mu.Unlock()
+	})
+}
+
+// splitArray reads the array at p.i, writing [] in its place and handing
+// its pruned elements to the splitter's goroutines in pieces.
+func (p *pruner) splitArray(f *pfield) bool {
+	sp := p.split
+	sp.field = f
+	elem := f.shape.elem
+	root := p.out
+	p.out = append(make([]byte, 0, min(splitChunk+splitChunk/4, 4<<20)), '[')
+	flush := func() {
+		sp.decode(append(p.out, ']'))
+		p.out = append(make([]byte, 0, min(splitChunk+splitChunk/4, 4<<20)), '[')
+	}
+	p.i++ // [
+	p.ws()
+	if p.more() && p.data[p.i] == ']' {
+		p.i++
+	} else {
+		for {
+			if len(p.out) > 1 {
+				p.out = append(p.out, ',')
+			}
+			if !p.value(elem, true) {
+				return false
+			}
+			if len(p.out) >= splitChunk {
+				flush()
+			}
+			p.ws()
+			if !p.more() {
+				return false
+			}
+			if p.data[p.i] == ']' {
+				p.i++
+				break
+			}
+			if p.data[p.i] != ',' {
+				return false
+			}
+			p.i++
+			p.ws()
+		}
+	}
+	if len(p.out) > 1 || len(sp.pieces) == 0 {
+		flush()
+	}
+	p.out = append(root, '[', ']')
+	return true
+}
+
+// finish waits for the pieces and sets the split field of the decoded
+// root v to them end to end; false when something went wrong.
+func (sp *splitter) finish(v reflect.Value) bool {
+	sp.wg.Wait()
+	if sp.bad {
+		return false
+	}
+	t := sp.field.typ
+	ptr := t.Kind() == reflect.Pointer
+	if ptr {
+		t = t.Elem()
+	}
+	n := 0
+	for i, piece := range sp.pieces {
+		if sp.errs[i] != nil {
+			return false
+		}
+		n += piece.Len()
+	}
+	all := reflect.MakeSlice(t, 0, n)
+	for _, piece := range sp.pieces {
+		all = reflect.AppendSlice(all, piece)
+	}
+	field := v.Elem().Field(sp.field.index)
+	if ptr {
+		pv := reflect.New(t)
+		pv.Elem().Set(all)
+		field.Set(pv)
+	} else {
+		field.Set(all)
+	}
+	return true
+}
+
 // decodeStream is decodeJSON for JSON read from r, which it reads in
 // pieces, never holding all of it; v must point to a zero value. ok is
 // false when it could not decode (the JSON is not what the pruner is sure
@@ -163,6 +335,8 @@ func decodeStream(r io.Reader, v any) (ok bool) {
 		return false
 	}
 	p := &pruner{src: r, data: make([]byte, 0, 256<<10), mark: -1, out: make([]byte, 0, 64<<10)}
+	p.split = &splitter{seen: map[*pfield]bool{}}
+	defer p.split.wg.Wait()
 	// A UTF-8 byte-order mark is skipped, as utf8Text does; UTF-16 needs
 	// converting, which the whole-file path does.
 	if p.ensure(3) && p.data[0] == 0xEF && p.data[1] == 0xBB && p.data[2] == 0xBF {
@@ -174,7 +348,7 @@ func decodeStream(r io.Reader, v any) (ok bool) {
 	if !ok || p.failed {
 		return false
 	}
-	if json.Unmarshal(out, v) != nil {
+	if json.Unmarshal(out, v) != nil || p.split.field != nil && !p.split.finish(rv) {
 		rv.Elem().SetZero()
 		return false
 	}
@@ -184,6 +358,7 @@ func decodeStream(r io.Reader, v any) (ok bool) {
 // pruner copies JSON without the members its shape ignores. It reads from
 // data, refilled from src when src is set (see fill).
 type pruner struct {
+	split  *splitter // when set, the root's big array is decoded in pieces
 	data   []byte
 	i      int
 	src    io.Reader
@@ -325,6 +500,7 @@ func (p *pruner) object(shape *pshape) bool {
 		}
 		field, known, keepAll := p.lookup(shape, p.data[p.mark+1:p.i-1], plain)
 		emit := known || keepAll
+		fshape := keepShape
 		if emit {
 			if !first {
 				p.out = append(p.out, ',')
@@ -332,8 +508,8 @@ func (p *pruner) object(shape *pshape) bool {
 			first = false
 			p.out = append(p.out, p.data[p.mark:p.i]...)
 			p.out = append(p.out, ':')
-			if field == nil {
-				field = keepShape
+			if field != nil {
+				fshape = field.shape
 			}
 		}
 		p.mark = -1
@@ -343,7 +519,15 @@ func (p *pruner) object(shape *pshape) bool {
 		}
 		p.i++
 		p.ws()
-		if !p.value(field, emit) {
+		split := false
+		if sp := p.split; sp != nil && p.depth == 1 && emit {
+			split = sp.member(field, keepAll) && p.more() && p.data[p.i] == '['
+		}
+		if split {
+			if !p.splitArray(field) {
+				return false
+			}
+		} else if !p.value(fshape, emit) {
 			return false
 		}
 		p.ws()
@@ -369,7 +553,7 @@ func (p *pruner) object(shape *pshape) bool {
 // non-ASCII bytes, '_' or '-' may match a field in ways the pruner does
 // not model (Unicode case folding; encoding/json/v2 also ignores '_' and
 // '-'): such members are kept as they are (keepAll).
-func (p *pruner) lookup(shape *pshape, raw []byte, plain bool) (field *pshape, known, keepAll bool) {
+func (p *pruner) lookup(shape *pshape, raw []byte, plain bool) (field *pfield, known, keepAll bool) {
 	if !plain {
 		return nil, false, true
 	}

@@ -36,17 +36,20 @@ func sameAsUnmarshal(call model.Call, data []byte) error {
 	if pruned, ok := prune(data, shapeOf(reflect.TypeOf(got).Elem())); ok && !json.Valid(data) {
 		return fmt.Errorf("pruned invalid JSON into %q", pruned)
 	}
-	// Read in pieces of every size, decodeStream decodes what the whole
-	// file's path decodes (after utf8Text), or gives up.
+	// Read in pieces of every size, and decoding the root's big array in
+	// pieces of every size, decodeStream decodes what the whole file's
+	// path decodes (after utf8Text), or gives up.
 	text := utf8Text(data)
 	want = shape()
 	werr = json.Unmarshal(text, want)
-	for _, r := range []func() io.Reader{
+	defer func(n int) { splitChunk = n }(splitChunk)
+	for i, r := range []func() io.Reader{
 		func() io.Reader { return bytes.NewReader(data) },
 		func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) },
 		func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) },
 		func() io.Reader { return iotest.DataErrReader(bytes.NewReader(data)) },
 	} {
+		splitChunk = []int{1 << 20, 1, 40, 300}[i]
 		got := shape()
 		if !decodeStream(r(), got) {
 			if !reflect.ValueOf(got).Elem().IsZero() {
@@ -116,6 +119,13 @@ func TestDecodeJSONIsUnmarshal(t *testing.T) {
 		{"very deep nesting", vpcs, `{"Vpcs": [], "X": ` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`},
 		{"pointer to an int", model.CallListeners, `{"Listeners": [{"Port": 443, "Protocol": "HTTPS"}, {"Port": 4.5}]}`},
 		{"lower-case shape", model.CallECSClusters, `{"clusterArns": ["arn:1"], "ClusterArns": ["arn:2"], "nextToken": "t", "other": {}}`},
+		{"the root array twice in two cases", vpcs, `{"Vpcs": [{"VpcId": "vpc-1"}], "vpcs": [{"VpcId": "vpc-2"}]}`},
+		{"an escaped key before the root array", vpcs, `{"V\u0070cs": [{"VpcId": "vpc-1"}], "Vpcs": [{"VpcId": "vpc-2"}]}`},
+		{"an escaped key after the root array", vpcs, `{"Vpcs": [{"VpcId": "vpc-2"}], "V\u0070cs": [{"VpcId": "vpc-1"}]}`},
+		{"the root array null", vpcs, `{"Vpcs": null, "NextToken": "t"}`},
+		{"the root array empty", vpcs, `{"NextToken": "t", "Vpcs": [ ]}`},
+		{"a bad element among good ones", vpcs, `{"Vpcs": [{"VpcId": "vpc-1"}, {"VpcId": 5}, {"VpcId": "vpc-3"}, null, {"Tags": [{"Key": 1}]}]}`},
+		{"elements of every kind", vpcs, `{"Vpcs": [null, {}, {"VpcId": "vpc-1", "Other": [1, {"a": "b"}]}, {"CidrBlockAssociationSet": [{"CidrBlock": "10.0.0.0/16", "CidrBlockState": {"State": "associated"}}]}]}`},
 		{"empty", vpcs, ``},
 		{"UTF-8 byte-order mark", vpcs, "\xEF\xBB\xBF{\"Vpcs\": [{\"VpcId\": \"vpc-1\"}]}"},
 		{"UTF-16 byte-order mark", vpcs, "\xFF\xFE{\x00}\x00"},

@@ -80,14 +80,6 @@ var emptySet = &netipx.IPSet{}
 // overlaps reports whether a and b share an address.
 func overlaps(a, b *netipx.IPSet) bool { return a != nil && b != nil && a.Overlaps(b) }
 
-// family returns only the IPv4 (v6 false) or IPv6 part of s.
-func family(s *netipx.IPSet, v6 bool) *netipx.IPSet {
-	if v6 {
-		return intersect(s, setOf(allIPv6))
-	}
-	return intersect(s, setOf(allIPv4))
-}
-
 // vpcCIDRs is the set of a VPC's CIDR blocks; empty when the VPC is unknown.
 func vpcCIDRs(reg *model.Region, vpcID string) *netipx.IPSet {
 	if v := reg.VPC(vpcID); v != nil {

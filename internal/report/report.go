@@ -6,9 +6,12 @@
 package report
 
 import (
+	"fmt"
 	"sort"
+	"time"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/config"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -26,6 +29,39 @@ type Report struct {
 	Exposures     []Exposure `json:"exposures"`
 	Coverage      []Coverage `json:"coverage"`
 	Notes         []Note     `json:"notes"`
+	// Warnings are things the person running the scan should act on that
+	// are not findings, such as expired suppressions.
+	Warnings []string `json:"warnings"`
+
+	// Rules is the catalogue the scan ran, for formats that describe their
+	// rules (SARIF); it is not part of the JSON document.
+	Rules []Rule `json:"-"`
+}
+
+// Rule is one check's documentation, as `vpcdoctor rules --format json`
+// prints it.
+type Rule struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Severity    string   `json:"severity"`
+	Rationale   string   `json:"rationale"`
+	Remediation string   `json:"remediation"`
+	References  []string `json:"references"`
+	Needs       []string `json:"needs"` // the calls without which it is skipped
+}
+
+// RulesOf documents checks.
+func RulesOf(checks []*check.Check) []Rule {
+	out := make([]Rule, 0, len(checks))
+	for _, c := range checks {
+		r := Rule{ID: c.ID, Title: c.Title, Severity: c.Severity.String(), Rationale: c.Rationale,
+			Remediation: c.Remediation, References: append([]string{}, c.References...), Needs: []string{}}
+		for _, n := range c.Needs {
+			r.Needs = append(r.Needs, string(n))
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // Scanned says what the report covers.
@@ -52,14 +88,16 @@ type Region struct {
 	Roles             int    `json:"roles"`
 }
 
-// Summary counts findings by severity.
+// Summary counts findings by severity. Suppressed findings are counted
+// only in Suppressed.
 type Summary struct {
-	Findings int `json:"findings"`
-	Critical int `json:"critical"`
-	High     int `json:"high"`
-	Medium   int `json:"medium"`
-	Low      int `json:"low"`
-	Info     int `json:"info"`
+	Findings   int `json:"findings"`
+	Suppressed int `json:"suppressed"`
+	Critical   int `json:"critical"`
+	High       int `json:"high"`
+	Medium     int `json:"medium"`
+	Low        int `json:"low"`
+	Info       int `json:"info"`
 	// Complete is true when every call was collected in every region, so no
 	// check was skipped and no conclusion rests on missing data.
 	Complete bool `json:"complete"`
@@ -76,6 +114,17 @@ type Finding struct {
 	Resources   []string `json:"resources"`
 	Evidence    []string `json:"evidence"`
 	Remediation string   `json:"remediation"`
+	// Suppressed is true when a suppression in the configuration accepts
+	// the finding; it stays in the report, with the suppression.
+	Suppressed  bool         `json:"suppressed"`
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// Suppression is the configuration entry that accepted a finding.
+type Suppression struct {
+	Reason  string `json:"reason"`
+	Expires string `json:"expires"` // YYYY-MM-DD, the last day it applies
+	Source  string `json:"source"`  // FILE:LINE of the entry
 }
 
 // Exposure is one (protocol, port range, sources) the internet can send to
@@ -138,9 +187,9 @@ type Note struct {
 	Text    string `json:"text"`
 }
 
-// Build assembles the report of a scan.
-func Build(inv *model.Inventory, res check.Result) *Report {
-	rep := &Report{SchemaVersion: SchemaVersion, Findings: []Finding{}, Exposures: []Exposure{}, Coverage: []Coverage{}, Notes: []Note{}}
+// Build assembles the report of a scan that ran checks.
+func Build(inv *model.Inventory, res check.Result, checks []*check.Check) *Report {
+	rep := &Report{SchemaVersion: SchemaVersion, Findings: []Finding{}, Exposures: []Exposure{}, Coverage: []Coverage{}, Notes: []Note{}, Warnings: []string{}}
 	rep.Scanned.Accounts = []Account{}
 	rep.Scanned.Regions = []Region{}
 	for _, a := range inv.Accounts {
@@ -182,6 +231,7 @@ func Build(inv *model.Inventory, res check.Result) *Report {
 			rep.Notes = append(rep.Notes, Note{Account: reg.Account, Region: reg.Name, Subject: n.Subject, Text: n.Text})
 		}
 	}
+	rep.Rules = RulesOf(checks)
 	for _, f := range res.Findings {
 		ev := f.Evidence
 		if ev == nil {
@@ -191,20 +241,8 @@ func Build(inv *model.Inventory, res check.Result) *Report {
 			Rule: f.Rule, Severity: f.Severity.String(), Title: f.Title, Message: f.Message,
 			Account: f.Account, Region: f.Region, Resources: f.Resources, Evidence: ev, Remediation: f.Remediation,
 		})
-		rep.Summary.Findings++
-		switch f.Severity {
-		case check.Critical:
-			rep.Summary.Critical++
-		case check.High:
-			rep.Summary.High++
-		case check.Medium:
-			rep.Summary.Medium++
-		case check.Low:
-			rep.Summary.Low++
-		case check.Info:
-			rep.Summary.Info++
-		}
 	}
+	rep.count()
 	sort.SliceStable(rep.Scanned.Regions, func(i, j int) bool {
 		a, b := rep.Scanned.Regions[i], rep.Scanned.Regions[j]
 		if a.Account != b.Account {
@@ -246,4 +284,73 @@ func exposureOf(reg *model.Region, x reach.Exposure) Exposure {
 	}
 	out.Notes = append(out.Notes, x.Notes...)
 	return out
+}
+
+// count fills the summary's finding counts from the findings.
+func (rep *Report) count() {
+	s := &rep.Summary
+	s.Findings, s.Suppressed, s.Critical, s.High, s.Medium, s.Low, s.Info = 0, 0, 0, 0, 0, 0, 0
+	for _, f := range rep.Findings {
+		if f.Suppressed {
+			s.Suppressed++
+			continue
+		}
+		s.Findings++
+		switch f.Severity {
+		case "critical":
+			s.Critical++
+		case "high":
+			s.High++
+		case "medium":
+			s.Medium++
+		case "low":
+			s.Low++
+		case "info":
+			s.Info++
+		}
+	}
+}
+
+// Suppress marks the findings that cfg's suppressions accept on day now.
+// An expired suppression that would have matched leaves its finding
+// reported and adds a warning, so nobody forgets to review it.
+func (rep *Report) Suppress(cfg *config.Config, now time.Time) {
+	if cfg == nil || len(cfg.Suppressions) == 0 {
+		return
+	}
+	warned := map[int]bool{}
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		if len(f.Resources) == 0 {
+			continue
+		}
+		for j, s := range cfg.Suppressions {
+			if !s.Matches(f.Rule, f.Account, f.Region, f.Resources[0]) {
+				continue
+			}
+			if !s.ActiveOn(now) {
+				if !warned[j] {
+					warned[j] = true
+					rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: the suppression of %s for %s expired on %s; its findings are reported again. Fix them, or renew the entry with a new reason and date.",
+						s.Where(cfg.Path), s.Rule, s.Resource, s.Expires.Format(time.DateOnly)))
+				}
+				continue
+			}
+			f.Suppressed = true
+			f.Suppression = &Suppression{Reason: s.Reason, Expires: s.Expires.Format(time.DateOnly), Source: s.Where(cfg.Path)}
+			break
+		}
+	}
+	rep.count()
+}
+
+// AtOrAbove counts the unsuppressed findings of severity sev or higher.
+func (rep *Report) AtOrAbove(sev check.Severity) int {
+	n := 0
+	for _, f := range rep.Findings {
+		if s, err := check.ParseSeverity(f.Severity); err == nil && !f.Suppressed && s >= sev {
+			n++
+		}
+	}
+	return n
 }

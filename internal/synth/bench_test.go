@@ -148,7 +148,7 @@ func BenchmarkScan(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				rep := report.Build(inv, check.Run(inv, check.All))
+				rep := report.Build(inv, check.Run(inv, check.All), check.All)
 				if err := render.JSON(io.Discard, rep); err != nil {
 					b.Fatal(err)
 				}

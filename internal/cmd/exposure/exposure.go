@@ -61,7 +61,7 @@ func Run(opts *Options) error {
 	if err != nil {
 		return cmdutil.BadInput(err)
 	}
-	rep := report.Build(inv, check.Run(inv, nil))
+	rep := report.Build(inv, check.Run(inv, nil), nil)
 	if opts.Format == "json" {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")

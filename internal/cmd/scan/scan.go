@@ -75,6 +75,6 @@ func Run(opts *Options) error {
 	if err != nil {
 		return cmdutil.BadInput(err)
 	}
-	rep := report.Build(inv, check.Run(inv, check.All))
+	rep := report.Build(inv, check.Run(inv, check.All), check.All)
 	return render.Write(opts.IO.Out, format, rep, render.Options{Color: opts.IO.ColorEnabled(opts.Color), Width: opts.IO.Width})
 }

@@ -13,7 +13,7 @@ var VPCPublicSubnetsOnly = &Check{
 	Meta: Meta{
 		ID:       "vpc-public-subnets-only",
 		Title:    "VPC has only public subnets",
-		Severity: High,
+		Severity: Medium,
 		Rationale: "When every subnet routes to the internet gateway, servers, databases and functions have " +
 			"nowhere private to live: each is one public address and one loose security-group rule away " +
 			"from the internet, and nothing in the network itself separates the tiers.",
@@ -22,7 +22,7 @@ var VPCPublicSubnetsOnly = &Check{
 			"DynamoDB and interface endpoints for the AWS APIs the workloads call; then move everything but " +
 			"internet-facing load balancers and NAT gateways into them.",
 		References: []string{
-			"https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Scenario2.html",
+			"https://docs.aws.amazon.com/vpc/latest/userguide/vpc-example-private-subnets-nat.html",
 		},
 		Needs: []model.Call{model.CallSubnets, model.CallRouteTables},
 	},

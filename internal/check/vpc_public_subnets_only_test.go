@@ -14,13 +14,13 @@ import (
 // gateways, bastions and interface endpoints. Fixture: publicVPC.
 var vpcPublicSubnetsOnlyCases = []checkCase{
 	{"every subnet routes to the igw and an instance lives there", publicVPC(func(b *modeltest.Builder) { b.Instance("i-1", "subnet-a", "sg-1") }),
-		fires(check.High, ids("vpc-1"), "VPC vpc-1 (main) has 2 subnets and every one routes to the internet gateway igw-1, so there is no private subnet for the 1 resource that needs no inbound internet traffic: 1 EC2 instance.").
+		fires(check.Medium, ids("vpc-1"), "VPC vpc-1 (main) has 2 subnets and every one routes to the internet gateway igw-1, so there is no private subnet for the 1 resource that needs no inbound internet traffic: 1 EC2 instance.").
 			withEvidence("subnet-a route 0.0.0.0/0 -> igw-1", "subnet-b route 0.0.0.0/0 -> igw-1")},
 	{"public through the main table (§1) counts the same", publicVPC(func(b *modeltest.Builder) {
 		b.Subnet("subnet-c", "vpc-1", "10.0.3.0/24")
 		b.RouteTable("rtb-main", "vpc-1").Main().Route("0.0.0.0/0", "igw-1")
 		b.Instance("i-1", "subnet-c", "sg-1")
-	}), fires(check.High, ids("vpc-1"), "has 3 subnets").
+	}), fires(check.Medium, ids("vpc-1"), "has 3 subnets").
 		withEvidence("subnet-a route 0.0.0.0/0 -> igw-1", "subnet-b route 0.0.0.0/0 -> igw-1", "subnet-c route 0.0.0.0/0 -> igw-1")},
 	{"the resources that need no inbound traffic are counted by kind", publicVPC(func(b *modeltest.Builder) {
 		b.Instance("i-1", "subnet-a", "sg-1")
@@ -29,10 +29,10 @@ var vpcPublicSubnetsOnlyCases = []checkCase{
 		b.Lambda("fn", ids("subnet-a"), "sg-1")
 		b.ECSService("main", "api", ids("subnet-b"), "sg-1")
 		b.LoadBalancer("web", modeltest.InternetFacing, ids("subnet-a", "subnet-b"), "sg-1")
-	}), fires(check.High, ids("vpc-1"), "for the 5 resources that need no inbound internet traffic: 2 EC2 instances, 1 ECS service, 1 Lambda function, 1 RDS DB instance.")},
+	}), fires(check.Medium, ids("vpc-1"), "for the 5 resources that need no inbound internet traffic: 2 EC2 instances, 1 ECS service, 1 Lambda function, 1 RDS DB instance.")},
 	{"an internal load balancer needs no inbound internet traffic", publicVPC(func(b *modeltest.Builder) {
 		b.LoadBalancer("api", modeltest.Internal, ids("subnet-a", "subnet-b"), "sg-1")
-	}), fires(check.High, ids("vpc-1"), "traffic: 1 load balancer.")},
+	}), fires(check.Medium, ids("vpc-1"), "traffic: 1 load balancer.")},
 
 	{"one private subnet (NAT route only, §4) is somewhere private to live", publicVPC(func(b *modeltest.Builder) {
 		b.Subnet("subnet-priv", "vpc-1", "10.0.3.0/24")

@@ -34,3 +34,20 @@ func IsBadInput(err error) bool {
 	var ie *InputError
 	return errors.As(err, &ie)
 }
+
+// ExitStatus is an error that carries the exit status a command chose for
+// itself, such as 1 from a --fail-on gate or a Nagios status from a check
+// plugin. Its message, if any, is printed on stderr; Silent skips that when
+// the command already said everything on stdout.
+type ExitStatus struct {
+	Code   int
+	Msg    string
+	Silent bool
+}
+
+func (e *ExitStatus) Error() string { return e.Msg }
+
+// Exit returns an *ExitStatus error.
+func Exit(code int, msg string, silent bool) error {
+	return &ExitStatus{Code: code, Msg: msg, Silent: silent}
+}

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"time"
 
 	"golang.org/x/term"
 )
@@ -24,11 +25,15 @@ type IOStreams struct {
 	NoColor bool
 	// Width is the terminal's width in columns, or 0 when not a terminal.
 	Width int
+
+	// Now is the clock: the date suppressions expire against and the time
+	// stamp of metrics. Tests set a fixed one.
+	Now func() time.Time
 }
 
 // System returns the process's standard streams.
 func System() *IOStreams {
-	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, Now: time.Now}
 	s.OutIsTTY = term.IsTerminal(int(os.Stdout.Fd()))
 	s.ErrIsTTY = term.IsTerminal(int(os.Stderr.Fd()))
 	s.NoColor = os.Getenv("NO_COLOR") != ""
@@ -43,7 +48,8 @@ func System() *IOStreams {
 // Test returns streams backed by buffers, not terminals, for tests.
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut}, out, errOut
+	fixed := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	return &IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut, Now: func() time.Time { return fixed }}, out, errOut
 }
 
 // ColorEnabled decides colour for output to Out: mode "always" or "never"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
@@ -41,6 +42,9 @@ func ParseFormat(s string) (Format, error) {
 type Options struct {
 	Color bool // ANSI colour (only on a terminal, never with NO_COLOR)
 	Width int  // wrap text at this many columns; 0 means 100
+	// Now is the time of the scan, for formats that stamp it (metrics);
+	// renderers never read the clock themselves.
+	Now time.Time
 }
 
 // Write renders rep in format f.

@@ -40,8 +40,10 @@ func Text(w io.Writer, rep *report.Report, opt Options) error {
 	}
 	t.header(rep)
 	t.findings(rep)
+	t.suppressed(rep)
 	t.coverage(rep)
 	t.notes(rep)
+	t.warnings(rep)
 	t.summary(rep)
 	return t.w.Flush()
 }
@@ -114,14 +116,14 @@ func (t *textWriter) header(rep *report.Report) {
 }
 
 func (t *textWriter) findings(rep *report.Report) {
-	if len(rep.Findings) == 0 {
+	if rep.Summary.Findings == 0 {
 		t.printf("No findings.\n\n")
 		return
 	}
 	for _, sev := range severityOrder {
 		var fs []report.Finding
 		for _, f := range rep.Findings {
-			if f.Severity == sev {
+			if f.Severity == sev && !f.Suppressed {
 				fs = append(fs, f)
 			}
 		}
@@ -151,6 +153,37 @@ func (t *textWriter) findings(rep *report.Report) {
 		}
 		t.printf("\n")
 	}
+}
+
+// suppressed lists the findings the configuration accepts, one line each,
+// so a reader sees what is hidden and until when.
+func (t *textWriter) suppressed(rep *report.Report) {
+	if rep.Summary.Suppressed == 0 {
+		return
+	}
+	t.printf("%s (%d)\n", t.style("SUPPRESSED", ansiDim), rep.Summary.Suppressed)
+	for _, f := range rep.Findings {
+		if !f.Suppressed || f.Suppression == nil {
+			continue
+		}
+		res := ""
+		if len(f.Resources) > 0 {
+			res = " " + f.Resources[0]
+		}
+		t.para("      ", "    - ", fmt.Sprintf("%s %s%s: %s (until %s, %s)", f.Severity, f.Rule, res, f.Suppression.Reason, f.Suppression.Expires, f.Suppression.Source))
+	}
+	t.printf("\n")
+}
+
+func (t *textWriter) warnings(rep *report.Report) {
+	if len(rep.Warnings) == 0 {
+		return
+	}
+	t.printf("%s\n", t.style("Warnings", ansiBold))
+	for _, w := range rep.Warnings {
+		t.para("      ", "    - ", w)
+	}
+	t.printf("\n")
 }
 
 func (t *textWriter) coverage(rep *report.Report) {
@@ -225,6 +258,9 @@ func (t *textWriter) summary(rep *report.Report) {
 	line := count(s.Findings, "finding")
 	if len(parts) > 0 {
 		line += ": " + strings.Join(parts, ", ")
+	}
+	if s.Suppressed > 0 {
+		line += fmt.Sprintf(" (%d suppressed)", s.Suppressed)
 	}
 	if !s.Complete {
 		line += " (data incomplete: see Coverage)"

@@ -9,8 +9,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/explain"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/exposure"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/reach"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/rules"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/scan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/version"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
@@ -37,7 +39,7 @@ across unrelated resources. It never changes an account: it only reads.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cmdutil.BadInput(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
 	})
-	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), version.NewCmd(io))
+	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), rules.NewCmd(io, nil), explain.NewCmd(io, nil), version.NewCmd(io))
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }
@@ -50,6 +52,13 @@ func Main(args []string, io *cmdutil.IOStreams) int {
 	err := cmd.Execute()
 	if err == nil {
 		return cmdutil.ExitOK
+	}
+	var st *cmdutil.ExitStatus
+	if errors.As(err, &st) {
+		if !st.Silent && st.Msg != "" {
+			fmt.Fprintln(io.ErrOut, "vpcdoctor: "+indentRest(st.Msg))
+		}
+		return st.Code
 	}
 	fmt.Fprintln(io.ErrOut, "vpcdoctor: "+indentRest(err.Error()))
 	switch {

@@ -3,12 +3,18 @@
 package scan
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+	"github.com/vpcdoctor/vpcdoctor/internal/config"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
@@ -16,10 +22,15 @@ import (
 
 // Options are the command's flags and arguments.
 type Options struct {
-	IO     *cmdutil.IOStreams
-	Paths  []string
-	Format string
-	Color  string
+	IO         *cmdutil.IOStreams
+	Paths      []string
+	Format     string
+	Color      string
+	Output     string // write here instead of stdout
+	Config     string // the configuration file; "" reads .vpcdoctor.yaml if present
+	FailOn     string // exit 1 when an unsuppressed finding at or above it exists
+	WarningOn  string // mackerel-check: lowest severity for WARNING
+	CriticalOn string // mackerel-check: lowest severity for CRITICAL
 }
 
 // NewCmd builds the command; runF replaces Run in tests when non-nil.
@@ -36,13 +47,42 @@ folder of such account folders is a multi-account snapshot. Files that are
 absent are reported as not collected, never read as "no resources". A file
 that is not valid AWS CLI output stops the scan with its name and position.
 
-Exit status: 0 when the scan ran (whatever it found), 2 when the command line
-or a snapshot file is wrong, 3 on any other error.`,
+Suppressions: findings a team has accepted are listed in .vpcdoctor.yaml
+(or --config FILE), each with a rule, a resource (wildcards * and ?), a
+reason and an expiry date. A suppressed finding stays in the JSON and SARIF
+output, marked; an expired suppression no longer applies and the scan warns.
+
+  suppressions:
+    - rule: sg-admin-port-world-open
+      resource: sg-0123456789abcdef0
+      reason: bastion until the move to Session Manager (JIRA-123)
+      expires: 2026-12-31
+
+Formats: text (for people), json (docs/json-schema.md), sarif (GitHub code
+scanning), markdown (a pull-request comment), mackerel-check (a Mackerel or
+Nagios check plugin: one line, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)
+and mackerel-metrics (mackerel-agent custom metrics). See
+docs/output-formats.md.
+
+Exit status: 0 when the scan ran, whatever it found; 1 with --fail-on when an
+unsuppressed finding at or above that severity exists; 2 when the command
+line, the configuration or a snapshot file is wrong; 3 on any other error.
+With --format mackerel-check the status is the check's: 0, 1, 2, or 3 for any
+error.`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
+  # A CI gate: fail on anything high or critical that is not suppressed
+  vpcdoctor scan snapshot/ --fail-on high
+
+  # SARIF for GitHub code scanning
+  vpcdoctor scan snapshot/ --format sarif --output vpcdoctor.sarif
+
   # Several accounts at once, as JSON for other tools
   vpcdoctor scan snapshots/prod snapshots/staging --format json > report.json
+
+  # A Mackerel check plugin: CRITICAL on critical findings only
+  vpcdoctor scan /var/lib/vpcdoctor/snapshot --format mackerel-check --critical-on critical
 
   # A folder of account folders (a multi-account snapshot)
   vpcdoctor scan snapshots/`,
@@ -55,7 +95,12 @@ or a snapshot file is wrong, 3 on any other error.`,
 			return Run(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Format, "format", "f", "text", "output format: text or json")
+	cmd.Flags().StringVarP(&opts.Format, "format", "f", "text", "output format: "+formatNames())
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to `FILE` (replaced only once the report is complete) instead of stdout")
+	cmd.Flags().StringVar(&opts.Config, "config", "", "read suppressions and thresholds from `FILE` (default: "+config.DefaultFile+" in the working directory, if present)")
+	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "", "exit 1 when an unsuppressed finding of this `SEVERITY` or higher exists (info, low, medium, high, critical)")
+	cmd.Flags().StringVar(&opts.WarningOn, "warning-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check WARNING (default medium, or mackerel.warning in the configuration)")
+	cmd.Flags().StringVar(&opts.CriticalOn, "critical-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check CRITICAL (default high, or mackerel.critical in the configuration)")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	return cmd
 }
@@ -71,10 +116,102 @@ func Run(opts *Options) error {
 	default:
 		return cmdutil.BadInput(fmt.Errorf("unknown --color %q: want auto, always or never", opts.Color))
 	}
+	var failOn check.Severity
+	if opts.FailOn != "" {
+		if failOn, err = check.ParseSeverity(opts.FailOn); err != nil {
+			return cmdutil.BadInput(fmt.Errorf("--fail-on: %w", err))
+		}
+	}
+	cfg, err := config.Load(opts.Config, ruleIDs(), validSeverity)
+	if err != nil {
+		return cmdutil.BadInput(err)
+	}
 	inv, err := snapshot.Load(opts.Paths...)
 	if err != nil {
 		return cmdutil.BadInput(err)
 	}
 	rep := report.Build(inv, check.Run(inv, check.All), check.All)
-	return render.Write(opts.IO.Out, format, rep, render.Options{Color: opts.IO.ColorEnabled(opts.Color), Width: opts.IO.Width})
+	rep.Suppress(cfg, opts.IO.Now())
+	if format != render.FormatText || (opts.Output != "" && opts.Output != "-") {
+		// The text report on stdout shows them itself; every other
+		// format may go to a file or a tool, so say them on stderr too.
+		for _, w := range rep.Warnings {
+			fmt.Fprintln(opts.IO.ErrOut, "vpcdoctor: warning: "+w)
+		}
+	}
+	color := opts.IO.ColorEnabled(opts.Color) && opts.Output == ""
+	err = writeOutput(opts, func(w io.Writer) error {
+		return render.Write(w, format, rep, render.Options{Color: color, Width: opts.IO.Width, Now: opts.IO.Now()})
+	})
+	if err != nil {
+		return err
+	}
+	if failOn != 0 {
+		if n := rep.AtOrAbove(failOn); n > 0 {
+			return cmdutil.Exit(cmdutil.ExitFindings, fmt.Sprintf("%d unsuppressed %s at %s or above (--fail-on %s)", n, plural(n, "finding"), failOn, failOn), false)
+		}
+	}
+	return nil
+}
+
+// writeOutput renders to stdout, or to --output: into a temporary file
+// beside it, renamed over it only once complete, so a failed run never
+// leaves half a report where a complete one is expected.
+func writeOutput(opts *Options, render func(io.Writer) error) error {
+	if opts.Output == "" || opts.Output == "-" {
+		return render(opts.IO.Out)
+	}
+	dir := filepath.Dir(opts.Output)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(opts.Output)+".*")
+	if err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	defer os.Remove(f.Name()) // fails harmlessly once renamed
+	bw := bufio.NewWriter(f)
+	if err := render(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if err := os.Rename(f.Name(), opts.Output); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return nil
+}
+
+func ruleIDs() []string {
+	ids := make([]string, len(check.All))
+	for i, c := range check.All {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+func validSeverity(s string) bool {
+	_, err := check.ParseSeverity(s)
+	return err == nil
+}
+
+func formatNames() string {
+	names := make([]string, len(render.Formats))
+	for i, f := range render.Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }

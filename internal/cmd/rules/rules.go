@@ -1,0 +1,67 @@
+// Package rules is the `vpcdoctor rules` command: the check catalogue, as a
+// table, JSON or the Markdown of docs/rules.md.
+package rules
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+	"github.com/vpcdoctor/vpcdoctor/internal/render"
+	"github.com/vpcdoctor/vpcdoctor/internal/report"
+)
+
+// Options are the command's flags.
+type Options struct {
+	IO     *cmdutil.IOStreams
+	Format string
+	Color  string
+}
+
+// NewCmd builds the command; runF replaces Run in tests when non-nil.
+func NewCmd(io *cmdutil.IOStreams, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: io}
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List every check vpcdoctor runs",
+		Long: `Rules lists the check catalogue: each rule's ID, severity and title. The
+IDs are stable; use them in suppressions (.vpcdoctor.yaml) and with
+"vpcdoctor explain". The JSON form holds every field: id, title, severity,
+rationale, remediation, references and the calls each rule needs.
+docs/rules.md is the Markdown form.`,
+		Example: `  # The catalogue as a table
+  vpcdoctor rules
+
+  # Every field of every rule, for other tools
+  vpcdoctor rules --format json
+
+  # One rule's documentation
+  vpcdoctor explain sg-world-open-port`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return Run(opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Format, "format", "f", "text", "output format: text, json or markdown")
+	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto, always or never")
+	return cmd
+}
+
+// Run prints the catalogue.
+func Run(opts *Options) error {
+	rules := report.RulesOf(check.All)
+	switch opts.Format {
+	case "text":
+		return render.RulesText(opts.IO.Out, rules, render.Options{Color: opts.IO.ColorEnabled(opts.Color), Width: opts.IO.Width})
+	case "json":
+		return render.RulesJSON(opts.IO.Out, rules)
+	case "markdown":
+		return render.RulesMarkdown(opts.IO.Out, rules)
+	}
+	return cmdutil.BadInput(fmt.Errorf("unknown format %q: want text, json or markdown", opts.Format))
+}

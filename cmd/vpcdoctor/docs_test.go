@@ -8,31 +8,19 @@ import (
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/render"
+	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
-var updateDocs = flag.Bool("update-docs", false, "rewrite docs/checks.md and the README's generated parts")
+var updateDocs = flag.Bool("update-docs", false, "rewrite docs/rules.md and the README's generated parts")
 
-// checksMarkdown is docs/checks.md, made from the catalogue's metadata.
-func checksMarkdown() string {
+// rulesMarkdown is docs/rules.md: exactly what `vpcdoctor rules --format
+// markdown` prints, so the command and the file cannot disagree.
+func rulesMarkdown(t *testing.T) string {
+	t.Helper()
 	var b strings.Builder
-	b.WriteString("# Checks\n\n")
-	b.WriteString("Generated from the catalogue's metadata (`internal/check`); `go test ./cmd/vpcdoctor -update-docs` rewrites it.\n")
-	b.WriteString("A check that needs a call that was not collected is skipped for that region, and the report's coverage says so.\n\n")
-	b.WriteString("| ID | Severity | Title |\n|---|---|---|\n")
-	for _, c := range check.All {
-		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", c.ID, c.ID, c.Severity, c.Title)
-	}
-	for _, c := range check.All {
-		fmt.Fprintf(&b, "\n## %s\n\n**%s** — severity %s\n\n", c.ID, c.Title, c.Severity)
-		fmt.Fprintf(&b, "%s\n\n**Fix.** %s\n\n", c.Rationale, c.Remediation)
-		var needs []string
-		for _, n := range c.Needs {
-			needs = append(needs, "`"+string(n)+"`")
-		}
-		fmt.Fprintf(&b, "**Needs:** %s\n\n**References:**\n\n", strings.Join(needs, ", "))
-		for _, r := range c.References {
-			fmt.Fprintf(&b, "- %s\n", r)
-		}
+	if err := render.RulesMarkdown(&b, report.RulesOf(check.All)); err != nil {
+		t.Fatal(err)
 	}
 	return b.String()
 }
@@ -47,10 +35,10 @@ func readmeTable() string {
 	return b.String()
 }
 
-// TestDocsTrue keeps docs/checks.md, the README's table of checks and the
+// TestDocsTrue keeps docs/rules.md, the README's table of checks and the
 // README's example output equal to what the code produces.
 func TestDocsTrue(t *testing.T) {
-	checkFile(t, "../../docs/checks.md", checksMarkdown())
+	checkFile(t, "../../docs/rules.md", rulesMarkdown(t))
 
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {

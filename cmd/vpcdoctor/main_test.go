@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -20,6 +21,10 @@ import (
 //
 //	vpcdoctor ARGS...   run the command; fails on a non-zero status unless negated with !
 //	status N            the last vpcdoctor exit status was N
+//
+// scriptNow is the scripts' clock: suppressions in them expire against it.
+var scriptNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
 func TestScripts(t *testing.T) {
 	examples, err := filepath.Abs("../../examples")
 	if err != nil {
@@ -33,7 +38,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"vpcdoctor": func(ts *testscript.TestScript, neg bool, args []string) {
-				io := &cmdutil.IOStreams{Out: ts.Stdout(), ErrOut: ts.Stderr(), NoColor: ts.Getenv("NO_COLOR") != ""}
+				io := &cmdutil.IOStreams{Out: ts.Stdout(), ErrOut: ts.Stderr(), NoColor: ts.Getenv("NO_COLOR") != "", Now: func() time.Time { return scriptNow }}
 				code := root.Main(args, io)
 				ts.Setenv("VPCDOCTOR_STATUS", strconv.Itoa(code))
 				if (code != 0) != neg {

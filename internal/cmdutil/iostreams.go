@@ -63,3 +63,11 @@ func (s *IOStreams) ColorEnabled(mode string) bool {
 	}
 	return s.OutIsTTY && !s.NoColor
 }
+
+// Time is the current time from Now, or the system clock when Now is nil.
+func (s *IOStreams) Time() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}

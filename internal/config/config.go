@@ -206,6 +206,10 @@ func (p *parser) scalar(n *yaml.Node, what string) string {
 		p.fail(n, "%s must be a single value", what)
 		return ""
 	}
+	if strings.TrimSpace(n.Value) == "" {
+		p.fail(n, "%s is empty", what)
+		return ""
+	}
 	return n.Value
 }
 
@@ -234,9 +238,6 @@ func (p *parser) suppressions(n *yaml.Node) []Suppression {
 			"region":  func(v *yaml.Node) { s.Region = p.scalar(v, "region") },
 			"reason": func(v *yaml.Node) {
 				s.Reason = strings.TrimSpace(p.scalar(v, "reason"))
-				if s.Reason == "" && v.Kind == yaml.ScalarNode {
-					p.fail(v, "reason is empty; say why the finding is accepted")
-				}
 			},
 			"expires": func(v *yaml.Node) {
 				raw := p.scalar(v, "expires")

@@ -131,7 +131,7 @@ func Run(opts *Options) error {
 		return cmdutil.BadInput(err)
 	}
 	rep := report.Build(inv, check.Run(inv, check.All), check.All)
-	rep.Suppress(cfg, opts.IO.Now())
+	rep.Suppress(cfg, opts.IO.Time())
 	if format != render.FormatText || (opts.Output != "" && opts.Output != "-") {
 		// The text report on stdout shows them itself; every other
 		// format may go to a file or a tool, so say them on stderr too.
@@ -141,7 +141,7 @@ func Run(opts *Options) error {
 	}
 	color := opts.IO.ColorEnabled(opts.Color) && opts.Output == ""
 	err = writeOutput(opts, func(w io.Writer) error {
-		return render.Write(w, format, rep, render.Options{Color: color, Width: opts.IO.Width, Now: opts.IO.Now()})
+		return render.Write(w, format, rep, render.Options{Color: color, Width: opts.IO.Width, Now: opts.IO.Time()})
 	})
 	if err != nil {
 		return err

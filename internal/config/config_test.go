@@ -1,0 +1,202 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var rules = []string{"sg-world-open-port", "sg-unused"}
+
+func validSeverity(s string) bool {
+	switch s {
+	case "info", "low", "medium", "high", "critical":
+		return true
+	}
+	return false
+}
+
+func parse(t *testing.T, src string) (*Config, error) {
+	t.Helper()
+	return Parse("vpcdoctor.yaml", []byte(src), rules, validSeverity)
+}
+
+func TestParseValid(t *testing.T) {
+	cfg, err := parse(t, `# accepted findings
+suppressions:
+  - rule: sg-world-open-port
+    resource: sg-0123*
+    reason: "public SFTP, reviewed 2026-10"
+    expires: 2027-03-31
+  - rule: sg-unused
+    resource: sg-9
+    account: "111122223333"
+    region: ap-northeast-1
+    reason: kept for the DR drill
+    expires: 2026-12-01
+mackerel:
+  warning: high
+  critical: critical
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Suppressions) != 2 {
+		t.Fatalf("got %d suppressions, want 2", len(cfg.Suppressions))
+	}
+	s := cfg.Suppressions[0]
+	if s.Rule != "sg-world-open-port" || s.Resource != "sg-0123*" || s.Reason != "public SFTP, reviewed 2026-10" || s.Line != 3 ||
+		!s.Expires.Equal(time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("first suppression = %+v", s)
+	}
+	if s := cfg.Suppressions[1]; s.Account != "111122223333" || s.Region != "ap-northeast-1" || s.Line != 7 {
+		t.Errorf("second suppression = %+v", s)
+	}
+	if cfg.Mackerel != (Mackerel{Warning: "high", Critical: "critical"}) {
+		t.Errorf("mackerel = %+v", cfg.Mackerel)
+	}
+}
+
+func TestParseEmpty(t *testing.T) {
+	for _, src := range []string{"", "\n", "# nothing yet\n", "---\n"} {
+		cfg, err := parse(t, src)
+		if err != nil || len(cfg.Suppressions) != 0 {
+			t.Errorf("%q: %+v, %v; want an empty configuration", src, cfg, err)
+		}
+	}
+}
+
+// Every mistake names the file and line, and nothing is returned.
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"unknown top-level key", "suppresions:\n  - rule: sg-unused\n", []string{`vpcdoctor.yaml:1: unknown key "suppresions" in the configuration; want mackerel, suppressions`}},
+		{"unknown key in an entry", "suppressions:\n  - rule: sg-unused\n    resource: sg-1\n    reason: x\n    expires: 2027-01-01\n    owner: me\n",
+			[]string{`vpcdoctor.yaml:6: unknown key "owner" in a suppression`}},
+		{"unknown rule", "suppressions:\n  - rule: sg-unsued\n    resource: sg-1\n    reason: x\n    expires: 2027-01-01\n",
+			[]string{`vpcdoctor.yaml:2: unknown rule "sg-unsued"`}},
+		{"missing fields", "suppressions:\n  - rule: sg-unused\n    resource: sg-1\n",
+			[]string{`vpcdoctor.yaml:2: a suppression lacks "reason"`, `vpcdoctor.yaml:2: a suppression lacks "expires"`}},
+		{"bad date", "suppressions:\n  - rule: sg-unused\n    resource: sg-1\n    reason: x\n    expires: 31/12/2026\n",
+			[]string{`vpcdoctor.yaml:5: expires "31/12/2026" is not a date YYYY-MM-DD`}},
+		{"empty reason", "suppressions:\n  - rule: sg-unused\n    resource: sg-1\n    reason: \"  \"\n    expires: 2027-01-01\n",
+			[]string{`vpcdoctor.yaml:4: reason is empty`}},
+		{"repeated key", "suppressions:\n  - rule: sg-unused\n    rule: sg-unused\n    resource: sg-1\n    reason: x\n    expires: 2027-01-01\n",
+			[]string{`vpcdoctor.yaml:3: key "rule" appears twice in a suppression`}},
+		{"suppressions not a list", "suppressions:\n  rule: sg-unused\n", []string{`vpcdoctor.yaml:2: suppressions must be a list`}},
+		{"a list value where one is expected", "suppressions:\n  - rule: [sg-unused]\n    resource: sg-1\n    reason: x\n    expires: 2027-01-01\n",
+			[]string{`vpcdoctor.yaml:2: rule must be a single value`}},
+		{"malformed pattern", "suppressions:\n  - rule: sg-unused\n    resource: \"sg-[\"\n    reason: x\n    expires: 2027-01-01\n",
+			[]string{`vpcdoctor.yaml:3: resource pattern "sg-[" is malformed`}},
+		{"bad severity", "mackerel:\n  warning: hihg\n", []string{`vpcdoctor.yaml:2: warning "hihg" is not a severity`}},
+		{"not a mapping", "- a\n- b\n", []string{`vpcdoctor.yaml:1: the configuration must be a mapping`}},
+		{"invalid YAML", "suppressions: []\nmackerel: [\n", []string{`vpcdoctor.yaml:2: not valid YAML`}},
+		{"two documents", "suppressions: []\n---\nmackerel: {}\n", []string{`vpcdoctor.yaml:2: a second YAML document`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := parse(t, tc.src)
+			if err == nil {
+				t.Fatalf("no error; got %+v", cfg)
+			}
+			if cfg != nil {
+				t.Errorf("a configuration was returned with the error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\nlacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestMatches(t *testing.T) {
+	s := Suppression{Rule: "sg-unused", Resource: "sg-0a*", Region: "ap-northeast-1"}
+	for _, tc := range []struct {
+		rule, account, region, resource string
+		want                            bool
+	}{
+		{"sg-unused", "1", "ap-northeast-1", "sg-0a1", true},
+		{"sg-unused", "1", "ap-northeast-1", "sg-0b1", false},
+		{"sg-unused", "1", "us-east-1", "sg-0a1", false},
+		{"sg-world-open-port", "1", "ap-northeast-1", "sg-0a1", false},
+	} {
+		if got := s.Matches(tc.rule, tc.account, tc.region, tc.resource); got != tc.want {
+			t.Errorf("Matches(%q, %q, %q, %q) = %v, want %v", tc.rule, tc.account, tc.region, tc.resource, got, tc.want)
+		}
+	}
+	acct := Suppression{Rule: "sg-unused", Resource: "*", Account: "111122223333"}
+	if acct.Matches("sg-unused", "444455556666", "r", "sg-1") || !acct.Matches("sg-unused", "111122223333", "r", "sg-1") {
+		t.Error("account scoping does not hold")
+	}
+}
+
+// A suppression applies through its expiry date (UTC) and not a day more.
+func TestActiveOn(t *testing.T) {
+	s := Suppression{Expires: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
+	for _, tc := range []struct {
+		now  time.Time
+		want bool
+	}{
+		{time.Date(2026, 12, 30, 10, 0, 0, 0, time.UTC), true},
+		{time.Date(2026, 12, 31, 23, 59, 59, 0, time.UTC), true},
+		{time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		// 2027-01-01 08:00 in Tokyo is still 2026-12-31 in UTC.
+		{time.Date(2027, 1, 1, 8, 0, 0, 0, time.FixedZone("JST", 9*3600)), true},
+	} {
+		if got := s.ActiveOn(tc.now); got != tc.want {
+			t.Errorf("ActiveOn(%v) = %v, want %v", tc.now, got, tc.want)
+		}
+	}
+}
+
+func TestLoadDefaultFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	cfg, err := Load("", rules, validSeverity)
+	if err != nil || cfg.Path != "" || len(cfg.Suppressions) != 0 {
+		t.Fatalf("without %s: %+v, %v; want the zero configuration", DefaultFile, cfg, err)
+	}
+	src := "suppressions:\n  - rule: sg-unused\n    resource: sg-1\n    reason: x\n    expires: 2027-01-01\n"
+	if err := os.WriteFile(filepath.Join(dir, DefaultFile), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = Load("", rules, validSeverity)
+	if err != nil || cfg.Path != DefaultFile || len(cfg.Suppressions) != 1 {
+		t.Fatalf("with %s: %+v, %v", DefaultFile, cfg, err)
+	}
+	if _, err := Load(filepath.Join(dir, "absent.yaml"), rules, validSeverity); err == nil {
+		t.Error("an explicit --config file that does not exist is not an error")
+	}
+}
+
+// FuzzParse: a configuration file never crashes the parser; it either
+// parses or fails with a positioned error and no configuration.
+func FuzzParse(f *testing.F) {
+	f.Add("suppressions:\n  - rule: sg-unused\n    resource: sg-1\n    reason: x\n    expires: 2027-01-01\n")
+	f.Add("mackerel:\n  warning: high\n")
+	f.Add("suppressions: [{rule: sg-unused, resource: '*', reason: r, expires: 2027-01-01}]")
+	f.Add("&a [*a, *a]")
+	f.Add("suppressions:\n  - !!binary aGk=\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		cfg, err := Parse("f.yaml", []byte(src), rules, validSeverity)
+		if err != nil {
+			if cfg != nil {
+				t.Fatal("a configuration returned with an error")
+			}
+			if !strings.HasPrefix(err.Error(), "f.yaml") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		for _, s := range cfg.Suppressions {
+			if s.Rule == "" || s.Reason == "" || s.Expires.IsZero() {
+				t.Fatalf("incomplete suppression accepted: %+v", s)
+			}
+		}
+	})
+}

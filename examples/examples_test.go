@@ -37,6 +37,13 @@ var unmodelled = map[string]string{
 // not list them (shape name -> value -> evidence).
 var enumExtras = map[string]map[string]string{
 	"AttachmentStatus": {"available": "internet gateway attachments; see awscli-examples/outputs/ec2/describe-internet-gateways"},
+	// describe-vpc-endpoints prints the state in lower case, although the
+	// model's State enum is capitalised.
+	"State": {"available": "VPC endpoints; see awscli-examples/outputs/ec2/describe-vpc-endpoints"},
+	// A NAT gateway's interface prints "nat_gateway" (the spelling of the
+	// interface-type filter of describe-network-interfaces); the model's enum
+	// has only "natGateway".
+	"NetworkInterfaceType": {"nat_gateway": "NAT gateway interfaces; see the interface-type filter of aws ec2 describe-network-interfaces"},
 }
 
 // ---------------------------------------------------------------- models
@@ -439,17 +446,37 @@ func checkAttributesList(t *testing.T, path string, v any) {
 	}
 }
 
-var idPatterns = map[string]*regexp.Regexp{
-	"subnet":         regexp.MustCompile(`\bsubnet-[0-9a-f]{8,17}\b`),
-	"security group": regexp.MustCompile(`\bsg-[0-9a-f]{8,17}\b`),
-	"vpc":            regexp.MustCompile(`\bvpc-[0-9a-f]{8,17}\b`),
+// idKinds are the kinds of ID whose every mention in a region's files must
+// be described by one of its calls: the file, the list that holds the
+// descriptions (a path through nested lists, e.g. Reservations, then
+// Instances) and the member that holds the ID. The patterns need a word
+// boundary before the prefix, so "ami-..." or "eni-..." never count as an
+// instance ID.
+var idKinds = []struct {
+	kind string
+	re   *regexp.Regexp
+	file string
+	list []string
+	key  string
+}{
+	{"subnet", regexp.MustCompile(`\bsubnet-[0-9a-f]{8,17}\b`), "ec2-describe-subnets.json", []string{"Subnets"}, "SubnetId"},
+	{"security group", regexp.MustCompile(`\bsg-[0-9a-f]{8,17}\b`), "ec2-describe-security-groups.json", []string{"SecurityGroups"}, "GroupId"},
+	{"vpc", regexp.MustCompile(`\bvpc-[0-9a-f]{8,17}\b`), "ec2-describe-vpcs.json", []string{"Vpcs"}, "VpcId"},
+	{"network interface", regexp.MustCompile(`\beni-[0-9a-f]{8,17}\b`), "ec2-describe-network-interfaces.json", []string{"NetworkInterfaces"}, "NetworkInterfaceId"},
+	{"instance", regexp.MustCompile(`\bi-[0-9a-f]{8,17}\b`), "ec2-describe-instances.json", []string{"Reservations", "Instances"}, "InstanceId"},
+	{"route table", regexp.MustCompile(`\brtb-[0-9a-f]{8,17}\b`), "ec2-describe-route-tables.json", []string{"RouteTables"}, "RouteTableId"},
+	{"internet gateway", regexp.MustCompile(`\bigw-[0-9a-f]{8,17}\b`), "ec2-describe-internet-gateways.json", []string{"InternetGateways"}, "InternetGatewayId"},
+	{"NAT gateway", regexp.MustCompile(`\bnat-[0-9a-f]{8,17}\b`), "ec2-describe-nat-gateways.json", []string{"NatGateways"}, "NatGatewayId"},
+	{"VPC endpoint", regexp.MustCompile(`\bvpce-[0-9a-f]{8,17}\b`), "ec2-describe-vpc-endpoints.json", []string{"VpcEndpoints"}, "VpcEndpointId"},
+	{"prefix list", regexp.MustCompile(`\bpl-[0-9a-f]{8,17}\b`), "ec2-describe-managed-prefix-lists.json", []string{"PrefixLists"}, "PrefixListId"},
 }
 
-// TestExampleIDsConsistent checks, per region folder, that every subnet,
-// security group and VPC id that appears anywhere is described in
-// ec2-describe-subnets.json, ec2-describe-security-groups.json and
-// ec2-describe-vpcs.json, and that every per-resource file is named after a
-// resource that the region's other files mention.
+// TestExampleIDsConsistent checks, per region folder, that every ID of the
+// kinds in idKinds (subnets, security groups, VPCs, network interfaces,
+// instances, route tables, gateways, endpoints, prefix lists) that appears
+// anywhere is described by the call that lists that kind, and that every
+// per-resource file is named after a resource that the region's other files
+// mention.
 func TestExampleIDsConsistent(t *testing.T) {
 	files := collect(t)
 	type region struct {
@@ -483,10 +510,9 @@ func TestExampleIDsConsistent(t *testing.T) {
 	for _, name := range names {
 		r := regions[name]
 		t.Run(name, func(t *testing.T) {
-			known := map[string]map[string]bool{
-				"subnet":         describedIDs(t, filepath.Join(name, "ec2-describe-subnets.json"), "Subnets", "SubnetId"),
-				"security group": describedIDs(t, filepath.Join(name, "ec2-describe-security-groups.json"), "SecurityGroups", "GroupId"),
-				"vpc":            describedIDs(t, filepath.Join(name, "ec2-describe-vpcs.json"), "Vpcs", "VpcId"),
+			known := map[string]map[string]bool{}
+			for _, k := range idKinds {
+				known[k.kind] = describedIDs(t, filepath.Join(name, k.file), k.list, k.key)
 			}
 			var paths []string
 			for p := range r.text {
@@ -494,12 +520,12 @@ func TestExampleIDsConsistent(t *testing.T) {
 			}
 			sort.Strings(paths)
 			for _, p := range paths {
-				for kind, re := range idPatterns {
+				for _, k := range idKinds {
 					seen := map[string]bool{}
-					for _, id := range re.FindAllString(r.text[p], -1) {
-						if !known[kind][id] && !seen[id] {
+					for _, id := range k.re.FindAllString(r.text[p], -1) {
+						if !known[k.kind][id] && !seen[id] {
 							seen[id] = true
-							t.Errorf("%s: %s %s is not described in the region's ec2 files", p, kind, id)
+							t.Errorf("%s: %s %s is not described in %s", p, k.kind, id, k.file)
 						}
 					}
 				}
@@ -525,26 +551,38 @@ func TestExampleIDsConsistent(t *testing.T) {
 	}
 }
 
-func describedIDs(t *testing.T, path, listKey, idKey string) map[string]bool {
+func describedIDs(t *testing.T, path string, list []string, idKey string) map[string]bool {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Errorf("%s: %v", path, err)
 		return nil
 	}
-	var doc map[string]json.RawMessage
-	var items []map[string]any
+	var doc any
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Errorf("%s: %v", path, err)
 		return nil
 	}
-	if err := json.Unmarshal(doc[listKey], &items); err != nil {
-		t.Errorf("%s: %s: %v", path, listKey, err)
-		return nil
+	// Walk down the lists: each step takes, from every object so far, the
+	// items of the named list.
+	items := []any{doc}
+	for _, key := range list {
+		var next []any
+		for _, it := range items {
+			obj, _ := it.(map[string]any)
+			l, ok := obj[key].([]any)
+			if !ok {
+				t.Errorf("%s: want a list %s", path, key)
+				return nil
+			}
+			next = append(next, l...)
+		}
+		items = next
 	}
 	ids := map[string]bool{}
-	for _, item := range items {
-		if id, ok := item[idKey].(string); ok {
+	for _, it := range items {
+		obj, _ := it.(map[string]any)
+		if id, ok := obj[idKey].(string); ok {
 			ids[id] = true
 		}
 	}

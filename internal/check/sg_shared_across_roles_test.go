@@ -79,6 +79,19 @@ var sgSharedAcrossRolesCases = []checkCase{
 		b.ENI("eni-x", "subnet-a", "sg-shared")
 	}), none},
 	{"a group carried by nothing", sharedRegion(func(*modeltest.Builder) {}), none},
+	{"interface endpoints of AWS services in one VPC are one role", sharedRegion(func(b *modeltest.Builder) {
+		b.InterfaceEndpoint("vpce-ssm", "com.amazonaws.ap-northeast-1.ssm", ids("subnet-a", "subnet-b"), "sg-shared")
+		b.InterfaceEndpoint("vpce-logs", "com.amazonaws.ap-northeast-1.logs", ids("subnet-a", "subnet-b"), "sg-shared")
+		b.InterfaceEndpoint("vpce-ecr", "com.amazonaws.ap-northeast-1.ecr.dkr", ids("subnet-a", "subnet-b"), "sg-shared")
+	}), none},
+	{"an endpoint to a PrivateLink service is not one of the AWS service endpoints", sharedRegion(func(b *modeltest.Builder) {
+		b.InterfaceEndpoint("vpce-ssm", "com.amazonaws.ap-northeast-1.ssm", ids("subnet-a"), "sg-shared")
+		b.InterfaceEndpoint("vpce-partner", "com.amazonaws.vpce.ap-northeast-1.vpce-svc-0123456789abcdef0", ids("subnet-a"), "sg-shared")
+	}), fires(check.Medium, ids("sg-shared", "vpce-partner", "vpce-ssm"),
+		"shared by 2 roles: com.amazonaws.vpce.ap-northeast-1.vpce-svc-0123456789abcdef0 (VPC endpoint), AWS service endpoints in vpc-1 (VPC endpoint).")},
+	{"an interface endpoint and the servers that call it are two roles", sharedRegion(both(webServers, func(b *modeltest.Builder) {
+		b.InterfaceEndpoint("vpce-ssm", "com.amazonaws.ap-northeast-1.ssm", ids("subnet-a"), "sg-shared")
+	})), fires(check.Medium, ids("sg-shared", "i-web1", "i-web2", "vpce-ssm"), "shared by 2 roles: web-tg (EC2 instances), AWS service endpoints in vpc-1 (VPC endpoint).")},
 }
 
 func TestSGSharedAcrossRoles(t *testing.T) {

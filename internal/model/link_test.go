@@ -280,6 +280,12 @@ func TestRoles(t *testing.T) {
 			{Kind: KindLambda, ID: "fn"},
 			{Kind: KindECSTask, ID: "task-1", ECS: &ECSInfo{Family: "nightly-report"}},
 			{Kind: KindECSTask, ID: "task-2", ECS: &ECSInfo{Family: "nightly-report"}},
+			// Interface endpoints of AWS services in one VPC are one role;
+			// another VPC's, and an endpoint to a non-AWS service, are not.
+			{Kind: KindVPCEndpoint, ID: "vpce-ssm", Name: "com.amazonaws.ap-northeast-1.ssm", VPCID: "vpc-1"},
+			{Kind: KindVPCEndpoint, ID: "vpce-logs", Name: "com.amazonaws.ap-northeast-1.logs", VPCID: "vpc-1"},
+			{Kind: KindVPCEndpoint, ID: "vpce-other-vpc", Name: "com.amazonaws.ap-northeast-1.ssm", VPCID: "vpc-2"},
+			{Kind: KindVPCEndpoint, ID: "vpce-partner", Name: "com.amazonaws.vpce.ap-northeast-1.vpce-svc-0123456789abcdef0", VPCID: "vpc-1"},
 		},
 	}
 	r.Link()
@@ -290,14 +296,16 @@ func TestRoles(t *testing.T) {
 		"aurora-1": "rds-db-instance/cluster:aurora", "aurora-2": "rds-db-instance/cluster:aurora", "mysql": "rds-db-instance/self:mysql",
 		"redis-001": "elasticache-cluster/rg:redis", "redis-002": "elasticache-cluster/rg:redis", "fn": "lambda-function/self:fn",
 		"task-1": "ecs-task/family:nightly-report", "task-2": "ecs-task/family:nightly-report",
+		"vpce-ssm": "vpc-endpoint/aws-endpoints:vpc-1", "vpce-logs": "vpc-endpoint/aws-endpoints:vpc-1",
+		"vpce-other-vpc": "vpc-endpoint/aws-endpoints:vpc-2", "vpce-partner": "vpc-endpoint/self:vpce-partner",
 	}
 	for _, res := range r.Resources {
 		if res.Role == nil || res.Role.ID != want[res.ID] {
 			t.Errorf("%s role = %v, want %s", res.ID, res.Role, want[res.ID])
 		}
 	}
-	if len(r.Roles) != 10 {
-		t.Errorf("%d roles, want 10", len(r.Roles))
+	if len(r.Roles) != 13 {
+		t.Errorf("%d roles, want 13", len(r.Roles))
 	}
 }
 

@@ -17,6 +17,10 @@ import (
 //   - RDS DB instances: their DB cluster; ElastiCache clusters: their
 //     replication group; ECS: the service; tasks outside a service: their
 //     task-definition family;
+//   - interface endpoints of AWS services ("com.amazonaws.REGION.ssm",
+//     ...): all those of one VPC are one role. They do one job, accepting
+//     HTTPS from the VPC's workloads for AWS APIs, so one group for all
+//     of them opens nothing any of them does not need;
 //   - anything else is a role of its own.
 func (r *Region) deriveRoles() {
 	behind := r.instancesBehindLoadBalancers()
@@ -107,6 +111,15 @@ func roleOf(res *Resource, behind map[string][]string) (id, name, basis string) 
 		}
 	case KindECSService:
 		return "service:" + res.ID, res.Name, "ECS service"
+	case KindVPCEndpoint:
+		// Interface endpoints of AWS services serve HTTPS (443) to the same
+		// callers; endpoints of other endpoint services (PrivateLink to a
+		// partner or to another VPC, named
+		// "com.amazonaws.vpce.REGION.vpce-svc-...") may serve other ports
+		// and stay roles of their own.
+		if strings.HasPrefix(res.Name, "com.amazonaws.") && !strings.HasPrefix(res.Name, "com.amazonaws.vpce.") && res.VPCID != "" {
+			return "aws-endpoints:" + res.VPCID, "AWS service endpoints in " + res.VPCID, "interface endpoints of AWS services in one VPC"
+		}
 	case KindECSTask:
 		if res.ECS != nil && res.ECS.Service != "" {
 			return "service:" + res.ECS.Service, res.ECS.Service, "ECS service"

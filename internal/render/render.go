@@ -17,12 +17,16 @@ type Format string
 
 // Formats.
 const (
-	FormatText Format = "text"
-	FormatJSON Format = "json"
+	FormatText            Format = "text"
+	FormatJSON            Format = "json"
+	FormatSARIF           Format = "sarif"
+	FormatMarkdown        Format = "markdown"
+	FormatMackerelCheck   Format = "mackerel-check"
+	FormatMackerelMetrics Format = "mackerel-metrics"
 )
 
 // Formats lists every format, for help and validation.
-var Formats = []Format{FormatText, FormatJSON}
+var Formats = []Format{FormatText, FormatJSON, FormatSARIF, FormatMarkdown, FormatMackerelCheck, FormatMackerelMetrics}
 
 // ParseFormat reads a --format value.
 func ParseFormat(s string) (Format, error) {
@@ -38,22 +42,68 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q: want one of %s", s, strings.Join(names, ", "))
 }
 
-// Options tune human-readable formats; machine formats ignore them.
+// Options tune the formats; each format reads only the fields it names.
+// The zero value suits text, JSON, SARIF and Markdown; mackerel-metrics
+// needs Now.
 type Options struct {
-	Color bool // ANSI colour (only on a terminal, never with NO_COLOR)
-	Width int  // wrap text at this many columns; 0 means 100
-	// Now is the time of the scan, for formats that stamp it (metrics);
-	// renderers never read the clock themselves.
+	Color bool // text: ANSI colour (only on a terminal, never with NO_COLOR)
+	Width int  // text: wrap at this many columns; 0 means 100
+
+	// Now stamps mackerel-metrics values. Renderers never read the clock,
+	// so the same report and Now give the same bytes.
 	Now time.Time
+	// Version is vpcdoctor's version, written to SARIF's
+	// tool.driver.version; empty leaves the property out.
+	Version string
+	// Mackerel holds mackerel-check's thresholds; empty names mean the
+	// defaults (WARNING at medium, CRITICAL at high).
+	Mackerel MackerelThresholds
+	// MackerelMeta makes mackerel-metrics print its graph definitions
+	// instead of values, which mackerel-agent asks for by running the
+	// plugin with MACKEREL_AGENT_PLUGIN_META=1 (the command reads the
+	// variable; renderers read no environment).
+	MackerelMeta bool
+	// ReportURL, when set, is where Markdown points readers for the full
+	// report (for example the CI run that keeps it as an artifact).
+	ReportURL string
+	// OmitSuppressed leaves suppressed findings out of SARIF. GitHub code
+	// scanning does not list `suppressions` among the SARIF properties it
+	// reads, so an uploaded suppressed result can show as an open alert;
+	// leaving it out closes the alert instead.
+	OmitSuppressed bool
 }
 
 // Write renders rep in format f.
+//
+// For mackerel-check, Write prints the check's line but cannot return its
+// status: a command that is a Mackerel check plugin calls MackerelCheck,
+// which returns the status to exit with.
 func Write(w io.Writer, f Format, rep *report.Report, opt Options) error {
 	switch f {
 	case FormatJSON:
 		return JSON(w, rep)
 	case FormatText:
 		return Text(w, rep, opt)
+	case FormatSARIF:
+		return SARIF(w, rep, opt)
+	case FormatMarkdown:
+		return Markdown(w, rep, opt)
+	case FormatMackerelCheck:
+		_, err := MackerelCheck(w, rep, opt.Mackerel)
+		return err
+	case FormatMackerelMetrics:
+		return MackerelMetrics(w, rep, opt)
 	}
 	return fmt.Errorf("render: unknown format %q", f)
+}
+
+// severityRank orders severity names: info 1 up to critical 5, and 0 for a
+// name that is not a severity.
+func severityRank(s string) int {
+	for i, n := range severityOrder {
+		if n == s {
+			return len(severityOrder) - i
+		}
+	}
+	return 0
 }

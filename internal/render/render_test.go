@@ -96,12 +96,12 @@ func TestJSONRoundTrip(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]Format{"text": FormatText, "JSON": FormatJSON} {
+	for in, want := range map[string]Format{"text": FormatText, "JSON": FormatJSON, "sarif": FormatSARIF, "Markdown": FormatMarkdown, "mackerel-check": FormatMackerelCheck, "mackerel-metrics": FormatMackerelMetrics} {
 		if got, err := ParseFormat(in); err != nil || got != want {
 			t.Errorf("ParseFormat(%q) = %v, %v", in, got, err)
 		}
 	}
-	if _, err := ParseFormat("sarif"); err == nil || !strings.Contains(err.Error(), "want one of text, json") {
-		t.Errorf("ParseFormat(sarif) error = %v", err)
+	if _, err := ParseFormat("html"); err == nil || !strings.Contains(err.Error(), "want one of text, json, sarif, markdown, mackerel-check, mackerel-metrics") {
+		t.Errorf("ParseFormat(html) error = %v", err)
 	}
 }

@@ -38,7 +38,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"vpcdoctor": func(ts *testscript.TestScript, neg bool, args []string) {
-				io := &cmdutil.IOStreams{Out: ts.Stdout(), ErrOut: ts.Stderr(), NoColor: ts.Getenv("NO_COLOR") != "", Now: func() time.Time { return scriptNow }}
+				io := &cmdutil.IOStreams{Out: ts.Stdout(), ErrOut: ts.Stderr(), NoColor: ts.Getenv("NO_COLOR") != "", Now: func() time.Time { return scriptNow }, Env: ts.Getenv}
 				code := root.Main(args, io)
 				ts.Setenv("VPCDOCTOR_STATUS", strconv.Itoa(code))
 				if (code != 0) != neg {

@@ -29,6 +29,9 @@ type IOStreams struct {
 	// Now is the clock: the date suppressions expire against and the time
 	// stamp of metrics. Tests set a fixed one.
 	Now func() time.Time
+
+	// Env reads the environment; tests give their own. Nil means os.Getenv.
+	Env func(string) string
 }
 
 // System returns the process's standard streams.
@@ -70,4 +73,12 @@ func (s *IOStreams) Time() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// Getenv reads the environment variable key through Env.
+func (s *IOStreams) Getenv(key string) string {
+	if s.Env != nil {
+		return s.Env(key)
+	}
+	return os.Getenv(key)
 }

@@ -271,7 +271,7 @@ func sarifRuleOf(r report.Rule) sarifRule {
 		ShortDescription:     sarifText{Text: clip(orElse(r.Title, r.ID), sarifDescriptionLimit)},
 		FullDescription:      sarifText{Text: clip(orElse(r.Rationale, r.Title), sarifDescriptionLimit)},
 		Help:                 sarifHelp{Text: text.String(), Markdown: md.String()},
-		HelpURI:              rulesDoc  + "#" + url.PathEscape(r.ID),
+		HelpURI:              rulesDoc + "#" + url.PathEscape(r.ID),
 		DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(r.Severity)},
 		Properties: sarifRuleProps{
 			Tags:             []string{"security", "aws", "network"},

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/version"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
 	"github.com/vpcdoctor/vpcdoctor/internal/config"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
@@ -31,6 +32,12 @@ type Options struct {
 	FailOn     string // exit 1 when an unsuppressed finding at or above it exists
 	WarningOn  string // mackerel-check: lowest severity for WARNING
 	CriticalOn string // mackerel-check: lowest severity for CRITICAL
+	// OmitSuppressed leaves suppressed findings out of SARIF.
+	OmitSuppressed bool
+	// ReportURL is where the Markdown report points for the full report.
+	ReportURL string
+
+	cfg *config.Config
 }
 
 // NewCmd builds the command; runF replaces Run in tests when non-nil.
@@ -100,6 +107,8 @@ error.`,
 	cmd.Flags().StringVar(&opts.Config, "config", "", "read suppressions and thresholds from `FILE` (default: "+config.DefaultFile+" in the working directory, if present)")
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "", "exit 1 when an unsuppressed finding of this `SEVERITY` or higher exists (info, low, medium, high, critical)")
 	cmd.Flags().StringVar(&opts.WarningOn, "warning-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check WARNING (default medium, or mackerel.warning in the configuration)")
+	cmd.Flags().BoolVar(&opts.OmitSuppressed, "omit-suppressed", false, "with --format sarif: leave suppressed findings out, so GitHub code scanning closes their alerts")
+	cmd.Flags().StringVar(&opts.ReportURL, "report-url", "", "with --format markdown: the `URL` of the full report, linked where the comment is shortened")
 	cmd.Flags().StringVar(&opts.CriticalOn, "critical-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check CRITICAL (default high, or mackerel.critical in the configuration)")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	return cmd
@@ -111,27 +120,17 @@ func Run(opts *Options) error {
 	if err != nil {
 		return cmdutil.BadInput(err)
 	}
-	switch opts.Color {
-	case "auto", "always", "never":
-	default:
-		return cmdutil.BadInput(fmt.Errorf("unknown --color %q: want auto, always or never", opts.Color))
+	if format == render.FormatMackerelCheck {
+		return runCheckPlugin(opts)
+	}
+	rep, err := scan(opts)
+	if err != nil {
+		return err
 	}
 	var failOn check.Severity
 	if opts.FailOn != "" {
-		if failOn, err = check.ParseSeverity(opts.FailOn); err != nil {
-			return cmdutil.BadInput(fmt.Errorf("--fail-on: %w", err))
-		}
+		failOn, _ = check.ParseSeverity(opts.FailOn) // validated by scan
 	}
-	cfg, err := config.Load(opts.Config, ruleIDs(), validSeverity)
-	if err != nil {
-		return cmdutil.BadInput(err)
-	}
-	inv, err := snapshot.Load(opts.Paths...)
-	if err != nil {
-		return cmdutil.BadInput(err)
-	}
-	rep := report.Build(inv, check.Run(inv, check.All), check.All)
-	rep.Suppress(cfg, opts.IO.Time())
 	if format != render.FormatText || (opts.Output != "" && opts.Output != "-") {
 		// The text report on stdout shows them itself; every other
 		// format may go to a file or a tool, so say them on stderr too.
@@ -139,10 +138,9 @@ func Run(opts *Options) error {
 			fmt.Fprintln(opts.IO.ErrOut, "vpcdoctor: warning: "+w)
 		}
 	}
-	color := opts.IO.ColorEnabled(opts.Color) && opts.Output == ""
-	err = writeOutput(opts, func(w io.Writer) error {
-		return render.Write(w, format, rep, render.Options{Color: color, Width: opts.IO.Width, Now: opts.IO.Time()})
-	})
+	ropts := renderOptions(opts, rep)
+	ropts.Color = opts.IO.ColorEnabled(opts.Color) && (opts.Output == "" || opts.Output == "-")
+	err = writeOutput(opts, func(w io.Writer) error { return render.Write(w, format, rep, ropts) })
 	if err != nil {
 		return err
 	}
@@ -152,6 +150,89 @@ func Run(opts *Options) error {
 		}
 	}
 	return nil
+}
+
+// scan validates the flags, reads the configuration and the snapshots,
+// runs every check and applies the suppressions. Its errors are the
+// command's input errors (exit 2).
+func scan(opts *Options) (*report.Report, error) {
+	switch opts.Color {
+	case "auto", "always", "never":
+	default:
+		return nil, cmdutil.BadInput(fmt.Errorf("unknown --color %q: want auto, always or never", opts.Color))
+	}
+	if opts.FailOn != "" {
+		if _, err := check.ParseSeverity(opts.FailOn); err != nil {
+			return nil, cmdutil.BadInput(fmt.Errorf("--fail-on: %w", err))
+		}
+	}
+	cfg, err := config.Load(opts.Config, ruleIDs(), validSeverity)
+	if err != nil {
+		return nil, cmdutil.BadInput(err)
+	}
+	opts.cfg = cfg
+	if err := thresholds(opts).Validate(); err != nil {
+		return nil, cmdutil.BadInput(err)
+	}
+	inv, err := snapshot.Load(opts.Paths...)
+	if err != nil {
+		return nil, cmdutil.BadInput(err)
+	}
+	rep := report.Build(inv, check.Run(inv, check.All), check.All)
+	rep.Suppress(cfg, opts.IO.Time())
+	return rep, nil
+}
+
+// thresholds are mackerel-check's: the flags, else the configuration,
+// else the defaults.
+func thresholds(opts *Options) render.MackerelThresholds {
+	var t render.MackerelThresholds
+	if opts.cfg != nil {
+		t = render.MackerelThresholds{Warning: opts.cfg.Mackerel.Warning, Critical: opts.cfg.Mackerel.Critical}
+	}
+	if opts.WarningOn != "" {
+		t.Warning = opts.WarningOn
+	}
+	if opts.CriticalOn != "" {
+		t.Critical = opts.CriticalOn
+	}
+	return t
+}
+
+func renderOptions(opts *Options, rep *report.Report) render.Options {
+	return render.Options{
+		Width:          opts.IO.Width,
+		Now:            opts.IO.Time(),
+		Version:        version.Short(),
+		Mackerel:       thresholds(opts),
+		MackerelMeta:   opts.IO.Getenv("MACKEREL_AGENT_PLUGIN_META") != "",
+		OmitSuppressed: opts.OmitSuppressed,
+		ReportURL:      opts.ReportURL,
+	}
+}
+
+// runCheckPlugin is --format mackerel-check: one line on stdout and the
+// check plugin's status (0 OK, 1 WARNING, 2 CRITICAL), or UNKNOWN (3) with
+// the reason when the scan cannot run, whatever the reason.
+func runCheckPlugin(opts *Options) error {
+	rep, err := scan(opts)
+	if err != nil {
+		if werr := render.MackerelUnknown(opts.IO.Out, err); werr != nil {
+			return werr
+		}
+		return cmdutil.Exit(int(render.CheckUnknown), err.Error(), false)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintln(opts.IO.ErrOut, "vpcdoctor: warning: "+w)
+	}
+	status, err := render.MackerelCheck(opts.IO.Out, rep, thresholds(opts))
+	if err != nil {
+		return cmdutil.Exit(int(render.CheckUnknown), err.Error(), false)
+	}
+	if status == render.CheckOK {
+		return nil
+	}
+	return cmdutil.Exit(int(status), "", true)
 }
 
 // writeOutput renders to stdout, or to --output: into a temporary file

@@ -15,15 +15,21 @@ import (
 // -ldflags "-X github.com/vpcdoctor/vpcdoctor/internal/cmd/version.Version=v1.2.3".
 var Version = "dev"
 
+// Short is the bare version: the release tag set at build time, the module
+// version go install recorded, or "dev".
+func Short() string {
+	if Version == "dev" {
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			return bi.Main.Version
+		}
+	}
+	return Version
+}
+
 // String is the one-line version text: version, commit when known, Go
 // version and platform.
 func String() string {
-	v := Version
-	if v == "dev" {
-		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
-		}
-	}
+	v := Short()
 	commit := ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {

@@ -4,7 +4,16 @@ package check
 // docs/architecture.md, "How to add a check").
 var All = []*Check{
 	DBPubliclyAccessible,
+	EC2InstancePublicIP,
+	ECSTaskPublicIP,
+	ElastiCacheSubnetGroupPublicSubnet,
+	ELBHTTPWithoutHTTPSRedirect,
+	ELBInternalInPublicSubnet,
+	ELBNLBWithoutSecurityGroup,
+	ELBNonHTTPListenerWorldOpen,
 	InternetExposed,
+	LambdaInPublicSubnet,
+	RDSSubnetGroupPublicSubnet,
 	ResourceInPublicSubnet,
 	SGAdminPortWorldOpen,
 	SGSharedAcrossRoles,

@@ -15,14 +15,23 @@ import (
 // casesByID is every check's table. A check added to All without a table
 // here fails TestEveryCheckHasCases.
 var casesByID = map[string][]checkCase{
-	"db-publicly-accessible":      dbPubliclyAccessibleCases,
-	"internet-exposed":            internetExposedCases,
-	"resource-in-public-subnet":   resourceInPublicSubnetCases,
-	"sg-admin-port-world-open":    sgAdminPortWorldOpenCases,
-	"sg-shared-across-roles":      sgSharedAcrossRolesCases,
-	"sg-world-open-all-protocols": sgWorldOpenAllProtocolsCases,
-	"sg-world-open-port":          sgWorldOpenPortCases,
-	"vpc-public-subnets-only":     vpcPublicSubnetsOnlyCases,
+	"db-publicly-accessible":                 dbPubliclyAccessibleCases,
+	"ec2-instance-public-ip":                 ec2InstancePublicIPCases,
+	"ecs-task-public-ip":                     ecsTaskPublicIPCases,
+	"elasticache-subnet-group-public-subnet": elastiCacheSubnetGroupPublicSubnetCases,
+	"elb-http-without-https-redirect":        elbHTTPWithoutHTTPSRedirectCases,
+	"elb-internal-in-public-subnet":          elbInternalInPublicSubnetCases,
+	"elb-nlb-without-security-group":         elbNLBWithoutSecurityGroupCases,
+	"elb-non-http-listener-world-open":       elbNonHTTPListenerWorldOpenCases,
+	"internet-exposed":                       internetExposedCases,
+	"lambda-in-public-subnet":                lambdaInPublicSubnetCases,
+	"rds-subnet-group-public-subnet":         rdsSubnetGroupPublicSubnetCases,
+	"resource-in-public-subnet":              resourceInPublicSubnetCases,
+	"sg-admin-port-world-open":               sgAdminPortWorldOpenCases,
+	"sg-shared-across-roles":                 sgSharedAcrossRolesCases,
+	"sg-world-open-all-protocols":            sgWorldOpenAllProtocolsCases,
+	"sg-world-open-port":                     sgWorldOpenPortCases,
+	"vpc-public-subnets-only":                vpcPublicSubnetsOnlyCases,
 }
 
 var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

@@ -118,7 +118,9 @@ func portsText(x reach.Exposure) string {
 // exposureSeverity grades a resource's exposures: critical for all traffic
 // or an administration or database port; high for other ports reached
 // directly; medium for a load balancer listening beyond HTTP and HTTPS;
-// info for web listeners and targets behind a load balancer.
+// info for web listeners and targets behind a load balancer, and for
+// non-HTTP listeners open to the whole internet, which
+// elb-non-http-listener-world-open reports.
 func exposureSeverity(xs []reach.Exposure) (Severity, string) {
 	sev := Info
 	var parts []string
@@ -134,6 +136,10 @@ func exposureSeverity(xs []reach.Exposure) (Severity, string) {
 		}
 		s := Info
 		switch {
+		case reportedByNonHTTPListener(x):
+			// elb-non-http-listener-world-open reports it, listener by
+			// listener; here it is only a fact about the load balancer.
+			s = Info
 		case x.Protocol == model.ProtocolAll:
 			s = Critical
 		case x.Protocol.HasPorts() && coversSensitive(x.Ports):

@@ -51,6 +51,25 @@ var internetExposedCases = []checkCase{
 	}, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")), none},
 	{"a rule from the office only is not the internet at large, but is still reachable from it", exposedRegion(true, nil, mt.Ingress("tcp", 22, 22, "203.0.113.0/24")),
 		fires(check.Critical, ids("i-1", "eni-i-1"), "on tcp/22")},
+	// A load balancer's own listeners (§6): a non-HTTP listener that the
+	// whole internet reaches is elb-non-http-listener-world-open's finding;
+	// here it is only a fact (info).
+	{"NLB whose group opens PostgreSQL to the world: elb-non-http-listener-world-open's, info here", lbRegion(nlb(mt.InternetFacing, ls("TCP", 5432), "sg-db")),
+		fires(check.Info, ids("nlb"), "load balancer nlb is reachable from the internet on tcp/5432.")},
+	{"NLB without a group, TCP on 8443: info here", lbRegion(nlb(mt.InternetFacing, ls("TCP", 8443))),
+		fires(check.Info, ids("nlb"), "on tcp/8443")},
+	{"NLB open to the office only on PostgreSQL: not the whole internet, still critical here", lbRegion(nlb(mt.InternetFacing, ls("TCP", 5432), "sg-office")),
+		fires(check.Critical, ids("nlb"), "on tcp/5432")},
+	{"ALB with HTTPS on 8443: a web listener off the usual ports stays medium here", lbRegion(func(b *mt.Builder) {
+		b.SecurityGroup("sg-8443", "vpc-1", mt.Ingress("tcp", 8443, 8443, "0.0.0.0/0"))
+		alb(mt.InternetFacing, ls("HTTPS", 8443), "sg-8443")(b)
+	}), fires(check.Medium, ids("web"), "on tcp/8443")},
+	{"ALB with HTTP and HTTPS on 80 and 443: info", lbRegion(alb(mt.InternetFacing, ls("HTTP", 80, "HTTPS", 443), "sg-web")),
+		fires(check.Info, ids("web"), "on tcp/80, tcp/443")},
+	{"NLB whose listeners were not collected: every port assumed, critical", lbRegion(func(b *mt.Builder) {
+		b.NetworkLoadBalancer("nlb", mt.InternetFacing, pubAB)
+		b.NotCollected(model.CallListeners)
+	}), fires(check.Critical, ids("nlb"), "reachable from the internet")},
 	{"ENI list not collected: skipped", exposedRegion(true, func(b *mt.Builder) { b.NotCollected(model.CallNetworkInterfaces) }, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")),
 		skipped(model.CallNetworkInterfaces)},
 }

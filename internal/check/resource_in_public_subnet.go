@@ -7,7 +7,11 @@ import (
 )
 
 // ResourceInPublicSubnet finds resources that should not face the internet
-// placed in a public subnet (AWS-SEMANTICS.md §4).
+// placed in a public subnet (AWS-SEMANTICS.md §4). More specific checks
+// speak for some of them: lambda-in-public-subnet for Lambda functions,
+// elb-internal-in-public-subnet for internal load balancers, and the
+// subnet group checks for where a database or cache may be placed; this
+// check then reports only where such a database or cache runs now.
 var ResourceInPublicSubnet = &Check{
 	Meta: Meta{
 		ID:       "resource-in-public-subnet",
@@ -15,12 +19,11 @@ var ResourceInPublicSubnet = &Check{
 		Severity: Medium,
 		Rationale: "A public subnet routes to an internet gateway, so anything in it that has or later gets " +
 			"a public address is one security-group rule away from the internet. Only internet-facing load " +
-			"balancers, NAT gateways and deliberate bastions belong there; servers, databases, caches, " +
-			"functions and containers belong in private subnets that reach out through a NAT gateway or VPC " +
-			"endpoints.",
+			"balancers, NAT gateways and deliberate bastions belong there; servers, databases, caches and " +
+			"containers belong in private subnets that reach out through a NAT gateway or VPC endpoints.",
 		Remediation: "Add private subnets (route 0.0.0.0/0 to a NAT gateway, add gateway endpoints for S3 " +
 			"and DynamoDB) and move the resource: a new EC2 instance from its AMI registered behind the load " +
-			"balancer; Lambda and ECS through their VPC configuration; RDS/Aurora through a new DB subnet " +
+			"balancer; ECS services through their network configuration; RDS/Aurora through a new DB subnet " +
 			"group and a clone or replica with binlog replication, then a short cut-over.",
 		References: []string{
 			"AWS Foundational Security Best Practices EC2.9, RDS.2",
@@ -30,9 +33,12 @@ var ResourceInPublicSubnet = &Check{
 	},
 	Run: func(p *Pass) {
 		for _, r := range p.Region.Resources {
-			if r.BelongsInPublicSubnet() {
-				continue
+			if r.BelongsInPublicSubnet() || r.Kind == model.KindLambda || isInternalLoadBalancer(r) {
+				continue // lambda-in-public-subnet, elb-internal-in-public-subnet
 			}
+			// Where a database or cache may be placed is its subnet group's
+			// finding when the group is known.
+			groupOwned := dbSubnetGroupOwned(r) || cacheSubnetGroupKnown(p.Region, r)
 			// For databases and caches, where they run now (their
 			// interfaces' subnets) and where their subnet group lets AWS
 			// place them (failover, restore, a new node) are told apart.
@@ -54,7 +60,7 @@ var ResourceInPublicSubnet = &Check{
 				case s == nil:
 				case s.Public == model.Yes && running[id]:
 					publicNow = append(publicNow, s)
-				case s.Public == model.Yes:
+				case s.Public == model.Yes && !groupOwned:
 					publicConfigured = append(publicConfigured, s)
 				case running[id]:
 					privateNow = append(privateNow, s)
@@ -84,9 +90,6 @@ var ResourceInPublicSubnet = &Check{
 				msg += " and has the public " + addressWord(len(ips)) + " " + strings.Join(ips, ", ")
 			}
 			msg += "."
-			if r.Kind == model.KindLambda {
-				msg += " A Lambda function never gets a public address, so in a public subnet without a NAT route it has no internet access at all."
-			}
 			p.Report([]string{r.ID}, evidence, "%s", msg)
 		}
 	},

@@ -16,7 +16,12 @@ func instanceIn(subnet string) func(*modeltest.Builder) {
 // The check's rule: anything but an internet-facing load balancer, a NAT
 // gateway, a bastion or an interface endpoint in a subnet whose route table
 // has an active route to an internet gateway attached to its VPC
-// (AWS-SEMANTICS.md §4). Fixture: subnetRegion.
+// (AWS-SEMANTICS.md §4). More specific checks speak for Lambda functions
+// (lambda-in-public-subnet), internal load balancers
+// (elb-internal-in-public-subnet) and where a known subnet group lets AWS
+// place a database or cache (rds-subnet-group-public-subnet,
+// elasticache-subnet-group-public-subnet): for those this check reports
+// only where they run now. Fixture: subnetRegion.
 var resourceInPublicSubnetCases = []checkCase{
 	{"instance in a subnet explicitly on a table with 0.0.0.0/0 -> igw (§4)", subnetRegion(instanceIn("subnet-pub")),
 		fires(check.Medium, ids("i-1"), "EC2 instance i-1 sits in public subnet subnet-pub (public-a).").
@@ -39,23 +44,23 @@ var resourceInPublicSubnetCases = []checkCase{
 		b.NotCollected(model.CallInternetGateways)
 		b.Instance("i-1", "subnet-detached", "sg-1")
 	}), fires(check.Medium, ids("i-1"), "public subnet subnet-detached").withEvidence("subnet-detached route 0.0.0.0/0 -> igw-3 in rtb-detached")},
-	{"internal load balancer", subnetRegion(func(b *modeltest.Builder) {
-		b.LoadBalancer("internal-api", modeltest.Internal, ids("subnet-pub", "subnet-priv"), "sg-1")
-	}), fires(check.Medium, ids("internal-api"), "load balancer internal-api sits in public subnet subnet-pub (public-a).")},
-	{"Lambda function: no public address, so no internet access at all (§5)", subnetRegion(func(b *modeltest.Builder) { b.Lambda("fn", ids("subnet-pub"), "sg-1") }),
-		fires(check.Medium, ids("fn"), "Lambda function fn sits in public subnet subnet-pub (public-a).", "no internet access")},
-	{"Lambda function in two public subnets names both", subnetRegion(func(b *modeltest.Builder) { b.Lambda("fn", ids("subnet-pub", "subnet-pub2", "subnet-priv"), "sg-1") }),
-		fires(check.Medium, ids("fn"), "sits in public subnets subnet-pub (public-a), subnet-pub2.").
-			withEvidence("subnet-pub route 0.0.0.0/0 -> igw-1 in rtb-pub", "subnet-pub2 route 0.0.0.0/0 -> igw-1 in rtb-pub")},
-	{"DB whose subnet group holds one public subnet", subnetRegion(func(b *modeltest.Builder) { b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1") }),
-		fires(check.Medium, ids("db-1"), "RDS DB instance db-1 may be placed in public subnet subnet-pub (public-a) (its DB subnet group db-subnets).").
-			withEvidence("subnet-pub route 0.0.0.0/0 -> igw-1 in rtb-pub")},
-	{"cache cluster", subnetRegion(func(b *modeltest.Builder) { b.CacheCluster("sessions-001", ids("subnet-pub2"), "sg-1") }),
-		fires(check.Medium, ids("sessions-001"), "ElastiCache cluster sessions-001 may be placed in public subnet subnet-pub2 (its cache subnet group).")},
+	{"DB whose subnet group is not named: where it may be placed is said here", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1").DB.SubnetGroup = ""
+	}), fires(check.Medium, ids("db-1"), "RDS DB instance db-1 may be placed in public subnet subnet-pub (public-a) (its DB subnet group).").
+		withEvidence("subnet-pub route 0.0.0.0/0 -> igw-1 in rtb-pub")},
+	{"cache cluster whose subnet groups were not collected: its interface's subnet is where it runs", subnetRegion(func(b *modeltest.Builder) {
+		b.CacheCluster("sessions-001", ids("subnet-priv", "subnet-pub2"), "sg-1")
+		b.NotCollected(model.CallCacheSubnetGroups)
+		b.ENI("eni-cache", "subnet-pub2", "sg-1").Description = "ElastiCache sessions-001"
+	}), fires(check.Medium, ids("sessions-001"), "ElastiCache cluster sessions-001 sits in public subnet subnet-pub2.")},
+	{"cache cluster whose subnet groups were not collected, with no interface in the data", subnetRegion(func(b *modeltest.Builder) {
+		b.CacheCluster("sessions-001", ids("subnet-pub2"), "sg-1")
+		b.NotCollected(model.CallCacheSubnetGroups)
+	}), fires(check.Medium, ids("sessions-001"), "ElastiCache cluster sessions-001 may be placed in public subnet subnet-pub2 (its cache subnet group).")},
 	{"ECS service, labelled by name and cluster", subnetRegion(func(b *modeltest.Builder) { b.ECSService("main", "api", ids("subnet-pub2"), "sg-1") }),
 		fires(check.Medium, ids("arn:aws:ecs:ap-northeast-1:111122223333:service/main/api"), "ECS service api (cluster main) sits in public subnet subnet-pub2.")},
-	{"each resource is its own finding", subnetRegion(both(instanceIn("subnet-pub"), func(b *modeltest.Builder) { b.Lambda("fn", ids("subnet-pub2"), "sg-1") })),
-		fires(check.Medium, ids("i-1"), "i-1").and(fires(check.Medium, ids("fn"), "fn"))},
+	{"each resource is its own finding", subnetRegion(both(instanceIn("subnet-pub"), func(b *modeltest.Builder) { b.ECSService("main", "api", ids("subnet-pub2"), "sg-1") })),
+		fires(check.Medium, ids("i-1"), "i-1").and(fires(check.Medium, ids("arn:aws:ecs:ap-northeast-1:111122223333:service/main/api"), "api"))},
 
 	{"NAT gateway in a public subnet (the fixture alone)", subnetRegion(func(*modeltest.Builder) {}), none},
 	{"instance in a subnet with only a NAT route for 0.0.0.0/0 (§4: private)", subnetRegion(instanceIn("subnet-priv")), none},
@@ -71,14 +76,32 @@ var resourceInPublicSubnetCases = []checkCase{
 	{"a route to a detached igw is unusable (§4)", subnetRegion(instanceIn("subnet-detached")), none},
 	{"a blackhole route to the igw drops (§4)", subnetRegion(instanceIn("subnet-bh")), none},
 	{"::/0 to an egress-only igw does not make a subnet public (§4)", subnetRegion(instanceIn("subnet-eigw")), none},
-	{"DB running in a private subnet whose subnet group also holds a public one: named apart", subnetRegion(func(b *modeltest.Builder) {
-		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1")
-		b.ENI("eni-db", "subnet-priv", "sg-1").Description = "RDSNetworkInterface"
-	}), fires(check.Medium, ids("db-1"), "RDS DB instance db-1 may be placed in public subnet subnet-pub (public-a) (its DB subnet group db-subnets); it now runs in private subnet subnet-priv")},
 	{"DB running in the public subnet of its subnet group", subnetRegion(func(b *modeltest.Builder) {
 		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1")
 		b.ENI("eni-db", "subnet-pub", "sg-1").Description = "RDSNetworkInterface"
 	}), fires(check.Medium, ids("db-1"), "RDS DB instance db-1 sits in public subnet subnet-pub (public-a).")},
+	{"DB running in one public subnet of a group with two: the group's other subnet is rds-subnet-group-public-subnet's", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-pub", "subnet-pub2"), "sg-1")
+		b.ENI("eni-db", "subnet-pub", "sg-1").Description = "RDSNetworkInterface"
+	}), fires(check.Medium, ids("db-1"), "RDS DB instance db-1 sits in public subnet subnet-pub (public-a).").withEvidence("subnet-pub route 0.0.0.0/0 -> igw-1 in rtb-pub")},
+	{"cache node running in a public subnet of its known group", subnetRegion(func(b *modeltest.Builder) {
+		b.CacheCluster("sessions-001", ids("subnet-pub", "subnet-pub2"), "sg-1")
+		b.ENI("eni-cache", "subnet-pub2", "sg-1").Description = "ElastiCache sessions-001"
+	}), fires(check.Medium, ids("sessions-001"), "ElastiCache cluster sessions-001 sits in public subnet subnet-pub2.").withEvidence("subnet-pub2 route 0.0.0.0/0 -> igw-1 in rtb-pub")},
+	{"DB running in a private subnet whose named subnet group also holds a public one: the group is rds-subnet-group-public-subnet's", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1")
+		b.ENI("eni-db", "subnet-priv", "sg-1").Description = "RDSNetworkInterface"
+	}), none},
+	{"DB whose named subnet group holds a public subnet, interfaces unknown: the group's finding", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1")
+	}), none},
+	{"cache cluster whose known subnet group holds a public subnet: the group's finding", subnetRegion(func(b *modeltest.Builder) {
+		b.CacheCluster("sessions-001", ids("subnet-pub2"), "sg-1")
+	}), none},
+	{"Lambda function: lambda-in-public-subnet's", subnetRegion(func(b *modeltest.Builder) { b.Lambda("fn", ids("subnet-pub"), "sg-1") }), none},
+	{"internal load balancer: elb-internal-in-public-subnet's", subnetRegion(func(b *modeltest.Builder) {
+		b.LoadBalancer("internal-api", modeltest.Internal, ids("subnet-pub", "subnet-priv"), "sg-1")
+	}), none},
 	{"DB whose subnet group is all private", subnetRegion(func(b *modeltest.Builder) { b.DBInstance("db-1", "", ids("subnet-priv", "subnet-eigw"), "sg-1") }), none},
 
 	{"route tables not collected: which subnets are public is unknown, the check is skipped", subnetRegion(func(b *modeltest.Builder) {

@@ -258,7 +258,13 @@ type CacheInfo struct {
 	NodeType         string
 	ReplicationGroup string
 	SubnetGroup      string
-	Port             int
+	// SubnetGroupSubnetIDs are the subnets of the cache subnet group, as
+	// elasticache-describe-cache-subnet-groups lists them (every subnet AWS
+	// may place a node in); nil when that call was not collected or does
+	// not list the group. Resource.SubnetIDs also holds them, merged with
+	// the subnets of the cluster's interfaces.
+	SubnetGroupSubnetIDs []string
+	Port                 int
 }
 
 // LambdaInfo is what a Lambda function in a VPC adds.

@@ -441,7 +441,7 @@ func (b *Builder) CacheCluster(id string, subnetIDs []string, groups ...string) 
 	b.mark(model.CallCacheClusters, model.CallCacheSubnetGroups)
 	return b.add(&model.Resource{
 		Kind: model.KindCacheCluster, ID: id, Name: id, ARN: b.arn("elasticache", "cluster:"+id), SubnetIDs: subnetIDs, SecurityGroupIDs: groups,
-		Cache: &model.CacheInfo{Engine: "redis", NodeType: "cache.t4g.small", SubnetGroup: "cache-subnets", Port: 6379},
+		Cache: &model.CacheInfo{Engine: "redis", NodeType: "cache.t4g.small", SubnetGroup: "cache-subnets", SubnetGroupSubnetIDs: subnetIDs, Port: 6379},
 	})
 }
 

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -924,7 +925,8 @@ func (r *regionReader) cacheClusters() {
 		return
 	}
 	for _, s := range *v.CacheClusters {
-		info := &model.CacheInfo{Engine: s.Engine, NodeType: s.CacheNodeType, ReplicationGroup: s.ReplicationGroupId, SubnetGroup: s.CacheSubnetGroupName}
+		info := &model.CacheInfo{Engine: s.Engine, NodeType: s.CacheNodeType, ReplicationGroup: s.ReplicationGroupId, SubnetGroup: s.CacheSubnetGroupName,
+			SubnetGroupSubnetIDs: slices.Clone(subnetsOf[s.CacheSubnetGroupName])}
 		for _, n := range s.CacheNodes {
 			if n.Endpoint != nil && info.Port == 0 {
 				info.Port = intOf(n.Endpoint.Port)

@@ -553,6 +553,7 @@ var callSpecs = map[model.Call]callSpec{
 					continue
 				}
 				sameSet(t, str(g, "CacheSubnetGroupName")+" subnets", res.SubnetIDs, strs(pluck(g, "Subnets[].SubnetIdentifier")))
+				sameSet(t, str(g, "CacheSubnetGroupName")+" subnet group subnets", res.Cache.SubnetGroupSubnetIDs, strs(pluck(g, "Subnets[].SubnetIdentifier")))
 			}
 		},
 	},

@@ -1,0 +1,63 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// ECSTaskPublicIP finds ECS services that assign public addresses to their
+// tasks, and ECS tasks whose interfaces have one (AWS-SEMANTICS.md §5.1).
+var ECSTaskPublicIP = &Check{
+	Meta: Meta{
+		ID:       "ecs-task-public-ip",
+		Title:    "ECS service or task gets a public IP address",
+		Severity: Medium,
+		Rationale: "With assignPublicIp ENABLED every task's interface gets a public IPv4 address, so each " +
+			"task is addressable from the whole internet and only its security group keeps the world out. " +
+			"Tasks behind a load balancer need no address of their own; Fargate tasks that were given one to " +
+			"pull images or call AWS APIs can do that from private subnets through a NAT gateway or VPC " +
+			"endpoints (ECR, S3, CloudWatch Logs).",
+		Remediation: "Run the tasks in private subnets with a NAT gateway or the ecr.api, ecr.dkr, logs " +
+			"interface endpoints and the S3 gateway endpoint, then turn the address off: aws ecs update-service " +
+			"--cluster CLUSTER --service SERVICE --network-configuration " +
+			"\"awsvpcConfiguration={subnets=[PRIVATE_SUBNET_1,PRIVATE_SUBNET_2],securityGroups=[GROUP],assignPublicIp=DISABLED}\" " +
+			"(a new deployment replaces the tasks); for tasks started with run-task, pass the same " +
+			"configuration to run-task.",
+		References: []string{
+			"AWS Foundational Security Best Practices ECS.2",
+			"https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
+		},
+		Needs: []model.Call{model.CallECSClusters},
+	},
+	Run: func(p *Pass) {
+		for _, r := range p.Region.Resources {
+			if (r.Kind != model.KindECSService && r.Kind != model.KindECSTask) || r.ECS == nil {
+				continue
+			}
+			enabled := strings.EqualFold(r.ECS.AssignPublicIP, "ENABLED")
+			addrs := publicAddressesOf(r)
+			if !enabled && len(addrs) == 0 {
+				continue
+			}
+			var evidence []string
+			var msg string
+			switch {
+			case enabled:
+				evidence = append(evidence, r.Label()+" awsvpcConfiguration assignPublicIp=ENABLED")
+				msg = r.Kind.Noun() + " " + r.Label() + " assigns a public IPv4 address to every task (assignPublicIp ENABLED)"
+				if len(addrs) > 0 {
+					msg += "; its tasks have " + addressList(addrs)
+				}
+			case r.Kind == model.KindECSService:
+				msg = "The tasks of ECS service " + r.Label() + " have " + addressList(addrs)
+			default:
+				msg = r.Kind.Noun() + " " + r.Label() + " has " + addressList(addrs)
+			}
+			for _, a := range addrs {
+				evidence = append(evidence, a.text)
+			}
+			p.Report([]string{r.ID}, evidence, "%s.", msg)
+		}
+	},
+}

@@ -1,0 +1,220 @@
+package check
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+	"github.com/vpcdoctor/vpcdoctor/internal/reach"
+)
+
+// dataTierPorts are the administration, database, cache and search ports
+// whose listener on an internet-facing load balancer puts a data tier or a
+// remote shell on the internet.
+var dataTierPorts = map[int]string{
+	22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle",
+	27017: "MongoDB", 6379: "Redis", 11211: "Memcached", 9200: "Elasticsearch",
+}
+
+// ELBNonHTTPListenerWorldOpen finds internet-facing load balancers with a
+// listener other than HTTP or HTTPS that the whole internet can reach
+// (AWS-SEMANTICS.md §6), as the reachability engine computes it: the load
+// balancer's security groups (or, for a network load balancer without any,
+// none), its subnets' network ACLs and routes.
+var ELBNonHTTPListenerWorldOpen = &Check{
+	Meta: Meta{
+		ID:       "elb-non-http-listener-world-open",
+		Title:    "Internet-facing load balancer has a non-HTTP listener open to the whole internet",
+		Severity: Medium,
+		Rationale: "A TCP, TLS, UDP or SSL listener passes whatever protocol the target speaks: there is no " +
+			"HTTP parsing, no web application firewall and no routing rule in front of it, so the service behind " +
+			"it (often a database, a cache, SSH or an internal API) is on the internet as it is. A listener on " +
+			"an administration, database or cache port is high: it puts a remote shell or the data tier in " +
+			"reach of anyone.",
+		Remediation: "Remove the listener if nothing outside the VPC needs it (aws elbv2 delete-listener " +
+			"--listener-arn LISTENER, or aws elb delete-load-balancer-listeners for a classic load balancer), " +
+			"or narrow who can reach it: restrict the load balancer's security group to the clients' CIDRs or " +
+			"prefix list (a network load balancer without a security group must be re-created with one), and " +
+			"give people access to databases and hosts through AWS Client VPN or Session Manager instead.",
+		References: []string{
+			"https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html",
+			"https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
+		},
+		Needs: []model.Call{model.CallSecurityGroups},
+	},
+	Run: func(p *Pass) {
+		byLB := map[*model.Resource][]reach.Exposure{}
+		for _, x := range p.Exposures() {
+			if lb := ownExposureLB(x); lb != nil {
+				byLB[lb] = append(byLB[lb], x)
+			}
+		}
+		for _, r := range p.Region.Resources {
+			xs := byLB[r]
+			if len(xs) == 0 {
+				continue
+			}
+			var parts, evidence []string
+			sev := Medium
+			for _, l := range r.LoadBalancer.Listeners {
+				if isWebListener(l) {
+					continue
+				}
+				x, ok := worldOpenListener(l, xs)
+				if !ok {
+					continue
+				}
+				text := l.Protocol + ":" + strconv.Itoa(l.Port)
+				if name, ok := dataTierPorts[l.Port]; ok {
+					sev = High
+					text += " (" + name + ")"
+				}
+				parts = append(parts, text)
+				evidence = append(evidence, "listener "+l.Protocol+":"+strconv.Itoa(l.Port)+" open to the internet: "+listenerPath(p.Region, r, l, x))
+			}
+			if len(parts) == 0 {
+				continue
+			}
+			what := "non-HTTP listener"
+			if len(parts) > 1 {
+				what += "s"
+			}
+			p.ReportAt(sev, []string{r.ID}, dedupe(evidence), "Internet-facing %s load balancer %s lets the whole internet reach its %s %s.",
+				r.LoadBalancer.Type, r.Label(), what, strings.Join(parts, ", "))
+		}
+	},
+}
+
+// ownExposureLB returns the load balancer whose own nodes x reaches: an
+// internet-facing load balancer with known listeners, reached directly.
+func ownExposureLB(x reach.Exposure) *model.Resource {
+	r := x.Resource
+	if x.Via != reach.ViaDirect || r == nil || r.Kind != model.KindLoadBalancer || r.LoadBalancer == nil ||
+		!r.IsInternetFacingLoadBalancer() || !r.LoadBalancer.ListenersKnown {
+		return nil
+	}
+	return r
+}
+
+// isWebListener reports whether l speaks HTTP or HTTPS (an ALB's, or a
+// classic load balancer's HTTP/HTTPS listener).
+func isWebListener(l model.Listener) bool {
+	return strings.EqualFold(l.Protocol, "HTTP") || strings.EqualFold(l.Protocol, "HTTPS")
+}
+
+// listenerProtocols are the IP protocols a listener accepts: TCP for TCP,
+// TLS and SSL, UDP for UDP, both for TCP_UDP.
+func listenerProtocols(l model.Listener) []model.Protocol {
+	switch strings.ToUpper(l.Protocol) {
+	case "UDP":
+		return []model.Protocol{model.ProtocolUDP}
+	case "TCP_UDP":
+		return []model.Protocol{model.ProtocolTCP, model.ProtocolUDP}
+	}
+	return []model.Protocol{model.ProtocolTCP}
+}
+
+// exposureCovers reports whether x carries protocol proto to port.
+func exposureCovers(x reach.Exposure, proto model.Protocol, port int) bool {
+	if port < 0 || port > 65535 || !x.Ports.Contains(uint16(port)) {
+		return false
+	}
+	if x.Protocol == model.ProtocolAll {
+		for _, e := range x.Except {
+			if e == proto {
+				return false
+			}
+		}
+		return true
+	}
+	return x.Protocol == proto
+}
+
+// worldOpenListener returns an exposure by which every internet address
+// (of some address family) reaches listener l, if any.
+func worldOpenListener(l model.Listener, xs []reach.Exposure) (reach.Exposure, bool) {
+	for _, proto := range listenerProtocols(l) {
+		for _, x := range xs {
+			if x.WholeInternet && exposureCovers(x, proto, l.Port) {
+				return x, true
+			}
+		}
+	}
+	return reach.Exposure{}, false
+}
+
+// listenerPath names what lets the internet in to listener l of lb: the
+// security-group rules on x's path (or, where the data lacks the load
+// balancer's interfaces and the path names no rule, the rules of its groups
+// that open the port to the world), or the absence of a security group;
+// and the engine's notes.
+func listenerPath(reg *model.Region, lb *model.Resource, l model.Listener, x reach.Exposure) string {
+	var hops []string
+	for _, h := range x.Path {
+		if h.Kind == "security-group" {
+			hops = append(hops, shortHop(h))
+		}
+	}
+	if len(hops) == 0 {
+		for _, id := range lb.LoadBalancer.SecurityGroupIDs {
+			g := reg.SecurityGroup(id)
+			if g == nil {
+				hops = append(hops, id+" (not in the data: assumed to allow everything)")
+				continue
+			}
+			for _, o := range worldOpenIngress(reg, g) {
+				for _, proto := range listenerProtocols(l) {
+					if l.Port >= 0 && l.Port <= 65535 && o.covers(proto, uint16(l.Port)) {
+						for _, r := range o.Rules {
+							hops = append(hops, g.ID+" "+strings.TrimPrefix(r.String(), "ingress "))
+						}
+					}
+				}
+			}
+		}
+	}
+	s := strings.Join(dedupe(hops), ", ")
+	if len(lb.LoadBalancer.SecurityGroupIDs) == 0 {
+		s = "no security group on the load balancer"
+	}
+	var notes []string
+	for _, n := range x.Notes {
+		if !strings.HasPrefix(n, "network load balancer without security groups") {
+			notes = append(notes, n)
+		}
+	}
+	if len(notes) > 0 {
+		sort.Strings(notes)
+		s += " (" + strings.Join(notes, "; ") + ")"
+	}
+	return s
+}
+
+// reportedByNonHTTPListener reports whether x, an internet-facing load
+// balancer's own exposure, is left to elb-non-http-listener-world-open:
+// every listener it reaches either speaks HTTP or HTTPS on 80 or 443 (the
+// intended web entry) or is a non-HTTP listener that check reports
+// (reached by the whole internet). internet-exposed then grades it info.
+func reportedByNonHTTPListener(x reach.Exposure) bool {
+	lb := ownExposureLB(x)
+	if lb == nil || !x.WholeInternet {
+		return false
+	}
+	reported := false
+	for _, l := range lb.LoadBalancer.Listeners {
+		covered := false
+		for _, proto := range listenerProtocols(l) {
+			covered = covered || exposureCovers(x, proto, l.Port)
+		}
+		switch {
+		case !covered:
+		case isWebListener(l) && (l.Port == 80 || l.Port == 443):
+		case isWebListener(l):
+			return false // internet-exposed's: a web listener on another port
+		default:
+			reported = true
+		}
+	}
+	return reported
+}

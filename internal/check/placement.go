@@ -1,0 +1,129 @@
+package check
+
+import (
+	"net/netip"
+	"sort"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// Helpers of the placement checks (which subnets, subnet groups and
+// addresses a resource has), shared by lambda-in-public-subnet, the subnet
+// group checks, elb-internal-in-public-subnet and resource-in-public-subnet.
+
+// publicSubnetsOf returns the subnets among ids that are public
+// (AWS-SEMANTICS.md §4), in the order of ids, skipping unknown ones.
+func publicSubnetsOf(reg *model.Region, ids []string) []*model.Subnet {
+	var out []*model.Subnet
+	for _, id := range ids {
+		if s := reg.Subnet(id); s != nil && s.Public == model.Yes {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// publicRouteEvidence is the route that makes each subnet public:
+// "subnet-1 route 0.0.0.0/0 -> igw-1 in rtb-1".
+func publicRouteEvidence(ss []*model.Subnet) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, s.ID+" route "+s.PublicRoute.DestinationString()+" -> "+s.PublicRoute.TargetID+" in "+s.RouteTable.ID)
+	}
+	return out
+}
+
+// labelsOf lists resources for messages: "db-1, db-2" (IDs with Name tags).
+func labelsOf(rs []*model.Resource) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Label()
+	}
+	return strings.Join(out, ", ")
+}
+
+// nounFor is a kind's noun, plural unless n is 1: "RDS DB instances".
+func nounFor(k model.ResourceKind, n int) string {
+	if n == 1 {
+		return k.Noun()
+	}
+	return k.Noun() + "s"
+}
+
+// dbSubnetGroupOwned reports whether rds-subnet-group-public-subnet speaks
+// for the DB subnet group of r: r is a DB instance whose group is named.
+// resource-in-public-subnet then reports only where r runs now.
+func dbSubnetGroupOwned(r *model.Resource) bool {
+	return r.Kind == model.KindDBInstance && r.DB != nil && r.DB.SubnetGroup != ""
+}
+
+// cacheSubnetGroupKnown reports whether the subnets of r's cache subnet
+// group are known: r is a cache cluster and the optional
+// elasticache-describe-cache-subnet-groups call was collected and lists its
+// group. elasticache-subnet-group-public-subnet then speaks for the group,
+// and resource-in-public-subnet reports only where r runs now.
+func cacheSubnetGroupKnown(reg *model.Region, r *model.Resource) bool {
+	return r.Kind == model.KindCacheCluster && r.Cache != nil && r.Cache.SubnetGroup != "" &&
+		len(r.Cache.SubnetGroupSubnetIDs) > 0 && reg.Coverage.Has(model.CallCacheSubnetGroups)
+}
+
+// isInternalLoadBalancer reports whether r is a load balancer with scheme
+// internal: elb-internal-in-public-subnet speaks for its placement.
+func isInternalLoadBalancer(r *model.Resource) bool {
+	return r.Kind == model.KindLoadBalancer && r.LoadBalancer != nil && r.LoadBalancer.Scheme == "internal"
+}
+
+// publicAddress is one internet-routable address on an interface.
+type publicAddress struct {
+	eni  *model.ENI
+	addr string // an address, or an IPv6 prefix delegated to the interface
+	text string // the evidence line
+}
+
+// publicAddressesOf lists the internet-routable addresses on r's
+// interfaces: public IPv4 addresses (auto-assigned or Elastic IPs), global
+// IPv6 addresses and delegated global IPv6 prefixes (AWS-SEMANTICS.md
+// §5.1), each with an evidence line naming its interface.
+func publicAddressesOf(r *model.Resource) []publicAddress {
+	var out []publicAddress
+	for _, e := range r.ENIs {
+		for _, a := range e.Addresses {
+			if a.Public.IsValid() {
+				out = append(out, publicAddress{e, a.Public.String(), e.ID + " public IPv4 " + a.Public.String() + " on " + a.Private.String()})
+			}
+		}
+		for _, a := range e.IPv6 {
+			if globalIPv6(a) {
+				out = append(out, publicAddress{e, a.String(), e.ID + " IPv6 " + a.String()})
+			}
+		}
+		for _, p := range e.Prefixes {
+			if p.Addr().Is6() && globalIPv6(p.Addr()) {
+				out = append(out, publicAddress{e, p.String(), e.ID + " delegated IPv6 prefix " + p.String()})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].eni.ID < out[j].eni.ID })
+	return out
+}
+
+// globalIPv6 reports whether a is an IPv6 address the internet can route
+// to (not unique-local, link-local or IPv4-mapped).
+func globalIPv6(a netip.Addr) bool {
+	return a.Is6() && !a.Is4In6() && a.IsGlobalUnicast() && !a.IsPrivate()
+}
+
+// addressList prints addresses for a message: "the public address X",
+// "the public addresses X, Y".
+func addressList(as []publicAddress) string {
+	seen := map[string]bool{}
+	var list []string
+	for _, a := range as {
+		if !seen[a.addr] {
+			seen[a.addr] = true
+			list = append(list, a.addr)
+		}
+	}
+	return "the public " + addressWord(len(list)) + " " + strings.Join(list, ", ")
+}

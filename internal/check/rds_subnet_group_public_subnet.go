@@ -1,0 +1,110 @@
+package check
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// RDSSubnetGroupPublicSubnet finds DB subnet groups that include public
+// subnets (AWS-SEMANTICS.md §4): RDS may place any instance of the group in
+// any of its subnets. Where a DB instance runs now is
+// resource-in-public-subnet's finding; this one is about the group.
+var RDSSubnetGroupPublicSubnet = &Check{
+	Meta: Meta{
+		ID:       "rds-subnet-group-public-subnet",
+		Title:    "DB subnet group includes public subnets",
+		Severity: Medium,
+		Rationale: "RDS places a DB instance in any subnet of its DB subnet group: at creation, on a Multi-AZ " +
+			"failover, a restore, a new replica or an Aurora reader. An instance that lands in a public subnet " +
+			"is one setting away from the internet: turning on \"publicly accessible\" then gives it a public " +
+			"address with a working route, and only its security group remains. A group of private subnets " +
+			"makes that impossible whatever the instance's settings.",
+		Remediation: "If no instance runs in the public subnets, remove them from the group: aws rds " +
+			"modify-db-subnet-group --db-subnet-group-name GROUP --subnet-ids PRIVATE_SUBNET_1 PRIVATE_SUBNET_2 " +
+			"(keep two availability zones). Otherwise create a group of private subnets (aws rds " +
+			"create-db-subnet-group) and move the databases to it: an Aurora clone or a read replica in the new " +
+			"group, binlog replication to catch up, then a short cut-over of the endpoint the applications use.",
+		References: []string{
+			"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+		},
+		Needs: []model.Call{model.CallDBInstances, model.CallSubnets, model.CallRouteTables},
+	},
+	Run: func(p *Pass) {
+		type group struct {
+			name    string
+			subnets []string
+			dbs     []*model.Resource
+		}
+		groups := map[string]*group{}
+		var keys []string
+		for _, r := range p.Region.Resources {
+			if !dbSubnetGroupOwned(r) {
+				continue
+			}
+			// Subnet group names are unique in a region; the VPC keeps
+			// groups of the same name apart should the data hold two.
+			key := r.VPCID + "/" + r.DB.SubnetGroup
+			g := groups[key]
+			if g == nil {
+				g = &group{name: r.DB.SubnetGroup}
+				groups[key] = g
+				keys = append(keys, key)
+			}
+			g.subnets = append(g.subnets, r.SubnetIDs...)
+			g.dbs = append(g.dbs, r)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			g := groups[k]
+			reportSubnetGroup(p, "DB subnet group", g.name, sortedUniqueStrings(g.subnets), g.dbs,
+				"RDS may place any of them in any subnet of the group (a failover, a restore, a new replica), and one made publicly accessible in a public subnet gets an address the internet can route to.")
+		}
+	},
+}
+
+// reportSubnetGroup reports a subnet group whose subnets include public
+// ones, naming the group first and then the resources using it.
+func reportSubnetGroup(p *Pass, what, name string, subnets []string, users []*model.Resource, why string) {
+	public := publicSubnetsOf(p.Region, subnets)
+	if len(public) == 0 {
+		return
+	}
+	known := 0
+	for _, id := range subnets {
+		if p.Region.Subnet(id) != nil {
+			known++
+		}
+	}
+	sort.SliceStable(users, func(i, j int) bool { return users[i].ID < users[j].ID })
+	resources := []string{name}
+	for _, u := range users {
+		resources = append(resources, u.ID)
+	}
+	labels := make([]string, len(public))
+	for i, s := range public {
+		labels[i] = s.Label()
+	}
+	var has string
+	switch {
+	case len(public) == len(subnets):
+		has = "has only public subnets: " + strings.Join(labels, ", ")
+	default:
+		has = "includes " + strconv.Itoa(len(public)) + " public " + map[bool]string{true: "subnet", false: "subnets"}[len(public) == 1] +
+			" of " + strconv.Itoa(len(subnets)) + ": " + strings.Join(labels, ", ")
+		if known < len(subnets) {
+			has += " (" + strconv.Itoa(len(subnets)-known) + " not in the data)"
+		}
+	}
+	p.Report(resources, publicRouteEvidence(public), "%s %s %s. %s %s %s it: %s",
+		what, name, has, nounFor(users[0].Kind, len(users)), labelsOf(users),
+		map[bool]string{true: "uses", false: "use"}[len(users) == 1], why)
+}
+
+func sortedUniqueStrings(s []string) []string {
+	s = append([]string(nil), s...)
+	sort.Strings(s)
+	return dedupe(s)
+}

@@ -35,8 +35,10 @@ collect)
 report)
   sarif=${INPUT_SARIF_FILE:-vpcdoctor.sarif}
   # Exit status 0 whatever was found; 2 or 3 (bad input, other error)
-  # stops the job here with vpcdoctor's message.
-  "$vpcdoctor" scan "${paths[@]}" "${config[@]}" --format sarif --output "$sarif"
+  # stops the job here with vpcdoctor's message. Suppressed findings are
+  # left out: code scanning ignores SARIF suppressions and would keep their
+  # alerts open.
+  "$vpcdoctor" scan "${paths[@]}" "${config[@]}" --format sarif --omit-suppressed --output "$sarif"
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
     "$vpcdoctor" scan "${paths[@]}" "${config[@]}" --format markdown >> "$GITHUB_STEP_SUMMARY"
   fi

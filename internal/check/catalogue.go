@@ -4,13 +4,24 @@ package check
 // docs/architecture.md, "How to add a check").
 var All = []*Check{
 	DBPubliclyAccessible,
+	DefaultVPCInUse,
+	IGWUnused,
 	InternetExposed,
+	NACLAdminPortWorldOpen,
+	NATGatewaySingleAZ,
+	PeeringRouteTooWide,
 	ResourceInPublicSubnet,
+	RouteBlackhole,
 	SGAdminPortWorldOpen,
 	SGSharedAcrossRoles,
 	SGWorldOpenAllProtocols,
 	SGWorldOpenPort,
+	SubnetAutoAssignPublicIP,
+	VPCFlowLogsDisabled,
+	VPCNoDynamoDBGatewayEndpoint,
+	VPCNoS3GatewayEndpoint,
 	VPCPublicSubnetsOnly,
+	VPCEPrivateDNSDisabled,
 }
 
 // ByID returns the check with id, or nil.

@@ -15,14 +15,25 @@ import (
 // casesByID is every check's table. A check added to All without a table
 // here fails TestEveryCheckHasCases.
 var casesByID = map[string][]checkCase{
-	"db-publicly-accessible":      dbPubliclyAccessibleCases,
-	"internet-exposed":            internetExposedCases,
-	"resource-in-public-subnet":   resourceInPublicSubnetCases,
-	"sg-admin-port-world-open":    sgAdminPortWorldOpenCases,
-	"sg-shared-across-roles":      sgSharedAcrossRolesCases,
-	"sg-world-open-all-protocols": sgWorldOpenAllProtocolsCases,
-	"sg-world-open-port":          sgWorldOpenPortCases,
-	"vpc-public-subnets-only":     vpcPublicSubnetsOnlyCases,
+	"db-publicly-accessible":           dbPubliclyAccessibleCases,
+	"default-vpc-in-use":               defaultVPCInUseCases,
+	"igw-unused":                       igwUnusedCases,
+	"internet-exposed":                 internetExposedCases,
+	"nacl-admin-port-world-open":       naclAdminPortWorldOpenCases,
+	"nat-gateway-single-az":            natGatewaySingleAZCases,
+	"peering-route-too-wide":           peeringRouteTooWideCases,
+	"resource-in-public-subnet":        resourceInPublicSubnetCases,
+	"route-blackhole":                  routeBlackholeCases,
+	"sg-admin-port-world-open":         sgAdminPortWorldOpenCases,
+	"sg-shared-across-roles":           sgSharedAcrossRolesCases,
+	"sg-world-open-all-protocols":      sgWorldOpenAllProtocolsCases,
+	"sg-world-open-port":               sgWorldOpenPortCases,
+	"subnet-auto-assign-public-ip":     subnetAutoAssignPublicIPCases,
+	"vpc-flow-logs-disabled":           vpcFlowLogsDisabledCases,
+	"vpc-no-dynamodb-gateway-endpoint": vpcNoDynamoDBGatewayEndpointCases,
+	"vpc-no-s3-gateway-endpoint":       vpcNoS3GatewayEndpointCases,
+	"vpc-public-subnets-only":          vpcPublicSubnetsOnlyCases,
+	"vpce-private-dns-disabled":        vpcePrivateDNSDisabledCases,
 }
 
 var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

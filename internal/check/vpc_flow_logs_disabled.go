@@ -11,7 +11,8 @@ import (
 // deliver. Flow logs on some subnets or interfaces cover only those
 // (AWS-SEMANTICS.md §9); the message names them. A VPC known to hold no
 // network interface is reported at low severity: there is nothing to log
-// yet.
+// yet. A VPC another account shares with this one is not judged: its flow
+// logs are the owner's, which this account's data does not show.
 var VPCFlowLogsDisabled = &Check{
 	Meta: Meta{
 		ID:       "vpc-flow-logs-disabled",
@@ -61,6 +62,9 @@ var VPCFlowLogsDisabled = &Check{
 			occupied[r.VPCID] = true
 		}
 		for _, vpc := range reg.VPCs {
+			if sharedFromElsewhere(reg, vpc) {
+				continue
+			}
 			var failing, inactive, partial []*model.FlowLog
 			working := false
 			for _, f := range logs[vpc.ID] {
@@ -80,7 +84,7 @@ var VPCFlowLogsDisabled = &Check{
 			if working {
 				continue
 			}
-			evidence := []string{vpc.ID + ": no active flow log with ResourceId " + vpc.ID}
+			evidence := []string{vpc.ID + ": no active, delivering flow log with ResourceId " + vpc.ID}
 			msg := "VPC " + labelTagged(vpc.ID, vpc.Tags) + " has no flow log, so its traffic is not recorded."
 			if len(failing) > 0 {
 				var ids []string
@@ -132,4 +136,12 @@ var VPCFlowLogsDisabled = &Check{
 			p.ReportAt(sev, []string{vpc.ID}, evidence, "%s", msg)
 		}
 	},
+}
+
+// sharedFromElsewhere reports whether vpc belongs to another account that
+// shares it with the region's account (VPC sharing): its flow logs, route
+// tables and gateways are the owner's. It is false when either account ID
+// is unknown.
+func sharedFromElsewhere(reg *model.Region, vpc *model.VPC) bool {
+	return len(vpc.OwnerID) == 12 && len(reg.Account) == 12 && vpc.OwnerID != reg.Account
 }

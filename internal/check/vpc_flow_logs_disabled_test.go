@@ -24,11 +24,11 @@ func withFlowLogs(add func(*modeltest.Builder)) func() *model.Region {
 var vpcFlowLogsDisabledCases = []checkCase{
 	{"no flow log at all", withFlowLogs(func(*modeltest.Builder) {}),
 		fires(check.Medium, ids("vpc-1"), "VPC vpc-1 (main) has no flow log, so its traffic is not recorded.").
-			withEvidence("vpc-1: no active flow log with ResourceId vpc-1")},
+			withEvidence("vpc-1: no active, delivering flow log with ResourceId vpc-1")},
 	{"a subnet's flow log covers only that subnet, and is named", withFlowLogs(func(b *modeltest.Builder) {
 		b.FlowLog("fl-1", "subnet-a", "REJECT")
 	}), fires(check.Medium, ids("vpc-1"), "has no flow log", "Its flow log on 1 subnet (fl-1) records only that, not the rest of the VPC.").
-		withEvidence("vpc-1: no active flow log with ResourceId vpc-1", "fl-1 on subnet-a (REJECT)")},
+		withEvidence("vpc-1: no active, delivering flow log with ResourceId vpc-1", "fl-1 on subnet-a (REJECT)")},
 	{"subnet and interface flow logs", withFlowLogs(func(b *modeltest.Builder) {
 		b.FlowLog("fl-1", "subnet-a", "ALL")
 		b.FlowLog("fl-2", "subnet-b", "ALL")
@@ -38,10 +38,10 @@ var vpcFlowLogsDisabledCases = []checkCase{
 		f := b.FlowLog("fl-1", "vpc-1", "ALL")
 		f.DeliverLogsStatus, f.DeliverLogsError = "FAILED", "Access error"
 	}), fires(check.Medium, ids("vpc-1"), "VPC vpc-1 (main) has a flow log (fl-1) that AWS fails to deliver, so its traffic is not recorded.").
-		withEvidence("vpc-1: no active flow log with ResourceId vpc-1", "fl-1 on vpc-1 DeliverLogsStatus=FAILED (Access error)")},
+		withEvidence("vpc-1: no active, delivering flow log with ResourceId vpc-1", "fl-1 on vpc-1 DeliverLogsStatus=FAILED (Access error)")},
 	{"an inactive VPC flow log does not count", withFlowLogs(func(b *modeltest.Builder) {
 		b.FlowLog("fl-1", "vpc-1", "ALL").Status = "INACTIVE"
-	}), fires(check.Medium, ids("vpc-1"), "has no flow log").withEvidence("vpc-1: no active flow log with ResourceId vpc-1", "fl-1 on vpc-1 FlowLogStatus=INACTIVE")},
+	}), fires(check.Medium, ids("vpc-1"), "has no flow log").withEvidence("vpc-1: no active, delivering flow log with ResourceId vpc-1", "fl-1 on vpc-1 FlowLogStatus=INACTIVE")},
 	{"a VPC known to hold nothing: low", func() *model.Region {
 		b := modeltest.New(account, region)
 		b.VPC("vpc-1", "10.0.0.0/16")
@@ -62,7 +62,11 @@ var vpcFlowLogsDisabledCases = []checkCase{
 	}), none},
 	{"a transit gateway's flow log is not the VPC's", withFlowLogs(func(b *modeltest.Builder) {
 		b.FlowLog("fl-1", "tgw-1", "ALL")
-	}), fires(check.Medium, ids("vpc-1"), "has no flow log, so its traffic is not recorded.").withEvidence("vpc-1: no active flow log with ResourceId vpc-1")},
+	}), fires(check.Medium, ids("vpc-1"), "has no flow log, so its traffic is not recorded.").withEvidence("vpc-1: no active, delivering flow log with ResourceId vpc-1")},
+
+	{"a VPC another account shares with this one: its flow logs are the owner's", withFlowLogs(func(b *modeltest.Builder) {
+		b.Region().VPCs[0].OwnerID = "444455556666"
+	}), none},
 
 	{"flow logs not collected: skipped", publicVPC(func(b *modeltest.Builder) { b.Instance("i-1", "subnet-a", "sg-1") }), skipped(model.CallFlowLogs)},
 }

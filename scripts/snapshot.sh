@@ -54,6 +54,7 @@ for region in "$@"; do
            "ec2 describe-security-groups" "ec2 describe-network-interfaces" \
            "ec2 describe-instances" "ec2 describe-vpc-endpoints" \
            "ec2 describe-vpc-peering-connections" "ec2 describe-managed-prefix-lists" \
+           "ec2 describe-flow-logs" \
            "elbv2 describe-load-balancers" "elbv2 describe-target-groups" \
            "elb describe-load-balancers" "rds describe-db-instances" \
            "rds describe-db-clusters" "elasticache describe-cache-subnet-groups" \

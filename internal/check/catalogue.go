@@ -4,6 +4,7 @@ package check
 // docs/architecture.md, "How to add a check").
 var All = []*Check{
 	DBPubliclyAccessible,
+	DefaultVPCInUse,
 	EC2InstancePublicIP,
 	ECSTaskPublicIP,
 	ElastiCacheSubnetGroupPublicSubnet,
@@ -11,15 +12,25 @@ var All = []*Check{
 	ELBInternalInPublicSubnet,
 	ELBNLBWithoutSecurityGroup,
 	ELBNonHTTPListenerWorldOpen,
+	IGWUnused,
 	InternetExposed,
 	LambdaInPublicSubnet,
+	NACLAdminPortWorldOpen,
+	NATGatewaySingleAZ,
+	PeeringRouteTooWide,
 	RDSSubnetGroupPublicSubnet,
 	ResourceInPublicSubnet,
+	RouteBlackhole,
 	SGAdminPortWorldOpen,
 	SGSharedAcrossRoles,
 	SGWorldOpenAllProtocols,
 	SGWorldOpenPort,
+	SubnetAutoAssignPublicIP,
+	VPCFlowLogsDisabled,
+	VPCNoDynamoDBGatewayEndpoint,
+	VPCNoS3GatewayEndpoint,
 	VPCPublicSubnetsOnly,
+	VPCEPrivateDNSDisabled,
 }
 
 // ByID returns the check with id, or nil.

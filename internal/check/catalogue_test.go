@@ -16,6 +16,7 @@ import (
 // here fails TestEveryCheckHasCases.
 var casesByID = map[string][]checkCase{
 	"db-publicly-accessible":                 dbPubliclyAccessibleCases,
+	"default-vpc-in-use":                     defaultVPCInUseCases,
 	"ec2-instance-public-ip":                 ec2InstancePublicIPCases,
 	"ecs-task-public-ip":                     ecsTaskPublicIPCases,
 	"elasticache-subnet-group-public-subnet": elastiCacheSubnetGroupPublicSubnetCases,
@@ -23,15 +24,25 @@ var casesByID = map[string][]checkCase{
 	"elb-internal-in-public-subnet":          elbInternalInPublicSubnetCases,
 	"elb-nlb-without-security-group":         elbNLBWithoutSecurityGroupCases,
 	"elb-non-http-listener-world-open":       elbNonHTTPListenerWorldOpenCases,
+	"igw-unused":                             igwUnusedCases,
 	"internet-exposed":                       internetExposedCases,
 	"lambda-in-public-subnet":                lambdaInPublicSubnetCases,
+	"nacl-admin-port-world-open":             naclAdminPortWorldOpenCases,
+	"nat-gateway-single-az":                  natGatewaySingleAZCases,
+	"peering-route-too-wide":                 peeringRouteTooWideCases,
 	"rds-subnet-group-public-subnet":         rdsSubnetGroupPublicSubnetCases,
 	"resource-in-public-subnet":              resourceInPublicSubnetCases,
+	"route-blackhole":                        routeBlackholeCases,
 	"sg-admin-port-world-open":               sgAdminPortWorldOpenCases,
 	"sg-shared-across-roles":                 sgSharedAcrossRolesCases,
 	"sg-world-open-all-protocols":            sgWorldOpenAllProtocolsCases,
 	"sg-world-open-port":                     sgWorldOpenPortCases,
+	"subnet-auto-assign-public-ip":           subnetAutoAssignPublicIPCases,
+	"vpc-flow-logs-disabled":                 vpcFlowLogsDisabledCases,
+	"vpc-no-dynamodb-gateway-endpoint":       vpcNoDynamoDBGatewayEndpointCases,
+	"vpc-no-s3-gateway-endpoint":             vpcNoS3GatewayEndpointCases,
 	"vpc-public-subnets-only":                vpcPublicSubnetsOnlyCases,
+	"vpce-private-dns-disabled":              vpcePrivateDNSDisabledCases,
 }
 
 var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

@@ -23,6 +23,7 @@ const (
 	CallPeeringConnections    Call = "ec2-describe-vpc-peering-connections"
 	CallManagedPrefixLists    Call = "ec2-describe-managed-prefix-lists"
 	CallPrefixListEntries     Call = "ec2-get-managed-prefix-list-entries"
+	CallFlowLogs              Call = "ec2-describe-flow-logs"
 	CallLoadBalancersV2       Call = "elbv2-describe-load-balancers"
 	CallListeners             Call = "elbv2-describe-listeners"
 	CallTargetGroups          Call = "elbv2-describe-target-groups"
@@ -72,6 +73,7 @@ var Calls = []CallInfo{
 	{Call: CallPeeringConnections, Weakens: "VPC peerings unknown"},
 	{Call: CallManagedPrefixLists, Weakens: "prefix lists in rules and routes cannot be resolved"},
 	{Call: CallPrefixListEntries, Per: "prefix list ID", Weakens: "the list's addresses are unknown; rules naming it are treated as open to the internet"},
+	{Call: CallFlowLogs, Weakens: "VPC flow logs unknown; whether VPCs log their traffic cannot be checked"},
 	{Call: CallLoadBalancersV2, Weakens: "application, network and gateway load balancers unknown"},
 	{Call: CallListeners, Per: "load balancer ARN", Weakens: "the load balancer's listener ports are unknown"},
 	{Call: CallTargetGroups, Weakens: "target groups unknown; roles of instances behind load balancers cannot be derived"},

@@ -65,6 +65,9 @@ type Region struct {
 	TargetGroups               []*TargetGroup
 	DBClusters                 []*DBCluster
 	ECSServices                []*ECSService
+	// FlowLogs are the region's VPC flow logs, on VPCs, subnets,
+	// interfaces and transit gateways.
+	FlowLogs []*FlowLog
 
 	// Resources are the things behind ENIs: instances, load balancers, DB
 	// instances, cache clusters, functions, ECS services and tasks, NAT

@@ -84,6 +84,7 @@ func writeRealistic(dir string, s Size) error {
 	g.put("ec2-describe-network-interfaces", map[string]any{"NetworkInterfaces": g.enis})
 	g.put("ec2-describe-vpc-endpoints", map[string]any{"VpcEndpoints": g.endpointsOut})
 	g.put("ec2-describe-vpc-peering-connections", map[string]any{"VpcPeeringConnections": g.peeringsOut})
+	g.put("ec2-describe-flow-logs", map[string]any{"FlowLogs": g.flowLogsOut})
 	g.put("elbv2-describe-load-balancers", map[string]any{"LoadBalancers": g.lbsOut})
 	g.put("elbv2-describe-target-groups", map[string]any{"TargetGroups": g.tgsOut})
 	g.put("rds-describe-db-instances", map[string]any{"DBInstances": g.dbsOut})
@@ -133,7 +134,7 @@ type gen struct {
 	regionDir string
 
 	vpcsOut, subnetsOut, rtsOut, igwsOut, eigwsOut, natsOut, aclsOut, groupsOut []any
-	endpointsOut, peeringsOut, lbsOut, tgsOut, dbsOut, fnsOut                   []any
+	endpointsOut, peeringsOut, lbsOut, tgsOut, dbsOut, fnsOut, flowLogsOut      []any
 	reservations                                                                []any
 	enis                                                                        []netIface
 	enisWritten                                                                 int
@@ -347,6 +348,30 @@ func (g *gen) vpc(vi int) {
 	used := g.services(v, enis)
 	g.instances(v, enis-used)
 	g.loadBalancers(v)
+	g.flowLogs(v)
+}
+
+// flowLogs gives production and shared VPCs a flow log of all traffic to
+// S3, staging VPCs rejected-traffic logs on their data subnets only, and
+// development VPCs none. It draws no random numbers and no misc IDs, so
+// the rest of the account is the same with or without it.
+func (g *gen) flowLogs(v *vpcPlan) {
+	add := func(resource, traffic string) {
+		id := g.hex("fl", len(g.flowLogsOut)+1)
+		g.flowLogsOut = append(g.flowLogsOut, map[string]any{"CreationTime": "2024-01-01T00:00:00+00:00", "DeliverLogsStatus": "SUCCESS",
+			"FlowLogId": id, "FlowLogStatus": "ACTIVE", "ResourceId": resource, "TrafficType": traffic, "LogDestinationType": "s3",
+			"LogDestination": "arn:aws:s3:::flow-logs-" + g.s.AccountID + "/" + v.id,
+			"LogFormat":      "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}",
+			"Tags":           []any{}, "MaxAggregationInterval": 600})
+	}
+	switch envOf(v.idx) {
+	case "production", "shared":
+		add(v.id, "ALL")
+	case "staging":
+		for az := 0; az < 3; az++ {
+			add(v.subnet(tierData, az).id, "REJECT")
+		}
+	}
 }
 
 func envOf(vi int) string {

@@ -138,6 +138,7 @@ func WriteAccount(dir string, s Size) error {
 	for _, empty := range []struct{ name, key string }{
 		{"ec2-describe-egress-only-internet-gateways", "EgressOnlyInternetGateways"}, {"ec2-describe-nat-gateways", "NatGateways"},
 		{"ec2-describe-vpc-endpoints", "VpcEndpoints"}, {"ec2-describe-vpc-peering-connections", "VpcPeeringConnections"},
+		{"ec2-describe-flow-logs", "FlowLogs"},
 		{"ec2-describe-managed-prefix-lists", "PrefixLists"}, {"elbv2-describe-load-balancers", "LoadBalancers"},
 		{"elbv2-describe-target-groups", "TargetGroups"}, {"elb-describe-load-balancers", "LoadBalancerDescriptions"},
 		{"rds-describe-db-instances", "DBInstances"}, {"rds-describe-db-clusters", "DBClusters"},

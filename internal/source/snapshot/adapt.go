@@ -27,6 +27,7 @@ func (r *regionReader) load() {
 	r.instances()
 	r.vpcEndpoints()
 	r.peerings()
+	r.flowLogs()
 	r.loadBalancers()
 	r.targetGroups()
 	r.classicLoadBalancers()
@@ -698,6 +699,22 @@ func (r *regionReader) vpcEndpoints() {
 			}
 			r.region.Resources = append(r.region.Resources, res)
 		}
+	}
+}
+
+func (r *regionReader) flowLogs() {
+	var v describeFlowLogs
+	_, ok := r.readRegional(model.CallFlowLogs, &v)
+	if !ok {
+		return
+	}
+	for _, s := range *v.FlowLogs {
+		r.region.FlowLogs = append(r.region.FlowLogs, &model.FlowLog{
+			ID: s.FlowLogId, ResourceID: s.ResourceId, ResourceType: model.FlowLogResourceTypeOf(s.ResourceId),
+			TrafficType: s.TrafficType, Status: s.FlowLogStatus, DeliverLogsStatus: s.DeliverLogsStatus, DeliverLogsError: s.DeliverLogsErrorMessage,
+			LogDestinationType: s.LogDestinationType, LogDestination: s.LogDestination, LogGroupName: s.LogGroupName,
+			LogFormat: s.LogFormat, MaxAggregationInterval: intOf(s.MaxAggregationInterval), Tags: tagsOf(s.Tags),
+		})
 	}
 }
 

@@ -123,7 +123,7 @@ func TestCloudMapperDemo(t *testing.T) {
 
 	// What the demo lacks is reported, never taken as "none".
 	for _, call := range []model.Call{model.CallRouteTables, model.CallNetworkACLs, model.CallNATGateways, model.CallInternetGateways,
-		model.CallEgressOnlyIGWs, model.CallManagedPrefixLists, model.CallTargetGroups, model.CallDBClusters, model.CallCacheClusters} {
+		model.CallEgressOnlyIGWs, model.CallManagedPrefixLists, model.CallTargetGroups, model.CallDBClusters, model.CallCacheClusters, model.CallFlowLogs} {
 		if r.Coverage.Has(call) {
 			t.Errorf("Coverage.Has(%s) = true, but the demo has no such file", call)
 		}
@@ -429,6 +429,22 @@ var callSpecs = map[model.Call]callSpec{
 				if pc.RequesterVPC != str(v, "RequesterVpcInfo.VpcId") || pc.AccepterVPC != str(v, "AccepterVpcInfo.VpcId") {
 					t.Errorf("%s joins %s and %s, want %s and %s", pc.ID, pc.RequesterVPC, pc.AccepterVPC, str(v, "RequesterVpcInfo.VpcId"), str(v, "AccepterVpcInfo.VpcId"))
 				}
+			}
+		}
+	}},
+	model.CallFlowLogs: {check: func(t *testing.T, doc any, r *model.Region, _ string) {
+		sameIDs(t, "flow log IDs", ids(r.FlowLogs, func(x *model.FlowLog) string { return x.ID }), strs(pluck(doc, "FlowLogs[].FlowLogId")))
+		for i, v := range pluck(doc, "FlowLogs[]") {
+			if i >= len(r.FlowLogs) {
+				break
+			}
+			f := r.FlowLogs[i]
+			if f.ResourceID != str(v, "ResourceId") || f.TrafficType != str(v, "TrafficType") || f.Status != str(v, "FlowLogStatus") ||
+				f.LogDestinationType != str(v, "LogDestinationType") || f.LogFormat != str(v, "LogFormat") {
+				t.Errorf("%s = %+v, want the sample's ResourceId, TrafficType, FlowLogStatus, LogDestinationType and LogFormat", f.ID, f)
+			}
+			if want := model.FlowLogResourceTypeOf(str(v, "ResourceId")); f.ResourceType != want || want == "" {
+				t.Errorf("%s captures %s of type %q, want %q", f.ID, f.ResourceID, f.ResourceType, want)
 			}
 		}
 	}},
@@ -888,7 +904,7 @@ func TestAWSCLIExamples(t *testing.T) {
 	// The corpus README lists these; if they vanish the test is hollow.
 	for _, call := range []model.Call{model.CallVPCs, model.CallSubnets, model.CallRouteTables, model.CallNetworkACLs, model.CallNATGateways,
 		model.CallInternetGateways, model.CallNetworkInterfaces, model.CallInstances, model.CallVPCEndpoints, model.CallPeeringConnections,
-		model.CallPrefixListEntries, model.CallListeners, model.CallTargetHealth, model.CallECSTasks, model.CallECSServices} {
+		model.CallPrefixListEntries, model.CallListeners, model.CallTargetHealth, model.CallECSTasks, model.CallECSServices, model.CallFlowLogs} {
 		if !seen[call] {
 			t.Errorf("no AWS CLI example found for %s", call)
 		}

@@ -83,6 +83,10 @@ func summarizeRegion(r *model.Region, p func(int, string, ...any)) {
 		p(2, "peering %s %s requester %s/%s/%s %v accepter %s/%s/%s %v tags %s", c.ID, c.Status,
 			c.RequesterOwner, c.RequesterRegion, c.RequesterVPC, c.RequesterCIDRs, c.AccepterOwner, c.AccepterRegion, c.AccepterVPC, c.AccepterCIDRs, tagString(c.Tags))
 	}
+	for _, f := range r.FlowLogs {
+		p(2, "flow-log %s %s %s traffic %s status %s deliver %s %q destination %s %s group %q interval %d format %q tags %s", f.ID, f.ResourceType, f.ResourceID,
+			f.TrafficType, f.Status, f.DeliverLogsStatus, f.DeliverLogsError, f.LogDestinationType, f.LogDestination, f.LogGroupName, f.MaxAggregationInterval, f.LogFormat, tagString(f.Tags))
+	}
 	for _, l := range r.PrefixLists {
 		p(2, "prefix-list %s %q owner %s %s aws-managed %v entries-known %v %v", l.ID, l.Name, l.OwnerID, l.AddressFamily, l.AWSManaged(), l.EntriesKnown, l.Entries)
 	}

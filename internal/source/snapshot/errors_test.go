@@ -99,6 +99,11 @@ func TestTypeMismatch(t *testing.T) {
 			field:   "Functions[0].VpcConfig.SubnetIds[1]", line: 1, col: 78, msg: "got JSON number, want string",
 		},
 		{
+			name: "aggregation interval as a string", call: model.CallFlowLogs,
+			content: `{"FlowLogs": [{"FlowLogId": "fl-1", "ResourceId": "vpc-1", "MaxAggregationInterval": "600"}]}`,
+			field:   "FlowLogs[0].MaxAggregationInterval", line: 1, col: 86, msg: "got JSON string, want integer",
+		},
+		{
 			name: "ECS lower-case keys", call: model.CallECSClusters,
 			content: `{"clusterArns": "arn:aws:ecs:us-east-1:123456789012:cluster/x"}`,
 			field:   "clusterArns", line: 1, col: 17, msg: "got JSON string, want array",
@@ -267,6 +272,7 @@ func TestMissingResultKey(t *testing.T) {
 		{model.CallECSClusters, `{"clusters": []}`, "clusterArns"},
 		{model.CallClassicLoadBalancers, `{"LoadBalancers": []}`, "LoadBalancerDescriptions"},
 		{model.CallInstances, `{"Instances": []}`, "Reservations"},
+		{model.CallFlowLogs, `{"FlowLogSet": []}`, "FlowLogs"},
 	} {
 		t.Run(string(tc.call)+" "+tc.content, func(t *testing.T) {
 			sn := newSnap(t)
@@ -370,6 +376,10 @@ func TestPaginationTokenMarksIncomplete(t *testing.T) {
 			loaded: func(r *model.Region) bool { return len(missing(r, model.CallECSTasks)) == 1 }},
 		{call: model.CallLambdaFunctions, content: `{"Functions": [{"FunctionName": "f", "VpcConfig": {"SubnetIds": ["subnet-1"]}}], "NextMarker": "m"}`,
 			loaded: func(r *model.Region) bool { return r.Resource(model.KindLambda, "f") != nil }},
+		{call: model.CallFlowLogs, content: `{"FlowLogs": [{"FlowLogId": "fl-1", "ResourceId": "vpc-1"}], "NextToken": "t"}`,
+			loaded: func(r *model.Region) bool {
+				return len(r.FlowLogs) == 1 && r.FlowLogs[0].ResourceType == model.FlowLogVPC
+			}},
 	} {
 		t.Run(string(tc.call), func(t *testing.T) {
 			sn := newSnap(t)

@@ -35,6 +35,7 @@ var shapes = map[model.Call]func() cliOutput{
 	model.CallInstances:            func() cliOutput { return new(describeInstances) },
 	model.CallVPCEndpoints:         func() cliOutput { return new(describeVpcEndpoints) },
 	model.CallPeeringConnections:   func() cliOutput { return new(describeVpcPeeringConnections) },
+	model.CallFlowLogs:             func() cliOutput { return new(describeFlowLogs) },
 	model.CallLoadBalancersV2:      func() cliOutput { return new(describeLoadBalancersV2) },
 	model.CallTargetGroups:         func() cliOutput { return new(describeTargetGroups) },
 	model.CallClassicLoadBalancers: func() cliOutput { return new(describeClassicLoadBalancers) },

@@ -304,6 +304,24 @@ type describeVpcEndpoints struct {
 	NextToken string
 }
 
+type describeFlowLogs struct {
+	FlowLogs *[]struct {
+		FlowLogId               string
+		ResourceId              string
+		TrafficType             string
+		FlowLogStatus           string
+		DeliverLogsStatus       string
+		DeliverLogsErrorMessage string
+		LogDestinationType      string
+		LogDestination          string
+		LogGroupName            string
+		LogFormat               string
+		MaxAggregationInterval  *int64
+		Tags                    []tag
+	}
+	NextToken string
+}
+
 type peeringVpcInfo struct {
 	VpcId            string
 	OwnerId          string
@@ -608,6 +626,9 @@ func (v *describeEgressOnlyInternetGateways) result() (string, bool) {
 	return "EgressOnlyInternetGateways", v.EgressOnlyInternetGateways != nil
 }
 func (v *describeEgressOnlyInternetGateways) nextPage() string { return v.NextToken }
+
+func (v *describeFlowLogs) result() (string, bool) { return "FlowLogs", v.FlowLogs != nil }
+func (v *describeFlowLogs) nextPage() string       { return v.NextToken }
 
 func (v *describeInstances) result() (string, bool) { return "Reservations", v.Reservations != nil }
 func (v *describeInstances) nextPage() string       { return v.NextToken }

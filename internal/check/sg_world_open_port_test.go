@@ -8,8 +8,13 @@ import (
 
 // The check's rule: every (protocol, ports) of a group that the whole
 // internet may use (AWS-SEMANTICS.md §2, §5), except all-protocol rules
-// (sg-world-open-all-protocols), ICMP, and tcp/80 and tcp/443 exactly on a
-// group carried only by internet-facing load balancers.
+// (sg-world-open-all-protocols), ICMP, tcp/80 and tcp/443 exactly on a
+// group carried only by internet-facing load balancers, and ports or
+// ranges made only of ports that a more specific check reports: SSH and
+// RDP (sg-admin-port-world-open), the well-known database, cache and search
+// ports, and the port of a DB instance or cache cluster carrying the group
+// (sg-database-port-world-open, sg-cache-port-world-open,
+// sg-search-port-world-open).
 var sgWorldOpenPortCases = []checkCase{
 	{"tcp 8080 from 0.0.0.0/0", groupRegion(onInstance, ingress("tcp", 8080, 8080, "0.0.0.0/0")),
 		fires(check.High, ids("sg-1", "i-1"), "sg-1 (app) opens tcp/8080 to the whole internet", "used by 1 EC2 instance").
@@ -20,9 +25,11 @@ var sgWorldOpenPortCases = []checkCase{
 		fires(check.High, ids("sg-1", "i-1"), "opens udp/53")},
 	{"protocol 50 (ESP) has no ports and opens the whole protocol (§2)", groupRegion(onInstance, ingress("50", -1, -1, "0.0.0.0/0")),
 		fires(check.High, ids("sg-1", "i-1"), "opens protocol 50")},
-	{"two open ports: one finding, sorted", groupRegion(onInstance, ingress("tcp", 8080, 8080, "0.0.0.0/0"), ingress("tcp", 22, 22, "0.0.0.0/0")),
-		fires(check.High, ids("sg-1", "i-1"), "opens tcp/22, tcp/8080 to").
-			withEvidence("sg-1 ingress tcp/22 from 0.0.0.0/0", "sg-1 ingress tcp/8080 from 0.0.0.0/0")},
+	{"two open ports: one finding, sorted", groupRegion(onInstance, ingress("tcp", 8080, 8080, "0.0.0.0/0"), ingress("tcp", 25, 25, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "i-1"), "opens tcp/25, tcp/8080 to").
+			withEvidence("sg-1 ingress tcp/25 from 0.0.0.0/0", "sg-1 ingress tcp/8080 from 0.0.0.0/0")},
+	{"tcp 22 beside tcp 8080: 22 is sg-admin-port-world-open's, only 8080 here", groupRegion(onInstance, ingress("tcp", 8080, 8080, "0.0.0.0/0"), ingress("tcp", 22, 22, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "i-1"), "sg-1 (app) opens tcp/8080 to the whole internet").withEvidence("sg-1 ingress tcp/8080 from 0.0.0.0/0")},
 	{"80 on a load balancer's group, ENI list not collected: unseen users may carry it, no exemption", groupRegion(withoutENIList(onPublicLB), ingress("tcp", 80, 80, "0.0.0.0/0")),
 		fires(check.High, ids("sg-1", "web"), "opens tcp/80")},
 	{"80 and 443 on a group only internet-facing load balancers carry", groupRegion(onPublicLB, ingress("tcp", 80, 80, "0.0.0.0/0"), ingress("tcp", 443, 443, "0.0.0.0/0"), ingress("tcp", 443, 443, "::/0")), none},
@@ -48,11 +55,11 @@ var sgWorldOpenPortCases = []checkCase{
 	{"tcp 8080 from another group (§2: never internet packets)", groupRegion(onInstance, fromSG("tcp", 8080, 8080, "sg-2")), none},
 	{"tcp 8080 from 0.0.0.0/1 + 128.0.0.0/1 (§2: any rule matches)", groupRegion(onInstance, ingress("tcp", 8080, 8080, "0.0.0.0/1"), ingress("tcp", 8080, 8080, "128.0.0.0/1")),
 		fires(check.High, ids("sg-1", "i-1"), "opens tcp/8080")},
-	{"prefix list whose known entries include 0.0.0.0/0", groupRegion(onInstance, fromList("tcp", 5432, 5432, "pl-world")),
-		fires(check.High, ids("sg-1", "i-1"), "opens tcp/5432").withEvidence("sg-1 ingress tcp/5432 from pl-world")},
-	{"customer prefix list with unknown entries is assumed open (§2)", groupRegion(onInstance, fromList("tcp", 5432, 5432, "pl-cust")),
-		fires(check.High, ids("sg-1", "i-1"), "opens tcp/5432", "This is assumed: entries of prefix list pl-cust were not collected; assumed open to the internet.").
-			withEvidence("sg-1 ingress tcp/5432 from pl-cust", "entries of prefix list pl-cust were not collected; assumed open to the internet")},
+	{"prefix list whose known entries include 0.0.0.0/0", groupRegion(onInstance, fromList("tcp", 8443, 8443, "pl-world")),
+		fires(check.High, ids("sg-1", "i-1"), "opens tcp/8443").withEvidence("sg-1 ingress tcp/8443 from pl-world")},
+	{"customer prefix list with unknown entries is assumed open (§2)", groupRegion(onInstance, fromList("tcp", 8443, 8443, "pl-cust")),
+		fires(check.High, ids("sg-1", "i-1"), "opens tcp/8443", "This is assumed: entries of prefix list pl-cust were not collected; assumed open to the internet.").
+			withEvidence("sg-1 ingress tcp/8443 from pl-cust", "entries of prefix list pl-cust were not collected; assumed open to the internet")},
 	{"AWS-managed prefix list with unknown entries (§2)", groupRegion(onInstance, fromList("tcp", 443, 443, "pl-s3")), none},
 	{"prefix list of one office network", groupRegion(onInstance, fromList("tcp", 5432, 5432, "pl-office")), none},
 	{"all ports of tcp 0-65535 from 0.0.0.0/1 + tcp 8080 from 128.0.0.0/1: 8080 is open to the internet (§2: union of rules)",
@@ -64,6 +71,36 @@ var sgWorldOpenPortCases = []checkCase{
 		fires(check.High, ids("sg-1", "i-1"), "opens tcp/80 to the whole internet").withEvidence("sg-1 ingress tcp/80 from 0.0.0.0/0")},
 	{"-1 from 0.0.0.0/0 and tcp 80 from 10.0.0.0/8: only the all-protocols check speaks",
 		groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/0"), ingress("tcp", 80, 80, "10.0.0.0/8")), none},
+
+	// Ports a more specific check reports leave this one; ranges holding
+	// other ports stay whole (both checks report then).
+	{"tcp 22 alone is sg-admin-port-world-open's", groupRegion(onInstance, ingress("tcp", 22, 22, "0.0.0.0/0")), none},
+	{"tcp 3389 and udp 3389 are sg-admin-port-world-open's", groupRegion(onInstance, ingress("tcp", 3389, 3389, "0.0.0.0/0"), ingress("udp", 3389, 3389, "::/0")), none},
+	{"udp 22 is not SSH: reported here", groupRegion(onInstance, ingress("udp", 22, 22, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "i-1"), "opens udp/22 to")},
+	{"database, cache and search ports are their checks'", groupRegion(onInstance,
+		ingress("tcp", 3306, 3306, "0.0.0.0/0"), ingress("tcp", 5432, 5432, "::/0"), ingress("tcp", 6379, 6379, "0.0.0.0/0"),
+		ingress("tcp", 11211, 11211, "0.0.0.0/0"), ingress("tcp", 9200, 9200, "0.0.0.0/0"), ingress("tcp", 5601, 5601, "0.0.0.0/0")), none},
+	{"tcp 20-22 holds FTP's ports too: reported whole", groupRegion(onInstance, ingress("tcp", 20, 22, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "i-1"), "opens tcp/20-22 to").withEvidence("sg-1 ingress tcp/20-22 from 0.0.0.0/0")},
+	{"tcp 0-65535 is more than the specific ports: reported whole", groupRegion(onInstance, ingress("tcp", 0, 65535, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "i-1"), "opens tcp/all to")},
+	{"tcp 9200-9300 holds 9201-9299: reported whole", groupRegion(onInstance, ingress("tcp", 9200, 9300, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "i-1"), "opens tcp/9200-9300 to")},
+	{"tcp 1433-1434: 1434 is no check's", groupRegion(onInstance, ingress("tcp", 1433, 1434, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "i-1"), "opens tcp/1433-1434 to")},
+	{"udp 6379 and udp 11211: the cache checks claim TCP only", groupRegion(onInstance, ingress("udp", 6379, 6379, "0.0.0.0/0"), ingress("udp", 11211, 11211, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "i-1"), "opens udp/6379, udp/11211 to")},
+	{"tcp 6432 on an EC2 instance is no check's", groupRegion(onInstance, ingress("tcp", 6432, 6432, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "i-1"), "opens tcp/6432 to")},
+	{"tcp 6432 on a DB instance listening there is sg-database-port-world-open's", groupRegion(onDB("postgres", 6432), ingress("tcp", 6432, 6432, "0.0.0.0/0")), none},
+	{"tcp 5432-6432 holds more than the DB instance's and the well-known port", groupRegion(onDB("postgres", 6432), ingress("tcp", 5432, 6432, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "db-1"), "opens tcp/5432-6432 to")},
+	{"tcp 3306-3307 with a DB instance on 3307: both ports claimed", groupRegion(onDB("mysql", 3307), ingress("tcp", 3306, 3307, "0.0.0.0/0")), none},
+	{"tcp 3307 on a DB cluster listening there is sg-database-port-world-open's", groupRegion(onClusterOnly(3307), ingress("tcp", 3307, 3307, "0.0.0.0/0")), none},
+	{"tcp 6380 on a cache cluster listening there is sg-cache-port-world-open's", groupRegion(onCache("redis", 6380), ingress("tcp", 6380, 6380, "0.0.0.0/0")), none},
+	{"tcp 6380 on an unattached group is no check's", groupRegion(onNothing, ingress("tcp", 6380, 6380, "0.0.0.0/0")),
+		fires(check.Low, ids("sg-1"), "opens tcp/6380 to")},
 }
 
 func TestSGWorldOpenPort(t *testing.T) {

@@ -370,6 +370,13 @@ func countByKind(rs []*model.Resource) []string {
 // and, where the conclusion rests on data that was not collected, a
 // sentence saying so (AWS-SEMANTICS.md: over-approximate, and say so).
 func reportGroup(p *Pass, g *model.SecurityGroup, opens []openRule, format string, args ...any) {
+	reportGroupNaming(p, g, nil, opens, format, args...)
+}
+
+// reportGroupNaming is reportGroup with the IDs of the resources the
+// message names (first) listed right after the group, before the group's
+// other users.
+func reportGroupNaming(p *Pass, g *model.SecurityGroup, first []string, opens []openRule, format string, args ...any) {
 	var evidence, assumed []string
 	for _, o := range opens {
 		evidence = append(evidence, o.evidence(g.ID)...)
@@ -381,7 +388,8 @@ func reportGroup(p *Pass, g *model.SecurityGroup, opens []openRule, format strin
 	if len(assumed) > 0 {
 		msg += " This is assumed: " + strings.Join(dedupe(assumed), "; ") + "."
 	}
-	p.ReportAt(groupSeverity(p, g), append([]string{g.ID}, usersOf(g)...), dedupe(evidence), "%s", msg)
+	resources := append(append([]string{g.ID}, first...), usersOf(g)...)
+	p.ReportAt(groupSeverity(p, g), dedupe(resources), dedupe(evidence), "%s", msg)
 }
 
 func dedupe(s []string) []string {

@@ -1,0 +1,129 @@
+package check_test
+
+import (
+	"testing"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/model/modeltest"
+)
+
+// The check's rule: a database port that the whole internet may reach
+// through a group (AWS-SEMANTICS.md §2, §5): a well-known database port
+// opened by TCP rules, or the port of an RDS DB instance carrying the group
+// opened by TCP rules or by an all-protocol rule.
+var sgDatabasePortWorldOpenCases = []checkCase{
+	{"tcp 3306 from 0.0.0.0/0", groupRegion(onInstance, ingress("tcp", 3306, 3306, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "i-1"), "sg-1 (app) lets the whole internet reach MySQL (3306); it is used by 1 EC2 instance.").
+			withEvidence("sg-1 ingress tcp/3306 from 0.0.0.0/0")},
+	{"tcp 5432 from ::/0 (§5: every IPv6 address is global)", groupRegion(onInstance, ingress("tcp", 5432, 5432, "::/0")),
+		fires(check.Critical, ids("sg-1", "i-1"), "reach PostgreSQL (5432);")},
+	{"tcp 1433 is SQL Server", groupRegion(onInstance, ingress("tcp", 1433, 1433, "0.0.0.0/0")), fires(check.Critical, ids("sg-1", "i-1"), "reach SQL Server (1433);")},
+	{"tcp 1521 is Oracle", groupRegion(onInstance, ingress("tcp", 1521, 1521, "0.0.0.0/0")), fires(check.Critical, ids("sg-1", "i-1"), "reach Oracle (1521);")},
+	{"tcp 27017 is MongoDB", groupRegion(onInstance, ingress("tcp", 27017, 27017, "0.0.0.0/0")), fires(check.Critical, ids("sg-1", "i-1"), "reach MongoDB (27017);")},
+	{"tcp 9042 is Cassandra", groupRegion(onInstance, ingress("tcp", 9042, 9042, "0.0.0.0/0")), fires(check.Critical, ids("sg-1", "i-1"), "reach Cassandra (9042);")},
+	{"tcp 5439 is Redshift", groupRegion(onInstance, ingress("tcp", 5439, 5439, "0.0.0.0/0")), fires(check.Critical, ids("sg-1", "i-1"), "reach Redshift (5439);")},
+	{"tcp 3306 and tcp 5432 by two rules: one finding, both named and both as evidence",
+		groupRegion(onInstance, ingress("tcp", 5432, 5432, "0.0.0.0/0"), ingress("tcp", 3306, 3306, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "i-1"), "reach MySQL (3306) and PostgreSQL (5432);").
+			withEvidence("sg-1 ingress tcp/3306 from 0.0.0.0/0", "sg-1 ingress tcp/5432 from 0.0.0.0/0")},
+	{"tcp 0-65535 from 0.0.0.0/0 holds every database port: each named, one evidence line",
+		groupRegion(onInstance, ingress("tcp", 0, 65535, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "i-1"),
+			"reach SQL Server (1433), Oracle (1521), MySQL (3306), PostgreSQL (5432), Redshift (5439), Cassandra (9042) and MongoDB (27017);").
+			withEvidence("sg-1 ingress tcp/all from 0.0.0.0/0")},
+	{"tcp 3300-3310 holds 3306", groupRegion(onInstance, ingress("tcp", 3300, 3310, "0.0.0.0/0")), fires(check.Critical, ids("sg-1", "i-1"), "reach MySQL (3306);")},
+
+	// All-protocol rules: only where a DB instance carries the group, naming its own port.
+	{"-1 from 0.0.0.0/0 on an Aurora MySQL cluster: its instances' port is named (the story's oyatsu-common-sg)",
+		groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "sg-1 (app) lets the whole internet reach MySQL (3306) on RDS DB instances db-1 and db-2; it is used by 2 RDS DB instances.").
+			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0")},
+	{"-1 from 0.0.0.0/0 shared by servers, Aurora and Redis: MySQL on the DB instances only, named first",
+		groupRegion(onStoryServers, ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1", "db-2", "i-1", "cache-1"), "reach MySQL (3306) on RDS DB instances db-1 and db-2;",
+			"used by 1 EC2 instance, 1 ElastiCache cluster, 2 RDS DB instances")},
+	{"-1 from 0.0.0.0/0 on an EC2 instance alone: no database port named (sg-world-open-all-protocols reports the rule)",
+		groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/0")), none},
+	{"-1 from 0.0.0.0/0 on a cache cluster alone is sg-cache-port-world-open's", groupRegion(onRedis, ingress("-1", -1, -1, "0.0.0.0/0")), none},
+	{"-1 from ::/0 on a PostgreSQL instance (§5)", groupRegion(onPostgres, ingress("-1", -1, -1, "::/0")),
+		fires(check.Critical, ids("sg-1", "db-1"), "reach PostgreSQL (5432) on RDS DB instance db-1;")},
+	{"-1 from 0.0.0.0/0 on a DB instance on a custom port: that port", groupRegion(onDB("postgres", 6432), ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1"), "reach PostgreSQL (6432) on RDS DB instance db-1;")},
+	{"-1 from 0.0.0.0/0 and tcp 80 from 0.0.0.0/0 on a DB instance: the all-protocol rule opens its port",
+		groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0"), ingress("tcp", 80, 80, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach MySQL (3306) on RDS DB instances db-1 and db-2;").
+			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0")},
+	{"-1 from 0.0.0.0/0 on a DB instance and tcp 5432 from 0.0.0.0/0: the instance's port and the well-known one",
+		groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0"), ingress("tcp", 5432, 5432, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach MySQL (3306) on RDS DB instances db-1 and db-2; PostgreSQL (5432);").
+			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0", "sg-1 ingress tcp/5432 from 0.0.0.0/0")},
+	{"-1 from 0.0.0.0/0, the instance's port not in the data: the engine's default, said to be assumed",
+		groupRegion(onDB("mysql", 0), ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1"), "reach MySQL (3306) on RDS DB instance db-1;",
+			"This is assumed: the port of RDS DB instance db-1 is not in the data; assumed mysql's default, 3306.").
+			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0", "the port of RDS DB instance db-1 is not in the data; assumed mysql's default, 3306")},
+	{"-1 from 0.0.0.0/0, neither the port nor the engine known: still reported, without a port",
+		groupRegion(onDB("", 0), ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1"), "reach the database port of RDS DB instance db-1, which is not in the data;")},
+	{"-1 from 0.0.0.0/0, the instance's port only on its cluster: the cluster's port, no assumption",
+		groupRegion(func(b *modeltest.Builder) {
+			onAuroraMySQL(b)
+			for _, r := range b.Region().Resources {
+				r.DB.Port = 0
+			}
+		}, ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach MySQL (3306) on RDS DB instances db-1 and db-2;").
+			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0")},
+	{"-1 from 0.0.0.0/0 on a DB cluster whose instances are not in the data, ENI list not collected: the cluster's port",
+		groupRegion(withoutENIList(onClusterOnly(3306)), ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "old-1"), "sg-1 (app) lets the whole internet reach MySQL (3306) on RDS DB cluster old-1; it is not seen on anything")},
+	{"-1 from 0.0.0.0/0 on a DB cluster with no interface in the ENI list (no instance runs): low, as for any unattached group",
+		groupRegion(onClusterOnly(3306), ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Low, ids("sg-1", "old-1"), "reach MySQL (3306) on RDS DB cluster old-1; it is not attached to anything now.")},
+	{"-1 from 0.0.0.0/0 on an Aurora cluster whose instances are in the data: named by its instances, not twice",
+		groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach MySQL (3306) on RDS DB instances db-1 and db-2;")},
+
+	// TCP rules and the instances' own ports.
+	{"tcp 3306 from 0.0.0.0/0 on the MySQL instances that listen there: named with them",
+		groupRegion(onAuroraMySQL, ingress("tcp", 3306, 3306, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach MySQL (3306) on RDS DB instances db-1 and db-2;").
+			withEvidence("sg-1 ingress tcp/3306 from 0.0.0.0/0")},
+	{"tcp 6432 from 0.0.0.0/0 on a DB instance listening there: not a well-known port, still the database's",
+		groupRegion(onDB("postgres", 6432), ingress("tcp", 6432, 6432, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1"), "reach PostgreSQL (6432) on RDS DB instance db-1;")},
+	{"tcp 6432 from 0.0.0.0/0 on an EC2 instance: not a database port", groupRegion(onInstance, ingress("tcp", 6432, 6432, "0.0.0.0/0")), none},
+	{"tcp 5432 from 0.0.0.0/0 on a MySQL instance on 3306: the well-known port only",
+		groupRegion(onAuroraMySQL, ingress("tcp", 5432, 5432, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach PostgreSQL (5432);")},
+
+	// Sources (§2).
+	{"tcp 3306 from 0.0.0.0/1 + 128.0.0.0/1 (§2: any rule matches)", groupRegion(onInstance, ingress("tcp", 3306, 3306, "0.0.0.0/1"), ingress("tcp", 3306, 3306, "128.0.0.0/1")),
+		fires(check.Critical, ids("sg-1", "i-1"), "reach MySQL (3306);")},
+	{"-1 from 0.0.0.0/1 + tcp 3306 from 128.0.0.0/1 (§2: union of rules)", groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/1"), ingress("tcp", 3306, 3306, "128.0.0.0/1")),
+		fires(check.Critical, ids("sg-1", "i-1"), "reach MySQL (3306);").
+			withEvidence("sg-1 ingress tcp/3306 from 128.0.0.0/1", "sg-1 ingress all traffic from 0.0.0.0/1")},
+	{"prefix list whose known entries include 0.0.0.0/0", groupRegion(onInstance, fromList("tcp", 5432, 5432, "pl-world")),
+		fires(check.Critical, ids("sg-1", "i-1"), "reach PostgreSQL (5432);").withEvidence("sg-1 ingress tcp/5432 from pl-world")},
+	{"customer prefix list with unknown entries is assumed open (§2)", groupRegion(onInstance, fromList("tcp", 5432, 5432, "pl-cust")),
+		fires(check.Critical, ids("sg-1", "i-1"), "reach PostgreSQL (5432);", "This is assumed: entries of prefix list pl-cust were not collected").
+			withEvidence("sg-1 ingress tcp/5432 from pl-cust", "entries of prefix list pl-cust were not collected; assumed open to the internet")},
+	{"AWS-managed prefix list with unknown entries (§2)", groupRegion(onInstance, fromList("tcp", 5432, 5432, "pl-s3")), none},
+	{"prefix list of one office network", groupRegion(onInstance, fromList("tcp", 3306, 3306, "pl-office")), none},
+	{"tcp 3306 from one network", groupRegion(onAuroraMySQL, ingress("tcp", 3306, 3306, "203.0.113.0/24")), none},
+	{"tcp 3306 from private space (§5)", groupRegion(onAuroraMySQL, ingress("tcp", 3306, 3306, "10.0.0.0/8")), none},
+	{"tcp 3306 from another group (§2: never internet packets)", groupRegion(onAuroraMySQL, fromSG("tcp", 3306, 3306, "sg-2")), none},
+	{"-1 from private space on a DB instance", groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "10.0.0.0/8")), none},
+	{"udp 3306 from 0.0.0.0/0: the engines listen on TCP", groupRegion(onAuroraMySQL, ingress("udp", 3306, 3306, "0.0.0.0/0")), none},
+	{"ICMP from 0.0.0.0/0 on a DB instance", groupRegion(onAuroraMySQL, ingress("icmp", -1, -1, "0.0.0.0/0")), none},
+
+	// Who carries the group.
+	{"tcp 3306 on an unattached group: severity low", groupRegion(onNothing, ingress("tcp", 3306, 3306, "0.0.0.0/0")),
+		fires(check.Low, ids("sg-1"), "reach MySQL (3306);", "not attached to anything now")},
+	{"tcp 3306, ENI list not collected: not lowered, unseen users may carry it", groupRegion(withoutENIList(onNothing), ingress("tcp", 3306, 3306, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1"), "not seen on anything, but ec2-describe-network-interfaces was not collected")},
+}
+
+func TestSGDatabasePortWorldOpen(t *testing.T) {
+	runCases(t, check.SGDatabasePortWorldOpen, sgDatabasePortWorldOpenCases)
+}

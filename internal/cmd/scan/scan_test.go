@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,5 +178,64 @@ func TestRebuiltExampleIsConsistent(t *testing.T) {
 				t.Errorf("%s: owner %s %q (basis %s) is not a resource of the example", e.ID, e.Owner.Kind, e.Owner.ID, e.Owner.Basis)
 			}
 		}
+	}
+}
+
+// TestBeforeExampleFindsTheStory is the contract of the story's example
+// (examples/startup-all-public, see its README): every problem the SRE
+// inherited is found, by the check that names it, on the resource it is
+// about. The goldens show the wording; this test says what must never go
+// missing.
+func TestBeforeExampleFindsTheStory(t *testing.T) {
+	inv, err := snapshot.Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := check.Run(inv, check.All)
+	const (
+		commonSG = "sg-0a1b2c3d4e5f60103" // oyatsu-common-sg: all traffic from 0.0.0.0/0, reused by everything
+		sshSG    = "sg-0a1b2c3d4e5f60104" // oyatsu-ops-ssh
+		vpc      = "vpc-0a1b2c3d4e5f60001"
+	)
+	for _, want := range []struct {
+		problem, rule, resource string
+		atLeast                 check.Severity
+	}{
+		{"everything sits in public subnets", "vpc-public-subnets-only", vpc, check.Medium},
+		{"web servers in public subnets", "resource-in-public-subnet", "i-0a1b2c3d4e5f60301", check.Medium},
+		{"Aurora in public subnets", "resource-in-public-subnet", "oyatsu-aurora-instance-1", check.Medium},
+		{"a group accepts ALL traffic from 0.0.0.0/0", "sg-world-open-all-protocols", commonSG, check.Critical},
+		{"one group reused by web, Aurora and Lambda", "sg-shared-across-roles", commonSG, check.Medium},
+		{"SSH open to the world", "sg-admin-port-world-open", sshSG, check.Critical},
+		{"the database port open to the world", "sg-database-port-world-open", commonSG, check.Critical},
+		{"Redis open to the world", "sg-cache-port-world-open", commonSG, check.Critical},
+		{"Aurora publicly accessible", "db-publicly-accessible", "oyatsu-aurora-instance-1", check.High},
+		{"Aurora reachable from the internet", "internet-exposed", "oyatsu-aurora-instance-1", check.Critical},
+		{"batch server reachable from the internet", "internet-exposed", "i-0a1b2c3d4e5f60303", check.Critical},
+		{"web servers have public addresses", "ec2-instance-public-ip", "i-0a1b2c3d4e5f60301", check.Medium},
+		{"ECS tasks get public addresses", "ecs-task-public-ip", "arn:aws:ecs:ap-northeast-1:111122223333:service/oyatsu-cluster/oyatsu-api", check.Medium},
+		{"the Lambda function in a public subnet has no internet access", "lambda-in-public-subnet", "oyatsu-order-notifier", check.Medium},
+		{"the DB subnet group is made of public subnets", "rds-subnet-group-public-subnet", "", check.Medium},
+		{"the cache subnet group is made of public subnets", "elasticache-subnet-group-public-subnet", "", check.Medium},
+		{"the default group has rules", "sg-default-has-rules", "", check.Medium},
+		{"no flow logs", "vpc-flow-logs-disabled", vpc, check.Medium},
+		{"the rules were never written down", "sg-rule-undocumented", commonSG, check.Info},
+	} {
+		found := false
+		for _, f := range res.Findings {
+			if f.Rule != want.rule || f.Severity < want.atLeast {
+				continue
+			}
+			if want.resource == "" || slices.Contains(f.Resources, want.resource) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("%s: no %s finding at %s or above on %q", want.problem, want.rule, want.atLeast, want.resource)
+		}
+	}
+	if len(res.Skipped) > 0 {
+		t.Errorf("checks skipped on the example: %+v", res.Skipped)
 	}
 }

@@ -175,3 +175,20 @@ func TestMackerelThresholdsValidate(t *testing.T) {
 		}
 	}
 }
+
+// Nagios reads what follows a | as performance data, so the line holds
+// none, whatever the names in the data or the error say.
+func TestMackerelLineHasNoPipe(t *testing.T) {
+	rep := checkReport(false, "critical")
+	rep.Findings[0].Resources = []string{"arn:aws:x|y"}
+	rep.Findings[0].Account = "team|prod"
+	rep.Scanned.Regions = append(rep.Scanned.Regions, report.Region{Account: "team|prod", Region: "us-east-1"})
+	_, line, err := MackerelStatus(rep, MackerelThresholds{})
+	if err != nil || strings.Contains(line, "|") {
+		t.Errorf("line %q (%v) holds a |", line, err)
+	}
+	var b bytes.Buffer
+	if err := MackerelUnknown(&b, errors.New("snapshots/a|b: cannot read")); err != nil || strings.Contains(b.String(), "|") {
+		t.Errorf("UNKNOWN line %q holds a |", b.String())
+	}
+}

@@ -57,9 +57,11 @@ absent are reported as not collected, never read as "no resources". A file
 that is not valid AWS CLI output stops the scan with its name and position.
 
 Suppressions: findings a team has accepted are listed in .vpcdoctor.yaml
-(or --config FILE), each with a rule, a resource (wildcards * and ?), a
-reason and an expiry date. A suppressed finding stays in the JSON and SARIF
-output, marked; an expired suppression no longer applies and the scan warns.
+(or --config FILE), each with a rule, the finding's main resource (the
+first of its resources; * matches any characters, ARN slashes included, ?
+one), a reason and the last day (UTC) it applies. A suppressed finding
+stays in the JSON and SARIF output, marked; an expired suppression no
+longer applies and the scan warns.
 
   suppressions:
     - rule: sg-admin-port-world-open
@@ -77,7 +79,8 @@ Exit status: 0 when the scan ran, whatever it found; 1 with --fail-on when an
 unsuppressed finding at or above that severity exists; 2 when the command
 line, the configuration or a snapshot file is wrong; 3 on any other error.
 With --format mackerel-check the status is the check's: 0, 1, 2, or 3 for any
-error.`,
+error, a mistake on the command line included (--fail-on and --output do not
+apply to it).`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 

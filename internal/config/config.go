@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -62,10 +63,17 @@ func (s Suppression) Where(file string) string { return fmt.Sprintf("%s:%d", fil
 // Matches reports whether s covers a finding of rule in account/region whose
 // main resource is resource.
 func (s Suppression) Matches(rule, account, region, resource string) bool {
+	return s.MatchesAny(rule, []string{account}, region, resource)
+}
+
+// MatchesAny is Matches for an account known by several names (its ID, its
+// snapshot folder's name): s's account, if it names one, must be one of
+// them.
+func (s Suppression) MatchesAny(rule string, account []string, region, resource string) bool {
 	if s.Rule != rule {
 		return false
 	}
-	if s.Account != "" && s.Account != account {
+	if s.Account != "" && !slices.Contains(account, s.Account) {
 		return false
 	}
 	if s.Region != "" && s.Region != region {

@@ -8,6 +8,7 @@ package report
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
@@ -330,16 +331,20 @@ func (rep *Report) Suppress(cfg *config.Config, now time.Time) {
 	}
 	covers := make([][]int, len(cfg.Suppressions))    // findings each entry covers
 	secondary := make([][]int, len(cfg.Suppressions)) // findings where it names a secondary resource
+	names := map[string][]string{}                    // account label -> the names an entry may use
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
 		main := ""
 		if len(f.Resources) > 0 {
 			main = f.Resources[0]
 		}
+		if names[f.Account] == nil {
+			names[f.Account] = rep.accountNames(f.Account)
+		}
 		for j, s := range cfg.Suppressions {
-			if !s.Matches(f.Rule, f.Account, f.Region, main) {
+			if !s.MatchesAny(f.Rule, names[f.Account], f.Region, main) {
 				for _, r := range f.Resources[min(1, len(f.Resources)):] {
-					if s.Matches(f.Rule, f.Account, f.Region, r) {
+					if s.MatchesAny(f.Rule, names[f.Account], f.Region, r) {
 						secondary[j] = append(secondary[j], i)
 						break
 					}
@@ -379,6 +384,23 @@ func (rep *Report) Suppress(cfg *config.Config, now time.Time) {
 		}
 	}
 	rep.count()
+}
+
+// accountNames are the names a suppression's account: may give the account
+// a finding is labelled with: the label itself, the account's ID and its
+// snapshot folder's name. Two folders of one account are labelled
+// "ID (FOLDER)"; the ID names both, the folder's name only its own.
+func (rep *Report) accountNames(label string) []string {
+	names := []string{label}
+	for _, a := range rep.Scanned.Accounts {
+		switch {
+		case label == a.ID || (a.ID == "" && label == a.Name) || (a.ID != "" && label == a.ID+" ("+a.Name+")"):
+			names = append(names, a.ID, a.Name)
+		case a.ID != "" && strings.HasPrefix(label, a.ID+" ("):
+			names = append(names, a.ID) // two folders of one name: told apart by path only
+		}
+	}
+	return names
 }
 
 func plural(n int, noun string) string {

@@ -119,3 +119,36 @@ func TestSuppressWildcards(t *testing.T) {
 		t.Errorf("warnings %q", rep.Warnings)
 	}
 }
+
+// An entry's account: is the account ID or the snapshot folder's name,
+// whichever the report labels the findings with; two folders of one account
+// (labelled "ID (folder)") are told apart by the folder's name.
+func TestSuppressAccountByIDOrFolder(t *testing.T) {
+	finding := func(account string) Finding {
+		return Finding{Rule: "sg-unused", Severity: "low", Account: account, Region: "r", Resources: []string{"sg-1"}}
+	}
+	for _, tc := range []struct {
+		name     string
+		accounts []Account
+		label    string
+		entry    string
+		want     bool
+	}{
+		{"ID", []Account{{ID: "111122223333", Name: "prod"}}, "111122223333", "111122223333", true},
+		{"folder name of a known ID", []Account{{ID: "111122223333", Name: "prod"}}, "111122223333", "prod", true},
+		{"folder without ID", []Account{{Name: "prod"}}, "prod", "prod", true},
+		{"another folder", []Account{{ID: "111122223333", Name: "prod"}, {ID: "444455556666", Name: "staging"}}, "111122223333", "staging", false},
+		{"two folders of one account, by ID", []Account{{ID: "111122223333", Name: "jan"}, {ID: "111122223333", Name: "feb"}}, "111122223333 (jan)", "111122223333", true},
+		{"two folders of one account, by folder", []Account{{ID: "111122223333", Name: "jan"}, {ID: "111122223333", Name: "feb"}}, "111122223333 (jan)", "jan", true},
+		{"two folders of one account, the other folder", []Account{{ID: "111122223333", Name: "jan"}, {ID: "111122223333", Name: "feb"}}, "111122223333 (jan)", "feb", false},
+	} {
+		rep := &Report{Warnings: []string{}, Findings: []Finding{finding(tc.label)}}
+		rep.Scanned.Accounts = tc.accounts
+		rep.Suppress(&config.Config{Path: "c.yaml", Suppressions: []config.Suppression{
+			{Rule: "sg-unused", Resource: "*", Account: tc.entry, Reason: "x", Expires: day("2027-01-01"), Line: 2},
+		}}, day("2026-11-26"))
+		if rep.Findings[0].Suppressed != tc.want {
+			t.Errorf("%s: account %q on a finding of %q: suppressed %v, want %v", tc.name, tc.entry, tc.label, rep.Findings[0].Suppressed, tc.want)
+		}
+	}
+}

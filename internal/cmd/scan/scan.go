@@ -172,10 +172,8 @@ func Run(opts *Options) error {
 // prepare validates the flags and reads the configuration. Its errors are
 // the command's input errors (exit 2).
 func prepare(opts *Options) error {
-	switch opts.Color {
-	case "auto", "always", "never":
-	default:
-		return cmdutil.BadInput(fmt.Errorf("unknown --color %q: want auto, always or never", opts.Color))
+	if err := cmdutil.CheckColor(opts.Color); err != nil {
+		return err
 	}
 	if opts.FailOn != "" {
 		if _, err := check.ParseSeverity(opts.FailOn); err != nil {

@@ -136,6 +136,9 @@ func MackerelStatus(rep *report.Report, t MackerelThresholds) (CheckStatus, stri
 	if s.Suppressed > 0 {
 		notes = append(notes, fmt.Sprintf("%d suppressed", s.Suppressed))
 	}
+	if n := len(rep.Warnings); n > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s: run vpcdoctor scan to see %s", n, plural(n, "warning", "warnings"), plural(n, "it", "them")))
+	}
 	if len(notes) > 0 {
 		b.WriteString(" (" + strings.Join(notes, "; ") + ")")
 	}

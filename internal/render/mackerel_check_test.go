@@ -192,3 +192,14 @@ func TestMackerelLineHasNoPipe(t *testing.T) {
 		t.Errorf("UNKNOWN line %q holds a |", b.String())
 	}
 }
+
+// A warning (an expired suppression) reaches whoever reads the check's
+// line: mackerel-agent does not show a plugin's stderr.
+func TestMackerelLineCountsWarnings(t *testing.T) {
+	rep := checkReport(false, "info")
+	rep.Warnings = []string{".vpcdoctor.yaml:2: the suppression of sg-unused for sg-1 expired on 2026-01-31; …"}
+	_, line, _ := MackerelStatus(rep, MackerelThresholds{})
+	if !strings.Contains(line, "(1 warning: run vpcdoctor scan to see it)") {
+		t.Errorf("line %q does not mention the warning", line)
+	}
+}

@@ -369,8 +369,12 @@ func (rep *Report) Suppress(cfg *config.Config, now time.Time) {
 				}
 			}
 			if again > 0 {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s expired on %s; %d %s it covered %s reported again. Fix them, or renew the entry with a new reason and date.",
-					where, s.Expires.Format(time.DateOnly), again, plural(again, "finding"), map[bool]string{true: "is", false: "are"}[again == 1]))
+				verb, them := "are", "them"
+				if again == 1 {
+					verb, them = "is", "it"
+				}
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s expired on %s; %d %s it covered %s reported again. Fix %s, or renew the entry with a new reason and date.",
+					where, s.Expires.Format(time.DateOnly), again, plural(again, "finding"), verb, them))
 			} else {
 				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s expired on %s and covers no finding that is reported; remove the entry.",
 					where, s.Expires.Format(time.DateOnly)))

@@ -29,18 +29,35 @@ fi
 
 case "${1:-}" in
 collect)
-  read -r -a regions <<< "${INPUT_COLLECT_REGIONS:-}"
+  # Regions separated by spaces or new lines (a YAML block).
+  read -r -d '' -a regions <<< "${INPUT_COLLECT_REGIONS:-}" || true
   bash "$here/snapshot.sh" "${paths[0]}" "${regions[@]}"
   ;;
 report)
   sarif=${INPUT_SARIF_FILE:-vpcdoctor.sarif}
+  mkdir -p -- "$(dirname -- "$sarif")"
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
   # Exit status 0 whatever was found; 2 or 3 (bad input, other error)
   # stops the job here with vpcdoctor's message. Suppressed findings are
   # left out: code scanning ignores SARIF suppressions and would keep their
   # alerts open.
-  "$vpcdoctor" scan "${paths[@]}" "${config[@]}" --format sarif --omit-suppressed --output "$sarif"
+  status=0
+  "$vpcdoctor" scan "${paths[@]}" "${config[@]}" --format sarif --omit-suppressed --output "$sarif" 2> "$log" || status=$?
+  # The scan's warnings (an expired suppression, ...) become annotations on
+  # the run, said once here rather than by every scan of the job; the rest
+  # of stderr (an error) is passed on as it is.
+  sed -e '/^vpcdoctor: warning: /!d' -e 's/^vpcdoctor: warning: //' -e 's/%/%25/g' -e 's/^/::warning title=vpcdoctor::/' "$log"
+  grep -v '^vpcdoctor: warning: ' "$log" >&2 || true
+  if [ "$status" -ne 0 ]; then
+    exit "$status"
+  fi
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-    "$vpcdoctor" scan "${paths[@]}" "${config[@]}" --format markdown >> "$GITHUB_STEP_SUMMARY"
+    "$vpcdoctor" scan "${paths[@]}" "${config[@]}" --format markdown 2> "$log" >> "$GITHUB_STEP_SUMMARY" || {
+      status=$?
+      cat "$log" >&2
+      exit "$status"
+    }
   fi
   echo "vpcdoctor: SARIF report written to $sarif"
   ;;

@@ -77,6 +77,58 @@ func TestActionScript(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "missing.sarif")); err == nil {
 		t.Error("a failed scan left a SARIF file behind")
 	}
+
+	// The sarif-file input may name a folder that does not exist yet;
+	// paths may come one per line (a YAML block); a warning of the scan
+	// (here an expired suppression) becomes an annotation on the run, once.
+	config := filepath.Join(dir, "expired.yaml")
+	os.WriteFile(config, []byte("suppressions:\n  - rule: sg-world-open-port\n    resource: sg-*\n    reason: 100% reviewed\n    expires: 2020-01-31\n"), 0o644)
+	os.Remove(filepath.Join(dir, "summary.md"))
+	out, code = run("report", "INPUT_PATHS=\n"+filepath.Join(examples, "startup-all-public")+"\n"+filepath.Join(examples, "startup-rebuilt")+"\n",
+		"INPUT_SARIF_FILE=results/scan/vpcdoctor.sarif", "INPUT_CONFIG="+config)
+	if code != 0 {
+		t.Fatalf("report step into a new folder: status %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "results/scan/vpcdoctor.sarif")); err != nil {
+		t.Errorf("no SARIF file in the new folder: %v", err)
+	}
+	if n := strings.Count(out, "expired on 2020-01-31"); n != 1 || !strings.Contains(out, "::warning title=vpcdoctor::"+config+":2: the suppression of sg-world-open-port") {
+		t.Errorf("the expired suppression is said %d times, want once as an annotation:\n%s", n, out)
+	}
+	summary, _ = os.ReadFile(filepath.Join(dir, "summary.md"))
+	if !strings.Contains(string(summary), "Scanned 2 accounts") {
+		t.Errorf("the summary does not cover both snapshots: %.200q", summary)
+	}
+}
+
+// TestActionCollect runs the collection step with an AWS CLI that fails
+// every call: regions given on several lines (a YAML block) are all
+// collected, into the first of paths.
+func TestActionCollect(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash is not installed")
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	os.Mkdir(bin, 0o755)
+	os.WriteFile(filepath.Join(bin, "aws"), []byte("#!/bin/sh\necho 'AccessDenied' >&2\nexit 254\n"), 0o755)
+	script, _ := filepath.Abs("../../scripts/action.sh")
+	cmd := exec.Command("bash", script, "collect")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"INPUT_PATHS=snapshot/prod snapshot/other", "INPUT_COLLECT_REGIONS=ap-northeast-1\nus-east-1\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("collect: %v\n%s", err, out)
+	}
+	for _, region := range []string{"ap-northeast-1", "us-east-1"} {
+		if fi, err := os.Stat(filepath.Join(dir, "snapshot/prod", region)); err != nil || !fi.IsDir() {
+			t.Errorf("region %s was not collected: %v\n%s", region, err, out)
+		}
+	}
 }
 
 // TestActionInputs keeps action.yml and the example workflows in docs/

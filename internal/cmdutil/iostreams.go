@@ -4,6 +4,7 @@ package cmdutil
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -53,6 +54,15 @@ func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
 	fixed := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	return &IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut, Now: func() time.Time { return fixed }}, out, errOut
+}
+
+// CheckColor validates a --color value.
+func CheckColor(mode string) error {
+	switch mode {
+	case "auto", "always", "never":
+		return nil
+	}
+	return BadInput(fmt.Errorf("unknown --color %q: want auto, always or never", mode))
 }
 
 // ColorEnabled decides colour for output to Out: mode "always" or "never"

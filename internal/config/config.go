@@ -16,7 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -63,17 +63,53 @@ func (s Suppression) Where(file string) string { return fmt.Sprintf("%s:%d", fil
 // Matches reports whether s covers a finding of rule in account/region whose
 // main resource is resource.
 func (s Suppression) Matches(rule, account, region, resource string) bool {
+	return s.MatchesAny(rule, []string{account}, region, resource)
+}
+
+// MatchesAny is Matches for an account known by several names (its ID, its
+// snapshot folder's name): s's account, if it names one, must be one of
+// them.
+func (s Suppression) MatchesAny(rule string, account []string, region, resource string) bool {
 	if s.Rule != rule {
 		return false
 	}
-	if s.Account != "" && s.Account != account {
+	if s.Account != "" && !slices.Contains(account, s.Account) {
 		return false
 	}
 	if s.Region != "" && s.Region != region {
 		return false
 	}
-	ok, err := path.Match(s.Resource, resource)
-	return err == nil && ok
+	return globMatch(s.Resource, resource)
+}
+
+// globMatch reports whether name matches pattern, in which * stands for any
+// run of characters (slashes included: resource IDs can be ARNs such as
+// arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME) and ? for any one
+// character; every other character, [ and \ included, stands for itself.
+func globMatch(pattern, name string) bool {
+	p, n := []rune(pattern), []rune(name)
+	// Backtracking over the last star only: linear in practice and never
+	// worse than len(p)*len(n).
+	pi, ni, star, mark := 0, 0, -1, 0
+	for ni < len(n) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == n[ni]):
+			pi++
+			ni++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, ni
+			pi++
+		case star >= 0:
+			mark++
+			pi, ni = star+1, mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }
 
 // ActiveOn reports whether s still applies on day now (compared in UTC by
@@ -146,11 +182,19 @@ func Parse(file string, data []byte, knownRules []string, knownSeverity func(str
 		"suppressions": func(n *yaml.Node) { cfg.Suppressions = p.suppressions(n) },
 		"mackerel":     func(n *yaml.Node) { cfg.Mackerel = p.mackerel(n) },
 	}, nil)
+	if len(p.errs) > maxErrors {
+		more := len(p.errs) - maxErrors
+		p.errs = append(p.errs[:maxErrors], &Error{File: file, Msg: fmt.Sprintf("… and %d more mistakes", more)})
+	}
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
 	return cfg, nil
 }
+
+// maxErrors is how many mistakes Parse reports; a file with more is
+// probably not a configuration at all.
+const maxErrors = 20
 
 type parser struct {
 	file     string
@@ -166,6 +210,9 @@ func (p *parser) fail(n *yaml.Node, format string, args ...any) {
 // mapping walks a mapping node, calling the handler of each key; unknown and
 // repeated keys are errors, and required keys must be present.
 func (p *parser) mapping(n *yaml.Node, what string, keys map[string]func(*yaml.Node), required []string) {
+	if p.alias(n) {
+		return
+	}
 	if n.Kind != yaml.MappingNode {
 		p.fail(n, "%s must be a mapping of keys to values", what)
 		return
@@ -175,6 +222,11 @@ func (p *parser) mapping(n *yaml.Node, what string, keys map[string]func(*yaml.N
 		k, v := n.Content[i], n.Content[i+1]
 		h, ok := keys[k.Value]
 		switch {
+		case k.Tag == "!!merge":
+			if !p.alias(v) {
+				p.fail(k, "YAML merge keys (<<) are not supported in the configuration; write the keys out")
+			}
+			continue
 		case !ok:
 			p.fail(k, "unknown key %q in %s; want %s", k.Value, what, keyList(keys))
 			continue
@@ -201,7 +253,23 @@ func keyList(keys map[string]func(*yaml.Node)) string {
 	return strings.Join(names, ", ")
 }
 
+// alias reports (and records as a mistake) a YAML alias (*name) or merge
+// key (<<: *name). They are refused rather than resolved: a configuration
+// is short enough to write out, an error about an alias would point at the
+// anchor's line rather than the entry's, and an alias could make a small
+// file expand to a huge one.
+func (p *parser) alias(n *yaml.Node) bool {
+	if n.Kind != yaml.AliasNode {
+		return false
+	}
+	p.fail(n, "YAML aliases (*%s) and merge keys (<<) are not supported in the configuration; write the value out", n.Value)
+	return true
+}
+
 func (p *parser) scalar(n *yaml.Node, what string) string {
+	if p.alias(n) {
+		return ""
+	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		p.fail(n, "%s must be a single value", what)
 		return ""
@@ -214,6 +282,9 @@ func (p *parser) scalar(n *yaml.Node, what string) string {
 }
 
 func (p *parser) suppressions(n *yaml.Node) []Suppression {
+	if p.alias(n) {
+		return nil
+	}
 	if n.Kind != yaml.SequenceNode {
 		p.fail(n, "suppressions must be a list of entries (each starting with \"- rule:\")")
 		return nil
@@ -228,14 +299,9 @@ func (p *parser) suppressions(n *yaml.Node) []Suppression {
 					p.fail(v, "unknown rule %q; `vpcdoctor rules` lists them", s.Rule)
 				}
 			},
-			"resource": func(v *yaml.Node) {
-				s.Resource = p.scalar(v, "resource")
-				if _, err := path.Match(s.Resource, ""); err != nil {
-					p.fail(v, "resource pattern %q is malformed", s.Resource)
-				}
-			},
-			"account": func(v *yaml.Node) { s.Account = p.scalar(v, "account") },
-			"region":  func(v *yaml.Node) { s.Region = p.scalar(v, "region") },
+			"resource": func(v *yaml.Node) { s.Resource = p.scalar(v, "resource") },
+			"account":  func(v *yaml.Node) { s.Account = p.scalar(v, "account") },
+			"region":   func(v *yaml.Node) { s.Region = p.scalar(v, "region") },
 			"reason": func(v *yaml.Node) {
 				s.Reason = strings.TrimSpace(p.scalar(v, "reason"))
 			},

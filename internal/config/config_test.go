@@ -1,11 +1,14 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 var rules = []string{"sg-world-open-port", "sg-unused"}
@@ -90,8 +93,6 @@ func TestParseErrors(t *testing.T) {
 		{"suppressions not a list", "suppressions:\n  rule: sg-unused\n", []string{`vpcdoctor.yaml:2: suppressions must be a list`}},
 		{"a list value where one is expected", "suppressions:\n  - rule: [sg-unused]\n    resource: sg-1\n    reason: x\n    expires: 2027-01-01\n",
 			[]string{`vpcdoctor.yaml:2: rule must be a single value`}},
-		{"malformed pattern", "suppressions:\n  - rule: sg-unused\n    resource: \"sg-[\"\n    reason: x\n    expires: 2027-01-01\n",
-			[]string{`vpcdoctor.yaml:3: resource pattern "sg-[" is malformed`}},
 		{"bad severity", "mackerel:\n  warning: hihg\n", []string{`vpcdoctor.yaml:2: warning "hihg" is not a severity`}},
 		{"not a mapping", "- a\n- b\n", []string{`vpcdoctor.yaml:1: the configuration must be a mapping`}},
 		{"invalid YAML", "suppressions: []\nmackerel: [\n", []string{`vpcdoctor.yaml:2: not valid YAML`}},
@@ -197,6 +198,123 @@ func FuzzParse(f *testing.F) {
 			if s.Rule == "" || s.Reason == "" || s.Expires.IsZero() {
 				t.Fatalf("incomplete suppression accepted: %+v", s)
 			}
+		}
+	})
+}
+
+// Resource IDs can be ARNs, which hold slashes (an ECS service:
+// arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME). A * matches any run of
+// characters, slashes included, so "*" suppresses a rule everywhere and
+// "arn:aws:ecs:*:service/oyatsu-cluster/*" every service of a cluster.
+func TestMatchesAcrossSlashes(t *testing.T) {
+	const arn = "arn:aws:ecs:ap-northeast-1:111122223333:service/oyatsu-cluster/oyatsu-api"
+	for _, tc := range []struct {
+		pattern, resource string
+		want              bool
+	}{
+		{"*", arn, true},
+		{"arn:aws:ecs:*", arn, true},
+		{"arn:aws:ecs:*:service/oyatsu-cluster/*", arn, true},
+		{"*/oyatsu-api", arn, true},
+		{"arn:aws:ecs:*:service/other-cluster/*", arn, false},
+		{"sg-0?", "sg-01", true},
+		{"sg-0?", "sg-012", false},
+		{"sg-[01]", "sg-[01]", true}, // only * and ? are special
+		{"sg-[01]", "sg-0", false},
+		{`sg-\*`, `sg-\x`, true},
+		{"*", "", true},
+		{"sg-*", "", false},
+	} {
+		s := Suppression{Rule: "r", Resource: tc.pattern}
+		if got := s.Matches("r", "a", "x", tc.resource); got != tc.want {
+			t.Errorf("pattern %q on %q: %v, want %v", tc.pattern, tc.resource, got, tc.want)
+		}
+	}
+}
+
+// Anchors and aliases are refused with a message that says so, rather than
+// "must be a single value" about a line that holds one; and an alias cannot
+// multiply the work (or the errors) of parsing a small file.
+func TestParseAliases(t *testing.T) {
+	for _, src := range []string{
+		"suppressions:\n  - rule: sg-unused\n    resource: sg-1\n    reason: &r kept for DR\n    expires: 2027-01-01\n  - rule: sg-unused\n    resource: sg-2\n    reason: *r\n    expires: 2027-01-01\n",
+		"suppressions:\n  - &e {rule: sg-unused, resource: sg-1, reason: x, expires: 2027-01-01}\n  - *e\n",
+		"base: &b {reason: x, expires: 2027-01-01}\nsuppressions:\n  - rule: sg-unused\n    resource: sg-1\n    <<: *b\n",
+	} {
+		_, err := parse(t, src)
+		if err == nil || !strings.Contains(err.Error(), "aliases") {
+			t.Errorf("%q: error %v; want one about aliases", src, err)
+		}
+	}
+	// A billion laughs: the error list stays short.
+	var b strings.Builder
+	b.WriteString("a: &a {")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "k%d: v, ", i)
+	}
+	b.WriteString("}\nsuppressions:\n")
+	for range 2000 {
+		b.WriteString("  - *a\n")
+	}
+	_, err := parse(t, b.String())
+	if err == nil || len(err.Error()) > 4000 {
+		t.Errorf("error of %d bytes; want a short one", len(fmt.Sprint(err)))
+	}
+}
+
+// A file with many mistakes (say, --config naming the wrong file) reports
+// the first few and how many more there are.
+func TestParseManyErrors(t *testing.T) {
+	var b strings.Builder
+	for i := range 500 {
+		fmt.Fprintf(&b, "key%d: 1\n", i)
+	}
+	_, err := parse(t, b.String())
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if n := strings.Count(err.Error(), "\n"); n > 25 {
+		t.Errorf("%d lines of errors; want at most 25", n)
+	}
+	if !strings.Contains(err.Error(), "and 480 more mistakes") {
+		t.Errorf("error does not say how many were left out:\n%s", err)
+	}
+}
+
+func TestParseMergeKeyInline(t *testing.T) {
+	_, err := parse(t, "suppressions:\n  - rule: sg-unused\n    resource: sg-1\n    <<: {reason: x, expires: 2027-01-01}\n")
+	if err == nil || !strings.Contains(err.Error(), "vpcdoctor.yaml:4: YAML merge keys (<<) are not supported") {
+		t.Errorf("error %v; want one about the merge key on line 4", err)
+	}
+}
+
+// FuzzGlobMatch: the matcher agrees with a regular expression in which *
+// is .* and ? is . (in the single-line, Unicode sense).
+func FuzzGlobMatch(f *testing.F) {
+	f.Add("arn:*:service/*", "arn:aws:ecs:r:1:service/c/s")
+	f.Add("*a*b?", "xxaxxbyb")
+	f.Add("?*?", "é")
+	f.Add("a*", "")
+	f.Fuzz(func(t *testing.T, pattern, name string) {
+		if !utf8.ValidString(pattern) || !utf8.ValidString(name) {
+			return
+		}
+		var re strings.Builder
+		re.WriteString(`(?s)\A`)
+		for _, r := range pattern {
+			switch r {
+			case '*':
+				re.WriteString(".*")
+			case '?':
+				re.WriteString(".")
+			default:
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		re.WriteString(`\z`)
+		want := regexp.MustCompile(re.String()).MatchString(name)
+		if got := globMatch(pattern, name); got != want {
+			t.Fatalf("globMatch(%q, %q) = %v, want %v", pattern, name, got, want)
 		}
 	})
 }

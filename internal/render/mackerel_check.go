@@ -136,13 +136,24 @@ func MackerelStatus(rep *report.Report, t MackerelThresholds) (CheckStatus, stri
 	if s.Suppressed > 0 {
 		notes = append(notes, fmt.Sprintf("%d suppressed", s.Suppressed))
 	}
+	if n := len(rep.Warnings); n > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s: run vpcdoctor scan to see %s", n, plural(n, "warning", "warnings"), plural(n, "it", "them")))
+	}
 	if len(notes) > 0 {
 		b.WriteString(" (" + strings.Join(notes, "; ") + ")")
 	}
 	if status != CheckOK {
 		b.WriteString("; " + mackerelExamplesOf(rep, warn))
 	}
-	return status, clip(b.String(), mackerelLineLimit), nil
+	return status, mackerelLine(b.String()), nil
+}
+
+// mackerelLine makes s a check plugin's line: one line, no | (Nagios reads
+// what follows one as performance data; a | in a name becomes /), at most
+// mackerelLineLimit characters.
+func mackerelLine(s string) string {
+	s = strings.NewReplacer("|", "/", "\r\n", " ", "\r", " ", "\n", " ").Replace(s)
+	return clip(s, mackerelLineLimit)
 }
 
 // mackerelExamplesOf names the first few unsuppressed findings at or above
@@ -177,7 +188,7 @@ func mackerelExamplesOf(rep *report.Report, warn int) string {
 	if n > len(names) {
 		s += fmt.Sprintf(" (+%d more at %s or above)", n-len(names), severityOrder[len(severityOrder)-warn])
 	}
-	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	return s
 }
 
 // MackerelCheck writes the check's line and a newline, and returns the
@@ -200,5 +211,5 @@ func MackerelUnknown(w io.Writer, err error) error {
 
 func mackerelUnknownLine(err error) string {
 	msg := strings.Join(strings.Fields(err.Error()), " ")
-	return clip("VPCDOCTOR UNKNOWN: "+msg, mackerelLineLimit)
+	return mackerelLine("VPCDOCTOR UNKNOWN: " + msg)
 }

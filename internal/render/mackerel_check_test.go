@@ -175,3 +175,31 @@ func TestMackerelThresholdsValidate(t *testing.T) {
 		}
 	}
 }
+
+// Nagios reads what follows a | as performance data, so the line holds
+// none, whatever the names in the data or the error say.
+func TestMackerelLineHasNoPipe(t *testing.T) {
+	rep := checkReport(false, "critical")
+	rep.Findings[0].Resources = []string{"arn:aws:x|y"}
+	rep.Findings[0].Account = "team|prod"
+	rep.Scanned.Regions = append(rep.Scanned.Regions, report.Region{Account: "team|prod", Region: "us-east-1"})
+	_, line, err := MackerelStatus(rep, MackerelThresholds{})
+	if err != nil || strings.Contains(line, "|") {
+		t.Errorf("line %q (%v) holds a |", line, err)
+	}
+	var b bytes.Buffer
+	if err := MackerelUnknown(&b, errors.New("snapshots/a|b: cannot read")); err != nil || strings.Contains(b.String(), "|") {
+		t.Errorf("UNKNOWN line %q holds a |", b.String())
+	}
+}
+
+// A warning (an expired suppression) reaches whoever reads the check's
+// line: mackerel-agent does not show a plugin's stderr.
+func TestMackerelLineCountsWarnings(t *testing.T) {
+	rep := checkReport(false, "info")
+	rep.Warnings = []string{".vpcdoctor.yaml:2: the suppression of sg-unused for sg-1 expired on 2026-01-31; …"}
+	_, line, _ := MackerelStatus(rep, MackerelThresholds{})
+	if !strings.Contains(line, "(1 warning: run vpcdoctor scan to see it)") {
+		t.Errorf("line %q does not mention the warning", line)
+	}
+}

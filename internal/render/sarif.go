@@ -226,20 +226,87 @@ func SARIF(w io.Writer, rep *report.Report, opt Options) error {
 		}
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(r))
 	}
+	var findings []report.Finding
 	for _, f := range rep.Findings {
-		if f.Suppressed && opt.OmitSuppressed {
-			continue
+		if !(f.Suppressed && opt.OmitSuppressed) {
+			findings = append(findings, f)
 		}
+	}
+	findings, left := sarifLimit(findings, sarifMaxResults)
+	if left != "" {
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications,
+			sarifNotification{Level: "warning", Message: sarifText{Text: left}})
+	}
+	seen := map[string]int{}
+	for _, f := range findings {
 		res := sarifResultOf(f)
 		if i, ok := index[f.Rule]; ok {
 			res.RuleIndex = &i
 		}
+		// Findings that share rule, place and main resource are numbered,
+		// as CodeQL numbers the repeats of a line hash.
+		hash := strings.TrimSuffix(res.PartialFingerprints["primaryLocationLineHash"], ":1")
+		seen[hash]++
+		res.PartialFingerprints["primaryLocationLineHash"] = fmt.Sprintf("%s:%d", hash, seen[hash])
 		run.Results = append(run.Results, res)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+// sarifMaxResults is the most results GitHub code scanning accepts in one
+// run; it rejects the whole upload of a run with more.
+const sarifMaxResults = 25_000
+
+// sarifLimit keeps at most limit findings, those of highest severity, in
+// their order, and says what it left out ("" when nothing).
+func sarifLimit(findings []report.Finding, limit int) ([]report.Finding, string) {
+	if len(findings) <= limit {
+		return findings, ""
+	}
+	// The lowest severity rank kept, and how many of that rank fit.
+	byRank := map[int]int{}
+	for _, f := range findings {
+		byRank[severityRank(f.Severity)]++
+	}
+	room, cut, fit := limit, 0, 0
+	for r := len(severityOrder); r >= 0; r-- {
+		if byRank[r] > room {
+			cut, fit = r, room
+			break
+		}
+		room -= byRank[r]
+	}
+	kept := make([]report.Finding, 0, limit)
+	var out []string
+	leftBy := map[int]int{}
+	for _, f := range findings {
+		r := severityRank(f.Severity)
+		switch {
+		case r > cut:
+			kept = append(kept, f)
+		case r == cut && fit > 0:
+			kept = append(kept, f)
+			fit--
+		default:
+			leftBy[r]++
+		}
+	}
+	n := 0
+	for r := len(severityOrder); r >= 0; r-- {
+		if leftBy[r] > 0 {
+			n += leftBy[r]
+			name := "unknown"
+			if r > 0 {
+				name = severityOrder[len(severityOrder)-r]
+			}
+			out = append(out, name)
+		}
+	}
+	return kept, fmt.Sprintf("%d results of severity %s left out: GitHub code scanning rejects a run of more than %d results. The JSON report holds every finding.",
+		n, strings.Join(out, " and "), limit)
 }
 
 func sarifRuleOf(r report.Rule) sarifRule {

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -331,5 +332,57 @@ func TestPascalCase(t *testing.T) {
 		if got := pascalCase(in); got != want {
 			t.Errorf("pascalCase(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// GitHub rejects a whole upload whose run holds more than 25,000 results.
+// A larger report keeps the 25,000 of highest severity, in the report's
+// order, and a notification says how many were left out.
+func TestSARIFResultLimit(t *testing.T) {
+	rep := emptyReport()
+	add := func(n int, sev string) {
+		for i := range n {
+			rep.Findings = append(rep.Findings, report.Finding{Rule: "sg-unused", Severity: sev, Message: "m", Account: "111122223333",
+				Region: "ap-northeast-1", Resources: []string{fmt.Sprintf("sg-%s-%d", sev, i)}})
+		}
+	}
+	add(10_000, "info")
+	add(20_000, "medium")
+	add(10, "critical")
+	log := decodeSARIF(t, renderSARIF(t, rep, Options{}))
+	res := log.Runs[0].Results
+	if len(res) != sarifMaxResults {
+		t.Fatalf("%d results, want %d", len(res), sarifMaxResults)
+	}
+	count := map[string]int{}
+	for _, r := range res {
+		count[r.Properties.Severity]++
+	}
+	if count["critical"] != 10 || count["medium"] != 20_000 || count["info"] != sarifMaxResults-20_010 {
+		t.Errorf("kept %v; want every critical and medium finding and the first info ones", count)
+	}
+	if res[0].Properties.Severity != "info" || res[len(res)-1].Properties.Severity != "critical" {
+		t.Error("the results are not in the report's order")
+	}
+	var notes []string
+	for _, n := range log.Runs[0].Invocations[0].ToolExecutionNotifications {
+		notes = append(notes, n.Message.Text)
+	}
+	if !strings.Contains(strings.Join(notes, "\n"), "5010 results of severity info left out") {
+		t.Errorf("no notification of the results left out: %q", notes)
+	}
+}
+
+// Two findings of one rule on one main resource are two alerts: the second
+// fingerprint ends in :2, as CodeQL numbers repeated line hashes.
+func TestSARIFRepeatedFingerprints(t *testing.T) {
+	rep := emptyReport()
+	for _, msg := range []string{"first", "second"} {
+		rep.Findings = append(rep.Findings, report.Finding{Rule: "sg-unused", Severity: "low", Message: msg, Account: "1", Region: "r", Resources: []string{"sg-1"}})
+	}
+	res := decodeSARIF(t, renderSARIF(t, rep, Options{})).Runs[0].Results
+	a, b := res[0].PartialFingerprints["primaryLocationLineHash"], res[1].PartialFingerprints["primaryLocationLineHash"]
+	if !strings.HasSuffix(a, ":1") || b != strings.TrimSuffix(a, ":1")+":2" {
+		t.Errorf("fingerprints %q and %q; want HASH:1 and HASH:2", a, b)
 	}
 }

@@ -8,6 +8,7 @@ package report
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
@@ -312,36 +313,105 @@ func (rep *Report) count() {
 }
 
 // Suppress marks the findings that cfg's suppressions accept on day now.
-// An expired suppression that would have matched leaves its finding
-// reported and adds a warning, so nobody forgets to review it.
+//
+// A suppression covers a finding of its rule (and account and region, when
+// it names them) whose main resource, the first of its resources, matches
+// its pattern; a finding without resources is covered by a pattern that
+// matches the empty string ("*"). When several entries cover a finding, the
+// first active one in the file is recorded.
+//
+// It warns, once per entry and in the file's order, about every expired
+// entry (its findings are reported again, or it covers nothing any more
+// and can go), and about an active entry that covers nothing but names a
+// secondary resource of a finding of its rule, the likeliest mistake in
+// writing one.
 func (rep *Report) Suppress(cfg *config.Config, now time.Time) {
 	if cfg == nil || len(cfg.Suppressions) == 0 {
 		return
 	}
-	warned := map[int]bool{}
+	covers := make([][]int, len(cfg.Suppressions))    // findings each entry covers
+	secondary := make([][]int, len(cfg.Suppressions)) // findings where it names a secondary resource
+	names := map[string][]string{}                    // account label -> the names an entry may use
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
-		if len(f.Resources) == 0 {
-			continue
+		main := ""
+		if len(f.Resources) > 0 {
+			main = f.Resources[0]
+		}
+		if names[f.Account] == nil {
+			names[f.Account] = rep.accountNames(f.Account)
 		}
 		for j, s := range cfg.Suppressions {
-			if !s.Matches(f.Rule, f.Account, f.Region, f.Resources[0]) {
+			if !s.MatchesAny(f.Rule, names[f.Account], f.Region, main) {
+				for _, r := range f.Resources[min(1, len(f.Resources)):] {
+					if s.MatchesAny(f.Rule, names[f.Account], f.Region, r) {
+						secondary[j] = append(secondary[j], i)
+						break
+					}
+				}
 				continue
 			}
-			if !s.ActiveOn(now) {
-				if !warned[j] {
-					warned[j] = true
-					rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: the suppression of %s for %s expired on %s; its findings are reported again. Fix them, or renew the entry with a new reason and date.",
-						s.Where(cfg.Path), s.Rule, s.Resource, s.Expires.Format(time.DateOnly)))
-				}
+			covers[j] = append(covers[j], i)
+			if f.Suppressed || !s.ActiveOn(now) {
 				continue
 			}
 			f.Suppressed = true
 			f.Suppression = &Suppression{Reason: s.Reason, Expires: s.Expires.Format(time.DateOnly), Source: s.Where(cfg.Path)}
-			break
+		}
+	}
+	for j, s := range cfg.Suppressions {
+		where := fmt.Sprintf("%s: the suppression of %s for %s", s.Where(cfg.Path), s.Rule, s.Resource)
+		if !s.ActiveOn(now) {
+			again := 0
+			for _, i := range covers[j] {
+				if !rep.Findings[i].Suppressed {
+					again++
+				}
+			}
+			if again > 0 {
+				verb, them := "are", "them"
+				if again == 1 {
+					verb, them = "is", "it"
+				}
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s expired on %s; %d %s it covered %s reported again. Fix %s, or renew the entry with a new reason and date.",
+					where, s.Expires.Format(time.DateOnly), again, plural(again, "finding"), verb, them))
+			} else {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s expired on %s and covers no finding that is reported; remove the entry.",
+					where, s.Expires.Format(time.DateOnly)))
+			}
+			continue
+		}
+		if len(covers[j]) == 0 && len(secondary[j]) > 0 {
+			f := rep.Findings[secondary[j][0]]
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s covers no finding: it names a resource that is not the main one of a finding (the %s finding whose main resource is %s). A suppression matches a finding's first resource; name %s to accept that finding.",
+				where, f.Rule, f.Resources[0], f.Resources[0]))
 		}
 	}
 	rep.count()
+}
+
+// accountNames are the names a suppression's account: may give the account
+// a finding is labelled with: the label itself, the account's ID and its
+// snapshot folder's name. Two folders of one account are labelled
+// "ID (FOLDER)"; the ID names both, the folder's name only its own.
+func (rep *Report) accountNames(label string) []string {
+	names := []string{label}
+	for _, a := range rep.Scanned.Accounts {
+		switch {
+		case label == a.ID || (a.ID == "" && label == a.Name) || (a.ID != "" && label == a.ID+" ("+a.Name+")"):
+			names = append(names, a.ID, a.Name)
+		case a.ID != "" && strings.HasPrefix(label, a.ID+" ("):
+			names = append(names, a.ID) // two folders of one name: told apart by path only
+		}
+	}
+	return names
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 // AtOrAbove counts the unsuppressed findings of severity sev or higher.

@@ -60,6 +60,9 @@ sections, AWS documentation). "vpcdoctor rules" lists the rule IDs.`,
 
 // Run prints the rule.
 func Run(opts *Options) error {
+	if err := cmdutil.CheckColor(opts.Color); err != nil {
+		return err
+	}
 	c := check.ByID(opts.Rule)
 	if c == nil {
 		msg := fmt.Sprintf("no rule %q", opts.Rule)

@@ -16,6 +16,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/scan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/version"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+	"github.com/vpcdoctor/vpcdoctor/internal/render"
 )
 
 // NewCmd builds the root command with every subcommand.
@@ -61,6 +62,12 @@ func Main(args []string, io *cmdutil.IOStreams) int {
 		return st.Code
 	}
 	fmt.Fprintln(io.ErrOut, "vpcdoctor: "+indentRest(err.Error()))
+	if c, rest, ferr := cmd.Find(args); ferr == nil && c.Name() == "scan" && scan.IsCheckPlugin(rest) {
+		// A check plugin's every error is UNKNOWN, with the reason on
+		// its one line: 2 would read as CRITICAL.
+		_ = render.MackerelUnknown(io.Out, err)
+		return int(render.CheckUnknown)
+	}
 	switch {
 	case cmdutil.IsBadInput(err), isUsageError(err):
 		return cmdutil.ExitBadInput

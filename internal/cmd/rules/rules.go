@@ -54,6 +54,9 @@ docs/rules.md is the Markdown form.`,
 
 // Run prints the catalogue.
 func Run(opts *Options) error {
+	if err := cmdutil.CheckColor(opts.Color); err != nil {
+		return err
+	}
 	rules := report.RulesOf(check.All)
 	switch opts.Format {
 	case "text":

@@ -4,8 +4,10 @@ package scan
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,9 +57,11 @@ absent are reported as not collected, never read as "no resources". A file
 that is not valid AWS CLI output stops the scan with its name and position.
 
 Suppressions: findings a team has accepted are listed in .vpcdoctor.yaml
-(or --config FILE), each with a rule, a resource (wildcards * and ?), a
-reason and an expiry date. A suppressed finding stays in the JSON and SARIF
-output, marked; an expired suppression no longer applies and the scan warns.
+(or --config FILE), each with a rule, the finding's main resource (the
+first of its resources; * matches any characters, ARN slashes included, ?
+one), a reason and the last day (UTC) it applies. A suppressed finding
+stays in the JSON and SARIF output, marked; an expired suppression no
+longer applies and the scan warns.
 
   suppressions:
     - rule: sg-admin-port-world-open
@@ -75,7 +79,8 @@ Exit status: 0 when the scan ran, whatever it found; 1 with --fail-on when an
 unsuppressed finding at or above that severity exists; 2 when the command
 line, the configuration or a snapshot file is wrong; 3 on any other error.
 With --format mackerel-check the status is the check's: 0, 1, 2, or 3 for any
-error.`,
+error, a mistake on the command line included (--fail-on and --output do not
+apply to it).`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
@@ -123,15 +128,25 @@ func Run(opts *Options) error {
 	if format == render.FormatMackerelCheck {
 		return runCheckPlugin(opts)
 	}
+	if err := prepare(opts); err != nil {
+		return err
+	}
+	// The place the report goes is checked before the scan, so that a
+	// mistyped --output costs no scan and is a usage error (2).
+	out, err := createOutput(opts)
+	if err != nil {
+		return cmdutil.BadInput(err)
+	}
+	defer out.discard()
 	rep, err := scan(opts)
 	if err != nil {
 		return err
 	}
 	var failOn check.Severity
 	if opts.FailOn != "" {
-		failOn, _ = check.ParseSeverity(opts.FailOn) // validated by scan
+		failOn, _ = check.ParseSeverity(opts.FailOn) // validated by prepare
 	}
-	if format != render.FormatText || (opts.Output != "" && opts.Output != "-") {
+	if format != render.FormatText || out.file != nil {
 		// The text report on stdout shows them itself; every other
 		// format may go to a file or a tool, so say them on stderr too.
 		for _, w := range rep.Warnings {
@@ -139,9 +154,11 @@ func Run(opts *Options) error {
 		}
 	}
 	ropts := renderOptions(opts, rep)
-	ropts.Color = opts.IO.ColorEnabled(opts.Color) && (opts.Output == "" || opts.Output == "-")
-	err = writeOutput(opts, func(w io.Writer) error { return render.Write(w, format, rep, ropts) })
-	if err != nil {
+	ropts.Color = opts.IO.ColorEnabled(opts.Color) && out.file == nil
+	if err := render.Write(out.w, format, rep, ropts); err != nil {
+		return err
+	}
+	if err := out.commit(); err != nil {
 		return err
 	}
 	if failOn != 0 {
@@ -152,34 +169,37 @@ func Run(opts *Options) error {
 	return nil
 }
 
-// scan validates the flags, reads the configuration and the snapshots,
-// runs every check and applies the suppressions. Its errors are the
-// command's input errors (exit 2).
-func scan(opts *Options) (*report.Report, error) {
-	switch opts.Color {
-	case "auto", "always", "never":
-	default:
-		return nil, cmdutil.BadInput(fmt.Errorf("unknown --color %q: want auto, always or never", opts.Color))
+// prepare validates the flags and reads the configuration. Its errors are
+// the command's input errors (exit 2).
+func prepare(opts *Options) error {
+	if err := cmdutil.CheckColor(opts.Color); err != nil {
+		return err
 	}
 	if opts.FailOn != "" {
 		if _, err := check.ParseSeverity(opts.FailOn); err != nil {
-			return nil, cmdutil.BadInput(fmt.Errorf("--fail-on: %w", err))
+			return cmdutil.BadInput(fmt.Errorf("--fail-on: %w", err))
 		}
 	}
 	cfg, err := config.Load(opts.Config, ruleIDs(), validSeverity)
 	if err != nil {
-		return nil, cmdutil.BadInput(err)
+		return cmdutil.BadInput(err)
 	}
 	opts.cfg = cfg
 	if err := thresholds(opts).Validate(); err != nil {
-		return nil, cmdutil.BadInput(err)
+		return cmdutil.BadInput(err)
 	}
+	return nil
+}
+
+// scan reads the snapshots, runs every check and applies the
+// suppressions; prepare has run. Its errors are input errors (exit 2).
+func scan(opts *Options) (*report.Report, error) {
 	inv, err := snapshot.Load(opts.Paths...)
 	if err != nil {
 		return nil, cmdutil.BadInput(err)
 	}
 	rep := report.Build(inv, check.Run(inv, check.All), check.All)
-	rep.Suppress(cfg, opts.IO.Time())
+	rep.Suppress(opts.cfg, opts.IO.Time())
 	return rep, nil
 }
 
@@ -215,7 +235,7 @@ func renderOptions(opts *Options, rep *report.Report) render.Options {
 // check plugin's status (0 OK, 1 WARNING, 2 CRITICAL), or UNKNOWN (3) with
 // the reason when the scan cannot run, whatever the reason.
 func runCheckPlugin(opts *Options) error {
-	rep, err := scan(opts)
+	rep, err := checkPluginScan(opts)
 	if err != nil {
 		if werr := render.MackerelUnknown(opts.IO.Out, err); werr != nil {
 			return werr
@@ -235,38 +255,112 @@ func runCheckPlugin(opts *Options) error {
 	return cmdutil.Exit(int(status), "", true)
 }
 
-// writeOutput renders to stdout, or to --output: into a temporary file
-// beside it, renamed over it only once complete, so a failed run never
-// leaves half a report where a complete one is expected.
-func writeOutput(opts *Options, render func(io.Writer) error) error {
+// checkPluginScan refuses the flags that make no sense for a check plugin
+// (rather than ignoring them: someone who wrote them meant something), then
+// scans.
+func checkPluginScan(opts *Options) (*report.Report, error) {
+	if opts.FailOn != "" {
+		return nil, fmt.Errorf("--fail-on does not apply to --format mackerel-check, whose exit status is the check's: set when it is WARNING or CRITICAL with --warning-on and --critical-on")
+	}
+	if opts.Output != "" && opts.Output != "-" {
+		return nil, fmt.Errorf("--output does not apply to --format mackerel-check: a check plugin prints its line on standard output, where the agent reads it")
+	}
+	if err := prepare(opts); err != nil {
+		return nil, err
+	}
+	return scan(opts)
+}
+
+// IsCheckPlugin reports whether args, a scan command line after "scan",
+// ask for --format mackerel-check, reading as many flags as parse. root.Main
+// uses it to report a mistake on such a command line as a check plugin must
+// (UNKNOWN, 3) rather than with the usage-error status 2, which Mackerel
+// would read as CRITICAL.
+func IsCheckPlugin(args []string) bool {
+	flags := NewCmd(&cmdutil.IOStreams{}, nil).Flags()
+	flags.ParseErrorsWhitelist.UnknownFlags = true
+	_ = flags.Parse(args) // the flags before a mistake are read all the same
+	f, err := render.ParseFormat(flags.Lookup("format").Value.String())
+	return err == nil && f == render.FormatMackerelCheck
+}
+
+// output is where the report goes: standard output, or (--output FILE) a
+// temporary file beside FILE that replaces it only once the report is
+// complete, so that a failed run never leaves half a report where a
+// complete one is expected.
+type output struct {
+	w         io.Writer
+	file      *os.File // nil for standard output
+	buf       *bufio.Writer
+	path      string
+	committed bool
+}
+
+// createOutput opens the report's destination. Its errors name --output as
+// the user wrote it, not the temporary file.
+func createOutput(opts *Options) (*output, error) {
 	if opts.Output == "" || opts.Output == "-" {
-		return render(opts.IO.Out)
+		return &output{w: opts.IO.Out}, nil
 	}
-	dir := filepath.Dir(opts.Output)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(opts.Output)+".*")
+	path := opts.Output
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("--output %s is a folder; name a file", path)
+	}
+	dir := filepath.Dir(path)
+	switch fi, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("--output %s: the folder %s does not exist", path, dir)
+	case err != nil:
+		return nil, fmt.Errorf("--output %s: %s: %w", path, dir, unwrapPath(err))
+	case !fi.IsDir():
+		return nil, fmt.Errorf("--output %s: %s is not a folder", path, dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
+		return nil, fmt.Errorf("--output %s: cannot write in %s: %w", path, dir, unwrapPath(err))
+	}
+	buf := bufio.NewWriter(f)
+	return &output{w: buf, file: f, buf: buf, path: path}, nil
+}
+
+// commit puts the complete report in place.
+func (o *output) commit() error {
+	if o.file == nil {
+		return nil
+	}
+	if err := o.buf.Flush(); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	defer os.Remove(f.Name()) // fails harmlessly once renamed
-	bw := bufio.NewWriter(f)
-	if err := render(bw); err != nil {
-		f.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
+	if err := o.file.Close(); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if err := f.Close(); err != nil {
+	if err := os.Chmod(o.file.Name(), 0o644); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
+	if err := os.Rename(o.file.Name(), o.path); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if err := os.Rename(f.Name(), opts.Output); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
-	}
+	o.committed = true
 	return nil
+}
+
+// discard removes the temporary file of a report that was not committed.
+func (o *output) discard() {
+	if o.file == nil || o.committed {
+		return
+	}
+	o.file.Close()
+	os.Remove(o.file.Name())
+}
+
+// unwrapPath drops the path an *fs.PathError repeats (the temporary file's
+// name, which the user never wrote).
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func ruleIDs() []string {

@@ -239,3 +239,39 @@ func TestBeforeExampleFindsTheStory(t *testing.T) {
 		t.Errorf("checks skipped on the example: %+v", res.Skipped)
 	}
 }
+
+// IsCheckPlugin reads --format however it is spelled, and wherever a
+// mistake on the command line is.
+func TestIsCheckPlugin(t *testing.T) {
+	for _, tc := range []struct {
+		args string
+		want bool
+	}{
+		{"snap --format mackerel-check", true},
+		{"snap --format=mackerel-check", true},
+		{"snap -f mackerel-check", true},
+		{"snap -fmackerel-check", true},
+		{"snap -f=MACKEREL-CHECK", true},
+		{"--bogus -f mackerel-check", true},
+		{"--config --format -f mackerel-check", true},
+		{"--format mackerel-check --critical-on", true},
+		{"snap -o -f", false},
+		{"snap --format mackerel-metrics", false},
+		{"snap", false},
+		{"snap -- --format mackerel-check", false},
+	} {
+		if got := IsCheckPlugin(strings.Fields(tc.args)); got != tc.want {
+			t.Errorf("IsCheckPlugin(%s) = %v, want %v", tc.args, got, tc.want)
+		}
+	}
+}
+
+// FuzzIsCheckPlugin: no command line makes it panic.
+func FuzzIsCheckPlugin(f *testing.F) {
+	f.Add("snap --format mackerel-check")
+	f.Add("-fmackerel-check --omit-suppressed=maybe -o")
+	f.Add("--format= -- -f")
+	f.Fuzz(func(t *testing.T, line string) {
+		IsCheckPlugin(strings.Fields(line))
+	})
+}

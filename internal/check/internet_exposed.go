@@ -12,13 +12,20 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
 
-// sensitivePorts are remote-administration and database ports: reachable
-// from the internet, they are the worst exposure.
-var sensitivePorts = map[uint16]string{
-	22: "SSH", 3389: "RDP", 5985: "WinRM", 5986: "WinRM",
-	3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle", 5439: "Redshift",
-	6379: "Redis", 11211: "Memcached", 27017: "MongoDB", 9200: "Elasticsearch", 2379: "etcd",
-}
+// sensitivePorts are the ports whose exposure is the worst: remote
+// administration (SSH, RDP, WinRM), etcd, and every port of the data tiers
+// that sg-database-port-world-open, sg-cache-port-world-open and
+// sg-search-port-world-open know. internet-exposed and
+// elb-non-http-listener-world-open grade by it, so that the three agree.
+var sensitivePorts = func() map[uint16]string {
+	m := map[uint16]string{22: "SSH", 3389: "RDP", 5985: "WinRM", 5986: "WinRM", 2379: "etcd"}
+	for _, t := range dataTiers {
+		for _, k := range t.ports {
+			m[k.port] = k.name
+		}
+	}
+	return m
+}()
 
 // InternetExposed reports every resource the internet can reach, computed
 // the way AWS forwards packets (AWS-SEMANTICS.md §5, §6).

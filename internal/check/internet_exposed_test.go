@@ -65,6 +65,10 @@ var internetExposedCases = []checkCase{
 		fires(check.Critical, ids("i-1", "eni-i-1"), "on tcp/22.")},
 	{"SSH from half the internet (0.0.0.0/1): critical", exposedRegion(true, nil, mt.Ingress("tcp", 22, 22, "0.0.0.0/1")),
 		fires(check.Critical, ids("i-1", "eni-i-1"), "on tcp/22.")},
+	{"Cassandra reached directly: a data tier, critical", exposedRegion(true, nil, mt.Ingress("tcp", 9042, 9042, "0.0.0.0/0")),
+		fires(check.Critical, ids("i-1", "eni-i-1"), "on tcp/9042.")},
+	{"OpenSearch Dashboards reached directly: critical", exposedRegion(true, nil, mt.Ingress("tcp", 5601, 5601, "0.0.0.0/0")),
+		fires(check.Critical, ids("i-1", "eni-i-1"), "on tcp/5601.")},
 	// ICMP (ping, path-MTU messages) reached directly is a fact worth
 	// knowing, not an exposed service: low.
 	{"ICMP from the whole internet, directly: low", exposedRegion(true, nil, mt.Ingress("icmp", -1, -1, "0.0.0.0/0")),

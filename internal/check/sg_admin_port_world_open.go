@@ -18,15 +18,20 @@ var adminPorts = []struct {
 	{"RDP (3389)", []model.Protocol{model.ProtocolTCP, model.ProtocolUDP}, 3389},
 }
 
-// SGAdminPortWorldOpen finds SSH or RDP reachable from the whole internet by
-// some rule of a group, a rule for all protocols included.
+// SGAdminPortWorldOpen finds SSH or RDP reachable from the whole internet
+// through TCP or UDP rules of a group (alone, or together with all-protocol
+// rules that do not open the port to the whole internet by themselves). An
+// all-protocol rule open to the whole internet is one problem, which
+// sg-world-open-all-protocols reports, naming SSH and RDP.
 var SGAdminPortWorldOpen = &Check{
 	Meta: Meta{
 		ID:       "sg-admin-port-world-open",
 		Title:    "SSH or RDP open to the whole internet",
 		Severity: Critical,
 		Rationale: "SSH and RDP open to 0.0.0.0/0 are scanned and brute-forced within minutes of an " +
-			"address going public. A stolen or weak key is then a shell inside the VPC.",
+			"address going public. A stolen or weak key is then a shell inside the VPC. A rule for all " +
+			"protocols open to the whole internet opens them too; sg-world-open-all-protocols reports that rule, " +
+			"naming SSH and RDP.",
 		Remediation: "Remove the rule and reach instances with AWS Systems Manager Session Manager " +
 			"(aws ssm start-session --target INSTANCE_ID): no inbound port, access through IAM, every " +
 			"session logged. It needs the SSM agent, an instance profile with AmazonSSMManagedInstanceCore, " +
@@ -47,6 +52,9 @@ var SGAdminPortWorldOpen = &Check{
 			for _, ap := range adminPorts {
 				found := false
 				for _, o := range open {
+					if o.Protocol == model.ProtocolAll {
+						continue // sg-world-open-all-protocols reports the rule
+					}
 					for _, proto := range ap.protos {
 						if !found && o.covers(proto, ap.port) {
 							names = append(names, ap.name)

@@ -207,8 +207,10 @@ func TestBeforeExampleFindsTheStory(t *testing.T) {
 		{"a group accepts ALL traffic from 0.0.0.0/0", "sg-world-open-all-protocols", commonSG, check.Critical},
 		{"one group reused by web, Aurora and Lambda", "sg-shared-across-roles", commonSG, check.Medium},
 		{"SSH open to the world", "sg-admin-port-world-open", sshSG, check.Critical},
-		{"the database port open to the world", "sg-database-port-world-open", commonSG, check.Critical},
-		{"Redis open to the world", "sg-cache-port-world-open", commonSG, check.Critical},
+		// The database and Redis ports are open through the -1 rule: one
+		// rule, one finding, which names the DB instances and the cache.
+		{"the database port open to the world", "sg-world-open-all-protocols", "oyatsu-aurora-instance-1", check.Critical},
+		{"Redis open to the world", "sg-world-open-all-protocols", "oyatsu-redis-001", check.Critical},
 		{"Aurora publicly accessible", "db-publicly-accessible", "oyatsu-aurora-instance-1", check.High},
 		{"Aurora reachable from the internet", "internet-exposed", "oyatsu-aurora-instance-1", check.Critical},
 		{"batch server reachable from the internet", "internet-exposed", "i-0a1b2c3d4e5f60303", check.Critical},

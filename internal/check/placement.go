@@ -68,6 +68,35 @@ func cacheSubnetGroupKnown(reg *model.Region, r *model.Resource) bool {
 		len(r.Cache.SubnetGroupSubnetIDs) > 0 && reg.Coverage.Has(model.CallCacheSubnetGroups)
 }
 
+// instancePublicAddressReported reports whether ec2-instance-public-ip
+// speaks for r: an EC2 instance, not a bastion, with an internet-routable
+// address. resource-in-public-subnet then leaves it alone.
+func instancePublicAddressReported(r *model.Resource) bool {
+	return r.Kind == model.KindInstance && !r.BelongsInPublicSubnet() &&
+		(len(publicAddressesOf(r)) > 0 || r.Instance != nil && r.Instance.PublicIP != "")
+}
+
+// ecsPublicAddressReported reports whether ecs-task-public-ip speaks for
+// r: an ECS service or task that assigns public addresses to its tasks or
+// whose interfaces have one. resource-in-public-subnet then leaves it
+// alone.
+func ecsPublicAddressReported(r *model.Resource) bool {
+	return (r.Kind == model.KindECSService || r.Kind == model.KindECSTask) && r.ECS != nil &&
+		(strings.EqualFold(r.ECS.AssignPublicIP, "ENABLED") || len(publicAddressesOf(r)) > 0)
+}
+
+// publicPlacement names the public subnets (AWS-SEMANTICS.md §4) an
+// instance or ECS service runs in (its interfaces' subnets, and a
+// service's configured ones), each with the route that makes it public,
+// for the address checks' messages.
+func publicPlacement(reg *model.Region, r *model.Resource) (phrase string, evidence []string) {
+	public := publicSubnetsOf(reg, r.SubnetIDs)
+	if len(public) == 0 {
+		return "", nil
+	}
+	return subnetsPhrase("public", public), publicRouteEvidence(public)
+}
+
 // isInternalLoadBalancer reports whether r is a load balancer with scheme
 // internal: elb-internal-in-public-subnet speaks for its placement.
 func isInternalLoadBalancer(r *model.Resource) bool {

@@ -9,7 +9,8 @@ import (
 // SGUnused finds security groups, other than a VPC's default group, that
 // nothing carries: no network interface has them and no resource names
 // them. Only the ENI list shows everything that carries a group, so the
-// check needs it (usageKnown).
+// check needs it (usageKnown); a group another account shares with this one
+// may be carried by that account's interfaces, and is not judged.
 var SGUnused = &Check{
 	Meta: Meta{
 		ID:       "sg-unused",
@@ -46,8 +47,8 @@ var SGUnused = &Check{
 			}
 		}
 		for _, g := range p.Region.SecurityGroups {
-			if isDefaultGroup(g) || inUse(g) {
-				continue
+			if isDefaultGroup(g) || inUse(g) || sharedGroup(p.Region, g) {
+				continue // a shared group's owner may use it: its data is not here
 			}
 			resources := []string{g.ID}
 			var evidence, referrers []string

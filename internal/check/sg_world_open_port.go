@@ -34,7 +34,7 @@ var SGWorldOpenPort = &Check{
 	},
 	Run: func(p *Pass) {
 		for _, g := range p.Region.SecurityGroups {
-			lbOnly := usageKnown(p.Region) && usedOnlyByInternetFacingLoadBalancers(g)
+			lbOnly := groupUsageKnown(p.Region, g) && usedOnlyByInternetFacingLoadBalancers(g)
 			specific := specificPorts(p.Region, g)
 			var ports []string
 			var used []openRule

@@ -287,10 +287,39 @@ func inUse(g *model.SecurityGroup) bool { return len(g.ENIs) > 0 || len(g.Resour
 // still be on something that was not collected.
 func usageKnown(reg *model.Region) bool { return reg.Coverage.Has(model.CallNetworkInterfaces) }
 
+// groupUsageKnown reports whether the data shows everything that carries
+// g: the ENI list was collected and g is the region's account's own. A
+// group another account shares with this one (security-group sharing in a
+// shared VPC) may be carried by that account's interfaces, which this
+// account's data never shows.
+func groupUsageKnown(reg *model.Region, g *model.SecurityGroup) bool {
+	return usageKnown(reg) && !sharedGroup(reg, g)
+}
+
+// sharedGroup reports whether g belongs to another account than the
+// region's; false when either account ID is unknown.
+func sharedGroup(reg *model.Region, g *model.SecurityGroup) bool {
+	return isAccountID(g.OwnerID) && isAccountID(reg.Account) && g.OwnerID != reg.Account
+}
+
+// isAccountID reports whether s is a 12-digit AWS account ID (a region's
+// Account is its folder's name when no file names the ID).
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // groupSeverity is the check's severity, lowered to low only for a group
 // that is known to be attached to nothing.
 func groupSeverity(p *Pass, g *model.SecurityGroup) Severity {
-	if !inUse(g) && usageKnown(p.Region) {
+	if !inUse(g) && groupUsageKnown(p.Region, g) {
 		return Low
 	}
 	return p.check.Severity
@@ -320,8 +349,10 @@ func usersOf(g *model.SecurityGroup) []string {
 // instances, 1 Lambda function" or "not attached to anything".
 func usedBy(reg *model.Region, g *model.SecurityGroup) string {
 	switch {
-	case !inUse(g) && usageKnown(reg):
+	case !inUse(g) && groupUsageKnown(reg, g):
 		return "not attached to anything now"
+	case !inUse(g) && sharedGroup(reg, g):
+		return "not seen on anything in this account; it belongs to account " + g.OwnerID + ", whose resources may carry it"
 	case !inUse(g):
 		return "not seen on anything, but " + string(model.CallNetworkInterfaces) + " was not collected, so what carries it is unknown"
 	}

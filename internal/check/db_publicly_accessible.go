@@ -25,7 +25,7 @@ var DBPubliclyAccessible = &Check{
 			"database group's only human source.",
 		References: []string{
 			"AWS Foundational Security Best Practices RDS.2",
-			"CIS AWS Foundations Benchmark 2.3.3",
+			"CIS AWS Foundations Benchmark v3.0.0 2.3.3",
 			"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
 		},
 		Needs: []model.Call{model.CallDBInstances},

@@ -34,8 +34,8 @@ var ResourceInPublicSubnet = &Check{
 			"balancer; ECS services through their network configuration; RDS/Aurora through a new DB subnet " +
 			"group and a clone or replica with binlog replication, then a short cut-over.",
 		References: []string{
-			"AWS Foundational Security Best Practices EC2.9, RDS.2",
-			"https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Scenario2.html",
+			"https://docs.aws.amazon.com/vpc/latest/userguide/vpc-example-private-subnets-nat.html",
+			"https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",
 		},
 		Needs: []model.Call{model.CallSubnets, model.CallRouteTables},
 	},

@@ -38,8 +38,9 @@ var SGAdminPortWorldOpen = &Check{
 			"and a route to Systems Manager (a NAT gateway, or the ssm, ssmmessages and ec2messages " +
 			"interface endpoints). For RDP use Fleet Manager or Session Manager port forwarding.",
 		References: []string{
-			"CIS AWS Foundations Benchmark 5.2, 5.3",
-			"AWS Foundational Security Best Practices EC2.13, EC2.14",
+			"AWS Foundational Security Best Practices EC2.19",
+			"AWS Security Hub controls EC2.13, EC2.14, EC2.53, EC2.54 (CIS and PCI DSS standards)",
+			"CIS AWS Foundations Benchmark v3.0.0 5.2, 5.3",
 			"https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html",
 		},
 		Needs: []model.Call{model.CallSecurityGroups},

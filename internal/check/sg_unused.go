@@ -25,7 +25,7 @@ var SGUnused = &Check{
 			"that name it (aws ec2 revoke-security-group-ingress --group-id OTHER_GROUP " +
 			"--security-group-rule-ids RULE_ID), then delete it: aws ec2 delete-security-group --group-id GROUP.",
 		References: []string{
-			"AWS Foundational Security Best Practices EC2.22",
+			"AWS Security Hub control EC2.22 (AWS Control Tower standard; removed from Foundational Security Best Practices in 2023)",
 			"https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html",
 		},
 		Needs: []model.Call{model.CallSecurityGroups, model.CallNetworkInterfaces},

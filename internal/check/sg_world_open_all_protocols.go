@@ -30,7 +30,7 @@ var SGWorldOpenAllProtocols = &Check{
 			"stops new connections at once.",
 		References: []string{
 			"AWS Foundational Security Best Practices EC2.18, EC2.19",
-			"CIS AWS Foundations Benchmark 5.2, 5.3",
+			"CIS AWS Foundations Benchmark v3.0.0 5.2, 5.3",
 			"https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
 		},
 		Needs: []model.Call{model.CallSecurityGroups},

@@ -84,7 +84,14 @@ var InternetExposed = &Check{
 			for _, x := range g.xs {
 				evidence = append(evidence, describeExposure(x))
 			}
-			p.ReportAt(sev, g.resources, dedupe(evidence), "%s is reachable from the internet on %s.", g.label, what)
+			when := ""
+			if r := g.xs[0].Resource; r != nil && r.Instance != nil && r.Instance.State != "" && r.Instance.State != "running" {
+				// Its addresses stay (an Elastic IP): the exposure returns
+				// with the instance.
+				g.label += " (" + r.Instance.State + ")"
+				when = " as soon as it starts"
+			}
+			p.ReportAt(sev, g.resources, dedupe(evidence), "%s is reachable from the internet on %s%s.", g.label, what, when)
 		}
 	},
 }

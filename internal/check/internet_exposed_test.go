@@ -44,6 +44,10 @@ var internetExposedCases = []checkCase{
 		fires(check.Critical, ids("i-1", "eni-i-1"), "on all traffic")},
 	{"a web port reached directly: high", exposedRegion(true, nil, mt.Ingress("tcp", 8080, 8080, "0.0.0.0/0")),
 		fires(check.High, ids("i-1", "eni-i-1"), "on tcp/8080")},
+	{"a stopped instance with an Elastic IP: reachable as soon as it starts, and said so", exposedRegion(true, func(b *mt.Builder) {
+		b.Region().Resources[0].Instance.State = "stopped"
+	}, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")),
+		fires(check.Critical, ids("i-1", "eni-i-1"), "EC2 instance i-1 (stopped) is reachable from the internet on tcp/22 as soon as it starts.")},
 	{"the same rule without a public address: nothing reaches it (§5.1)", exposedRegion(false, nil, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")), none},
 	{"an ACL deny before the allow stops it (§3)", exposedRegion(true, func(b *mt.Builder) {
 		acl := b.Region().NetworkACLs[0]

@@ -10,7 +10,12 @@ import (
 
 // Helpers of the placement checks (which subnets, subnet groups and
 // addresses a resource has), shared by lambda-in-public-subnet, the subnet
-// group checks, elb-internal-in-public-subnet and resource-in-public-subnet.
+// group checks, elb-internal-in-public-subnet, ec2-instance-public-ip,
+// ecs-task-public-ip and resource-in-public-subnet, and the tests that say
+// which of them speaks for a resource: resource-in-public-subnet reports
+// only what none of the others does (dbSubnetGroupOwned,
+// cacheSubnetGroupKnown, isInternalLoadBalancer,
+// instancePublicAddressReported, ecsPublicAddressReported).
 
 // publicSubnetsOf returns the subnets among ids that are public
 // (AWS-SEMANTICS.md §4), in the order of ids, skipping unknown ones.

@@ -45,10 +45,14 @@ var InternetExposed = &Check{
 			"listeners and the targets behind them info. The security-group checks report a world-open rule " +
 			"once per group, whatever carries it; this check reports each resource that is reachable now, with " +
 			"its path.",
-		Remediation: "Close the path at its cheapest hop: remove the security-group rule (or narrow its " +
-			"source to the load balancer's group), remove the public address, or move the resource to a private " +
-			"subnet. Each finding's evidence names the route, network-ACL entry and security-group rule that " +
-			"let the traffic through.",
+		Remediation: "Close the path at its cheapest hop: remove the security-group rule the evidence names, " +
+			"or narrow its source to the load balancer's group (aws ec2 revoke-security-group-ingress --group-id " +
+			"GROUP --ip-permissions IpProtocol=tcp,FromPort=PORT,ToPort=PORT,IpRanges=[{CidrIp=0.0.0.0/0}], after " +
+			"authorizing the narrower source); remove the public address (aws ec2 disassociate-address " +
+			"--association-id ASSOCIATION_ID for an Elastic IP, aws ec2 modify-network-interface-attribute " +
+			"--network-interface-id ENI --no-associate-public-ip-address for an auto-assigned one); or move the " +
+			"resource to a private subnet. Each finding's evidence names the route, network-ACL entry and " +
+			"security-group rule that let the traffic through.",
 		References: []string{
 			"AWS Foundational Security Best Practices EC2.18, EC2.19",
 			"https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html",

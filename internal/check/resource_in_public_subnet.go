@@ -29,10 +29,12 @@ var ResourceInPublicSubnet = &Check{
 			"containers belong in private subnets that reach out through a NAT gateway or VPC endpoints. " +
 			"Instances and ECS services with public addresses, Lambda functions, internal load balancers and " +
 			"databases and caches whose subnet group is known are reported by their own checks instead.",
-		Remediation: "Add private subnets (route 0.0.0.0/0 to a NAT gateway, add gateway endpoints for S3 " +
-			"and DynamoDB) and move the resource: a new EC2 instance from its AMI registered behind the load " +
-			"balancer; ECS services through their network configuration; RDS/Aurora through a new DB subnet " +
-			"group and a clone or replica with binlog replication, then a short cut-over.",
+		Remediation: "Add private subnets (aws ec2 create-subnet, with a route table whose 0.0.0.0/0 goes to " +
+			"a NAT gateway: aws ec2 create-route --route-table-id RTB --destination-cidr-block 0.0.0.0/0 " +
+			"--nat-gateway-id NAT; add gateway endpoints for S3 and DynamoDB) and move the resource: a new EC2 " +
+			"instance from its AMI registered behind the load balancer; ECS services through their network " +
+			"configuration (aws ecs update-service --network-configuration ...); RDS/Aurora through a new DB " +
+			"subnet group and a clone or replica with binlog replication, then a short cut-over.",
 		References: []string{
 			"https://docs.aws.amazon.com/vpc/latest/userguide/vpc-example-private-subnets-nat.html",
 			"https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",

@@ -32,7 +32,9 @@ var SGAdminPortWorldOpen = &Check{
 			"address going public. A stolen or weak key is then a shell inside the VPC. A rule for all " +
 			"protocols open to the whole internet opens them too; sg-world-open-all-protocols reports that rule, " +
 			"naming SSH and RDP.",
-		Remediation: "Remove the rule and reach instances with AWS Systems Manager Session Manager " +
+		Remediation: "Remove the rule (aws ec2 revoke-security-group-ingress --group-id GROUP --ip-permissions " +
+			"IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=0.0.0.0/0}], with the port, protocol and " +
+			"source the evidence shows) and reach instances with AWS Systems Manager Session Manager " +
 			"(aws ssm start-session --target INSTANCE_ID): no inbound port, access through IAM, every " +
 			"session logged. It needs the SSM agent, an instance profile with AmazonSSMManagedInstanceCore, " +
 			"and a route to Systems Manager (a NAT gateway, or the ssm, ssmmessages and ec2messages " +

@@ -21,9 +21,12 @@ var SGSharedAcrossRoles = &Check{
 			"tighten without breaking something nobody remembers. Rules can no longer say who talks to whom. " +
 			"Load balancers sharing one group are not reported: each accepts only on its own listeners and " +
 			"sends only to its own targets.",
-		Remediation: "Create one security group per role, attach it beside the shared one, add only the " +
-			"ingress that role serves (referencing the callers' groups by ID), check VPC Flow Logs for " +
-			"rejects, then detach the shared group from each role.",
+		Remediation: "Create one security group per role (aws ec2 create-security-group --group-name ROLE " +
+			"--description DESCRIPTION --vpc-id VPC), add only the ingress that role serves, referencing the " +
+			"callers' groups by ID, and attach it beside the shared one (for an instance, aws ec2 " +
+			"modify-instance-attribute --instance-id INSTANCE --groups SHARED_GROUP ROLE_GROUP; RDS, ElastiCache, " +
+			"Lambda and ECS take the new list in their modify or update call). Check VPC Flow Logs for rejects, " +
+			"then detach the shared group from each role.",
 		References: []string{
 			"https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#security-group-referencing",
 		},

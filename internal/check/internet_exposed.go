@@ -57,7 +57,7 @@ var InternetExposed = &Check{
 			"AWS Foundational Security Best Practices EC2.18, EC2.19",
 			"https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html",
 		},
-		Needs: []model.Call{model.CallSecurityGroups, model.CallNetworkInterfaces},
+		Needs: []model.Call{model.CallSecurityGroups},
 	},
 	Run: func(p *Pass) {
 		type group struct {

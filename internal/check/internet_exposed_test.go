@@ -100,8 +100,14 @@ var internetExposedCases = []checkCase{
 		b.NetworkLoadBalancer("nlb", mt.InternetFacing, pubAB)
 		b.NotCollected(model.CallListeners)
 	}), fires(check.Critical, ids("nlb"), "reachable from the internet")},
-	{"ENI list not collected: skipped", exposedRegion(true, func(b *mt.Builder) { b.NotCollected(model.CallNetworkInterfaces) }, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")),
-		skipped(model.CallNetworkInterfaces)},
+	// Without the ENI list the interfaces that resources describe
+	// themselves (an instance's, a task's) are still known: what they show
+	// exposed is reported, rather than nothing (a missed exposure is the
+	// worst error); the coverage says the list is missing.
+	{"ENI list not collected: the instance's own description of its interface still shows the exposure", exposedRegion(true, func(b *mt.Builder) { b.NotCollected(model.CallNetworkInterfaces) }, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")),
+		fires(check.Critical, ids("i-1", "eni-i-1"), "on tcp/22.")},
+	{"security groups not collected: skipped", exposedRegion(true, func(b *mt.Builder) { b.NotCollected(model.CallSecurityGroups) }, mt.Ingress("tcp", 22, 22, "0.0.0.0/0")),
+		skipped(model.CallSecurityGroups)},
 }
 
 func TestInternetExposed(t *testing.T) {

@@ -382,6 +382,6 @@ func reportDataTier(p *Pass, t *dataTier) {
 			continue
 		}
 		reportGroupNaming(p, g, named, used,
-			"%s lets the whole internet reach %s; it is %s.", g.Label(), listOfTargets(names), usedBy(p.Region, g))
+			"%s lets the whole internet reach %s; it is %s.", g.Label(), listOfTargets(names), worldUsedBy(p.Region, g))
 	}
 }

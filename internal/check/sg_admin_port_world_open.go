@@ -71,7 +71,7 @@ var SGAdminPortWorldOpen = &Check{
 				continue
 			}
 			reportGroup(p, g, used,
-				"%s lets the whole internet reach %s; it is %s.", g.Label(), strings.Join(names, " and "), usedBy(p.Region, g))
+				"%s lets the whole internet reach %s; it is %s.", g.Label(), strings.Join(names, " and "), worldUsedBy(p.Region, g))
 		}
 	},
 }

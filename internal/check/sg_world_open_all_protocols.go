@@ -61,7 +61,7 @@ var SGWorldOpenAllProtocols = &Check{
 				}
 				reportGroupNaming(p, g, named, used,
 					"%s accepts all protocols on all ports from %s; it is %s. %s",
-					g.Label(), strings.Join(sources, " and "), usedBy(p.Region, g), among)
+					g.Label(), strings.Join(sources, " and "), worldUsedBy(p.Region, g), among)
 			}
 		}
 	},

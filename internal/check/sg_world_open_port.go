@@ -67,7 +67,7 @@ var SGWorldOpenPort = &Check{
 				continue
 			}
 			reportGroup(p, g, used,
-				"%s opens %s to the whole internet; it is %s.", g.Label(), strings.Join(ports, ", "), usedBy(p.Region, g))
+				"%s opens %s to the whole internet; it is %s.", g.Label(), strings.Join(ports, ", "), worldUsedBy(p.Region, g))
 		}
 	},
 }

@@ -73,6 +73,19 @@ var sgWorldOpenPortCases = []checkCase{
 	{"80 and 443 on a shared group carried here by an internet-facing load balancer only: the owner's resources may carry it too",
 		groupRegion(sharedFrom("999988887777", onPublicLB), ingress("tcp", 80, 80, "0.0.0.0/0")),
 		fires(check.High, ids("sg-1", "web"), "opens tcp/80 to the whole internet")},
+	// Interfaces of Lambda functions and interface endpoints never accept
+	// connections from the internet (AWS-SEMANTICS.md §5): a group only
+	// they carry exposes nothing to it, and is low, as an unattached one.
+	{"8080 on a group only a Lambda function carries: low, and says why", groupRegion(func(b *modeltest.Builder) {
+		b.Lambda("fn", ids("subnet-a"), "sg-1")
+	}, ingress("tcp", 8080, 8080, "0.0.0.0/0")),
+		fires(check.Low, ids("sg-1", "fn"), "used by 1 Lambda function, whose interfaces never accept connections from the internet")},
+	{"443 on a group only an interface endpoint carries: low", groupRegion(onInterfaceEndpoint, ingress("tcp", 443, 443, "0.0.0.0/0")),
+		fires(check.Low, ids("sg-1", "vpce-1"), "never accept connections from the internet")},
+	{"8080 on a group a Lambda function and an instance carry: high", groupRegion(func(b *modeltest.Builder) {
+		b.Lambda("fn", ids("subnet-a"), "sg-1")
+		onInstance(b)
+	}, ingress("tcp", 8080, 8080, "0.0.0.0/0")), fires(check.High, ids("sg-1", "i-1", "fn"), "used by 1 EC2 instance, 1 Lambda function.")},
 	{"80 on an unattached group: severity low", groupRegion(onNothing, ingress("tcp", 80, 80, "0.0.0.0/0")),
 		fires(check.Low, ids("sg-1"), "opens tcp/80", "not attached to anything now")},
 	{"ICMP from the world has no ports (ping, path MTU)", groupRegion(onInstance, ingress("icmp", -1, -1, "0.0.0.0/0"), ingress("icmpv6", -1, -1, "::/0")), none},

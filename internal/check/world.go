@@ -325,6 +325,49 @@ func groupSeverity(p *Pass, g *model.SecurityGroup) Severity {
 	return p.check.Severity
 }
 
+// neverInbound reports whether g is carried, as far as the data shows
+// everything that carries it, only by interfaces that never accept
+// connections from the internet: Lambda functions' and interface
+// endpoints' (AWS-SEMANTICS.md §5). A world-open rule of such a group
+// exposes nothing to the internet.
+func neverInbound(reg *model.Region, g *model.SecurityGroup) bool {
+	if !inUse(g) || !groupUsageKnown(reg, g) {
+		return false
+	}
+	for _, r := range g.Resources {
+		if r.Kind != model.KindLambda && r.Kind != model.KindVPCEndpoint {
+			return false
+		}
+	}
+	for _, e := range g.ENIs {
+		if e.Owner.Kind != model.OwnerLambda && e.Owner.Kind != model.OwnerVPCEndpoint {
+			return false
+		}
+	}
+	return true
+}
+
+// worldSeverity is a world-open check's severity for g: groupSeverity,
+// and low too for a group that only interfaces never accepting connections
+// from the internet carry.
+func worldSeverity(p *Pass, g *model.SecurityGroup) Severity {
+	if neverInbound(p.Region, g) {
+		return Low
+	}
+	return groupSeverity(p, g)
+}
+
+// worldUsedBy is usedBy for the world-open checks' messages, which say
+// why a group only Lambda functions and interface endpoints carry exposes
+// nothing to the internet.
+func worldUsedBy(reg *model.Region, g *model.SecurityGroup) string {
+	s := usedBy(reg, g)
+	if neverInbound(reg, g) {
+		s += ", whose interfaces never accept connections from the internet"
+	}
+	return s
+}
+
 // usersOf lists the IDs of the resources carrying g, and of interfaces
 // whose owner is not a known resource.
 func usersOf(g *model.SecurityGroup) []string {
@@ -397,7 +440,8 @@ func countByKind(rs []*model.Resource) []string {
 
 // reportGroup reports a finding about group g opened to the internet by
 // opens: the group and what carries it as resources, the rules as evidence,
-// the severity lowered only for a group known to be attached to nothing,
+// the severity lowered only for a group known to be attached to nothing or
+// only to interfaces that never accept connections from the internet,
 // and, where the conclusion rests on data that was not collected, a
 // sentence saying so (AWS-SEMANTICS.md: over-approximate, and say so).
 func reportGroup(p *Pass, g *model.SecurityGroup, opens []openRule, format string, args ...any) {
@@ -420,7 +464,7 @@ func reportGroupNaming(p *Pass, g *model.SecurityGroup, first []string, opens []
 		msg += " This is assumed: " + strings.Join(dedupe(assumed), "; ") + "."
 	}
 	resources := append(append([]string{g.ID}, first...), usersOf(g)...)
-	p.ReportAt(groupSeverity(p, g), dedupe(resources), dedupe(evidence), "%s", msg)
+	p.ReportAt(worldSeverity(p, g), dedupe(resources), dedupe(evidence), "%s", msg)
 }
 
 func dedupe(s []string) []string {

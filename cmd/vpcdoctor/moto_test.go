@@ -69,14 +69,19 @@ func TestMotoAccountSnapshot(t *testing.T) {
 	text := out.String()
 	for _, want := range []string{
 		"vpc-public-subnets-only",
-		"resource-in-public-subnet",
-		"EC2 instance",                // web and batch servers are named
-		"RDS DB instance story-db",    // the database too
-		"sg-world-open-all-protocols", // common-sg: -1 from 0.0.0.0/0
+		"ec2-instance-public-ip",
+		"(web-1) has the public address", // web and batch servers are named, with their public subnet
+		"rds-subnet-group-public-subnet",
+		"RDS DB instance story-db uses it", // the database, by its subnet group (moto gives it no interface)
+		"sg-world-open-all-protocols",      // common-sg: -1 from 0.0.0.0/0
 		"(common-sg) opens tcp/80, tcp/443, tcp/8080 to the whole internet",
 		"(ops-ssh) lets the whole internet reach SSH (22)",
 		"sg-shared-across-roles",
 		"db-publicly-accessible",
+		// moto gives an interface's public address in its Association
+		// only, not in PrivateIpAddresses: the instances must still be
+		// found reachable directly, through common-sg's -1 rule.
+		"(web-1) is reachable from the internet on all traffic",
 		// snapshot.sh saved ec2-describe-flow-logs (an empty list in the
 		// story), or the check would be skipped.
 		"vpc-flow-logs-disabled",

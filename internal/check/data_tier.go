@@ -197,35 +197,28 @@ func (t *dataTier) listenersOf(reg *model.Region, g *model.SecurityGroup) listen
 }
 
 // worldReachable lists what of the tier the whole internet may reach
-// through g, as phrases ("MySQL (3306) on RDS DB instance db-1"), with the
-// open rules that show it and the IDs of the resources the phrases name:
+// through g's TCP rules, as phrases ("MySQL (3306) on RDS DB instance
+// db-1"), with the open rules that show it and the IDs of the resources the
+// phrases name: a well-known port of the tier, or the port of a resource of
+// the tier carrying g, that TCP rules open to the whole internet (alone or
+// together with all-protocol rules, AWS-SEMANTICS.md §2); a resource whose
+// port is not in the data, when TCP rules open every port.
 //
-//   - a well-known port of the tier, or the port of a resource of the tier
-//     carrying g, that TCP rules open to the whole internet (alone or with
-//     all-protocol rules, AWS-SEMANTICS.md §2);
-//   - the port of a resource of the tier carrying g that an all-protocol
-//     rule opens. All-protocol rules alone do not name every well-known
-//     port: the group is then reported only where a resource of the tier
-//     carries it (sg-world-open-all-protocols reports the rule itself).
+// What an all-protocol rule opens by itself is sg-world-open-all-protocols'
+// finding, which names the tier's resources with openedByAll: one rule is
+// one problem, reported once.
 func (t *dataTier) worldReachable(reg *model.Region, g *model.SecurityGroup) (names []string, used []openRule, named []string) {
 	if !mayAdmitInternet(g) {
 		return nil, nil, nil
 	}
 	open := worldOpenIngress(reg, g)
-	var all *openRule
-	tcpOpen := func(port uint16) *openRule {
+	tcpOpen := func(port uint16, every bool) *openRule {
 		for i := range open {
-			if open[i].Protocol == model.ProtocolTCP && open[i].Ports.Contains(port) {
+			if open[i].Protocol == model.ProtocolTCP && (open[i].Ports.Contains(port) && !every || every && open[i].Ports.IsAll()) {
 				return &open[i]
 			}
 		}
 		return nil
-	}
-	for i := range open {
-		if open[i].Protocol == model.ProtocolAll {
-			all = &open[i]
-			break
-		}
 	}
 	l := t.listenersOf(reg, g)
 	ports := append([]uint16{}, l.ports...)
@@ -237,41 +230,57 @@ func (t *dataTier) worldReachable(reg *model.Region, g *model.SecurityGroup) (na
 	sort.Slice(ports, func(i, j int) bool { return ports[i] < ports[j] })
 
 	for _, port := range ports {
-		on := l.on[port]
-		var o *openRule
-		if port != 0 {
-			o = tcpOpen(port)
-		}
-		if o == nil && len(on) > 0 {
-			o = all
-		}
+		o := tcpOpen(port, port == 0)
 		if o == nil {
 			continue
 		}
-		var name string
-		var assumed []string
-		switch {
-		case port == 0:
-			name = "the " + t.noun + " port of " + carriersPhrase(on) + ", which is not in the data"
-		case len(on) > 0:
-			name = t.portName(l.service[port], port) + " on " + carriersPhrase(on)
-		default:
-			name = t.portName(t.knownName(port), port)
-		}
+		name, found, ids := t.reached(l, port, *o)
 		names = append(names, name)
-		for _, c := range on {
-			named = append(named, c.id)
-			if c.assumed != "" {
-				assumed = append(assumed, c.assumed)
-			}
-		}
-		found := *o
-		if extra := strings.Join(assumed, "; "); extra != "" {
-			found.Assumed = strings.Join(nonEmpty(found.Assumed, extra), "; ")
-		}
 		used = append(used, found)
+		named = append(named, ids...)
 	}
 	return names, used, named
+}
+
+// openedByAll lists, as worldReachable does, the ports of the tier's
+// resources carrying g that all, an all-protocol rule open to the whole
+// internet, opens: each resource of the tier on its own port.
+func (t *dataTier) openedByAll(reg *model.Region, g *model.SecurityGroup, all openRule) (names []string, used []openRule, named []string) {
+	l := t.listenersOf(reg, g)
+	for _, port := range l.ports {
+		name, found, ids := t.reached(l, port, all)
+		names = append(names, name)
+		used = append(used, found)
+		named = append(named, ids...)
+	}
+	return names, used, named
+}
+
+// reached names port of the tier, opened by o, with what listens on it:
+// the phrase, o with the assumptions about the listeners' ports added, and
+// the listeners' IDs.
+func (t *dataTier) reached(l listeners, port uint16, o openRule) (string, openRule, []string) {
+	on := l.on[port]
+	var name string
+	var assumed, ids []string
+	switch {
+	case port == 0:
+		name = "the " + t.noun + " port of " + carriersPhrase(on) + ", which is not in the data"
+	case len(on) > 0:
+		name = t.portName(l.service[port], port) + " on " + carriersPhrase(on)
+	default:
+		name = t.portName(t.knownName(port), port)
+	}
+	for _, c := range on {
+		ids = append(ids, c.id)
+		if c.assumed != "" {
+			assumed = append(assumed, c.assumed)
+		}
+	}
+	if extra := strings.Join(assumed, "; "); extra != "" {
+		o.Assumed = strings.Join(nonEmpty(o.Assumed, extra), "; ")
+	}
+	return name, o, ids
 }
 
 // mayAdmitInternet reports whether some ingress rule of g names public
@@ -373,6 +382,6 @@ func reportDataTier(p *Pass, t *dataTier) {
 			continue
 		}
 		reportGroupNaming(p, g, named, used,
-			"%s lets the whole internet reach %s; it is %s.", g.Label(), listOfTargets(names), usedBy(p.Region, g))
+			"%s lets the whole internet reach %s; it is %s.", g.Label(), listOfTargets(names), worldUsedBy(p.Region, g))
 	}
 }

@@ -7,21 +7,25 @@ import (
 )
 
 // DBPubliclyAccessible finds RDS and Aurora DB instances with
-// PubliclyAccessible set.
+// PubliclyAccessible set: high, or medium when every subnet RDS may place
+// the instance in (its subnet group's and its interfaces') is known to be
+// private, so that the setting exposes nothing yet.
 var DBPubliclyAccessible = &Check{
 	Meta: Meta{
 		ID:       "db-publicly-accessible",
 		Title:    "Database instance is publicly accessible",
 		Severity: High,
 		Rationale: "A publicly accessible DB instance gets a public address and its endpoint resolves to it " +
-			"from the internet. Only its security group then stands between the database and the world.",
+			"from the internet. Only its security group then stands between the database and the world. When " +
+			"every subnet of its subnet group is private, no route from the internet reaches it yet, and the " +
+			"finding is medium: the setting exposes it the day one of them gets a route to an internet gateway.",
 		Remediation: "Turn public access off (aws rds modify-db-instance --db-instance-identifier DB " +
 			"--no-publicly-accessible --apply-immediately) and let people reach the database through AWS " +
 			"Client VPN or Session Manager port forwarding, with the VPN endpoint's security group as the " +
 			"database group's only human source.",
 		References: []string{
 			"AWS Foundational Security Best Practices RDS.2",
-			"CIS AWS Foundations Benchmark 2.3.3",
+			"CIS AWS Foundations Benchmark v3.0.0 2.3.3",
 			"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
 		},
 		Needs: []model.Call{model.CallDBInstances},
@@ -41,7 +45,26 @@ var DBPubliclyAccessible = &Check{
 			if ips := r.PublicIPs(); len(ips) > 0 {
 				msg += "; its network interface has the public " + addressWord(len(ips)) + " " + strings.Join(ips, ", ")
 			}
+			if onlyPrivateSubnets(p.Region, r.SubnetIDs) {
+				// No route from the internet reaches any subnet RDS may
+				// place it in (AWS-SEMANTICS.md §4, §5): the setting waits.
+				p.ReportAt(Medium, resources, []string{r.ID + " PubliclyAccessible=true"},
+					"%s, but every subnet of its subnet group is private, so no route from the internet reaches it now; "+
+						"a route to an internet gateway added to one of them would.", msg)
+				continue
+			}
 			p.Report(resources, []string{r.ID + " PubliclyAccessible=true"}, "%s.", msg)
 		}
 	},
+}
+
+// onlyPrivateSubnets reports whether ids name at least one subnet and
+// every one is in the data and known to be private (AWS-SEMANTICS.md §4).
+func onlyPrivateSubnets(reg *model.Region, ids []string) bool {
+	for _, id := range ids {
+		if s := reg.Subnet(id); s == nil || s.Public != model.No {
+			return false
+		}
+	}
+	return len(ids) > 0
 }

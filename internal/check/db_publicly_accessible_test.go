@@ -33,7 +33,9 @@ func db(id, clusterID string, public bool) func(*modeltest.Builder) {
 
 // The check's rule: an RDS or Aurora DB instance with PubliclyAccessible
 // true; its endpoint then resolves to a public address (RDS User Guide,
-// "Working with a DB instance in a VPC").
+// "Working with a DB instance in a VPC"). High unless every subnet of its
+// subnet group is known to be private (dbRegion's subnets have no route
+// tables: unknown).
 var dbPubliclyAccessibleCases = []checkCase{
 	{"public Aurora instance names itself and its cluster", dbRegion(db("db-1", "aurora-main", true)),
 		fires(check.High, ids("db-1", "aurora-main"), "aurora-postgresql DB instance db-1 (cluster aurora-main) is publicly accessible.").
@@ -50,6 +52,19 @@ var dbPubliclyAccessibleCases = []checkCase{
 		fires(check.High, ids("db-1", "aurora-main"), "db-1").and(fires(check.High, ids("db-2", "aurora-main"), "db-2"))},
 	{"only the public member of a cluster", dbRegion(both(db("db-1", "aurora-main", false), db("db-2", "aurora-main", true))),
 		fires(check.High, ids("db-2", "aurora-main"), "db-2 (cluster aurora-main)")},
+	// The setting exposes the database only where a route from the
+	// internet can reach it (§4, §5): in private subnets only, it waits for
+	// a route to be added, and is medium.
+	{"public instance whose subnet group holds a public subnet: high", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1").DB.PubliclyAccessible = true
+	}), fires(check.High, ids("db-1"), "postgres DB instance db-1 is publicly accessible.")},
+	{"public instance whose subnet group has private subnets only: medium, and says why", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-eigw"), "sg-1").DB.PubliclyAccessible = true
+	}), fires(check.Medium, ids("db-1"), "postgres DB instance db-1 is publicly accessible, but every subnet of its subnet group is private",
+		"a route to an internet gateway added to one of them")},
+	{"public instance whose subnets are not in the data: not known to be private, high", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-gone"), "sg-1").DB.PubliclyAccessible = true
+	}), fires(check.High, ids("db-1"), "is publicly accessible.")},
 	{"private instance", dbRegion(db("db-1", "aurora-main", false)), none},
 	{"no DB instances", dbRegion(func(*modeltest.Builder) {}), none},
 	{"an instance with a public address is not a database", dbRegion(func(b *modeltest.Builder) {

@@ -7,7 +7,8 @@ import (
 // EC2InstancePublicIP finds EC2 instances with an internet-routable address
 // that are not in a public-facing role (AWS-SEMANTICS.md §5.1). Whether the
 // address is reachable now is internet-exposed's finding; this one is about
-// having the address at all.
+// having the address at all, and, in a public subnet, about being there:
+// resource-in-public-subnet leaves such an instance to this check.
 var EC2InstancePublicIP = &Check{
 	Meta: Meta{
 		ID:       "ec2-instance-public-ip",
@@ -18,9 +19,14 @@ var EC2InstancePublicIP = &Check{
 			"subnet's network ACL keep the world out, and one loose rule exposes it. Application servers behind " +
 			"a load balancer, workers and batch hosts need no inbound path from the internet; they reach out " +
 			"through a NAT gateway or VPC endpoints. Only deliberate bastions are spared (by a Name or Role tag " +
-			"saying bastion or jump); whether the address is reachable now is reported by internet-exposed.",
-		Remediation: "Give the instance a way out first (a NAT gateway route, or VPC endpoints for the AWS " +
-			"APIs it calls), then remove the address: an auto-assigned public IPv4 with aws ec2 " +
+			"saying bastion or jump); whether the address is reachable now is reported by internet-exposed. An " +
+			"instance with an address in a public subnet is reported here only, not by resource-in-public-subnet: " +
+			"both are fixed by the same move.",
+		Remediation: "Move the instance to a private subnet whose default route goes to a NAT gateway (an " +
+			"instance cannot change subnet: launch a replacement from its AMI or launch template there and register " +
+			"it behind the load balancer). An instance that stays where it is needs another way out first (a NAT " +
+			"gateway route, or VPC endpoints for the AWS APIs it calls); then remove the address: an auto-assigned " +
+			"public IPv4 with aws ec2 " +
 			"modify-network-interface-attribute --network-interface-id ENI --no-associate-public-ip-address, " +
 			"an Elastic IP with aws ec2 disassociate-address --association-id ASSOCIATION_ID, an IPv6 address " +
 			"with aws ec2 unassign-ipv6-addresses --network-interface-id ENI --ipv6-addresses ADDRESS. Stop new " +
@@ -62,6 +68,12 @@ var EC2InstancePublicIP = &Check{
 			msg := "EC2 instance " + r.Label() + " has " + addressList(addrs)
 			if r.Instance != nil && r.Instance.State != "" && r.Instance.State != "running" {
 				msg += " (it is " + r.Instance.State + ")"
+			}
+			// In a public subnet the address and the placement are one
+			// problem, reported here: resource-in-public-subnet leaves it.
+			if phrase, routes := publicPlacement(p.Region, r); phrase != "" {
+				msg += " and sits in " + phrase
+				evidence = append(evidence, routes...)
 			}
 			p.Report([]string{r.ID}, evidence, "%s; nothing tags it as a bastion, so it should need no address the internet can route to.", msg)
 		}

@@ -8,6 +8,8 @@ import (
 
 // ECSTaskPublicIP finds ECS services that assign public addresses to their
 // tasks, and ECS tasks whose interfaces have one (AWS-SEMANTICS.md §5.1).
+// In a public subnet, the address and the placement are one problem,
+// reported here: resource-in-public-subnet leaves such a service alone.
 var ECSTaskPublicIP = &Check{
 	Meta: Meta{
 		ID:       "ecs-task-public-ip",
@@ -56,6 +58,16 @@ var ECSTaskPublicIP = &Check{
 			}
 			for _, a := range addrs {
 				evidence = append(evidence, a.text)
+			}
+			// In a public subnet the address and the placement are one
+			// problem, reported here: resource-in-public-subnet leaves it.
+			if phrase, routes := publicPlacement(p.Region, r); phrase != "" {
+				who := "; they run in "
+				if r.Kind == model.KindECSTask {
+					who = "; it runs in "
+				}
+				msg += who + phrase
+				evidence = append(evidence, routes...)
 			}
 			p.Report([]string{r.ID}, evidence, "%s.", msg)
 		}

@@ -10,8 +10,10 @@ import (
 // include public subnets (AWS-SEMANTICS.md §4). The group's subnets come
 // from elasticache-describe-cache-subnet-groups, an optional call: without
 // it (or when it does not list a cluster's group) the group is unknown and
-// the check says nothing about it; resource-in-public-subnet still reports
-// the nodes' interfaces found in public subnets.
+// the check says nothing about it, and resource-in-public-subnet reports
+// the nodes' interfaces found in public subnets. When the group is known,
+// the finding names the clusters whose nodes run in a public subnet now,
+// and resource-in-public-subnet leaves them to it.
 var ElastiCacheSubnetGroupPublicSubnet = &Check{
 	Meta: Meta{
 		ID:       "elasticache-subnet-group-public-subnet",

@@ -9,14 +9,6 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
 
-// dataTierPorts are the administration, database, cache and search ports
-// whose listener on an internet-facing load balancer puts a data tier or a
-// remote shell on the internet.
-var dataTierPorts = map[int]string{
-	22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle",
-	27017: "MongoDB", 6379: "Redis", 11211: "Memcached", 9200: "Elasticsearch",
-}
-
 // ELBNonHTTPListenerWorldOpen finds internet-facing load balancers with a
 // listener other than HTTP or HTTPS that the whole internet can reach
 // (AWS-SEMANTICS.md §6), as the reachability engine computes it: the load
@@ -29,9 +21,9 @@ var ELBNonHTTPListenerWorldOpen = &Check{
 		Severity: Medium,
 		Rationale: "A TCP, TLS, UDP or SSL listener passes whatever protocol the target speaks: there is no " +
 			"HTTP parsing, no web application firewall and no routing rule in front of it, so the service behind " +
-			"it (often a database, a cache, SSH or an internal API) is on the internet as it is. A listener on " +
-			"an administration, database or cache port is high: it puts a remote shell or the data tier in " +
-			"reach of anyone.",
+			"it (often a database, a cache, SSH or an internal API) is on the internet as it is. A listener on, or " +
+			"forwarding to, an administration, database, cache or search port is high: it puts a remote shell or " +
+			"the data tier in reach of anyone.",
 		Remediation: "Remove the listener if nothing outside the VPC needs it (aws elbv2 delete-listener " +
 			"--listener-arn LISTENER, or aws elb delete-load-balancer-listeners for a classic load balancer), " +
 			"or narrow who can reach it: restrict the load balancer's security group to the clients' CIDRs or " +
@@ -66,9 +58,13 @@ var ELBNonHTTPListenerWorldOpen = &Check{
 					continue
 				}
 				text := l.Protocol + ":" + strconv.Itoa(l.Port)
-				if name, ok := dataTierPorts[l.Port]; ok {
+				if name, port, ok := sensitiveListener(p.Region, l); ok {
 					sev = High
-					text += " (" + name + ")"
+					if port == l.Port {
+						text += " (" + name + ")"
+					} else {
+						text += " (to " + name + " on " + strconv.Itoa(port) + ")"
+					}
 				}
 				parts = append(parts, text)
 				evidence = append(evidence, "listener "+l.Protocol+":"+strconv.Itoa(l.Port)+" open to the internet: "+listenerPath(p.Region, r, l, x))
@@ -84,6 +80,32 @@ var ELBNonHTTPListenerWorldOpen = &Check{
 				r.LoadBalancer.Type, r.Label(), what, strings.Join(parts, ", "))
 		}
 	},
+}
+
+// sensitiveListener reports whether listener l reaches an administration
+// or data-tier port (sensitivePorts): its own port, or the port it
+// forwards to (a classic listener's instance port, its target groups'
+// ports and their targets' own ports), for the target serves that port to
+// whoever reaches the listener (AWS-SEMANTICS.md §6). It returns the
+// port's service and the port, the listener's own first.
+func sensitiveListener(reg *model.Region, l model.Listener) (string, int, bool) {
+	ports := []int{l.Port, l.InstancePort}
+	for _, arn := range l.TargetGroupARNs {
+		if tg := reg.TargetGroup(arn); tg != nil {
+			ports = append(ports, tg.Port)
+			for _, t := range tg.Targets {
+				ports = append(ports, t.Port)
+			}
+		}
+	}
+	for _, port := range ports {
+		if p, ok := tcpPort(port); ok {
+			if name, ok := sensitivePorts[p]; ok {
+				return name, port, true
+			}
+		}
+	}
+	return "", 0, false
 }
 
 // ownExposureLB returns the load balancer whose own nodes x reaches: an

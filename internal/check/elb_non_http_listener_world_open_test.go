@@ -54,6 +54,34 @@ var elbNonHTTPListenerWorldOpenCases = []checkCase{
 	}), fires(check.High, ids("nlb"), "TCP:22 (SSH)").withEvidence("listener TCP:22 open to the internet: sg-v6 tcp/22 from ::/0")},
 	{"classic SSL listener", lbRegion(classic(mt.InternetFacing, ls("SSL", 443), "sg-web")),
 		fires(check.Medium, ids("legacy"), "SSL:443")},
+	// Every data tier's port counts, as the sg-*-port-world-open checks
+	// list them: Redshift, Cassandra, OpenSearch Dashboards too.
+	{"NLB without a group, TCP 5439: Redshift on the internet, high", lbRegion(nlb(mt.InternetFacing, ls("TCP", 5439))),
+		fires(check.High, ids("nlb"), "its non-HTTP listener TCP:5439 (Redshift).")},
+	{"NLB without a group, TCP 9042: Cassandra, high", lbRegion(nlb(mt.InternetFacing, ls("TCP", 9042))),
+		fires(check.High, ids("nlb"), "TCP:9042 (Cassandra)")},
+	// The port the listener forwards to is what the target serves: a
+	// listener on 15432 in front of PostgreSQL on 5432 puts the database on
+	// the internet as surely as one on 5432 (§6).
+	{"NLB TCP:15432 forwarding to a target group on 5432: high, naming the target port", lbRegion(func(b *mt.Builder) {
+		tg := b.TargetGroup("pg-tg")
+		tg.Protocol, tg.Port, tg.TargetType = "TCP", 5432, "ip"
+		lb := b.NetworkLoadBalancer("nlb", mt.InternetFacing, pubAB)
+		b.Listen(lb, "TCP", 15432).TargetGroupARNs = []string{tg.ARN}
+		tg.LoadBalancerARNs = []string{lb.ARN}
+	}), fires(check.High, ids("nlb"), "its non-HTTP listener TCP:15432 (to PostgreSQL on 5432).")},
+	{"classic TCP:2222 to instance port 22: high", lbRegion(func(b *mt.Builder) {
+		b.SecurityGroup("sg-2222", "vpc-1", ingress("tcp", 2222, 2222, "0.0.0.0/0"))
+		lb := b.ClassicLoadBalancer("legacy", mt.InternetFacing, pubAB, "sg-2222")
+		l := b.Listen(lb, "TCP", 2222)
+		l.InstancePort = 22
+	}), fires(check.High, ids("legacy"), "TCP:2222 (to SSH on 22)")},
+	{"NLB TCP:8443 forwarding to 8443: medium", lbRegion(func(b *mt.Builder) {
+		tg := b.TargetGroup("app-tg")
+		tg.Protocol, tg.Port, tg.TargetType = "TCP", 8443, "ip"
+		lb := b.NetworkLoadBalancer("nlb", mt.InternetFacing, pubAB)
+		b.Listen(lb, "TCP", 8443).TargetGroupARNs = []string{tg.ARN}
+	}), fires(check.Medium, ids("nlb"), "its non-HTTP listener TCP:8443.")},
 
 	{"only the listeners the group opens to the world", lbRegion(nlb(mt.InternetFacing, ls("TCP", 443, "TCP", 5432), "sg-https")),
 		fires(check.Medium, ids("nlb"), "its non-HTTP listener TCP:443.")},

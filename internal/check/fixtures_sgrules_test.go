@@ -146,3 +146,17 @@ func unusedRegion(add func(*modeltest.Builder), webRules []model.Rule, rules ...
 		return b.Link()
 	}
 }
+
+// sharedFrom makes sg-1 a group that account owner shares with the
+// region's account (security-group sharing in a shared VPC): the owner's
+// interfaces that carry it are not in this account's data.
+func sharedFrom(owner string, users func(*modeltest.Builder)) func(*modeltest.Builder) {
+	return func(b *modeltest.Builder) {
+		users(b)
+		for _, g := range b.Region().SecurityGroups {
+			if g.ID == "sg-1" {
+				g.OwnerID = owner
+			}
+		}
+	}
+}

@@ -2,20 +2,30 @@ package check
 
 import (
 	"fmt"
+	"math"
+	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
 
-// sensitivePorts are remote-administration and database ports: reachable
-// from the internet, they are the worst exposure.
-var sensitivePorts = map[uint16]string{
-	22: "SSH", 3389: "RDP", 5985: "WinRM", 5986: "WinRM",
-	3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle", 5439: "Redshift",
-	6379: "Redis", 11211: "Memcached", 27017: "MongoDB", 9200: "Elasticsearch", 2379: "etcd",
-}
+// sensitivePorts are the ports whose exposure is the worst: remote
+// administration (SSH, RDP, WinRM), etcd, and every port of the data tiers
+// that sg-database-port-world-open, sg-cache-port-world-open and
+// sg-search-port-world-open know. internet-exposed and
+// elb-non-http-listener-world-open grade by it, so that the three agree.
+var sensitivePorts = func() map[uint16]string {
+	m := map[uint16]string{22: "SSH", 3389: "RDP", 5985: "WinRM", 5986: "WinRM", 2379: "etcd"}
+	for _, t := range dataTiers {
+		for _, k := range t.ports {
+			m[k.port] = k.name
+		}
+	}
+	return m
+}()
 
 // InternetExposed reports every resource the internet can reach, computed
 // the way AWS forwards packets (AWS-SEMANTICS.md §5, §6).
@@ -28,16 +38,26 @@ var InternetExposed = &Check{
 			"the subnet's network ACL (both ways) and a security-group rule all let a packet from the internet " +
 			"through, or when an internet-facing load balancer forwards to it. Exposed administration and " +
 			"database ports are found and attacked within minutes; anything else exposed that is not a load " +
-			"balancer's web listener is attack surface nobody meant to offer.",
-		Remediation: "Close the path at its cheapest hop: remove the security-group rule (or narrow its " +
-			"source to the load balancer's group), remove the public address, or move the resource to a private " +
-			"subnet. Each finding's evidence names the route, network-ACL entry and security-group rule that " +
-			"let the traffic through.",
+			"balancer's web listener is attack surface nobody meant to offer. Severity follows what is exposed and " +
+			"to whom: all traffic or an administration or data-tier port open to the internet at large is " +
+			"critical, another port high; the same open only to a few chosen networks (at most a /16 of IPv4 or " +
+			"a /48 of IPv6, such as an office or a VPN) medium or low, ICMP low, and a load balancer's web " +
+			"listeners and the targets behind them info. The security-group checks report a world-open rule " +
+			"once per group, whatever carries it; this check reports each resource that is reachable now, with " +
+			"its path.",
+		Remediation: "Close the path at its cheapest hop: remove the security-group rule the evidence names, " +
+			"or narrow its source to the load balancer's group (aws ec2 revoke-security-group-ingress --group-id " +
+			"GROUP --ip-permissions IpProtocol=tcp,FromPort=PORT,ToPort=PORT,IpRanges=[{CidrIp=0.0.0.0/0}], after " +
+			"authorizing the narrower source); remove the public address (aws ec2 disassociate-address " +
+			"--association-id ASSOCIATION_ID for an Elastic IP, aws ec2 modify-network-interface-attribute " +
+			"--network-interface-id ENI --no-associate-public-ip-address for an auto-assigned one); or move the " +
+			"resource to a private subnet. Each finding's evidence names the route, network-ACL entry and " +
+			"security-group rule that let the traffic through.",
 		References: []string{
 			"AWS Foundational Security Best Practices EC2.18, EC2.19",
 			"https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html",
 		},
-		Needs: []model.Call{model.CallSecurityGroups, model.CallNetworkInterfaces},
+		Needs: []model.Call{model.CallSecurityGroups},
 	},
 	Run: func(p *Pass) {
 		type group struct {
@@ -68,7 +88,14 @@ var InternetExposed = &Check{
 			for _, x := range g.xs {
 				evidence = append(evidence, describeExposure(x))
 			}
-			p.ReportAt(sev, g.resources, dedupe(evidence), "%s is reachable from the internet on %s.", g.label, what)
+			when := ""
+			if r := g.xs[0].Resource; r != nil && r.Instance != nil && r.Instance.State != "" && r.Instance.State != "running" {
+				// Its addresses stay (an Elastic IP): the exposure returns
+				// with the instance.
+				g.label += " (" + r.Instance.State + ")"
+				when = " as soon as it starts"
+			}
+			p.ReportAt(sev, g.resources, dedupe(evidence), "%s is reachable from the internet on %s%s.", g.label, what, when)
 		}
 	},
 }
@@ -107,28 +134,50 @@ func portsText(x reach.Exposure) string {
 	case x.Protocol.HasPorts():
 		return x.Protocol.String() + "/" + x.Ports.String()
 	case x.Protocol.IsICMP():
-		if x.Ports.IsAll() {
-			return x.Protocol.String()
-		}
-		return fmt.Sprintf("%s type %d-%d", x.Protocol, x.Ports.From>>8, x.Ports.To>>8)
+		return icmpText(x.Protocol, x.Ports)
 	}
 	return "protocol " + x.Protocol.String()
 }
 
+// icmpText prints the ICMP messages an exposure carries, whose ports
+// encode type<<8|code: "icmp", "icmp type 3", "icmp type 3 code 4",
+// "icmp types 0-8".
+func icmpText(p model.Protocol, r model.PortRange) string {
+	ft, fc, tt, tc := r.From>>8, r.From&0xff, r.To>>8, r.To&0xff
+	switch {
+	case r.IsAll():
+		return p.String()
+	case ft != tt:
+		return fmt.Sprintf("%s types %d-%d", p, ft, tt)
+	case fc == 0 && tc == 0xff:
+		return fmt.Sprintf("%s type %d", p, ft)
+	case fc == tc:
+		return fmt.Sprintf("%s type %d code %d", p, ft, fc)
+	}
+	return fmt.Sprintf("%s type %d codes %d-%d", p, ft, fc, tc)
+}
+
 // exposureSeverity grades a resource's exposures: critical for all traffic
-// or an administration or database port; high for other ports reached
+// or an administration or data-tier port; high for other ports reached
 // directly; medium for a load balancer listening beyond HTTP and HTTPS;
-// info for web listeners and targets behind a load balancer, and for
-// non-HTTP listeners open to the whole internet, which
-// elb-non-http-listener-world-open reports.
+// low for ICMP; info for web listeners and targets behind a load balancer,
+// and for non-HTTP listeners open to the whole internet, which
+// elb-non-http-listener-world-open reports. An exposure to a few chosen
+// networks only (narrowSources: an office, a VPN's egress, a partner) is
+// at most medium for all traffic or a sensitive port and low otherwise,
+// and its sources are named.
 func exposureSeverity(xs []reach.Exposure) (Severity, string) {
 	sev := Info
 	var parts []string
 	seen := map[string]bool{}
 	for _, x := range xs {
+		narrow := narrowSources(x)
 		t := portsText(x)
 		if x.Via == reach.ViaLoadBalancer {
 			t += " via " + x.LoadBalancer.ID
+		}
+		if narrow {
+			t += " from " + sourcesText(x.Sources)
 		}
 		if !seen[t] {
 			seen[t] = true
@@ -150,14 +199,63 @@ func exposureSeverity(xs []reach.Exposure) (Severity, string) {
 			if !(x.Protocol == model.ProtocolTCP && (x.Ports == model.Port(80) || x.Ports == model.Port(443))) {
 				s = Medium
 			}
+		case x.Protocol.IsICMP():
+			s = Low // ping and path-MTU messages: no service is exposed
 		default:
 			s = High
+		}
+		if narrow {
+			switch s {
+			case Critical:
+				s = Medium
+			case High, Medium:
+				s = Low
+			}
 		}
 		if s > sev {
 			sev = s
 		}
 	}
 	return sev, strings.Join(parts, ", ")
+}
+
+// narrowAddresses is the most addresses of one family an exposure may
+// come from and still be graded as restricted to chosen networks: a /16
+// of IPv4, a /48 (one site) of IPv6.
+const (
+	narrowIPv4 = 1 << 16
+	narrowIPv6 = 1 << 80
+)
+
+// narrowSources reports whether x reaches its interface from a few chosen
+// networks only, not from the internet at large: its sources hold at most
+// narrowIPv4 IPv4 and narrowIPv6 IPv6 addresses.
+func narrowSources(x reach.Exposure) bool {
+	if x.WholeInternet || len(x.Sources) == 0 {
+		return false
+	}
+	var v4, v6 float64
+	for _, p := range x.Sources {
+		if p.Addr().Is4() {
+			v4 += math.Exp2(float64(32 - p.Bits()))
+		} else {
+			v6 += math.Exp2(float64(128 - p.Bits()))
+		}
+	}
+	return v4 <= narrowIPv4 && v6 <= narrowIPv6
+}
+
+// sourcesText names an exposure's sources for a message: up to three
+// prefixes, then how many more.
+func sourcesText(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	if len(s) > 3 {
+		return strings.Join(s[:3], ", ") + " and " + strconv.Itoa(len(s)-3) + " more"
+	}
+	return strings.Join(s, ", ")
 }
 
 func coversSensitive(r model.PortRange) bool {

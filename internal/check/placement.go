@@ -10,7 +10,12 @@ import (
 
 // Helpers of the placement checks (which subnets, subnet groups and
 // addresses a resource has), shared by lambda-in-public-subnet, the subnet
-// group checks, elb-internal-in-public-subnet and resource-in-public-subnet.
+// group checks, elb-internal-in-public-subnet, ec2-instance-public-ip,
+// ecs-task-public-ip and resource-in-public-subnet, and the tests that say
+// which of them speaks for a resource: resource-in-public-subnet reports
+// only what none of the others does (dbSubnetGroupOwned,
+// cacheSubnetGroupKnown, isInternalLoadBalancer,
+// instancePublicAddressReported, ecsPublicAddressReported).
 
 // publicSubnetsOf returns the subnets among ids that are public
 // (AWS-SEMANTICS.md §4), in the order of ids, skipping unknown ones.
@@ -66,6 +71,35 @@ func dbSubnetGroupOwned(r *model.Resource) bool {
 func cacheSubnetGroupKnown(reg *model.Region, r *model.Resource) bool {
 	return r.Kind == model.KindCacheCluster && r.Cache != nil && r.Cache.SubnetGroup != "" &&
 		len(r.Cache.SubnetGroupSubnetIDs) > 0 && reg.Coverage.Has(model.CallCacheSubnetGroups)
+}
+
+// instancePublicAddressReported reports whether ec2-instance-public-ip
+// speaks for r: an EC2 instance, not a bastion, with an internet-routable
+// address. resource-in-public-subnet then leaves it alone.
+func instancePublicAddressReported(r *model.Resource) bool {
+	return r.Kind == model.KindInstance && !r.BelongsInPublicSubnet() &&
+		(len(publicAddressesOf(r)) > 0 || r.Instance != nil && r.Instance.PublicIP != "")
+}
+
+// ecsPublicAddressReported reports whether ecs-task-public-ip speaks for
+// r: an ECS service or task that assigns public addresses to its tasks or
+// whose interfaces have one. resource-in-public-subnet then leaves it
+// alone.
+func ecsPublicAddressReported(r *model.Resource) bool {
+	return (r.Kind == model.KindECSService || r.Kind == model.KindECSTask) && r.ECS != nil &&
+		(strings.EqualFold(r.ECS.AssignPublicIP, "ENABLED") || len(publicAddressesOf(r)) > 0)
+}
+
+// publicPlacement names the public subnets (AWS-SEMANTICS.md §4) an
+// instance or ECS service runs in (its interfaces' subnets, and a
+// service's configured ones), each with the route that makes it public,
+// for the address checks' messages.
+func publicPlacement(reg *model.Region, r *model.Resource) (phrase string, evidence []string) {
+	public := publicSubnetsOf(reg, r.SubnetIDs)
+	if len(public) == 0 {
+		return "", nil
+	}
+	return subnetsPhrase("public", public), publicRouteEvidence(public)
 }
 
 // isInternalLoadBalancer reports whether r is a load balancer with scheme

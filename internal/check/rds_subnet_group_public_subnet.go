@@ -10,8 +10,9 @@ import (
 
 // RDSSubnetGroupPublicSubnet finds DB subnet groups that include public
 // subnets (AWS-SEMANTICS.md §4): RDS may place any instance of the group in
-// any of its subnets. Where a DB instance runs now is
-// resource-in-public-subnet's finding; this one is about the group.
+// any of its subnets. The finding also names the DB instances running in a
+// public subnet now: RDS put them there by their group, and moving them is
+// the group's fix, so resource-in-public-subnet leaves them to this check.
 var RDSSubnetGroupPublicSubnet = &Check{
 	Meta: Meta{
 		ID:       "rds-subnet-group-public-subnet",
@@ -98,9 +99,38 @@ func reportSubnetGroup(p *Pass, what, name string, subnets []string, users []*mo
 			has += " (" + strconv.Itoa(len(subnets)-known) + " not in the data)"
 		}
 	}
-	p.Report(resources, publicRouteEvidence(public), "%s %s %s. %s %s %s it: %s",
+	// Where the users run now, when that is a public subnet: the group put
+	// them there, and the group's fix moves them (resource-in-public-subnet
+	// leaves them to this finding).
+	isPublic := map[string]*model.Subnet{}
+	for _, s := range public {
+		isPublic[s.ID] = s
+	}
+	var now []string
+	for _, u := range users {
+		var in []*model.Subnet
+		seen := map[string]bool{}
+		for _, e := range u.ENIs {
+			if s := isPublic[e.SubnetID]; s != nil && !seen[s.ID] {
+				seen[s.ID] = true
+				in = append(in, s)
+			}
+		}
+		if len(in) > 0 {
+			labels := make([]string, len(in))
+			for i, s := range in {
+				labels[i] = s.Label()
+			}
+			now = append(now, u.Label()+" in "+strings.Join(labels, ", "))
+		}
+	}
+	running := ""
+	if len(now) > 0 {
+		running = " Running in public subnets now: " + strings.Join(now, "; ") + "."
+	}
+	p.Report(resources, publicRouteEvidence(public), "%s %s %s. %s %s %s it: %s%s",
 		what, name, has, nounFor(users[0].Kind, len(users)), labelsOf(users),
-		map[bool]string{true: "uses", false: "use"}[len(users) == 1], why)
+		map[bool]string{true: "uses", false: "use"}[len(users) == 1], why, running)
 }
 
 func sortedUniqueStrings(s []string) []string {

@@ -8,10 +8,16 @@ import (
 
 // ResourceInPublicSubnet finds resources that should not face the internet
 // placed in a public subnet (AWS-SEMANTICS.md §4). More specific checks
-// speak for some of them: lambda-in-public-subnet for Lambda functions,
-// elb-internal-in-public-subnet for internal load balancers, and the
-// subnet group checks for where a database or cache may be placed; this
-// check then reports only where such a database or cache runs now.
+// speak for some of them, and this one then says nothing (one problem, one
+// finding): lambda-in-public-subnet for Lambda functions,
+// elb-internal-in-public-subnet for internal load balancers,
+// ec2-instance-public-ip and ecs-task-public-ip for instances and ECS
+// services with public addresses (in a public subnet, the address and the
+// placement are one problem: removing the address leaves the resource no
+// way out, so the fix is the move to a private subnet either way), and the
+// subnet group checks for databases and caches whose subnet group is known
+// (RDS and ElastiCache place them by their group: where they run now and
+// where they may run are fixed together, by the group).
 var ResourceInPublicSubnet = &Check{
 	Meta: Meta{
 		ID:       "resource-in-public-subnet",
@@ -20,25 +26,31 @@ var ResourceInPublicSubnet = &Check{
 		Rationale: "A public subnet routes to an internet gateway, so anything in it that has or later gets " +
 			"a public address is one security-group rule away from the internet. Only internet-facing load " +
 			"balancers, NAT gateways and deliberate bastions belong there; servers, databases, caches and " +
-			"containers belong in private subnets that reach out through a NAT gateway or VPC endpoints.",
-		Remediation: "Add private subnets (route 0.0.0.0/0 to a NAT gateway, add gateway endpoints for S3 " +
-			"and DynamoDB) and move the resource: a new EC2 instance from its AMI registered behind the load " +
-			"balancer; ECS services through their network configuration; RDS/Aurora through a new DB subnet " +
-			"group and a clone or replica with binlog replication, then a short cut-over.",
+			"containers belong in private subnets that reach out through a NAT gateway or VPC endpoints. " +
+			"Instances and ECS services with public addresses, Lambda functions, internal load balancers and " +
+			"databases and caches whose subnet group is known are reported by their own checks instead.",
+		Remediation: "Add private subnets (aws ec2 create-subnet, with a route table whose 0.0.0.0/0 goes to " +
+			"a NAT gateway: aws ec2 create-route --route-table-id RTB --destination-cidr-block 0.0.0.0/0 " +
+			"--nat-gateway-id NAT; add gateway endpoints for S3 and DynamoDB) and move the resource: a new EC2 " +
+			"instance from its AMI registered behind the load balancer; ECS services through their network " +
+			"configuration (aws ecs update-service --network-configuration ...); RDS/Aurora through a new DB " +
+			"subnet group and a clone or replica with binlog replication, then a short cut-over.",
 		References: []string{
-			"AWS Foundational Security Best Practices EC2.9, RDS.2",
-			"https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Scenario2.html",
+			"https://docs.aws.amazon.com/vpc/latest/userguide/vpc-example-private-subnets-nat.html",
+			"https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",
 		},
 		Needs: []model.Call{model.CallSubnets, model.CallRouteTables},
 	},
 	Run: func(p *Pass) {
 		for _, r := range p.Region.Resources {
-			if r.BelongsInPublicSubnet() || r.Kind == model.KindLambda || isInternalLoadBalancer(r) {
+			switch {
+			case r.BelongsInPublicSubnet(), r.Kind == model.KindLambda, isInternalLoadBalancer(r):
 				continue // lambda-in-public-subnet, elb-internal-in-public-subnet
+			case instancePublicAddressReported(r), ecsPublicAddressReported(r):
+				continue // ec2-instance-public-ip, ecs-task-public-ip
+			case dbSubnetGroupOwned(r), cacheSubnetGroupKnown(p.Region, r):
+				continue // rds-subnet-group-public-subnet, elasticache-subnet-group-public-subnet
 			}
-			// Where a database or cache may be placed is its subnet group's
-			// finding when the group is known.
-			groupOwned := dbSubnetGroupOwned(r) || cacheSubnetGroupKnown(p.Region, r)
 			// For databases and caches, where they run now (their
 			// interfaces' subnets) and where their subnet group lets AWS
 			// place them (failover, restore, a new node) are told apart.
@@ -60,7 +72,7 @@ var ResourceInPublicSubnet = &Check{
 				case s == nil:
 				case s.Public == model.Yes && running[id]:
 					publicNow = append(publicNow, s)
-				case s.Public == model.Yes && !groupOwned:
+				case s.Public == model.Yes:
 					publicConfigured = append(publicConfigured, s)
 				case running[id]:
 					privateNow = append(privateNow, s)

@@ -18,19 +18,35 @@ func instanceIn(subnet string) func(*modeltest.Builder) {
 // has an active route to an internet gateway attached to its VPC
 // (AWS-SEMANTICS.md §4). More specific checks speak for Lambda functions
 // (lambda-in-public-subnet), internal load balancers
-// (elb-internal-in-public-subnet) and where a known subnet group lets AWS
-// place a database or cache (rds-subnet-group-public-subnet,
-// elasticache-subnet-group-public-subnet): for those this check reports
-// only where they run now. Fixture: subnetRegion.
+// (elb-internal-in-public-subnet), instances and ECS services with public
+// addresses (ec2-instance-public-ip, ecs-task-public-ip) and databases and
+// caches whose subnet group is known (rds-subnet-group-public-subnet,
+// elasticache-subnet-group-public-subnet): this check says nothing of
+// those. Fixture: subnetRegion.
 var resourceInPublicSubnetCases = []checkCase{
 	{"instance in a subnet explicitly on a table with 0.0.0.0/0 -> igw (§4)", subnetRegion(instanceIn("subnet-pub")),
 		fires(check.Medium, ids("i-1"), "EC2 instance i-1 sits in public subnet subnet-pub (public-a).").
 			withEvidence("subnet-pub route 0.0.0.0/0 -> igw-1 in rtb-pub")},
 	{"instance in a subnet whose main table routes to the igw (§1: no explicit association)", subnetRegion(instanceIn("subnet-main2")),
 		fires(check.Medium, ids("i-1"), "sits in public subnet subnet-main2.").withEvidence("subnet-main2 route 0.0.0.0/0 -> igw-2 in rtb-main2")},
-	{"instance with a public address says so", subnetRegion(func(b *modeltest.Builder) {
+	{"instance with a public address: ec2-instance-public-ip's finding, which names the subnet", subnetRegion(func(b *modeltest.Builder) {
 		modeltest.SetPublicIP(b.Instance("i-1", "subnet-pub", "sg-1").ENIs[0], "198.51.100.9")
-	}), fires(check.Medium, ids("i-1"), "sits in public subnet subnet-pub (public-a) and has the public address 198.51.100.9.")},
+	}), none},
+	{"instance whose address only the instance names (PublicIpAddress): ec2-instance-public-ip's too", subnetRegion(func(b *modeltest.Builder) {
+		b.Instance("i-1", "subnet-pub", "sg-1").Instance.PublicIP = "198.51.100.9"
+	}), none},
+	{"bastion with a public address: neither check's", subnetRegion(func(b *modeltest.Builder) {
+		inst := b.Instance("i-1", "subnet-pub", "sg-1")
+		inst.Tags["Name"] = "bastion"
+		modeltest.SetPublicIP(inst.ENIs[0], "198.51.100.9")
+	}), none},
+	{"ECS service assigning public addresses: ecs-task-public-ip's finding", subnetRegion(func(b *modeltest.Builder) {
+		b.ECSService("main", "api", ids("subnet-pub2"), "sg-1").AssignPublicIP = "ENABLED"
+	}), none},
+	{"ECS service without public addresses in a public subnet: its tasks cannot get out either, reported here",
+		subnetRegion(func(b *modeltest.Builder) {
+			b.ECSService("main", "api", ids("subnet-pub2"), "sg-1").AssignPublicIP = "DISABLED"
+		}), fires(check.Medium, ids("arn:aws:ecs:ap-northeast-1:111122223333:service/main/api"), "ECS service api (cluster main) sits in public subnet subnet-pub2.")},
 	{"instance with a Name tag is labelled with it", subnetRegion(func(b *modeltest.Builder) {
 		b.Instance("i-1", "subnet-pub", "sg-1").Tags["Name"] = "web-1"
 	}), fires(check.Medium, ids("i-1"), "EC2 instance i-1 (web-1) sits in")},
@@ -76,18 +92,18 @@ var resourceInPublicSubnetCases = []checkCase{
 	{"a route to a detached igw is unusable (§4)", subnetRegion(instanceIn("subnet-detached")), none},
 	{"a blackhole route to the igw drops (§4)", subnetRegion(instanceIn("subnet-bh")), none},
 	{"::/0 to an egress-only igw does not make a subnet public (§4)", subnetRegion(instanceIn("subnet-eigw")), none},
-	{"DB running in the public subnet of its subnet group", subnetRegion(func(b *modeltest.Builder) {
+	{"DB running in the public subnet of its named subnet group: rds-subnet-group-public-subnet's finding, which names it", subnetRegion(func(b *modeltest.Builder) {
 		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1")
 		b.ENI("eni-db", "subnet-pub", "sg-1").Description = "RDSNetworkInterface"
-	}), fires(check.Medium, ids("db-1"), "RDS DB instance db-1 sits in public subnet subnet-pub (public-a).")},
-	{"DB running in one public subnet of a group with two: the group's other subnet is rds-subnet-group-public-subnet's", subnetRegion(func(b *modeltest.Builder) {
-		b.DBInstance("db-1", "", ids("subnet-pub", "subnet-pub2"), "sg-1")
-		b.ENI("eni-db", "subnet-pub", "sg-1").Description = "RDSNetworkInterface"
-	}), fires(check.Medium, ids("db-1"), "RDS DB instance db-1 sits in public subnet subnet-pub (public-a).").withEvidence("subnet-pub route 0.0.0.0/0 -> igw-1 in rtb-pub")},
-	{"cache node running in a public subnet of its known group", subnetRegion(func(b *modeltest.Builder) {
+	}), none},
+	{"cache node running in a public subnet of its known group: elasticache-subnet-group-public-subnet's", subnetRegion(func(b *modeltest.Builder) {
 		b.CacheCluster("sessions-001", ids("subnet-pub", "subnet-pub2"), "sg-1")
 		b.ENI("eni-cache", "subnet-pub2", "sg-1").Description = "ElastiCache sessions-001"
-	}), fires(check.Medium, ids("sessions-001"), "ElastiCache cluster sessions-001 sits in public subnet subnet-pub2.").withEvidence("subnet-pub2 route 0.0.0.0/0 -> igw-1 in rtb-pub")},
+	}), none},
+	{"DB whose subnet group is not named, running in a public subnet: here", subnetRegion(func(b *modeltest.Builder) {
+		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1").DB.SubnetGroup = ""
+		b.ENI("eni-db", "subnet-pub", "sg-1").Description = "RDSNetworkInterface"
+	}), fires(check.Medium, ids("db-1"), "RDS DB instance db-1 sits in public subnet subnet-pub (public-a).").withEvidence("subnet-pub route 0.0.0.0/0 -> igw-1 in rtb-pub")},
 	{"DB running in a private subnet whose named subnet group also holds a public one: the group is rds-subnet-group-public-subnet's", subnetRegion(func(b *modeltest.Builder) {
 		b.DBInstance("db-1", "", ids("subnet-priv", "subnet-pub"), "sg-1")
 		b.ENI("eni-db", "subnet-priv", "sg-1").Description = "RDSNetworkInterface"

@@ -6,9 +6,10 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 )
 
-// The check's rule: SSH (tcp/22) or RDP (tcp/3389) reachable from the whole
-// internet through some open (protocol, ports) of a group, all-protocol
-// rules included (AWS-SEMANTICS.md §2, §5).
+// The check's rule: SSH (tcp/22) or RDP (tcp and udp/3389) reachable from
+// the whole internet through TCP or UDP rules of a group, alone or together
+// with all-protocol rules (AWS-SEMANTICS.md §2, §5); an all-protocol rule
+// open to the whole internet by itself is sg-world-open-all-protocols'.
 var sgAdminPortWorldOpenCases = []checkCase{
 	{"tcp 22 from 0.0.0.0/0", groupRegion(onInstance, ingress("tcp", 22, 22, "0.0.0.0/0")),
 		fires(check.Critical, ids("sg-1", "i-1"), "sg-1 (app) lets the whole internet reach SSH (22);", "used by 1 EC2 instance").
@@ -17,8 +18,11 @@ var sgAdminPortWorldOpenCases = []checkCase{
 		fires(check.Critical, ids("sg-1", "i-1"), "reach RDP (3389);")},
 	{"tcp 22 from ::/0 (§5)", groupRegion(onInstance, ingress("tcp", 22, 22, "::/0")),
 		fires(check.Critical, ids("sg-1", "i-1"), "reach SSH (22);")},
-	{"-1 from 0.0.0.0/0 opens both (§2 IpProtocol -1), one evidence line", groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "i-1"), "reach SSH (22) and RDP (3389);").withEvidence("sg-1 ingress all traffic from 0.0.0.0/0")},
+	{"-1 from 0.0.0.0/0 opens both (§2 IpProtocol -1), but the rule is sg-world-open-all-protocols' finding, which names them",
+		groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/0")), none},
+	{"-1 from 0.0.0.0/0 and tcp 22 from 0.0.0.0/0: the TCP rule is a problem of its own",
+		groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/0"), ingress("tcp", 22, 22, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "i-1"), "reach SSH (22);").withEvidence("sg-1 ingress tcp/22 from 0.0.0.0/0")},
 	{"tcp 0-65535 from 0.0.0.0/0 opens both", groupRegion(onInstance, ingress("tcp", 0, 65535, "0.0.0.0/0")),
 		fires(check.Critical, ids("sg-1", "i-1"), "reach SSH (22) and RDP (3389);").withEvidence("sg-1 ingress tcp/all from 0.0.0.0/0")},
 	{"tcp 1-1024 from 0.0.0.0/0 holds 22", groupRegion(onInstance, ingress("tcp", 1, 1024, "0.0.0.0/0")),

@@ -3,9 +3,10 @@ package check
 import "github.com/vpcdoctor/vpcdoctor/internal/model"
 
 // SGCachePortWorldOpen finds cache ports that the whole internet may reach
-// through a group: Redis/Valkey and Memcached opened by TCP rules, and the
-// port of each ElastiCache cluster carrying the group, opened by TCP rules
-// or by an all-protocol rule (see dataTier.worldReachable).
+// through a group's TCP rules: Redis/Valkey and Memcached, and the port of
+// each ElastiCache cluster carrying the group. An all-protocol rule open to
+// the whole internet is sg-world-open-all-protocols' finding, which names
+// the clusters (see dataTier.worldReachable).
 var SGCachePortWorldOpen = &Check{
 	Meta: Meta{
 		ID:       "sg-cache-port-world-open",
@@ -19,8 +20,8 @@ var SGCachePortWorldOpen = &Check{
 			"aws ec2 authorize-security-group-ingress --group-id GROUP --ip-permissions " +
 			"IpProtocol=tcp,FromPort=6379,ToPort=6379,UserIdGroupPairs=[{GroupId=APP_GROUP}] and " +
 			"aws ec2 revoke-security-group-ingress --group-id GROUP --ip-permissions " +
-			"IpProtocol=tcp,FromPort=6379,ToPort=6379,IpRanges=[{CidrIp=0.0.0.0/0}] (use the port, and for an " +
-			"all-traffic rule IpProtocol=-1, that the evidence shows). Turn on in-transit encryption and AUTH " +
+			"IpProtocol=tcp,FromPort=6379,ToPort=6379,IpRanges=[{CidrIp=0.0.0.0/0}] (use the port and the source " +
+			"that the evidence shows). Turn on in-transit encryption and AUTH " +
 			"or RBAC users as well.",
 		References: []string{
 			"AWS Foundational Security Best Practices EC2.18",

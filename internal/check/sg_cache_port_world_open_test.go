@@ -7,9 +7,10 @@ import (
 )
 
 // The check's rule: a cache port that the whole internet may reach through
-// a group (AWS-SEMANTICS.md §2, §5): Redis/Valkey (6379) or Memcached
-// (11211) opened by TCP rules, or the port of an ElastiCache cluster
-// carrying the group opened by TCP rules or by an all-protocol rule.
+// a group's TCP rules (AWS-SEMANTICS.md §2, §5): Redis/Valkey (6379),
+// Memcached (11211), or the port of an ElastiCache cluster carrying the
+// group. An all-protocol rule open to the whole internet is
+// sg-world-open-all-protocols' finding.
 var sgCachePortWorldOpenCases = []checkCase{
 	{"tcp 6379 from 0.0.0.0/0", groupRegion(onInstance, ingress("tcp", 6379, 6379, "0.0.0.0/0")),
 		fires(check.Critical, ids("sg-1", "i-1"), "sg-1 (app) lets the whole internet reach Redis/Valkey (6379); it is used by 1 EC2 instance.").
@@ -18,24 +19,14 @@ var sgCachePortWorldOpenCases = []checkCase{
 		fires(check.Critical, ids("sg-1", "i-1"), "reach Memcached (11211);")},
 	{"tcp 6000-12000 holds both", groupRegion(onInstance, ingress("tcp", 6000, 12000, "0.0.0.0/0")),
 		fires(check.Critical, ids("sg-1", "i-1"), "reach Redis/Valkey (6379) and Memcached (11211);").withEvidence("sg-1 ingress tcp/6000-12000 from 0.0.0.0/0")},
-	{"-1 from 0.0.0.0/0 on a Redis cluster: its port, named with it", groupRegion(onRedis, ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "cache-1"), "sg-1 (app) lets the whole internet reach Redis (6379) on ElastiCache cluster cache-1; it is used by 1 ElastiCache cluster.").
-			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0")},
-	{"-1 from 0.0.0.0/0 shared by servers, Aurora and Redis (the story's oyatsu-common-sg): Redis on the cache only, named first",
-		groupRegion(onStoryServers, ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "cache-1", "i-1", "db-1", "db-2"), "reach Redis (6379) on ElastiCache cluster cache-1;")},
-	{"-1 from 0.0.0.0/0 on a Memcached cluster", groupRegion(onCache("memcached", 11211), ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "cache-1"), "reach Memcached (11211) on ElastiCache cluster cache-1;")},
-	{"-1 from 0.0.0.0/0 on a Valkey cluster whose port is not in the data: the default, said to be assumed",
-		groupRegion(onCache("valkey", 0), ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "cache-1"), "reach Valkey (6379) on ElastiCache cluster cache-1;",
-			"This is assumed: the port of ElastiCache cluster cache-1 is not in the data; assumed valkey's default, 6379.")},
-	{"-1 from 0.0.0.0/0 on a Redis cluster on 6380", groupRegion(onCache("redis", 6380), ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "cache-1"), "reach Redis (6380) on ElastiCache cluster cache-1;")},
+	{"-1 from 0.0.0.0/0 on a Redis cluster: sg-world-open-all-protocols' finding, which names it", groupRegion(onRedis, ingress("-1", -1, -1, "0.0.0.0/0")), none},
+	{"-1 from 0.0.0.0/1 + tcp 6380 from 128.0.0.0/1 on a Redis cluster on 6380: open by the two together (§2)",
+		groupRegion(onCache("redis", 6380), ingress("-1", -1, -1, "0.0.0.0/1"), ingress("tcp", 6380, 6380, "128.0.0.0/1")),
+		fires(check.Critical, ids("sg-1", "cache-1"), "reach Redis (6380) on ElastiCache cluster cache-1;").
+			withEvidence("sg-1 ingress tcp/6380 from 128.0.0.0/1", "sg-1 ingress all traffic from 0.0.0.0/1")},
 	{"tcp 6380 from 0.0.0.0/0 on a Redis cluster listening there", groupRegion(onCache("redis", 6380), ingress("tcp", 6380, 6380, "0.0.0.0/0")),
 		fires(check.Critical, ids("sg-1", "cache-1"), "reach Redis (6380) on ElastiCache cluster cache-1;").withEvidence("sg-1 ingress tcp/6380 from 0.0.0.0/0")},
 	{"-1 from 0.0.0.0/0 on an EC2 instance alone: no cache port named", groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/0")), none},
-	{"-1 from 0.0.0.0/0 on DB instances alone is sg-database-port-world-open's", groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0")), none},
 	{"udp 11211 from 0.0.0.0/0: not claimed here (sg-world-open-port reports it)", groupRegion(onInstance, ingress("udp", 11211, 11211, "0.0.0.0/0")), none},
 	{"tcp 6379 from 10.0.0.0/8 (§5: private space)", groupRegion(onRedis, ingress("tcp", 6379, 6379, "10.0.0.0/8")), none},
 	{"tcp 6379 from another group (§2)", groupRegion(onRedis, fromSG("tcp", 6379, 6379, "sg-2")), none},

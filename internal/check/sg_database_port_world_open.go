@@ -3,11 +3,12 @@ package check
 import "github.com/vpcdoctor/vpcdoctor/internal/model"
 
 // SGDatabasePortWorldOpen finds database ports that the whole internet may
-// reach through a group: the well-known ports of MySQL/Aurora, PostgreSQL,
-// SQL Server, Oracle, MongoDB, Cassandra and Redshift opened by TCP rules,
-// and the port of each RDS DB instance carrying the group (or DB cluster
-// naming it whose instances are not in the data), opened by TCP rules or by
-// an all-protocol rule (see dataTier.worldReachable).
+// reach through a group's TCP rules: the well-known ports of MySQL/Aurora,
+// PostgreSQL, SQL Server, Oracle, MongoDB, Cassandra and Redshift, and the
+// port of each RDS DB instance carrying the group (or DB cluster naming it
+// whose instances are not in the data). An all-protocol rule open to the
+// whole internet is sg-world-open-all-protocols' finding, which names the
+// DB instances (see dataTier.worldReachable).
 var SGDatabasePortWorldOpen = &Check{
 	Meta: Meta{
 		ID:       "sg-database-port-world-open",
@@ -21,8 +22,8 @@ var SGDatabasePortWorldOpen = &Check{
 			"aws ec2 authorize-security-group-ingress --group-id GROUP --ip-permissions " +
 			"IpProtocol=tcp,FromPort=3306,ToPort=3306,UserIdGroupPairs=[{GroupId=APP_GROUP}] and " +
 			"aws ec2 revoke-security-group-ingress --group-id GROUP --ip-permissions " +
-			"IpProtocol=tcp,FromPort=3306,ToPort=3306,IpRanges=[{CidrIp=0.0.0.0/0}] (use the port, and for an " +
-			"all-traffic rule IpProtocol=-1, that the evidence shows). Let people reach the database through AWS " +
+			"IpProtocol=tcp,FromPort=3306,ToPort=3306,IpRanges=[{CidrIp=0.0.0.0/0}] (use the port and the source " +
+			"that the evidence shows). Let people reach the database through AWS " +
 			"Client VPN or Session Manager port forwarding, with that endpoint's security group as the only human " +
 			"source, and turn public access off (aws rds modify-db-instance --db-instance-identifier DB " +
 			"--no-publicly-accessible).",

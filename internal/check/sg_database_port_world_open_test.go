@@ -4,13 +4,13 @@ import (
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
-	"github.com/vpcdoctor/vpcdoctor/internal/model/modeltest"
 )
 
 // The check's rule: a database port that the whole internet may reach
-// through a group (AWS-SEMANTICS.md §2, §5): a well-known database port
-// opened by TCP rules, or the port of an RDS DB instance carrying the group
-// opened by TCP rules or by an all-protocol rule.
+// through a group's TCP rules (AWS-SEMANTICS.md §2, §5): a well-known
+// database port, or the port of an RDS DB instance carrying the group. An
+// all-protocol rule open to the whole internet is
+// sg-world-open-all-protocols' finding.
 var sgDatabasePortWorldOpenCases = []checkCase{
 	{"tcp 3306 from 0.0.0.0/0", groupRegion(onInstance, ingress("tcp", 3306, 3306, "0.0.0.0/0")),
 		fires(check.Critical, ids("sg-1", "i-1"), "sg-1 (app) lets the whole internet reach MySQL (3306); it is used by 1 EC2 instance.").
@@ -33,56 +33,24 @@ var sgDatabasePortWorldOpenCases = []checkCase{
 			withEvidence("sg-1 ingress tcp/all from 0.0.0.0/0")},
 	{"tcp 3300-3310 holds 3306", groupRegion(onInstance, ingress("tcp", 3300, 3310, "0.0.0.0/0")), fires(check.Critical, ids("sg-1", "i-1"), "reach MySQL (3306);")},
 
-	// All-protocol rules: only where a DB instance carries the group, naming its own port.
-	{"-1 from 0.0.0.0/0 on an Aurora MySQL cluster: its instances' port is named (the story's oyatsu-common-sg)",
-		groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "sg-1 (app) lets the whole internet reach MySQL (3306) on RDS DB instances db-1 and db-2; it is used by 2 RDS DB instances.").
-			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0")},
-	{"-1 from 0.0.0.0/0 shared by servers, Aurora and Redis: MySQL on the DB instances only, named first",
-		groupRegion(onStoryServers, ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "db-1", "db-2", "i-1", "cache-1"), "reach MySQL (3306) on RDS DB instances db-1 and db-2;",
-			"used by 1 EC2 instance, 1 ElastiCache cluster, 2 RDS DB instances")},
-	{"-1 from 0.0.0.0/0 on an EC2 instance alone: no database port named (sg-world-open-all-protocols reports the rule)",
-		groupRegion(onInstance, ingress("-1", -1, -1, "0.0.0.0/0")), none},
-	{"-1 from 0.0.0.0/0 on a cache cluster alone is sg-cache-port-world-open's", groupRegion(onRedis, ingress("-1", -1, -1, "0.0.0.0/0")), none},
-	{"-1 from ::/0 on a PostgreSQL instance (§5)", groupRegion(onPostgres, ingress("-1", -1, -1, "::/0")),
-		fires(check.Critical, ids("sg-1", "db-1"), "reach PostgreSQL (5432) on RDS DB instance db-1;")},
-	{"-1 from 0.0.0.0/0 on a DB instance on a custom port: that port", groupRegion(onDB("postgres", 6432), ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "db-1"), "reach PostgreSQL (6432) on RDS DB instance db-1;")},
-	{"-1 from 0.0.0.0/0 and tcp 80 from 0.0.0.0/0 on a DB instance: the all-protocol rule opens its port",
-		groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0"), ingress("tcp", 80, 80, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach MySQL (3306) on RDS DB instances db-1 and db-2;").
-			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0")},
-	{"-1 from 0.0.0.0/0 on a DB instance and tcp 5432 from 0.0.0.0/0: the instance's port and the well-known one",
+	// All-protocol rules open to the whole internet are one problem,
+	// sg-world-open-all-protocols', which names the DB instances' ports
+	// (its table holds the cases that were here).
+	{"-1 from 0.0.0.0/0 on an Aurora MySQL cluster: sg-world-open-all-protocols' finding, not repeated here",
+		groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0")), none},
+	{"-1 from 0.0.0.0/0 on a DB cluster whose instances are not in the data: not repeated here either",
+		groupRegion(withoutENIList(onClusterOnly(3306)), ingress("-1", -1, -1, "0.0.0.0/0")), none},
+	{"-1 from 0.0.0.0/0 and tcp 5432 from 0.0.0.0/0 on a MySQL instance: the TCP rule's well-known port only",
 		groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0"), ingress("tcp", 5432, 5432, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach MySQL (3306) on RDS DB instances db-1 and db-2; PostgreSQL (5432);").
-			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0", "sg-1 ingress tcp/5432 from 0.0.0.0/0")},
-	{"-1 from 0.0.0.0/0, the instance's port not in the data: the engine's default, said to be assumed",
-		groupRegion(onDB("mysql", 0), ingress("-1", -1, -1, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach PostgreSQL (5432);").
+			withEvidence("sg-1 ingress tcp/5432 from 0.0.0.0/0")},
+	{"tcp 0-65535 from 0.0.0.0/0 on a DB instance whose port and engine are unknown: still reported, without a port",
+		groupRegion(onDB("", 0), ingress("tcp", 0, 65535, "0.0.0.0/0")),
+		fires(check.Critical, ids("sg-1", "db-1"), "reach the database port of RDS DB instance db-1, which is not in the data, SQL Server (1433)")},
+	{"tcp 3306 from 0.0.0.0/0, the instance's port not in the data: the engine's default, said to be assumed",
+		groupRegion(onDB("mysql", 0), ingress("tcp", 3306, 3306, "0.0.0.0/0")),
 		fires(check.Critical, ids("sg-1", "db-1"), "reach MySQL (3306) on RDS DB instance db-1;",
-			"This is assumed: the port of RDS DB instance db-1 is not in the data; assumed mysql's default, 3306.").
-			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0", "the port of RDS DB instance db-1 is not in the data; assumed mysql's default, 3306")},
-	{"-1 from 0.0.0.0/0, neither the port nor the engine known: still reported, without a port",
-		groupRegion(onDB("", 0), ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "db-1"), "reach the database port of RDS DB instance db-1, which is not in the data;")},
-	{"-1 from 0.0.0.0/0, the instance's port only on its cluster: the cluster's port, no assumption",
-		groupRegion(func(b *modeltest.Builder) {
-			onAuroraMySQL(b)
-			for _, r := range b.Region().Resources {
-				r.DB.Port = 0
-			}
-		}, ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach MySQL (3306) on RDS DB instances db-1 and db-2;").
-			withEvidence("sg-1 ingress all traffic from 0.0.0.0/0")},
-	{"-1 from 0.0.0.0/0 on a DB cluster whose instances are not in the data, ENI list not collected: the cluster's port",
-		groupRegion(withoutENIList(onClusterOnly(3306)), ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "old-1"), "sg-1 (app) lets the whole internet reach MySQL (3306) on RDS DB cluster old-1; it is not seen on anything")},
-	{"-1 from 0.0.0.0/0 on a DB cluster with no interface in the ENI list (no instance runs): low, as for any unattached group",
-		groupRegion(onClusterOnly(3306), ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Low, ids("sg-1", "old-1"), "reach MySQL (3306) on RDS DB cluster old-1; it is not attached to anything now.")},
-	{"-1 from 0.0.0.0/0 on an Aurora cluster whose instances are in the data: named by its instances, not twice",
-		groupRegion(onAuroraMySQL, ingress("-1", -1, -1, "0.0.0.0/0")),
-		fires(check.Critical, ids("sg-1", "db-1", "db-2"), "reach MySQL (3306) on RDS DB instances db-1 and db-2;")},
+			"This is assumed: the port of RDS DB instance db-1 is not in the data; assumed mysql's default, 3306.")},
 
 	// TCP rules and the instances' own ports.
 	{"tcp 3306 from 0.0.0.0/0 on the MySQL instances that listen there: named with them",

@@ -33,8 +33,8 @@ var SGDefaultHasRules = &Check{
 	},
 	Run: func(p *Pass) {
 		for _, g := range p.Region.SecurityGroups {
-			if !isDefaultGroup(g) || len(g.Ingress)+len(g.Egress) == 0 {
-				continue
+			if !isDefaultGroup(g) || len(g.Ingress)+len(g.Egress) == 0 || sharedGroup(p.Region, g) {
+				continue // a shared VPC's default group is its owner's to fix
 			}
 			var evidence []string
 			for _, r := range append(append([]model.Rule{}, g.Ingress...), g.Egress...) {

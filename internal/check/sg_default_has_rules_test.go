@@ -41,6 +41,7 @@ var sgDefaultHasRulesCases = []checkCase{
 		r.GroupID, r.Direction = "sg-d", model.Ingress
 		d.Ingress = []model.Rule{r}
 	}), fires(check.Medium, ids("sg-d"), "has 1 inbound rule and 0 outbound rules;").withEvidence("sg-d ingress tcp/22 from 203.0.113.0/24")},
+	{"the default group of a VPC another account shares with this one is the owner's to fix", defaultGroupRegion(func(_ *modeltest.Builder, d *model.SecurityGroup) { d.OwnerID = "999988887777" }), none},
 	{"another group with rules is not a default group", groupRegion(onInstance, ingress("tcp", 443, 443, "0.0.0.0/0")), none},
 	{"a group named default outside any VPC (EC2-Classic) is not a VPC's default group", defaultGroupRegion(func(_ *modeltest.Builder, d *model.SecurityGroup) { d.VPCID = "" }), none},
 }

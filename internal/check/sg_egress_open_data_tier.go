@@ -42,8 +42,8 @@ var SGEgressOpenDataTier = &Check{
 	},
 	Run: func(p *Pass) {
 		for _, g := range p.Region.SecurityGroups {
-			if !carriedOnlyByDataTier(g) {
-				continue
+			if !carriedOnlyByDataTier(g) || sharedGroup(p.Region, g) {
+				continue // a shared group's owner may put it on other tiers
 			}
 			rules := worldOpenEgress(p.Region, g)
 			if len(rules) == 0 {

@@ -41,6 +41,7 @@ var sgEgressOpenDataTierCases = []checkCase{
 	{"carried by nothing", groupRegion(onNothing), none},
 	{"egress only to the S3 prefix list on 443", groupRegion(withEgress(onPostgres, fromListEgress("tcp", 443, 443, "pl-s3"))), none},
 	{"no egress rule at all", groupRegion(withEgress(onPostgres)), none},
+	{"a group another account shares with this one: its owner may put it on other tiers, not judged", groupRegion(sharedFrom("999988887777", onPostgres)), none},
 	{"all traffic to private space", groupRegion(withEgress(onPostgres, egress("-1", -1, -1, "10.0.0.0/8"))), none},
 	{"all traffic to the application's group", groupRegion(withEgress(onPostgres, egressToG("-1", -1, -1, "sg-2"))), none},
 	{"all TCP ports to 0.0.0.0/0 is not all traffic", groupRegion(withEgress(onPostgres, egress("tcp", 0, 65535, "0.0.0.0/0"))), none},

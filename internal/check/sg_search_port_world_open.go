@@ -4,8 +4,8 @@ import "github.com/vpcdoctor/vpcdoctor/internal/model"
 
 // SGSearchPortWorldOpen finds OpenSearch/Elasticsearch (9200, 9300) and
 // Dashboards/Kibana (5601) ports that TCP rules open to the whole
-// internet. vpcdoctor reads no OpenSearch domains, so an all-protocol rule
-// is left to sg-world-open-all-protocols (see dataTier.worldReachable).
+// internet. An all-protocol rule is left to sg-world-open-all-protocols
+// (see dataTier.worldReachable).
 var SGSearchPortWorldOpen = &Check{
 	Meta: Meta{
 		ID:       "sg-search-port-world-open",

@@ -7,7 +7,10 @@ import (
 )
 
 // SGSharedAcrossRoles finds a security group carried by resources of
-// different roles (PRODUCT.md, Roles).
+// different roles (PRODUCT.md, Roles). A group carried by load balancers
+// only is left alone: a load balancer accepts only on its listeners and
+// sends only to its own targets (AWS-SEMANTICS.md §6), so a port or a
+// destination one of them needs opens nothing on another.
 var SGSharedAcrossRoles = &Check{
 	Meta: Meta{
 		ID:       "sg-shared-across-roles",
@@ -15,10 +18,15 @@ var SGSharedAcrossRoles = &Check{
 		Severity: Medium,
 		Rationale: "A group reused by unrelated resources (web servers, a database, a Lambda function) " +
 			"opens on every one of them each port that any of them needs, and makes the group impossible to " +
-			"tighten without breaking something nobody remembers. Rules can no longer say who talks to whom.",
-		Remediation: "Create one security group per role, attach it beside the shared one, add only the " +
-			"ingress that role serves (referencing the callers' groups by ID), check VPC Flow Logs for " +
-			"rejects, then detach the shared group from each role.",
+			"tighten without breaking something nobody remembers. Rules can no longer say who talks to whom. " +
+			"Load balancers sharing one group are not reported: each accepts only on its own listeners and " +
+			"sends only to its own targets.",
+		Remediation: "Create one security group per role (aws ec2 create-security-group --group-name ROLE " +
+			"--description DESCRIPTION --vpc-id VPC), add only the ingress that role serves, referencing the " +
+			"callers' groups by ID, and attach it beside the shared one (for an instance, aws ec2 " +
+			"modify-instance-attribute --instance-id INSTANCE --groups SHARED_GROUP ROLE_GROUP; RDS, ElastiCache, " +
+			"Lambda and ECS take the new list in their modify or update call). Check VPC Flow Logs for rejects, " +
+			"then detach the shared group from each role.",
 		References: []string{
 			"https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#security-group-referencing",
 		},
@@ -34,7 +42,7 @@ var SGSharedAcrossRoles = &Check{
 					roles = append(roles, r.Role)
 				}
 			}
-			if len(roles) < 2 {
+			if len(roles) < 2 || carriedOnlyByLoadBalancers(g) {
 				continue
 			}
 			var labels []string
@@ -45,4 +53,20 @@ var SGSharedAcrossRoles = &Check{
 				"%s is shared by %d roles: %s.", g.Label(), len(roles), strings.Join(labels, ", "))
 		}
 	},
+}
+
+// carriedOnlyByLoadBalancers reports whether every resource carrying g is
+// a load balancer, and every interface carrying it is theirs.
+func carriedOnlyByLoadBalancers(g *model.SecurityGroup) bool {
+	for _, r := range g.Resources {
+		if r.Kind != model.KindLoadBalancer {
+			return false
+		}
+	}
+	for _, e := range g.ENIs {
+		if e.Owner.Kind != model.OwnerLoadBalancer {
+			return false
+		}
+	}
+	return len(g.Resources) > 0
 }

@@ -67,6 +67,13 @@ var sgSharedAcrossRolesCases = []checkCase{
 		b.CacheCluster("sessions-001", ids("subnet-a", "subnet-b"), "sg-shared")
 	}), fires(check.Medium, ids("sg-shared", "arn:aws:ecs:ap-northeast-1:111122223333:service/main/api", "sessions-001"),
 		"shared by 2 roles: api (ECS service), sessions-001 (ElastiCache cluster).")},
+	// Load balancers accept only on their listeners and send only to their
+	// own targets (AWS-SEMANTICS.md §6): a group only they carry opens
+	// nothing on one that another needs.
+	{"an ALB and a classic load balancer in front of the same site share their group", sharedRegion(func(b *modeltest.Builder) {
+		b.LoadBalancer("web-alb", modeltest.InternetFacing, ids("subnet-a", "subnet-b"), "sg-shared")
+		b.ClassicLoadBalancer("web-elb", modeltest.InternetFacing, ids("subnet-a", "subnet-b"), "sg-shared")
+	}), none},
 	{"two instances behind the same target group are one role", sharedRegion(webServers), none},
 	{"two instances named web-01 and web-02 are one role (Name tag less its ordinal)", sharedRegion(both(namedInstance("i-1", "web-01"), namedInstance("i-2", "web-02"))), none},
 	{"two instances with the same Role tag are one role", sharedRegion(func(b *modeltest.Builder) {

@@ -9,7 +9,8 @@ import (
 // SGUnused finds security groups, other than a VPC's default group, that
 // nothing carries: no network interface has them and no resource names
 // them. Only the ENI list shows everything that carries a group, so the
-// check needs it (usageKnown).
+// check needs it (usageKnown); a group another account shares with this one
+// may be carried by that account's interfaces, and is not judged.
 var SGUnused = &Check{
 	Meta: Meta{
 		ID:       "sg-unused",
@@ -24,7 +25,7 @@ var SGUnused = &Check{
 			"that name it (aws ec2 revoke-security-group-ingress --group-id OTHER_GROUP " +
 			"--security-group-rule-ids RULE_ID), then delete it: aws ec2 delete-security-group --group-id GROUP.",
 		References: []string{
-			"AWS Foundational Security Best Practices EC2.22",
+			"AWS Security Hub control EC2.22 (AWS Control Tower standard; removed from Foundational Security Best Practices in 2023)",
 			"https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html",
 		},
 		Needs: []model.Call{model.CallSecurityGroups, model.CallNetworkInterfaces},
@@ -46,8 +47,8 @@ var SGUnused = &Check{
 			}
 		}
 		for _, g := range p.Region.SecurityGroups {
-			if isDefaultGroup(g) || inUse(g) {
-				continue
+			if isDefaultGroup(g) || inUse(g) || sharedGroup(p.Region, g) {
+				continue // a shared group's owner may use it: its data is not here
 			}
 			resources := []string{g.ID}
 			var evidence, referrers []string

@@ -32,6 +32,8 @@ var sgUnusedCases = []checkCase{
 		fires(check.Low, ids("sg-1"), "is attached to nothing: no network interface carries it and no resource names it.")},
 	{"lambda-list-functions not collected: an idle function may name it", unusedRegion(func(b *modeltest.Builder) { b.NotCollected(model.CallLambdaFunctions) }, nil),
 		fires(check.Low, ids("sg-1"), "lambda-list-functions was not collected: an idle Lambda function whose interfaces AWS reclaimed may still name the group.")},
+	{"a group another account shares with this one: the owner's interfaces are not in this account's data, nothing is concluded",
+		unusedRegion(sharedFrom("999988887777", nothingMore), nil), none},
 	{"sg-1 on an instance", unusedRegion(func(b *modeltest.Builder) { b.Instance("i-1", "subnet-a", "sg-1") }, nil), none},
 	{"sg-1 on an interface of unknown owner (§1)", unusedRegion(func(b *modeltest.Builder) { b.ENI("eni-x", "subnet-a", "sg-1") }, nil), none},
 	{"sg-1 on an unattached (available) interface: still carried", unusedRegion(func(b *modeltest.Builder) {

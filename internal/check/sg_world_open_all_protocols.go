@@ -7,7 +7,11 @@ import (
 )
 
 // SGWorldOpenAllProtocols finds ingress of every protocol and port from the
-// whole internet (IpProtocol "-1" from 0.0.0.0/0 or ::/0).
+// whole internet (IpProtocol "-1" from 0.0.0.0/0 or ::/0). Such a rule is
+// one problem, reported here only: the message names what it exposes that
+// the more specific checks would otherwise report (SSH, RDP, and the ports
+// of the databases and caches carrying the group), and those checks leave
+// the rule alone.
 var SGWorldOpenAllProtocols = &Check{
 	Meta: Meta{
 		ID:       "sg-world-open-all-protocols",
@@ -16,7 +20,8 @@ var SGWorldOpenAllProtocols = &Check{
 		Rationale: "An ingress rule for all protocols from 0.0.0.0/0 or ::/0 opens every port of every " +
 			"resource that carries the group: databases, caches, SSH and any debug port a process happens to " +
 			"listen on. Anything with a public address, or behind a load balancer that forwards to it, is one " +
-			"packet away from the internet.",
+			"packet away from the internet. The finding names SSH, RDP and the ports of the databases and caches " +
+			"that carry the group; the checks for those ports leave such a rule to this one.",
 		Remediation: "Remove the rule. Give each role its own group that opens only the ports it serves, " +
 			"and allow other AWS resources by referencing their security group ID instead of a CIDR " +
 			"(aws ec2 revoke-security-group-ingress --group-id GROUP --ip-permissions " +
@@ -25,7 +30,7 @@ var SGWorldOpenAllProtocols = &Check{
 			"stops new connections at once.",
 		References: []string{
 			"AWS Foundational Security Best Practices EC2.18, EC2.19",
-			"CIS AWS Foundations Benchmark 5.2, 5.3",
+			"CIS AWS Foundations Benchmark v3.0.0 5.2, 5.3",
 			"https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
 		},
 		Needs: []model.Call{model.CallSecurityGroups},
@@ -40,9 +45,23 @@ var SGWorldOpenAllProtocols = &Check{
 				for _, r := range o.Rules {
 					sources = append(sources, r.Peer.String())
 				}
-				reportGroup(p, g, []openRule{o},
-					"%s accepts all protocols on all ports from %s; it is %s.",
-					g.Label(), strings.Join(sources, " and "), usedBy(p.Region, g))
+				// What the more specific checks would report: the
+				// administration ports, and the data tiers' resources on
+				// their ports.
+				names := []string{"SSH (22)", "RDP (3389)"}
+				used := []openRule{o}
+				var named []string
+				for _, t := range dataTiers {
+					n, u, ids := t.openedByAll(p.Region, g, o)
+					names, used, named = append(names, n...), append(used, u...), append(named, ids...)
+				}
+				among := "It opens every port, " + andList(names) + " among them."
+				if len(named) > 0 {
+					among = "It opens every port, among them: " + strings.Join(names, "; ") + "."
+				}
+				reportGroupNaming(p, g, named, used,
+					"%s accepts all protocols on all ports from %s; it is %s. %s",
+					g.Label(), strings.Join(sources, " and "), worldUsedBy(p.Region, g), among)
 			}
 		}
 	},

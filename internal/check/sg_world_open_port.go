@@ -7,7 +7,9 @@ import (
 )
 
 // SGWorldOpenPort finds ports opened to the whole internet, except HTTP and
-// HTTPS on groups that only internet-facing load balancers carry, and ports
+// HTTPS on groups that only internet-facing load balancers carry (and those
+// load balancers' own listener ports, whose exposure
+// elb-non-http-listener-world-open and internet-exposed grade), and ports
 // and ranges made only of ports that a more specific check reports (SSH,
 // RDP, database, cache and search ports: see specificPorts). A range that
 // holds such a port and others is still reported here whole; the specific
@@ -21,7 +23,8 @@ var SGWorldOpenPort = &Check{
 			"the group sits on something with a public address. Only internet-facing load balancers need " +
 			"to accept HTTP and HTTPS from everywhere; the servers behind them should accept traffic from " +
 			"the load balancer's security group alone. SSH, RDP and the ports of databases, caches and search " +
-			"engines have checks of their own, which report them instead.",
+			"engines have checks of their own, which report them instead; so do the other listener ports of a " +
+			"group only internet-facing load balancers carry (elb-non-http-listener-world-open, internet-exposed).",
 		Remediation: "Restrict the source: reference the security group of the load balancer or the " +
 			"service that calls this port (e.g. aws ec2 authorize-security-group-ingress --group-id GROUP " +
 			"--ip-permissions IpProtocol=tcp,FromPort=80,ToPort=80,UserIdGroupPairs=[{GroupId=LB_GROUP}]), " +
@@ -34,8 +37,12 @@ var SGWorldOpenPort = &Check{
 	},
 	Run: func(p *Pass) {
 		for _, g := range p.Region.SecurityGroups {
-			lbOnly := usageKnown(p.Region) && usedOnlyByInternetFacingLoadBalancers(g)
+			lbOnly := groupUsageKnown(p.Region, g) && usedOnlyByInternetFacingLoadBalancers(g)
 			specific := specificPorts(p.Region, g)
+			var listening portSet
+			if lbOnly {
+				listening = listenerPorts(g)
+			}
 			var ports []string
 			var used []openRule
 			for _, o := range worldOpenIngress(p.Region, g) {
@@ -48,6 +55,10 @@ var SGWorldOpenPort = &Check{
 					continue
 				case specific.hold(o.Protocol, o.Ports):
 					continue // sg-admin-port-world-open or a data-tier check says it
+				case listening.hold(o.Protocol, o.Ports):
+					// The load balancers' own listeners: their exposure is
+					// elb-non-http-listener-world-open's or internet-exposed's.
+					continue
 				}
 				ports = append(ports, o.portsString())
 				used = append(used, o)
@@ -56,7 +67,7 @@ var SGWorldOpenPort = &Check{
 				continue
 			}
 			reportGroup(p, g, used,
-				"%s opens %s to the whole internet; it is %s.", g.Label(), strings.Join(ports, ", "), usedBy(p.Region, g))
+				"%s opens %s to the whole internet; it is %s.", g.Label(), strings.Join(ports, ", "), worldUsedBy(p.Region, g))
 		}
 	},
 }
@@ -79,6 +90,26 @@ func usedOnlyByInternetFacingLoadBalancers(g *model.SecurityGroup) bool {
 		}
 	}
 	return true
+}
+
+// listenerPorts are the listener ports of the load balancers carrying g,
+// per IP protocol (TCP for HTTP, HTTPS, TCP, TLS and SSL; UDP; both for
+// TCP_UDP); nil unless every one's listeners are known.
+func listenerPorts(g *model.SecurityGroup) portSet {
+	s := portSet{}
+	for _, r := range g.Resources {
+		if r.LoadBalancer == nil || !r.LoadBalancer.ListenersKnown {
+			return nil
+		}
+		for _, l := range r.LoadBalancer.Listeners {
+			if port, ok := tcpPort(l.Port); ok {
+				for _, proto := range listenerProtocols(l) {
+					s.add(proto, port)
+				}
+			}
+		}
+	}
+	return s
 }
 
 // portSet is a set of ports per protocol.

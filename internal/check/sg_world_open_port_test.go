@@ -4,12 +4,14 @@ import (
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/model/modeltest"
 )
 
 // The check's rule: every (protocol, ports) of a group that the whole
 // internet may use (AWS-SEMANTICS.md §2, §5), except all-protocol rules
-// (sg-world-open-all-protocols), ICMP, tcp/80 and tcp/443 exactly on a
-// group carried only by internet-facing load balancers, and ports or
+// (sg-world-open-all-protocols), ICMP, tcp/80 and tcp/443 exactly and the
+// load balancers' own listener ports on a group carried only by
+// internet-facing load balancers, and ports or
 // ranges made only of ports that a more specific check reports: SSH and
 // RDP (sg-admin-port-world-open), the well-known database, cache and search
 // ports, and the port of a DB instance or cache cluster carrying the group
@@ -44,8 +46,46 @@ var sgWorldOpenPortCases = []checkCase{
 		fires(check.High, ids("sg-1", "web"), "opens tcp/80-443")},
 	{"8080 beside 80 on a load balancer: only 8080", groupRegion(onPublicLB, ingress("tcp", 80, 80, "0.0.0.0/0"), ingress("tcp", 8080, 8080, "0.0.0.0/0")),
 		fires(check.High, ids("sg-1", "web"), "opens tcp/8080 to").withEvidence("sg-1 ingress tcp/8080 from 0.0.0.0/0")},
+	// A port that is a listener of the internet-facing load balancers
+	// carrying the group is the listener's exposure (§6):
+	// elb-non-http-listener-world-open or internet-exposed grade it.
+	{"8443 on the group of an ALB listening on HTTPS:8443: the listener's exposure, not repeated here", groupRegion(func(b *modeltest.Builder) {
+		b.Listen(b.LoadBalancer("web", modeltest.InternetFacing, ids("subnet-a"), "sg-1"), "HTTPS", 8443)
+	}, ingress("tcp", 8443, 8443, "0.0.0.0/0")), none},
+	{"8443 and 9000 on the group of an ALB listening on 8443 only: 9000 here", groupRegion(func(b *modeltest.Builder) {
+		b.Listen(b.LoadBalancer("web", modeltest.InternetFacing, ids("subnet-a"), "sg-1"), "HTTPS", 8443)
+	}, ingress("tcp", 8443, 8443, "0.0.0.0/0"), ingress("tcp", 9000, 9000, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "web"), "opens tcp/9000 to").withEvidence("sg-1 ingress tcp/9000 from 0.0.0.0/0")},
+	{"udp 53 on the group of an NLB listening on UDP:53", groupRegion(func(b *modeltest.Builder) {
+		b.Listen(b.NetworkLoadBalancer("dns", modeltest.InternetFacing, ids("subnet-a"), "sg-1"), "UDP", 53)
+	}, ingress("udp", 53, 53, "0.0.0.0/0")), none},
+	{"tcp 53 on the group of an NLB listening on UDP:53 only: not its listener", groupRegion(func(b *modeltest.Builder) {
+		b.Listen(b.NetworkLoadBalancer("dns", modeltest.InternetFacing, ids("subnet-a"), "sg-1"), "UDP", 53)
+	}, ingress("tcp", 53, 53, "0.0.0.0/0")), fires(check.High, ids("sg-1", "dns"), "opens tcp/53")},
+	{"8443 on an ALB listening on 8443 whose group an instance carries too", groupRegion(func(b *modeltest.Builder) {
+		b.Listen(b.LoadBalancer("web", modeltest.InternetFacing, ids("subnet-a"), "sg-1"), "HTTPS", 8443)
+		onInstance(b)
+	}, ingress("tcp", 8443, 8443, "0.0.0.0/0")), fires(check.High, ids("sg-1", "i-1", "web"), "opens tcp/8443")},
 	{"udp 443 on a load balancer is not the HTTPS exception", groupRegion(onPublicLB, ingress("udp", 443, 443, "0.0.0.0/0")),
 		fires(check.High, ids("sg-1", "web"), "opens udp/443")},
+	{"a group another account shares with this one, seen on nothing here: its owner's resources may carry it, severity kept", groupRegion(sharedFrom("999988887777", onNothing), ingress("tcp", 8080, 8080, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1"), "not seen on anything in this account; it belongs to account 999988887777, whose resources may carry it")},
+	{"80 and 443 on a shared group carried here by an internet-facing load balancer only: the owner's resources may carry it too",
+		groupRegion(sharedFrom("999988887777", onPublicLB), ingress("tcp", 80, 80, "0.0.0.0/0")),
+		fires(check.High, ids("sg-1", "web"), "opens tcp/80 to the whole internet")},
+	// Interfaces of Lambda functions and interface endpoints never accept
+	// connections from the internet (AWS-SEMANTICS.md §5): a group only
+	// they carry exposes nothing to it, and is low, as an unattached one.
+	{"8080 on a group only a Lambda function carries: low, and says why", groupRegion(func(b *modeltest.Builder) {
+		b.Lambda("fn", ids("subnet-a"), "sg-1")
+	}, ingress("tcp", 8080, 8080, "0.0.0.0/0")),
+		fires(check.Low, ids("sg-1", "fn"), "used by 1 Lambda function, whose interfaces never accept connections from the internet")},
+	{"443 on a group only an interface endpoint carries: low", groupRegion(onInterfaceEndpoint, ingress("tcp", 443, 443, "0.0.0.0/0")),
+		fires(check.Low, ids("sg-1", "vpce-1"), "never accept connections from the internet")},
+	{"8080 on a group a Lambda function and an instance carry: high", groupRegion(func(b *modeltest.Builder) {
+		b.Lambda("fn", ids("subnet-a"), "sg-1")
+		onInstance(b)
+	}, ingress("tcp", 8080, 8080, "0.0.0.0/0")), fires(check.High, ids("sg-1", "i-1", "fn"), "used by 1 EC2 instance, 1 Lambda function.")},
 	{"80 on an unattached group: severity low", groupRegion(onNothing, ingress("tcp", 80, 80, "0.0.0.0/0")),
 		fires(check.Low, ids("sg-1"), "opens tcp/80", "not attached to anything now")},
 	{"ICMP from the world has no ports (ping, path MTU)", groupRegion(onInstance, ingress("icmp", -1, -1, "0.0.0.0/0"), ingress("icmpv6", -1, -1, "::/0")), none},

@@ -31,7 +31,7 @@ var SubnetAutoAssignPublicIP = &Check{
 			"--associate-public-ip-address at launch; load balancers and NAT gateways do not need the setting.",
 		References: []string{
 			"AWS Foundational Security Best Practices EC2.15",
-			"https://docs.aws.amazon.com/vpc/latest/userguide/modify-subnets.html#subnet-public-ip",
+			"https://docs.aws.amazon.com/vpc/latest/userguide/subnet-public-ip.html",
 		},
 		Needs: []model.Call{model.CallSubnets},
 	},

@@ -143,5 +143,5 @@ var VPCFlowLogsDisabled = &Check{
 // tables and gateways are the owner's. It is false when either account ID
 // is unknown.
 func sharedFromElsewhere(reg *model.Region, vpc *model.VPC) bool {
-	return len(vpc.OwnerID) == 12 && len(reg.Account) == 12 && vpc.OwnerID != reg.Account
+	return isAccountID(vpc.OwnerID) && isAccountID(reg.Account) && vpc.OwnerID != reg.Account
 }

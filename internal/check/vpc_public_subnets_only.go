@@ -17,8 +17,11 @@ var VPCPublicSubnetsOnly = &Check{
 		Rationale: "When every subnet routes to the internet gateway, servers, databases and functions have " +
 			"nowhere private to live: each is one public address and one loose security-group rule away " +
 			"from the internet, and nothing in the network itself separates the tiers.",
-		Remediation: "Add a private subnet per availability zone in use, with a route table that sends " +
-			"0.0.0.0/0 to a NAT gateway (one per AZ, or one to save cost), gateway endpoints for S3 and " +
+		Remediation: "Add a private subnet per availability zone in use (aws ec2 create-subnet --vpc-id VPC " +
+			"--cidr-block CIDR --availability-zone AZ), with a route table that sends 0.0.0.0/0 to a NAT gateway " +
+			"(aws ec2 create-route --route-table-id RTB --destination-cidr-block 0.0.0.0/0 --nat-gateway-id NAT, " +
+			"then aws ec2 associate-route-table --route-table-id RTB --subnet-id SUBNET; one NAT gateway per AZ, " +
+			"or one to save cost), gateway endpoints for S3 and " +
 			"DynamoDB and interface endpoints for the AWS APIs the workloads call; then move everything but " +
 			"internet-facing load balancers and NAT gateways into them.",
 		References: []string{

@@ -287,13 +287,85 @@ func inUse(g *model.SecurityGroup) bool { return len(g.ENIs) > 0 || len(g.Resour
 // still be on something that was not collected.
 func usageKnown(reg *model.Region) bool { return reg.Coverage.Has(model.CallNetworkInterfaces) }
 
+// groupUsageKnown reports whether the data shows everything that carries
+// g: the ENI list was collected and g is the region's account's own. A
+// group another account shares with this one (security-group sharing in a
+// shared VPC) may be carried by that account's interfaces, which this
+// account's data never shows.
+func groupUsageKnown(reg *model.Region, g *model.SecurityGroup) bool {
+	return usageKnown(reg) && !sharedGroup(reg, g)
+}
+
+// sharedGroup reports whether g belongs to another account than the
+// region's; false when either account ID is unknown.
+func sharedGroup(reg *model.Region, g *model.SecurityGroup) bool {
+	return isAccountID(g.OwnerID) && isAccountID(reg.Account) && g.OwnerID != reg.Account
+}
+
+// isAccountID reports whether s is a 12-digit AWS account ID (a region's
+// Account is its folder's name when no file names the ID).
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // groupSeverity is the check's severity, lowered to low only for a group
 // that is known to be attached to nothing.
 func groupSeverity(p *Pass, g *model.SecurityGroup) Severity {
-	if !inUse(g) && usageKnown(p.Region) {
+	if !inUse(g) && groupUsageKnown(p.Region, g) {
 		return Low
 	}
 	return p.check.Severity
+}
+
+// neverInbound reports whether g is carried, as far as the data shows
+// everything that carries it, only by interfaces that never accept
+// connections from the internet: Lambda functions' and interface
+// endpoints' (AWS-SEMANTICS.md §5). A world-open rule of such a group
+// exposes nothing to the internet.
+func neverInbound(reg *model.Region, g *model.SecurityGroup) bool {
+	if !inUse(g) || !groupUsageKnown(reg, g) {
+		return false
+	}
+	for _, r := range g.Resources {
+		if r.Kind != model.KindLambda && r.Kind != model.KindVPCEndpoint {
+			return false
+		}
+	}
+	for _, e := range g.ENIs {
+		if e.Owner.Kind != model.OwnerLambda && e.Owner.Kind != model.OwnerVPCEndpoint {
+			return false
+		}
+	}
+	return true
+}
+
+// worldSeverity is a world-open check's severity for g: groupSeverity,
+// and low too for a group that only interfaces never accepting connections
+// from the internet carry.
+func worldSeverity(p *Pass, g *model.SecurityGroup) Severity {
+	if neverInbound(p.Region, g) {
+		return Low
+	}
+	return groupSeverity(p, g)
+}
+
+// worldUsedBy is usedBy for the world-open checks' messages, which say
+// why a group only Lambda functions and interface endpoints carry exposes
+// nothing to the internet.
+func worldUsedBy(reg *model.Region, g *model.SecurityGroup) string {
+	s := usedBy(reg, g)
+	if neverInbound(reg, g) {
+		s += ", whose interfaces never accept connections from the internet"
+	}
+	return s
 }
 
 // usersOf lists the IDs of the resources carrying g, and of interfaces
@@ -320,8 +392,10 @@ func usersOf(g *model.SecurityGroup) []string {
 // instances, 1 Lambda function" or "not attached to anything".
 func usedBy(reg *model.Region, g *model.SecurityGroup) string {
 	switch {
-	case !inUse(g) && usageKnown(reg):
+	case !inUse(g) && groupUsageKnown(reg, g):
 		return "not attached to anything now"
+	case !inUse(g) && sharedGroup(reg, g):
+		return "not seen on anything in this account; it belongs to account " + g.OwnerID + ", whose resources may carry it"
 	case !inUse(g):
 		return "not seen on anything, but " + string(model.CallNetworkInterfaces) + " was not collected, so what carries it is unknown"
 	}
@@ -366,7 +440,8 @@ func countByKind(rs []*model.Resource) []string {
 
 // reportGroup reports a finding about group g opened to the internet by
 // opens: the group and what carries it as resources, the rules as evidence,
-// the severity lowered only for a group known to be attached to nothing,
+// the severity lowered only for a group known to be attached to nothing or
+// only to interfaces that never accept connections from the internet,
 // and, where the conclusion rests on data that was not collected, a
 // sentence saying so (AWS-SEMANTICS.md: over-approximate, and say so).
 func reportGroup(p *Pass, g *model.SecurityGroup, opens []openRule, format string, args ...any) {
@@ -389,7 +464,7 @@ func reportGroupNaming(p *Pass, g *model.SecurityGroup, first []string, opens []
 		msg += " This is assumed: " + strings.Join(dedupe(assumed), "; ") + "."
 	}
 	resources := append(append([]string{g.ID}, first...), usersOf(g)...)
-	p.ReportAt(groupSeverity(p, g), dedupe(resources), dedupe(evidence), "%s", msg)
+	p.ReportAt(worldSeverity(p, g), dedupe(resources), dedupe(evidence), "%s", msg)
 }
 
 func dedupe(s []string) []string {

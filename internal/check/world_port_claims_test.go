@@ -22,8 +22,10 @@ var (
 // from it: every TCP or UDP port that rules open to the whole internet
 // (AWS-SEMANTICS.md §2: the union of the rules that match it) is reported
 // by sg-world-open-port or by sg-admin-port-world-open or a data-tier
-// check; and sg-world-open-port reports no range made only of ports that
-// those checks report. The oracle is a plain reading of the rules.
+// check, or, when all-protocol rules open every port to the whole internet
+// by themselves, by sg-world-open-all-protocols; and sg-world-open-port
+// reports no range made only of ports that those checks report. The oracle
+// is a plain reading of the rules.
 func TestNoWorldOpenPortIsLost(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2024, 6))
 	edges := []int{0, 20, 22, 23, 1024, 1433, 1434, 3306, 3307, 3389, 5432, 5601, 6379, 6380, 9200, 9300, 9301, 11211, 27017, 65535}
@@ -32,7 +34,7 @@ func TestNoWorldOpenPortIsLost(t *testing.T) {
 		name string
 		add  func(*modeltest.Builder)
 	}{{"instance", onInstance}, {"MySQL on 3307", onDB("mysql", 3307)}, {"Redis on 6380", onCache("redis", 6380)}, {"nothing", onNothing}}
-	checks := []*check.Check{check.SGWorldOpenPort, check.SGAdminPortWorldOpen, check.SGDatabasePortWorldOpen, check.SGCachePortWorldOpen, check.SGSearchPortWorldOpen}
+	checks := []*check.Check{check.SGWorldOpenPort, check.SGAdminPortWorldOpen, check.SGDatabasePortWorldOpen, check.SGCachePortWorldOpen, check.SGSearchPortWorldOpen, check.SGWorldOpenAllProtocols}
 	var probes []int
 	for _, e := range edges {
 		probes = append(probes, max(e-1, 0), e, min(e+1, 65535))
@@ -41,7 +43,7 @@ func TestNoWorldOpenPortIsLost(t *testing.T) {
 		var rules []model.Rule
 		var text []string
 		for range 1 + rng.IntN(3) {
-			proto := []string{"tcp", "udp"}[rng.IntN(4)/3]
+			proto := []string{"tcp", "tcp", "tcp", "udp", "-1"}[rng.IntN(5)]
 			a, b := edges[rng.IntN(len(edges))], edges[rng.IntN(len(edges))]
 			if rng.IntN(2) == 0 {
 				b = a
@@ -56,7 +58,12 @@ func TestNoWorldOpenPortIsLost(t *testing.T) {
 
 		broad := map[string][]model.PortRange{}
 		specific := map[string]map[int]bool{"tcp": {}, "udp": {}}
+		everyPort := false
 		for _, f := range res.Findings {
+			if f.Rule == check.SGWorldOpenAllProtocols.ID {
+				everyPort = true
+				continue
+			}
 			if f.Rule == check.SGWorldOpenPort.ID {
 				for _, m := range broadPorts.FindAllStringSubmatch(f.Message, -1) {
 					broad[m[1]] = append(broad[m[1]], parseRange(m[2]))
@@ -81,7 +88,7 @@ func TestNoWorldOpenPortIsLost(t *testing.T) {
 				for _, r := range broad[proto] {
 					inBroad = inBroad || r.Contains(uint16(port))
 				}
-				if !inBroad && !specific[proto][port] {
+				if !inBroad && !specific[proto][port] && !everyPort {
 					t.Errorf("case %d: %s/%d is open to the whole internet but no check reports it (%s)", i, proto, port, what())
 				}
 			}
@@ -106,7 +113,7 @@ func TestNoWorldOpenPortIsLost(t *testing.T) {
 func worldOpenOracle(rules []model.Rule, proto string, port int) bool {
 	has := map[string]bool{}
 	for _, r := range rules {
-		if r.Protocol.String() == proto && r.Ports.Contains(uint16(port)) {
+		if (r.Protocol.String() == proto || r.Protocol == model.ProtocolAll) && r.Ports.Contains(uint16(port)) {
 			has[r.Peer.CIDR.String()] = true
 		}
 	}

@@ -202,13 +202,18 @@ func TestBeforeExampleFindsTheStory(t *testing.T) {
 		atLeast                 check.Severity
 	}{
 		{"everything sits in public subnets", "vpc-public-subnets-only", vpc, check.Medium},
-		{"web servers in public subnets", "resource-in-public-subnet", "i-0a1b2c3d4e5f60301", check.Medium},
-		{"Aurora in public subnets", "resource-in-public-subnet", "oyatsu-aurora-instance-1", check.Medium},
+		// An instance with a public address in a public subnet, and a DB
+		// instance placed by its subnet group, are each one problem: the
+		// address check and the subnet group check name the subnet.
+		{"web servers in public subnets", "ec2-instance-public-ip", "i-0a1b2c3d4e5f60301", check.Medium},
+		{"Aurora in public subnets", "rds-subnet-group-public-subnet", "oyatsu-aurora-instance-1", check.Medium},
 		{"a group accepts ALL traffic from 0.0.0.0/0", "sg-world-open-all-protocols", commonSG, check.Critical},
 		{"one group reused by web, Aurora and Lambda", "sg-shared-across-roles", commonSG, check.Medium},
 		{"SSH open to the world", "sg-admin-port-world-open", sshSG, check.Critical},
-		{"the database port open to the world", "sg-database-port-world-open", commonSG, check.Critical},
-		{"Redis open to the world", "sg-cache-port-world-open", commonSG, check.Critical},
+		// The database and Redis ports are open through the -1 rule: one
+		// rule, one finding, which names the DB instances and the cache.
+		{"the database port open to the world", "sg-world-open-all-protocols", "oyatsu-aurora-instance-1", check.Critical},
+		{"Redis open to the world", "sg-world-open-all-protocols", "oyatsu-redis-001", check.Critical},
 		{"Aurora publicly accessible", "db-publicly-accessible", "oyatsu-aurora-instance-1", check.High},
 		{"Aurora reachable from the internet", "internet-exposed", "oyatsu-aurora-instance-1", check.Critical},
 		{"batch server reachable from the internet", "internet-exposed", "i-0a1b2c3d4e5f60303", check.Critical},

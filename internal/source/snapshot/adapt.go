@@ -556,12 +556,24 @@ func (c *conv) addresses(p jsonPath, primary string, primaryAssoc *eniAssociatio
 			out = append(out, pair)
 		}
 	}
-	if priv := c.addr(p.key("PrivateIpAddress"), primary); priv.IsValid() && !seen[priv] {
-		pair := model.AddressPair{Private: priv}
-		if primaryAssoc != nil {
-			pair.Public = c.addr(p.key("Association").key("PublicIp"), primaryAssoc.PublicIp)
+	priv := c.addr(p.key("PrivateIpAddress"), primary)
+	var public netip.Addr
+	if primaryAssoc != nil && priv.IsValid() {
+		public = c.addr(p.key("Association").key("PublicIp"), primaryAssoc.PublicIp)
+	}
+	switch {
+	case priv.IsValid() && !seen[priv]:
+		out = append([]model.AddressPair{{Private: priv, Public: public}}, out...)
+	case public.IsValid():
+		// The interface's own Association is its primary address's public
+		// address; some producers (moto among them) give it there only, not
+		// in the PrivateIpAddresses entry. Without it the interface's
+		// exposure would be missed (AWS-SEMANTICS.md §5.1).
+		for i := range out {
+			if out[i].Private == priv && !out[i].Public.IsValid() {
+				out[i].Public = public
+			}
 		}
-		out = append([]model.AddressPair{pair}, out...)
 	}
 	return out
 }

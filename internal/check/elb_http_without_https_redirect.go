@@ -36,12 +36,7 @@ var ELBHTTPWithoutHTTPSRedirect = &Check{
 		Needs: []model.Call{model.CallLoadBalancersV2},
 	},
 	Run: func(p *Pass) {
-		byLB := map[*model.Resource][]reach.Exposure{}
-		for _, x := range p.Exposures() {
-			if lb := ownExposureLB(x); lb != nil {
-				byLB[lb] = append(byLB[lb], x)
-			}
-		}
+		byLB := ownExposuresByLB(p)
 		for _, r := range p.Region.Resources {
 			if !r.IsInternetFacingLoadBalancer() || !r.LoadBalancer.ListenersKnown {
 				continue

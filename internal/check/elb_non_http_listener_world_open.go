@@ -36,12 +36,7 @@ var ELBNonHTTPListenerWorldOpen = &Check{
 		Needs: []model.Call{model.CallSecurityGroups},
 	},
 	Run: func(p *Pass) {
-		byLB := map[*model.Resource][]reach.Exposure{}
-		for _, x := range p.Exposures() {
-			if lb := ownExposureLB(x); lb != nil {
-				byLB[lb] = append(byLB[lb], x)
-			}
-		}
+		byLB := ownExposuresByLB(p)
 		for _, r := range p.Region.Resources {
 			xs := byLB[r]
 			if len(xs) == 0 {
@@ -106,6 +101,18 @@ func sensitiveListener(reg *model.Region, l model.Listener) (string, int, bool) 
 		}
 	}
 	return "", 0, false
+}
+
+// ownExposuresByLB groups the region's exposures of internet-facing load
+// balancers' own nodes (those with known listeners) by load balancer.
+func ownExposuresByLB(p *Pass) map[*model.Resource][]reach.Exposure {
+	byLB := map[*model.Resource][]reach.Exposure{}
+	for _, x := range p.Exposures() {
+		if lb := ownExposureLB(x); lb != nil {
+			byLB[lb] = append(byLB[lb], x)
+		}
+	}
+	return byLB
 }
 
 // ownExposureLB returns the load balancer whose own nodes x reaches: an

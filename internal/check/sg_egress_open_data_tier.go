@@ -66,20 +66,9 @@ var SGEgressOpenDataTier = &Check{
 // and only by RDS DB instances, ElastiCache clusters and interfaces that
 // RDS or ElastiCache own.
 func carriedOnlyByDataTier(g *model.SecurityGroup) bool {
-	if !inUse(g) {
-		return false
-	}
-	for _, r := range g.Resources {
-		if r.Kind != model.KindDBInstance && r.Kind != model.KindCacheCluster {
-			return false
-		}
-	}
-	for _, e := range g.ENIs {
-		if e.Owner.Kind != model.OwnerRDS && e.Owner.Kind != model.OwnerElastiCache {
-			return false
-		}
-	}
-	return true
+	return inUse(g) && carriedOnlyBy(g,
+		[]model.ResourceKind{model.KindDBInstance, model.KindCacheCluster},
+		[]model.OwnerKind{model.OwnerRDS, model.OwnerElastiCache})
 }
 
 // worldOpenEgress returns g's all-protocol egress rules when, together,

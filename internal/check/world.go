@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -331,16 +332,22 @@ func groupSeverity(p *Pass, g *model.SecurityGroup) Severity {
 // endpoints' (AWS-SEMANTICS.md §5). A world-open rule of such a group
 // exposes nothing to the internet.
 func neverInbound(reg *model.Region, g *model.SecurityGroup) bool {
-	if !inUse(g) || !groupUsageKnown(reg, g) {
-		return false
-	}
+	return inUse(g) && groupUsageKnown(reg, g) && carriedOnlyBy(g,
+		[]model.ResourceKind{model.KindLambda, model.KindVPCEndpoint},
+		[]model.OwnerKind{model.OwnerLambda, model.OwnerVPCEndpoint})
+}
+
+// carriedOnlyBy reports whether every resource carrying g is of one of
+// kinds and every interface carrying it has one of owners (true when
+// nothing carries it: callers check inUse).
+func carriedOnlyBy(g *model.SecurityGroup, kinds []model.ResourceKind, owners []model.OwnerKind) bool {
 	for _, r := range g.Resources {
-		if r.Kind != model.KindLambda && r.Kind != model.KindVPCEndpoint {
+		if !slices.Contains(kinds, r.Kind) {
 			return false
 		}
 	}
 	for _, e := range g.ENIs {
-		if e.Owner.Kind != model.OwnerLambda && e.Owner.Kind != model.OwnerVPCEndpoint {
+		if !slices.Contains(owners, e.Owner.Kind) {
 			return false
 		}
 	}

@@ -225,13 +225,7 @@ func mdExposures(rep *report.Report, multi bool) string {
 		if res == "" {
 			res = x.ENI
 		}
-		from := strings.Join(x.Sources, " ")
-		switch {
-		case x.WholeInternet:
-			from = "the internet"
-		case len(x.Sources) > 3:
-			from = fmt.Sprintf("%s … (%d CIDRs)", strings.Join(x.Sources[:3], " "), len(x.Sources))
-		}
+		from := ExposureSources(x)
 		via := x.Via
 		if x.Via == "load-balancer" && x.LoadBalancer != "" {
 			via = "load balancer " + x.LoadBalancer
@@ -323,16 +317,8 @@ func mdCoverage(rep *report.Report) string {
 			continue
 		}
 		where := "**" + mdEscape(c.Account+" "+c.Region) + "**"
-		for i := 0; i < len(c.Missing); {
-			m := c.Missing[i]
-			j := i
-			var resources []string
-			for j < len(c.Missing) && c.Missing[j].Call == m.Call && c.Missing[j].Reason == m.Reason {
-				if c.Missing[j].Resource != "" {
-					resources = append(resources, c.Missing[j].Resource)
-				}
-				j++
-			}
+		for _, m := range groupMissing(c.Missing) {
+			resources := m.Resources
 			line := fmt.Sprintf("- %s: %s %s", where, mdCode(m.Call), mdEscape(m.Reason))
 			if len(resources) > 0 {
 				shown := resources
@@ -352,7 +338,6 @@ func mdCoverage(rep *report.Report) string {
 				line += " — " + mdEscape(m.Weakens)
 			}
 			items = append(items, line+"\n")
-			i = j
 		}
 		if len(c.SkippedChecks) > 0 {
 			rules := make([]string, len(c.SkippedChecks))

@@ -107,3 +107,41 @@ func severityRank(s string) int {
 	}
 	return 0
 }
+
+// ExposureSources says who an exposure admits, in a few words: "the
+// internet", or its first CIDRs and how many there are.
+func ExposureSources(x report.Exposure) string {
+	switch {
+	case x.WholeInternet:
+		return "the internet"
+	case len(x.Sources) > 3:
+		return fmt.Sprintf("%s … (%d CIDRs)", strings.Join(x.Sources[:3], " "), len(x.Sources))
+	}
+	return strings.Join(x.Sources, " ")
+}
+
+// missingGroup is one line of a coverage section: a call missing for the
+// same reason, with the resources a per-resource call lacks.
+type missingGroup struct {
+	report.MissingCall
+	Resources []string
+}
+
+// groupMissing folds consecutive missing calls with the same call and
+// reason into one group.
+func groupMissing(missing []report.MissingCall) []missingGroup {
+	var out []missingGroup
+	for i := 0; i < len(missing); {
+		g := missingGroup{MissingCall: missing[i]}
+		j := i
+		for j < len(missing) && missing[j].Call == g.Call && missing[j].Reason == g.Reason {
+			if missing[j].Resource != "" {
+				g.Resources = append(g.Resources, missing[j].Resource)
+			}
+			j++
+		}
+		out = append(out, g)
+		i = j
+	}
+	return out
+}

@@ -199,23 +199,13 @@ func (t *textWriter) coverage(rep *report.Report) {
 			calls[m.Call] = true
 		}
 		t.printf("  %s: %s missing or incomplete\n", where, count(len(calls), "call"))
-		for i := 0; i < len(c.Missing); {
-			m := c.Missing[i]
-			j := i
-			var resources []string
-			for j < len(c.Missing) && c.Missing[j].Call == m.Call && c.Missing[j].Reason == m.Reason {
-				if c.Missing[j].Resource != "" {
-					resources = append(resources, c.Missing[j].Resource)
-				}
-				j++
-			}
+		for _, m := range groupMissing(c.Missing) {
 			line := m.Call + ": " + m.Reason
-			if len(resources) > 0 {
-				line += " for " + strings.Join(resources, ", ")
+			if len(m.Resources) > 0 {
+				line += " for " + strings.Join(m.Resources, ", ")
 			}
 			line += " — " + m.Weakens
 			t.para("        ", "    - ", line)
-			i = j
 		}
 		if len(c.SkippedChecks) > 0 {
 			var rules []string

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
@@ -96,13 +97,7 @@ func Run(opts *Options) error {
 				traffic += fmt.Sprintf("/%d-%d", x.FromPort, x.ToPort)
 			}
 		}
-		from := strings.Join(x.Sources, " ")
-		switch {
-		case x.WholeInternet:
-			from = "the internet"
-		case len(x.Sources) > 3:
-			from = fmt.Sprintf("%s … (%d CIDRs)", strings.Join(x.Sources[:3], " "), len(x.Sources))
-		}
+		from := render.ExposureSources(x)
 		via := x.Via
 		if x.LoadBalancer != "" {
 			via += " " + x.LoadBalancer

@@ -1,0 +1,63 @@
+package flowlog
+
+import (
+	"context"
+	"io"
+)
+
+// Sink receives records. Read gives each of its workers its own Sink (from
+// newSink), so a Sink needs no locking; the caller merges them afterwards.
+// The *Record is only valid during the call.
+type Sink interface {
+	Add(r *Record)
+}
+
+// Source is one flow-log object: a file, or an S3 object.
+type Source struct {
+	Name string // as messages name it: a path or s3://bucket/key
+	Size int64  // bytes, for progress; 0 when unknown
+	Open func() (io.ReadCloser, error)
+}
+
+// Options tune Read.
+type Options struct {
+	// Format is the field order of files without a header line
+	// (CloudWatch Logs exports); nil means AWS's default version-2 format.
+	Format []Field
+	// Workers is how many goroutines parse; 0 means GOMAXPROCS.
+	Workers int
+	// MaxBadLines is how many unparsable lines are kept with their
+	// position (all are counted); 0 means 10.
+	MaxBadLines int
+	// Progress, when set, is called now and then with the bytes read so
+	// far (compressed bytes for gzip files).
+	Progress func(read int64)
+}
+
+// BadLine is a line that did not parse.
+type BadLine struct {
+	File   string `json:"file"`
+	Line   int64  `json:"line"`
+	Text   string `json:"text"` // at most 200 bytes of it
+	Reason string `json:"reason"`
+}
+
+// Stats count what Read saw.
+type Stats struct {
+	Files    int64     `json:"files"`
+	Bytes    int64     `json:"bytes"` // as stored (compressed for gzip)
+	Records  int64     `json:"records"`
+	NoData   int64     `json:"nodata"`
+	SkipData int64     `json:"skipdata"`
+	BadLines int64     `json:"bad_lines"`
+	Bad      []BadLine `json:"bad,omitempty"` // the first MaxBadLines, in file and line order
+}
+
+// Read streams every record of sources to the sinks: records with
+// log-status NODATA or SKIPDATA are counted and not passed on. A line that
+// does not parse is counted and kept in Stats.Bad; it never stops the read.
+// An error is returned only when a source cannot be opened or read (or ctx
+// ends), naming the source.
+func Read(ctx context.Context, sources []Source, opt Options, newSink func() Sink) (Stats, error) {
+	return read(ctx, sources, opt, newSink)
+}

@@ -37,8 +37,11 @@ type ObservationKey struct {
 	Protocol    int16
 	Port        int32 // the service port; 0 for protocols without ports
 	ClientIsSrc bool  // the records go client → server
-	Accept      bool  // ACCEPT, else REJECT
-	Basis       Basis
+	Accept      bool  // ACCEPT, else REJECT (or no action, see NoAction)
+	// NoAction: the record's format has no action field (a custom format
+	// without ${action}); Accept is then false.
+	NoAction bool
+	Basis    Basis
 }
 
 // Observation sums the records of one key.
@@ -46,7 +49,7 @@ type Observation struct {
 	ObservationKey
 	Packets, Bytes       int64
 	Records, Connections int64
-	Start, End           int64 // earliest start, latest end (Unix seconds)
+	Start, End           int64 // earliest start, latest end (Unix seconds); -1 when no record logged it
 }
 
 // EndpointKind is what an address was found to be.

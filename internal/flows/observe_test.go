@@ -1,0 +1,272 @@
+package flows
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"reflect"
+	"testing"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
+)
+
+// rec is a record as the reader gives it: every field of a version-3
+// format logged, tcp-flags -1 when flags < 0 (not logged).
+func rec(proto int16, src string, sport int32, dst string, dport int32, flags int16) *flowlog.Record {
+	r := &flowlog.Record{
+		Version: 3, AccountID: "123456789010", InterfaceID: "eni-1",
+		SrcAddr: netip.MustParseAddr(src), DstAddr: netip.MustParseAddr(dst),
+		SrcPort: sport, DstPort: dport, Protocol: proto,
+		Packets: 1, Bytes: 100, Start: 1000, End: 1060,
+		Action: flowlog.ActionAccept, TCPFlags: flags,
+	}
+	if flags >= 0 {
+		r.Has = 1 << flowlog.FieldTCPFlags
+	}
+	return r
+}
+
+// TestSide pins stage 1's rule 1 (docs/flows.md): who is the client, in
+// the order tcp-flags, listening-port, well-known-port, lower-port
+// (AWS-SEMANTICS.md §9: "flow-direction and tcp-flags (SYN = 2 marks the
+// initiator) are exact; without them, the side whose port is a listening
+// port ... or the lower well-known port is the server").
+func TestSide(t *testing.T) {
+	ports := ListeningPorts{6: {8080: true, 5001: true, 3306: true}, 17: {5353: true}}
+	const a, b = "10.0.0.1", "10.0.0.2"
+	tests := []struct {
+		name        string
+		r           *flowlog.Record
+		clientIsSrc bool
+		port        int32
+		basis       Basis
+	}{
+		// §9: SYN (2) marks the initiator: the record goes client → server.
+		{"SYN goes client to server", rec(6, a, 43416, b, 5001, 2), true, 5001, BasisTCPFlags},
+		// SYN-ACK (18) is the server's answer.
+		{"SYN-ACK goes server to client", rec(6, a, 5001, b, 43416, 18), false, 5001, BasisTCPFlags},
+		// Flags are OR-ed over the interval (AWS docs' tcp-flag sample: 3 and 19).
+		{"SYN+FIN (3) is the client's", rec(6, a, 34210, b, 80, 3), true, 80, BasisTCPFlags},
+		{"SYN-ACK+FIN (19) is the server's", rec(6, b, 80, a, 34210, 19), false, 80, BasisTCPFlags},
+		{"SYN+RST (6) is the client's", rec(6, a, 40000, b, 22, 6), true, 22, BasisTCPFlags},
+		// Flags decide even against every port heuristic.
+		{"SYN beats the ports", rec(6, a, 80, b, 50000, 2), true, 50000, BasisTCPFlags},
+		// Other flag values do not decide: fall through to the ports.
+		{"FIN alone does not decide", rec(6, b, 5001, a, 43418, 1), false, 5001, BasisListeningPort},
+		{"flags 0 do not decide", rec(6, a, 43418, b, 5001, 0), true, 5001, BasisListeningPort},
+		{"flags not logged", rec(6, a, 43418, b, 5001, -1), true, 5001, BasisListeningPort},
+		// tcp-flags only for TCP.
+		{"UDP with SYN bit is not TCP", rec(17, a, 5353, b, 40000, 2), false, 5353, BasisListeningPort},
+		// Listening ports: exactly one side listens; it beats the well-known rule.
+		{"listening beats well-known", rec(6, a, 443, b, 8080, -1), true, 8080, BasisListeningPort},
+		{"listening on the source", rec(6, a, 3306, b, 51000, -1), false, 3306, BasisListeningPort},
+		{"both listening: no decision", rec(6, a, 3306, b, 8080, -1), false, 3306, BasisLowerPort},
+		{"listening is per protocol", rec(17, a, 40000, b, 8080, -1), true, 8080, BasisLowerPort},
+		// Well-known: exactly one port below 1024.
+		{"well-known on the destination", rec(6, a, 50000, b, 443, -1), true, 443, BasisWellKnownPort},
+		{"well-known on the source", rec(6, a, 443, b, 50000, -1), false, 443, BasisWellKnownPort},
+		{"1023 is well-known, 1024 is not", rec(17, a, 1024, b, 1023, -1), true, 1023, BasisWellKnownPort},
+		// Lower port: both or neither below 1024.
+		{"lower port on the source", rec(6, a, 6000, b, 43418, -1), false, 6000, BasisLowerPort},
+		{"lower port on the destination", rec(17, a, 40000, b, 9000, -1), true, 9000, BasisLowerPort},
+		{"both well-known: lower", rec(6, a, 22, b, 80, -1), false, 22, BasisLowerPort},
+		{"equal ports: the destination", rec(17, a, 123, b, 123, -1), true, 123, BasisLowerPort},
+		// Protocols without ports: destination is the server, port 0.
+		{"ICMP", rec(1, "203.0.113.12", 0, "172.31.16.139", 0, -1), true, 0, BasisLowerPort},
+		{"ICMPv6", rec(58, "2001:db8::1", 0, "2001:db8::2", 0, -1), true, 0, BasisLowerPort},
+		{"GRE ignores logged ports", rec(47, a, 40000, b, 20, -1), true, 0, BasisLowerPort},
+		{"SCTP has ports", rec(132, a, 40000, b, 3868, -1), true, 3868, BasisLowerPort},
+		// Fields a custom format did not carry (-1).
+		{"protocol not logged", rec(-1, a, -1, b, -1, -1), true, 0, BasisLowerPort},
+		{"ports not logged", rec(6, a, -1, b, -1, 2), true, 0, BasisLowerPort},
+	}
+	o := NewObserver(ports)
+	for _, tt := range tests {
+		c, p, basis := o.Side(tt.r)
+		if c != tt.clientIsSrc || p != tt.port || basis != tt.basis {
+			t.Errorf("%s: Side = (client is src %v, port %d, %s), want (%v, %d, %s)", tt.name, c, p, basis, tt.clientIsSrc, tt.port, tt.basis)
+		}
+	}
+}
+
+// TestObserveKeysAndSums pins stage 1's rules 2 and 3: the key, the sums,
+// connections, earliest start and latest end.
+func TestObserveKeysAndSums(t *testing.T) {
+	o := NewObserver(nil)
+	// AWS docs' tcp-flag sample (AWS-SEMANTICS.md §9): one ENI, a client
+	// 52.213.180.42 connecting twice to port 5001 of 10.0.0.62.
+	const client, server = "52.213.180.42", "10.0.0.62"
+	in := []*flowlog.Record{
+		with(rec(6, client, 43416, server, 5001, 2), 8, 568, 1566848875, 1566848933),
+		with(rec(6, server, 5001, client, 43416, 18), 7, 376, 1566848875, 1566848933),
+		with(rec(6, client, 43418, server, 5001, 2), 70, 100701, 1566848875, 1566848933),
+		with(rec(6, server, 5001, client, 43418, 18), 12, 632, 1566848875, 1566848933),
+		// The next interval: FIN only, the ports decide (lower port).
+		with(rec(6, server, 5001, client, 43418, 1), 1219, 63388, 1566848933, 1566849113),
+		with(rec(6, client, 43418, server, 5001, 1), 15774, 23294588, 1566848933, 1566849113),
+		// NODATA carries no flow.
+		{LogStatus: flowlog.StatusNoData, InterfaceID: "eni-1", Packets: -1, Bytes: -1, Start: 1, End: 2},
+	}
+	for _, r := range in {
+		o.Add(r)
+	}
+	c, s := netip.MustParseAddr(client), netip.MustParseAddr(server)
+	key := func(clientIsSrc bool, b Basis) ObservationKey {
+		return ObservationKey{InterfaceID: "eni-1", Client: c, Server: s, Protocol: 6, Port: 5001, ClientIsSrc: clientIsSrc, Accept: true, Basis: b}
+	}
+	want := []Observation{
+		{ObservationKey: key(false, BasisTCPFlags), Packets: 19, Bytes: 1008, Records: 2, Connections: 0, Start: 1566848875, End: 1566848933},
+		{ObservationKey: key(false, BasisLowerPort), Packets: 1219, Bytes: 63388, Records: 1, Connections: 0, Start: 1566848933, End: 1566849113},
+		{ObservationKey: key(true, BasisTCPFlags), Packets: 78, Bytes: 101269, Records: 2, Connections: 2, Start: 1566848875, End: 1566848933},
+		// TCP flags logged, no SYN: not a new connection.
+		{ObservationKey: key(true, BasisLowerPort), Packets: 15774, Bytes: 23294588, Records: 1, Connections: 0, Start: 1566848933, End: 1566849113},
+	}
+	if got := o.Observations(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Observations =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func with(r *flowlog.Record, packets, bytes, start, end int64) *flowlog.Record {
+	r.Packets, r.Bytes, r.Start, r.End = packets, bytes, start, end
+	return r
+}
+
+// TestObserveConnectionsAndActions: connections without TCP flags, REJECT,
+// a format without action, and fields not logged (-1).
+func TestObserveConnectionsAndActions(t *testing.T) {
+	o := NewObserver(nil)
+	udp := rec(17, "10.0.0.1", 40000, "10.0.0.2", 53, -1) // no flags logged: every client → server record
+	o.Add(udp)
+	o.Add(udp)
+	o.Add(rec(17, "10.0.0.2", 53, "10.0.0.1", 40000, -1))      // server → client: not a connection
+	udpFlags0 := rec(17, "10.0.0.1", 40001, "10.0.0.2", 53, 0) // v3+ logs 0 for UDP: still counted
+	o.Add(udpFlags0)
+	rej := rec(6, "198.51.100.7", 51000, "10.0.0.2", 22, -1)
+	rej.Action = flowlog.ActionReject
+	o.Add(rej)
+	none := rec(6, "198.51.100.7", 51000, "10.0.0.2", 22, -1)
+	none.Action = flowlog.ActionNone
+	none.Packets, none.Bytes, none.Start, none.End = -1, -1, -1, -1
+	o.Add(none)
+	got := o.Observations()
+	if len(got) != 4 {
+		t.Fatalf("got %d observations, want 4: %+v", len(got), got)
+	}
+	// Sorted by client: 10.0.0.1 → 10.0.0.2:53 (the replies, then the
+	// requests), then 198.51.100.7 (REJECT, then no action).
+	u, req, r, n := got[0], got[1], got[2], got[3]
+	if u.ClientIsSrc || !req.ClientIsSrc {
+		t.Fatalf("order: %+v", got)
+	}
+	if req.Records != 3 || req.Connections != 3 || req.Port != 53 || req.Basis != BasisWellKnownPort {
+		t.Errorf("UDP client → server = %+v, want 3 records, 3 connections, port 53", req)
+	}
+	if u.Records != 1 || u.Connections != 0 {
+		t.Errorf("UDP server → client = %+v, want 1 record, 0 connections", u)
+	}
+	if r.Accept || r.NoAction || r.Connections != 1 {
+		t.Errorf("REJECT = %+v", r)
+	}
+	if !n.NoAction || n.Accept || n.Packets != 0 || n.Bytes != 0 || n.Start != -1 || n.End != -1 {
+		t.Errorf("no action, nothing logged = %+v, want NoAction, sums 0, start and end -1", n)
+	}
+}
+
+// TestMergeIsAdd: merging observers that each saw part of the records
+// gives what one observer seeing them all gives, in any split.
+func TestMergeIsAdd(t *testing.T) {
+	recs := randomRecords(rand.New(rand.NewPCG(1, 2)), 5000, 40)
+	ports := ListeningPorts{6: {443: true, 8080: true}}
+	whole := NewObserver(ports)
+	for i := range recs {
+		whole.Add(&recs[i])
+	}
+	parts := [3]*Observer{NewObserver(ports), NewObserver(ports), NewObserver(ports)}
+	for i := range recs {
+		parts[i%3].Add(&recs[i])
+	}
+	merged := NewObserver(ports)
+	for _, p := range parts {
+		merged.Merge(p)
+	}
+	want := whole.Observations()
+	if got := merged.Observations(); !reflect.DeepEqual(got, want) {
+		t.Errorf("merged observations differ from one observer's (%d vs %d)", len(got), len(want))
+	}
+	if len(want) < 100 {
+		t.Errorf("only %d observations: the random records are too uniform to test anything", len(want))
+	}
+	// Observations is deterministic and sorted.
+	if again := whole.Observations(); !reflect.DeepEqual(again, want) {
+		t.Error("Observations is not deterministic")
+	}
+	for i := 1; i < len(want); i++ {
+		if CompareKeys(want[i-1].ObservationKey, want[i].ObservationKey) >= 0 {
+			t.Fatalf("not sorted at %d: %+v then %+v", i, want[i-1].ObservationKey, want[i].ObservationKey)
+		}
+	}
+}
+
+// TestObservationKeyRoundTrip: the packed key keeps every field.
+func TestObservationKeyRoundTrip(t *testing.T) {
+	for _, b := range Bases {
+		for bits := range 8 {
+			k := ObservationKey{InterfaceID: "eni-9", Client: netip.MustParseAddr("10.1.2.3"), Server: netip.MustParseAddr("::1"),
+				Protocol: 17, Port: 53, ClientIsSrc: bits&1 != 0, Accept: bits&2 != 0, NoAction: bits&4 != 0, Basis: b}
+			if got := keyOf(k).public(); got != k {
+				t.Errorf("round trip of %+v = %+v", k, got)
+			}
+		}
+	}
+}
+
+// randomRecords returns n records of a realistic account of hosts
+// interfaces: each host is the client of 3 others, each server offers one
+// service; every record is logged at the client's or the server's
+// interface, in either direction, with an ephemeral client port, TCP flags
+// sometimes, and a REJECT now and then.
+func randomRecords(rng *rand.Rand, n, hosts int) []flowlog.Record {
+	ifaces := make([]string, hosts)
+	addrs := make([]netip.Addr, hosts)
+	peers := make([][3]int, hosts)
+	for i := range hosts {
+		ifaces[i] = fmt.Sprintf("eni-%017x", i)
+		addrs[i] = netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		peers[i] = [3]int{rng.IntN(hosts), rng.IntN(hosts), rng.IntN(hosts)}
+	}
+	services := []int32{443, 80, 8080, 3306, 6379, 22, 53, 5432, 9200, 11211}
+	out := make([]flowlog.Record, n)
+	for i := range out {
+		c := rng.IntN(hosts)
+		s := peers[c][rng.IntN(3)]
+		svc := services[s%len(services)]
+		eph := int32(32768 + rng.IntN(28000))
+		r := flowlog.Record{
+			Version: 3, InterfaceID: ifaces[[2]int{c, s}[rng.IntN(2)]], Protocol: 6,
+			SrcAddr: addrs[c], DstAddr: addrs[s], SrcPort: eph, DstPort: svc,
+			Packets: int64(1 + rng.IntN(100)), Bytes: int64(40 + rng.IntN(100000)),
+			Start: int64(1700000000 + rng.IntN(3600)), Action: flowlog.ActionAccept, TCPFlags: -1,
+		}
+		r.End = r.Start + 60
+		switch rng.IntN(4) {
+		case 0:
+			r.TCPFlags = 2
+		case 1:
+			r.TCPFlags = 0
+		}
+		if svc == 53 {
+			r.Protocol = 17
+		}
+		if rng.IntN(2) == 0 { // the reply
+			r.SrcAddr, r.DstAddr, r.SrcPort, r.DstPort = r.DstAddr, r.SrcAddr, r.DstPort, r.SrcPort
+			if r.TCPFlags == 2 {
+				r.TCPFlags = 18
+			}
+		}
+		if rng.IntN(10) == 0 {
+			r.Action = flowlog.ActionReject
+		}
+		out[i] = r
+	}
+	return out
+}

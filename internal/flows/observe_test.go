@@ -207,14 +207,26 @@ func TestMergeIsAdd(t *testing.T) {
 	}
 }
 
-// TestObservationKeyRoundTrip: the packed key keeps every field.
+// TestObservationKeyRoundTrip: the packed key keeps every field, and
+// tells apart an IPv4 address, the same as IPv4-mapped IPv6, and an
+// address the format did not log.
 func TestObservationKeyRoundTrip(t *testing.T) {
+	addrs := []netip.Addr{{}, netip.MustParseAddr("10.1.2.3"), netip.MustParseAddr("::ffff:10.1.2.3"), netip.MustParseAddr("2001:db8::7")}
+	seen := map[slotKey]bool{}
 	for _, b := range Bases {
 		for bits := range 8 {
-			k := ObservationKey{InterfaceID: "eni-9", Client: netip.MustParseAddr("10.1.2.3"), Server: netip.MustParseAddr("::1"),
-				Protocol: 17, Port: 53, ClientIsSrc: bits&1 != 0, Accept: bits&2 != 0, NoAction: bits&4 != 0, Basis: b}
-			if got := keyOf(k).public(); got != k {
-				t.Errorf("round trip of %+v = %+v", k, got)
+			for i, c := range addrs {
+				s := addrs[(i+1)%len(addrs)]
+				k := ObservationKey{InterfaceID: "eni-9", Client: c, Server: s,
+					Protocol: 17, Port: 53, ClientIsSrc: bits&1 != 0, Accept: bits&2 != 0, NoAction: bits&4 != 0, Basis: b}
+				sk := packKey(k, 0)
+				if got := sk.public("eni-9"); got != k {
+					t.Errorf("round trip of %+v = %+v", k, got)
+				}
+				if seen[sk] {
+					t.Errorf("%+v packs like another key", k)
+				}
+				seen[sk] = true
 			}
 		}
 	}
@@ -226,6 +238,15 @@ func TestObservationKeyRoundTrip(t *testing.T) {
 // interface, in either direction, with an ephemeral client port, TCP flags
 // sometimes, and a REJECT now and then.
 func randomRecords(rng *rand.Rand, n, hosts int) []flowlog.Record {
+	return randomRecordsPick(rng, n, hosts, nil)
+}
+
+// randomRecordsPick is randomRecords choosing each record's client with
+// pick (uniformly when nil).
+func randomRecordsPick(rng *rand.Rand, n, hosts int, pick func() int) []flowlog.Record {
+	if pick == nil {
+		pick = func() int { return rng.IntN(hosts) }
+	}
 	ifaces := make([]string, hosts)
 	addrs := make([]netip.Addr, hosts)
 	peers := make([][3]int, hosts)
@@ -237,7 +258,7 @@ func randomRecords(rng *rand.Rand, n, hosts int) []flowlog.Record {
 	services := []int32{443, 80, 8080, 3306, 6379, 22, 53, 5432, 9200, 11211}
 	out := make([]flowlog.Record, n)
 	for i := range out {
-		c := rng.IntN(hosts)
+		c := pick()
 		s := peers[c][rng.IntN(3)]
 		svc := services[s%len(services)]
 		eph := int32(32768 + rng.IntN(28000))

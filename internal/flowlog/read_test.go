@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -435,5 +436,72 @@ func TestWalk(t *testing.T) {
 	_, st := readPaths(t, Options{}, dir)
 	if st.Files != 5 || st.Records != 5 {
 		t.Errorf("read %+v", st)
+	}
+}
+
+// lineReader generates n lines of the default format on the fly, each
+// with a new interface ID, so the input is never in memory.
+type lineReader struct {
+	i, n int
+	buf  []byte
+}
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	for len(l.buf) < len(p) && l.i < l.n {
+		l.buf = fmt.Appendf(l.buf, "2 123456789010 eni-%017x 10.0.%d.%d 10.1.0.5 %d 443 6 3 %d 1700000000 1700000060 ACCEPT OK\n",
+			l.i, l.i/256%256, l.i%256, 32768+l.i%20000, 100+l.i%1000)
+		l.i++
+	}
+	if len(l.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, l.buf)
+	l.buf = l.buf[:copy(l.buf, l.buf[n:])]
+	return n, nil
+}
+
+// TestMemoryFlat: reading a million records, each from a new interface,
+// keeps the heap small: chunks come from a bounded pool and the intern
+// tables start over.
+func TestMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 110 MB")
+	}
+	const n = 1_000_000
+	var peak atomic.Uint64
+	var seen atomic.Int64
+	sample := func() {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		for {
+			p := peak.Load()
+			if m.HeapInuse <= p || peak.CompareAndSwap(p, m.HeapInuse) {
+				return
+			}
+		}
+	}
+	src := Source{Name: "gen", Open: func() (io.ReadCloser, error) { return io.NopCloser(&lineReader{n: n}), nil }}
+	st, err := Read(context.Background(), []Source{src}, Options{}, func() Sink {
+		return sinkFunc(func(r *Record) {
+			if seen.Add(1)%50000 == 0 {
+				sample()
+			}
+		})
+	})
+	if err != nil || st.Records != n {
+		t.Fatalf("%v, %+v", err, st)
+	}
+	if p := peak.Load(); p > 40<<20 {
+		t.Errorf("heap in use reached %d MB", p>>20)
+	}
+	t.Logf("peak heap in use %.1f MB", float64(peak.Load())/(1<<20))
+}
+
+// TestCRLF: a file saved with CRLF line endings, header included.
+func TestCRLF(t *testing.T) {
+	data := strings.ReplaceAll(v2Header+"\n"+v2Line(1)+"\n"+v2Header+"\n"+v2Line(2)+"\n", "\n", "\r\n")
+	recs, st, err := readAll(t, Options{Format: []Field{FieldSrcAddr}}, memSource("crlf.log", []byte(data)))
+	if err != nil || len(recs) != 2 || st.BadLines != 0 || recs[0].Version != 2 {
+		t.Errorf("%v %+v %+v", err, st, recs)
 	}
 }

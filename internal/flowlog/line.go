@@ -90,26 +90,32 @@ func (b bad) reason(f *format) string {
 	return "unparsable"
 }
 
-// maxIntern bounds a parser's interned strings; past it the table starts
-// over (the strings handed out stay valid), so memory stays flat whatever
-// the input.
-const maxIntern = 1 << 16
+// maxIntern bounds the strings interned per field; past it the field's
+// table starts over (the strings handed out stay valid), so memory stays
+// flat whatever the input.
+const maxIntern = 1 << 15
 
-// maxProbes bounds the search of the intern table: a value whose search
+// maxProbes bounds the search of an intern table: a value whose search
 // is longer (the table crowded by values of one hash) is returned
 // without being interned, so crafted input cannot make lookups slow.
 const maxProbes = 16
 
 // parser parses lines of one worker. It interns the string fields, so
-// that a record's strings cost nothing after their first sighting; it is
-// not safe for concurrent use.
+// that a record's strings cost nothing after their first sighting, in one
+// table per field (the few VPC or subnet IDs stay in cache while the
+// many interface IDs do not); it is not safe for concurrent use.
 type parser struct {
-	slots []string // open addressing, a power of two long
-	n     int
-	last  [fieldCount]string // the previous value of each string field
+	tabs [fieldCount]internTable
+	last [fieldCount]string // the previous value of each string field
 }
 
-func newParser() *parser { return &parser{slots: make([]string, 1024)} }
+// internTable is a set of strings by open addressing.
+type internTable struct {
+	slots []string // a power of two long, at most half full
+	n     int
+}
+
+func newParser() *parser { return &parser{} }
 
 // hashBytes mixes the first and last 8 bytes and the length: enough for
 // AWS IDs, whose ends differ.
@@ -131,22 +137,26 @@ func hashBytes(b []byte) uint64 {
 	return x ^ x>>33
 }
 
-// intern returns b as a string, the same string for the same bytes; ok
-// is false when b is not UTF-8.
+// intern returns b as a string, the same string for the same bytes of
+// field f; ok is false when b is not UTF-8.
 func (p *parser) intern(f Field, b []byte) (string, bool) {
 	if string(b) == p.last[f] {
 		return p.last[f], true
 	}
-	mask := uint64(len(p.slots) - 1)
+	t := &p.tabs[f]
+	if t.slots == nil {
+		t.slots = make([]string, 64)
+	}
+	mask := uint64(len(t.slots) - 1)
 	h := hashBytes(b)
 	for i, k := h&mask, 0; k < maxProbes; i, k = (i+1)&mask, k+1 {
-		s := p.slots[i]
+		s := t.slots[i]
 		if s == "" {
 			if !utf8.Valid(b) {
 				return "", false
 			}
 			s = string(b)
-			p.insert(i, s)
+			t.insert(i, s)
 			p.last[f] = s
 			return s, true
 		}
@@ -163,35 +173,35 @@ func (p *parser) intern(f Field, b []byte) (string, bool) {
 
 // insert puts s in the empty slot i, growing the table to keep it at
 // most half full, or emptying it at maxIntern.
-func (p *parser) insert(i uint64, s string) {
-	if p.n+1 > len(p.slots)/2 {
-		if len(p.slots) >= 2*maxIntern {
-			clear(p.slots)
-			p.n = 0
+func (t *internTable) insert(i uint64, s string) {
+	if t.n+1 > len(t.slots)/2 {
+		if len(t.slots) >= 2*maxIntern {
+			clear(t.slots)
+			t.n = 0
 		} else {
-			old := p.slots
-			p.slots = make([]string, 2*len(old))
-			p.n = 0
+			old := t.slots
+			t.slots = make([]string, 2*len(old))
+			t.n = 0
 			for _, x := range old {
 				if x != "" {
-					p.place(x)
+					t.place(x)
 				}
 			}
 		}
-		p.place(s)
+		t.place(s)
 		return
 	}
-	p.slots[i] = s
-	p.n++
+	t.slots[i] = s
+	t.n++
 }
 
-func (p *parser) place(s string) {
-	mask := uint64(len(p.slots) - 1)
+func (t *internTable) place(s string) {
+	mask := uint64(len(t.slots) - 1)
 	h := hashBytes(unsafe.Slice(unsafe.StringData(s), len(s)))
 	for i, k := h&mask, 0; k < maxProbes; i, k = (i+1)&mask, k+1 {
-		if p.slots[i] == "" {
-			p.slots[i] = s
-			p.n++
+		if t.slots[i] == "" {
+			t.slots[i] = s
+			t.n++
 			return
 		}
 	}

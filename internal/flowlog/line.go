@@ -357,11 +357,13 @@ func numAt(b []byte, i int, limit int64) (int64, int, badKind) {
 	return int64(v), j, badNone
 }
 
-// addrAt reads an address at b[i:]: an IPv4 address in the same pass
-// that finds its end, anything else (IPv6, "-", errors) by addr.
+// addrAt reads an address at b[i:]: an IPv4 address as netip reads it
+// (no leading zeros), octet by octet unrolled, in the same pass that
+// finds its end; anything else (IPv6, "-", errors) by addr.
 func addrAt(b []byte, i int, a *netip.Addr) (int, badKind) {
-	var v [4]byte
-	n, j := len(b), i
+	n := len(b)
+	var v uint32
+	j := i
 	for k := 0; k < 4; k++ {
 		if k > 0 {
 			if j >= n || b[j] != '.' {
@@ -369,22 +371,37 @@ func addrAt(b []byte, i int, a *netip.Addr) (int, badKind) {
 			}
 			j++
 		}
-		start, x := j, 0
-		for j < n && j-start < 3 {
-			d := b[j] - '0'
-			if d > 9 {
-				break
-			}
-			x = x*10 + int(d)
-			j++
-		}
-		if j == start || x > 255 || (j-start > 1 && b[start] == '0') {
+		if j >= n {
 			goto other
 		}
-		v[k] = byte(x)
+		d0 := uint32(b[j] - '0')
+		if d0 > 9 {
+			goto other
+		}
+		x := d0
+		j++
+		if j < n {
+			if d1 := uint32(b[j] - '0'); d1 <= 9 {
+				if d0 == 0 {
+					goto other
+				}
+				x = x*10 + d1
+				j++
+				if j < n {
+					if d2 := uint32(b[j] - '0'); d2 <= 9 {
+						x = x*10 + d2
+						j++
+						if x > 255 {
+							goto other
+						}
+					}
+				}
+			}
+		}
+		v = v<<8 | x
 	}
 	if j == n || isSpace(b[j]) {
-		*a = netip.AddrFrom4(v)
+		*a = netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 		return j, badNone
 	}
 other:
@@ -416,59 +433,12 @@ func isTimestamp(tok []byte) bool {
 
 func isDash(tok []byte) bool { return len(tok) == 1 && tok[0] == '-' }
 
-// field stores one token.
+// field stores one token of a field fieldAt does not read itself: the
+// words (action, log-status, flow-direction) and the strings.
 func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 	switch f {
 	case FieldIgnored:
 		return badNone
-	case FieldVersion:
-		v, k := num(tok, 127)
-		r.Version = int8(v)
-		return k
-	case FieldSrcPort:
-		v, k := num(tok, 65535)
-		r.SrcPort = int32(v)
-		return k
-	case FieldDstPort:
-		v, k := num(tok, 65535)
-		r.DstPort = int32(v)
-		return k
-	case FieldProtocol:
-		v, k := num(tok, 255)
-		r.Protocol = int16(v)
-		return k
-	case FieldPackets:
-		v, k := num(tok, 1<<62)
-		r.Packets = v
-		return k
-	case FieldBytes:
-		v, k := num(tok, 1<<62)
-		r.Bytes = v
-		return k
-	case FieldStart:
-		v, k := num(tok, 1<<62)
-		r.Start = v
-		return k
-	case FieldEnd:
-		v, k := num(tok, 1<<62)
-		r.End = v
-		return k
-	case FieldTCPFlags:
-		v, k := num(tok, 1<<15-1)
-		r.TCPFlags = int16(v)
-		return k
-	case FieldTrafficPath:
-		v, k := num(tok, 127)
-		r.TrafficPath = int8(v)
-		return k
-	case FieldSrcAddr:
-		return addr(tok, &r.SrcAddr)
-	case FieldDstAddr:
-		return addr(tok, &r.DstAddr)
-	case FieldPktSrcAddr:
-		return addr(tok, &r.PktSrcAddr)
-	case FieldPktDstAddr:
-		return addr(tok, &r.PktDstAddr)
 	case FieldAction:
 		switch string(tok) {
 		case "ACCEPT":
@@ -540,46 +510,9 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 	return badNone
 }
 
-// num parses a decimal number 0..limit; "-" is -1.
-func num(tok []byte, limit int64) (int64, badKind) {
-	if len(tok) == 0 || len(tok) > 19 {
-		if len(tok) > 19 && allDigits(tok) {
-			return -1, badRange
-		}
-		return -1, badNumber
-	}
-	var v uint64 // 19 digits fit
-	for _, c := range tok {
-		d := c - '0'
-		if d > 9 {
-			if isDash(tok) {
-				return -1, badNone
-			}
-			return -1, badNumber
-		}
-		v = v*10 + uint64(d)
-	}
-	if v > uint64(limit) {
-		return -1, badRange
-	}
-	return int64(v), badNone
-}
-
-func allDigits(b []byte) bool {
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// addr parses an IPv4 or IPv6 address; "-" is the zero Addr.
+// addr reads what addrAt's IPv4 path does not: "-" (the zero Addr) and
+// IPv6 addresses; anything else is bad.
 func addr(tok []byte, a *netip.Addr) badKind {
-	if v4, ok := parseIPv4(tok); ok {
-		*a = netip.AddrFrom4(v4)
-		return badNone
-	}
 	if isDash(tok) {
 		return badNone
 	}
@@ -594,35 +527,6 @@ func addr(tok []byte, a *netip.Addr) badKind {
 	}
 	*a = x
 	return badNone
-}
-
-// parseIPv4 parses a dotted quad as netip does: four decimal numbers
-// 0–255 without leading zeros.
-func parseIPv4(b []byte) (v [4]byte, ok bool) {
-	i, n := 0, len(b)
-	for k := 0; k < 4; k++ {
-		if k > 0 {
-			if i >= n || b[i] != '.' {
-				return v, false
-			}
-			i++
-		}
-		start := i
-		x := 0
-		for i < n && i-start < 3 {
-			d := b[i] - '0'
-			if d > 9 {
-				break
-			}
-			x = x*10 + int(d)
-			i++
-		}
-		if i == start || x > 255 || (i-start > 1 && b[start] == '0') {
-			return v, false
-		}
-		v[k] = byte(x)
-	}
-	return v, i == n
 }
 
 // unwrapJSON returns the "message" of a JSON line, as CloudWatch Logs

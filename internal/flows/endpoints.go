@@ -120,8 +120,8 @@ func eniEndpoint(r *model.Region, e *model.ENI) Endpoint {
 	switch {
 	case e.Tags.Name() != "":
 		ep.Name = e.Tags.Name()
-	case e.Owner.ID != "":
-		ep.Name = string(e.Owner.Kind) + " " + e.Owner.ID
+	case e.Owner.ID != "" && e.Owner.ID != e.Description:
+		ep.Name = string(e.Owner.Kind) + " " + e.Owner.ID // e.g. "nat-gateway nat-0abc" not collected
 	case e.Description != "":
 		ep.Name = e.Description
 	}

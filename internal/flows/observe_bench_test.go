@@ -1,6 +1,12 @@
 package flows
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"sync"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/synth"
 	"math/rand/v2"
 	"net/netip"
 	"testing"
@@ -20,21 +26,29 @@ import (
 // (nearly every record touches a cold observation: the worst case);
 // zipf: hosts chosen with a Zipf law (s=1.1), as real traffic concentrates
 // on few busy pairs.
+//
+// synth: the records the flow-log generator writes for the 10,000-interface
+// target account (internal/synth, version 5), as the reader gives them.
 func BenchmarkObserve(b *testing.B) {
 	const n = 1_000_000
-	for _, dist := range []string{"uniform", "zipf"} {
+	for _, dist := range []string{"uniform", "zipf", "synth"} {
 		b.Run(dist, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(7, 8))
-			var pick func() int
-			if dist == "zipf" {
+			var recs *compact
+			switch dist {
+			case "uniform":
+				recs = compactRecords(randomRecordsPick(rng, n, 10_000, nil))
+			case "zipf":
 				z := rand.NewZipf(rng, 1.1, 1, 10_000-1)
-				pick = func() int { return int(z.Uint64()) }
+				recs = compactRecords(randomRecordsPick(rng, n, 10_000, func() int { return int(z.Uint64()) }))
+			case "synth":
+				recs = compactRecords(synthRecords(b, n))
 			}
-			recs := compactRecords(randomRecordsPick(rng, n, 10_000, pick))
 			ports := ListeningPorts{6: {443: true, 80: true, 8080: true, 3306: true, 6379: true}}
 			b.ReportAllocs()
 			var keys int
 			var r flowlog.Record
+			cpu := cpuTime()
 			for b.Loop() {
 				o := NewObserver(ports)
 				for i := range recs.r {
@@ -43,7 +57,86 @@ func BenchmarkObserve(b *testing.B) {
 				}
 				keys = o.Len()
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/record")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(recs.r)), "ns/record")
+			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/float64(len(recs.r)), "cpu-ns/record")
+			b.ReportMetric(float64(keys), "observations")
+		})
+	}
+}
+
+// synthRecords reads n records of the generator's target account.
+func synthRecords(b *testing.B, n int) []flowlog.Record {
+	var buf bytes.Buffer
+	if err := synth.WriteFlowLog(&buf, synth.Target, synth.FlowLogOptions{Records: n, Format: synth.FlowLogsV5, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	src := flowlog.Source{Name: "synth", Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf.Bytes())), nil }}
+	var mu sync.Mutex
+	var out []flowlog.Record
+	_, err := flowlog.Read(context.Background(), []flowlog.Source{src}, flowlog.Options{Workers: 1}, func() flowlog.Sink {
+		return sinkFunc(func(r *flowlog.Record) {
+			mu.Lock()
+			out = append(out, *r)
+			mu.Unlock()
+		})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+type sinkFunc func(*flowlog.Record)
+
+func (f sinkFunc) Add(r *flowlog.Record) { f(r) }
+
+// BenchmarkReadObserve is stage 1 end to end in process: 1,000,000
+// records of the target account read (plain and gzip, version 2 and 5) by
+// flowlog.Read with one Observer per worker, merged into the first.
+//
+//	go test ./internal/flows -run '^$' -bench ReadObserve -benchmem -benchtime 5x
+func BenchmarkReadObserve(b *testing.B) {
+	const n = 1_000_000
+	for _, c := range []struct {
+		name   string
+		format synth.FlowLogFormat
+		gz     bool
+	}{
+		{"v2/plain", synth.FlowLogsDefault, false},
+		{"v2/gzip", synth.FlowLogsDefault, true},
+		{"v5/plain", synth.FlowLogsV5, false},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var buf bytes.Buffer
+			if err := synth.WriteFlowLog(&buf, synth.Target, synth.FlowLogOptions{Records: n, Format: c.format, Gzip: c.gz, Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+			src := flowlog.Source{Name: "synth", Size: int64(buf.Len()), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf.Bytes())), nil }}
+			ports := ListeningPorts{6: {443: true, 80: true, 8080: true, 3306: true, 5432: true, 6379: true}}
+			b.ReportAllocs()
+			var keys int
+			cpu := cpuTime()
+			for b.Loop() {
+				var mu sync.Mutex
+				var obs []*Observer
+				st, err := flowlog.Read(context.Background(), []flowlog.Source{src}, flowlog.Options{}, func() flowlog.Sink {
+					o := NewObserver(ports)
+					mu.Lock()
+					obs = append(obs, o)
+					mu.Unlock()
+					return o
+				})
+				if err != nil || st.BadLines != 0 {
+					b.Fatal(err, st.BadLines)
+				}
+				all := obs[0]
+				for _, o := range obs[1:] {
+					all.Merge(o)
+				}
+				keys = all.Len()
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+			b.ReportMetric(float64((cpuTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(float64(keys), "observations")
 		})
 	}

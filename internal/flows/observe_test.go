@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
@@ -290,4 +291,23 @@ func randomRecordsPick(rng *rand.Rand, n, hosts int, pick func() int) []flowlog.
 		out[i] = r
 	}
 	return out
+}
+
+// TestObserveInterfaces: interface IDs whether interned or not, and a
+// format without interface-id (""), each keep their own observations.
+func TestObserveInterfaces(t *testing.T) {
+	o := NewObserver(nil)
+	ids := []string{"eni-1", "", strings.Clone("eni-1"), "eni-2", "", strings.Clone("eni-2"), "eni-1"}
+	for _, id := range ids {
+		r := rec(6, "10.0.0.1", 40000, "10.0.0.2", 443, -1)
+		r.InterfaceID = id
+		o.Add(r)
+	}
+	got := map[string]int64{}
+	for _, ob := range o.Observations() {
+		got[ob.InterfaceID] += ob.Records
+	}
+	if want := map[string]int64{"": 2, "eni-1": 3, "eni-2": 2}; !reflect.DeepEqual(got, want) {
+		t.Errorf("records by interface %v, want %v", got, want)
+	}
 }

@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"internal/render":          {"internal/report"},
 	"internal/source/snapshot": {"internal/model"},
 	"internal/cmdutil":         {},
-	"internal/synth":           {},
+	"internal/synth":           {"internal/flowlog"},
 	"internal/cmd":             {"internal/"},
 	"cmd/vpcdoctor":            {"internal/"},
 }
@@ -48,7 +48,7 @@ var thirdParty = map[string][]string{
 	"internal/check":           {"go4.org/netipx"},
 	"internal/report":          {},
 	"internal/config":          {"go.yaml.in/yaml/v3"},
-	"internal/flowlog":         {},
+	"internal/flowlog":         {"github.com/klauspost/compress/gzip"},
 	"internal/flows":           {"go4.org/netipx"},
 	"internal/flows/athena":    {},
 	"internal/awsapi":          {"github.com/aws/aws-sdk-go-v2/", "github.com/aws/smithy-go"},

@@ -124,3 +124,16 @@ func hasPrefixIn(s string, prefixes []string) bool {
 	}
 	return false
 }
+
+// TestAWSSDKOnlyInAWSAPI: internal/awsapi is the only package that may
+// import the AWS SDK (or its smithy runtime); every other package reaches
+// AWS through it, so what vpcdoctor calls is in one place.
+func TestAWSSDKOnlyInAWSAPI(t *testing.T) {
+	for pkg, libs := range thirdParty {
+		for _, l := range libs {
+			if (strings.HasPrefix(l, "github.com/aws/") || l == "github.com/aws") && pkg != "internal/awsapi" {
+				t.Errorf("%s may import %s: only internal/awsapi may use the AWS SDK", pkg, l)
+			}
+		}
+	}
+}

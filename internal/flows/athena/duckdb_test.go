@@ -8,6 +8,7 @@ package athena_test
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"database/sql"
@@ -80,13 +81,13 @@ func createAthenaTable(t testing.TB, db *sql.DB, table string, fields []flowlog.
 	}
 }
 
-// createDirectView is how one would point DuckDB at the file for speed:
+// createDirectView is how one would point DuckDB at a file for speed:
 // read_csv with typed columns and "-" as NULL (strings too, which the
 // query reads the same as "-"), read again by every query.
-func createDirectView(t testing.TB, db *sql.DB, view, path, date string) {
+func createDirectView(t testing.TB, db *sql.DB, view string, fields []flowlog.Field, path, date string) {
 	t.Helper()
 	var cols []string
-	for _, f := range athena.AllFields() {
+	for _, f := range fields {
 		cols = append(cols, fmt.Sprintf("'%s': '%s'", athena.ColumnName(f), duckType[athena.ColumnType(f)]))
 	}
 	mustExec(t, db, fmt.Sprintf(`CREATE VIEW %q AS SELECT *, DATE '%s' AS "date" FROM read_csv('%s', delim = ' ', header = false, skip = 1, quote = '', escape = '', auto_detect = false, nullstr = '-', columns = {%s})`,
@@ -157,9 +158,7 @@ func readerObservations(t testing.TB, ports flows.ListeningPorts, paths ...strin
 	for _, o := range sinks {
 		all.Merge(o)
 	}
-	out := all.Observations()
-	sortObservations(out)
-	return out, stats
+	return all.Observations(), stats // sorted by flows.CompareKeys
 }
 
 func sortObservations(obs []flows.Observation) {
@@ -169,7 +168,7 @@ func sortObservations(obs []flows.Observation) {
 // sameObservations fails with the first differences.
 func sameObservations(t testing.TB, what string, got, want []flows.Observation) {
 	t.Helper()
-	if reflect.DeepEqual(got, want) {
+	if len(got) == 0 && len(want) == 0 || reflect.DeepEqual(got, want) {
 		return
 	}
 	t.Errorf("%s: DuckDB gives %d observations, the reader %d", what, len(got), len(want))
@@ -207,8 +206,8 @@ func TestAthenaSQLMatchesReader(t *testing.T) {
 	sameObservations(t, "both days", got, want)
 
 	// The fixture holds every case stage 1 tells apart: not a vacuous pass.
-	if stats.Records != 40000 || stats.NoData == 0 || stats.SkipData == 0 || stats.BadLines != 0 {
-		t.Errorf("fixture read as %+v, want 40000 records with NODATA and SKIPDATA and no bad line", stats)
+	if stats.Records+stats.NoData+stats.SkipData != 40000 || stats.NoData == 0 || stats.SkipData == 0 || stats.BadLines != 0 {
+		t.Errorf("fixture read as %+v, want 40000 lines with NODATA and SKIPDATA and no bad line", stats)
 	}
 	seen := map[string]bool{}
 	for _, ob := range want {
@@ -256,7 +255,7 @@ func TestAthenaSQLMatchesReader(t *testing.T) {
 	sameObservations(t, "no listening ports", duckObservations(t, db, q3), want3)
 
 	// The benchmark's way of reading the file gives the same rows.
-	createDirectView(t, db, "direct", day1, "2024-05-01")
+	createDirectView(t, db, "direct", athena.AllFields(), day1, "2024-05-01")
 	q4, _ := athena.SQL("direct", fixturePorts)
 	want4, _ := readerObservations(t, fixturePorts, day1)
 	sameObservations(t, "read_csv view", duckObservations(t, db, q4), want4)
@@ -284,6 +283,7 @@ func TestAthenaSQLMatchesReaderOnAWSSamples(t *testing.T) {
 	db := openDuckDB(t)
 	for i, path := range files {
 		fields := headerFields(t, path)
+		path = singleSpaced(t, path)
 		table := fmt.Sprintf("sample_%d", i)
 		createAthenaTable(t, db, table, fields, []partitionFile{{path, "2024-05-01"}})
 		query, err := athena.SQL(table, fixturePorts, athena.Fields(fields...))
@@ -322,4 +322,39 @@ func headerFields(t testing.TB, path string) []flowlog.Field {
 		fields = append(fields, fl)
 	}
 	return fields
+}
+
+// singleSpaced returns path, or a copy of it with runs of spaces made one
+// when it has any: a sample of AWS's documentation (tcp-flag.log) has a
+// typing slip of two spaces in one record, which the reader takes as one
+// separator and Athena's text reader would take as an empty field. S3
+// delivery writes single spaces.
+func singleSpaced(t testing.TB, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, err = io.ReadAll(zr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(string(data), "  ") {
+		return path
+	}
+	lines := strings.Split(string(data), "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	out := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(path), ".gz"))
+	if err := os.WriteFile(out, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: runs of spaces made one for Athena's reader", filepath.Base(path))
+	return out
 }

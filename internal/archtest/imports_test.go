@@ -28,6 +28,8 @@ var allowed = map[string][]string{
 	"internal/config":          {},
 	"internal/flowlog":         {},
 	"internal/flows":           {"internal/model", "internal/reach", "internal/flowlog"},
+	"internal/flows/athena":    {"internal/flowlog", "internal/flows"},
+	"internal/awsapi":          {"internal/flowlog", "internal/flows"},
 	"internal/render":          {"internal/report", "internal/flows"},
 	"internal/source/snapshot": {"internal/model"},
 	"internal/cmdutil":         {},
@@ -48,6 +50,8 @@ var thirdParty = map[string][]string{
 	"internal/config":          {"go.yaml.in/yaml/v3"},
 	"internal/flowlog":         {"github.com/klauspost/compress/gzip"},
 	"internal/flows":           {"go4.org/netipx"},
+	"internal/flows/athena":    {},
+	"internal/awsapi":          {"github.com/aws/aws-sdk-go-v2/", "github.com/aws/smithy-go"},
 	"internal/render":          {},
 	"internal/source/snapshot": {},
 	"internal/cmdutil":         {"golang.org/x/term"},
@@ -119,4 +123,17 @@ func hasPrefixIn(s string, prefixes []string) bool {
 		}
 	}
 	return false
+}
+
+// TestAWSSDKOnlyInAWSAPI: internal/awsapi is the only package that may
+// import the AWS SDK (or its smithy runtime); every other package reaches
+// AWS through it, so what vpcdoctor calls is in one place.
+func TestAWSSDKOnlyInAWSAPI(t *testing.T) {
+	for pkg, libs := range thirdParty {
+		for _, l := range libs {
+			if (strings.HasPrefix(l, "github.com/aws/") || l == "github.com/aws") && pkg != "internal/awsapi" {
+				t.Errorf("%s may import %s: only internal/awsapi may use the AWS SDK", pkg, l)
+			}
+		}
+	}
 }

@@ -1,0 +1,140 @@
+package athena_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
+	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/flows/athena"
+	"github.com/vpcdoctor/vpcdoctor/internal/synth"
+)
+
+// benchRecords is the scale: 1,000,000 records of the
+// 10,000-interface synthetic account (synth.Target).
+const benchRecords = 1_000_000
+
+// benchPorts are listening ports of the synthetic account's kind (web,
+// application, database, SSH/RDP, node exporter).
+var benchPorts = flows.ListeningPorts{6: {22: true, 80: true, 443: true, 3306: true, 3389: true, 5432: true, 8443: true, 9100: true}}
+
+var benchCases = []struct {
+	name   string
+	format synth.FlowLogFormat
+	gz     bool
+}{
+	{"v2/plain", synth.FlowLogsDefault, false},
+	{"v2/gzip", synth.FlowLogsDefault, true},
+	{"v5/plain", synth.FlowLogsV5, false},
+	{"v5/gzip", synth.FlowLogsV5, true},
+}
+
+// benchFile writes the records as one file (S3 delivery's one-file shape,
+// header line first) and returns its path and size.
+func benchFile(b *testing.B, format synth.FlowLogFormat, gz bool) (string, int64) {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "flows.log")
+	if gz {
+		path += ".gz"
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := synth.WriteFlowLog(f, synth.Target, synth.FlowLogOptions{Records: benchRecords, Format: format, Gzip: gz, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	info, _ := os.Stat(path)
+	return path, info.Size()
+}
+
+// BenchmarkInProcessObserve is stage 1 in process: flowlog.Read over the
+// file on disk into one flows.Observer per worker, merged, sorted.
+//
+//	go test ./internal/flows/athena -run '^$' -bench Observe -benchtime 5x
+func BenchmarkInProcessObserve(b *testing.B) {
+	for _, c := range benchCases {
+		b.Run(c.name, func(b *testing.B) {
+			path, size := benchFile(b, c.format, c.gz)
+			b.SetBytes(size)
+			var n int
+			for b.Loop() {
+				var sinks []*flows.Observer
+				_, err := flowlog.Read(context.Background(), []flowlog.Source{{Name: path, Size: size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}}, flowlog.Options{}, func() flowlog.Sink {
+					o := flows.NewObserver(benchPorts)
+					sinks = append(sinks, o)
+					return o
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				all := flows.NewObserver(benchPorts)
+				for _, o := range sinks {
+					all.Merge(o)
+				}
+				n = len(all.Observations())
+			}
+			b.ReportMetric(float64(n), "observations")
+		})
+	}
+}
+
+// BenchmarkDuckDBObserve is the same aggregation by DuckDB: the Athena
+// query over a view that reads the same file with read_csv (typed
+// columns, as fast as DuckDB reads text), every row fetched.
+//
+//	go test ./internal/flows/athena -run '^$' -bench Observe -benchtime 5x
+func BenchmarkDuckDBObserve(b *testing.B) {
+	for _, c := range benchCases {
+		b.Run(c.name, func(b *testing.B) {
+			path, size := benchFile(b, c.format, c.gz)
+			db := openDuckDB(b)
+			fields := c.format.Fields()
+			createDirectView(b, db, "flow_logs", fields, path, "2024-06-03")
+			query, err := athena.SQL("flow_logs", benchPorts, athena.Fields(fields...))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(size)
+			var n int
+			for b.Loop() {
+				n = duckRows(b, db, query)
+			}
+			b.ReportMetric(float64(n), "observations")
+		})
+	}
+}
+
+// duckRows runs query and reads every row into Go values.
+func duckRows(b *testing.B, db *sql.DB, query string) int {
+	rows, err := db.Query(query)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	var (
+		iface, client, server, action, basis string
+		proto, port                          int64
+		clientIsSrc                          bool
+		sums                                 [6]int64
+	)
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(&iface, &client, &server, &proto, &port, &clientIsSrc, &action, &basis, &sums[0], &sums[1], &sums[2], &sums[3], &sums[4], &sums[5]); err != nil {
+			b.Fatal(fmt.Errorf("scan: %w", err))
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}

@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"internal/render":          {"internal/report"},
 	"internal/source/snapshot": {"internal/model"},
 	"internal/cmdutil":         {},
-	"internal/synth":           {},
+	"internal/synth":           {"internal/flowlog"},
 	"internal/cmd":             {"internal/"},
 	"cmd/vpcdoctor":            {"internal/"},
 }
@@ -46,7 +46,7 @@ var thirdParty = map[string][]string{
 	"internal/check":           {"go4.org/netipx"},
 	"internal/report":          {},
 	"internal/config":          {"go.yaml.in/yaml/v3"},
-	"internal/flowlog":         {},
+	"internal/flowlog":         {"github.com/klauspost/compress/gzip"},
 	"internal/flows":           {"go4.org/netipx"},
 	"internal/render":          {},
 	"internal/source/snapshot": {},

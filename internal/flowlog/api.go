@@ -42,22 +42,38 @@ type BadLine struct {
 	Reason string `json:"reason"`
 }
 
-// Stats count what Read saw.
+// Stats count what Read saw. Records counts the records passed to the
+// sinks; NODATA and SKIPDATA records, bad lines, blank lines and header
+// lines are not records.
 type Stats struct {
-	Files    int64     `json:"files"`
-	Bytes    int64     `json:"bytes"` // as stored (compressed for gzip)
-	Records  int64     `json:"records"`
-	NoData   int64     `json:"nodata"`
-	SkipData int64     `json:"skipdata"`
-	BadLines int64     `json:"bad_lines"`
-	Bad      []BadLine `json:"bad,omitempty"` // the first MaxBadLines, in file and line order
+	Files      int64     `json:"files"` // sources opened
+	Bytes      int64     `json:"bytes"` // as stored (compressed for gzip)
+	Records    int64     `json:"records"`
+	NoData     int64     `json:"nodata"`
+	SkipData   int64     `json:"skipdata"`
+	BadLines   int64     `json:"bad_lines"`
+	Bad        []BadLine `json:"bad,omitempty"`         // the first MaxBadLines, in file and line order
+	BlankLines int64     `json:"blank_lines,omitempty"` // empty or all spaces; skipped
+	// Notes say what was read but not used: header fields outside
+	// versions 2–5 (ECS, Transit Gateway, later ones), one note per set
+	// of such fields.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Read streams every record of sources to the sinks: records with
 // log-status NODATA or SKIPDATA are counted and not passed on. A line that
 // does not parse is counted and kept in Stats.Bad; it never stops the read.
 // An error is returned only when a source cannot be opened or read (or ctx
-// ends), naming the source.
+// ends), naming the source: a source that fails (a truncated or corrupt
+// gzip file, a Parquet file, an I/O error) does not stop the others, the
+// records read from it before the failure have been passed on, and the
+// error joins one error per failed source, naming the line reached.
+//
+// A source is gzip when it starts with gzip's magic bytes, whatever its
+// name; gzip members may be concatenated. A header line (field names, as
+// S3 delivery writes first in each file) sets the format of the lines
+// after it, wherever it is; lines before any header are in Options.Format.
+// Records reach the sinks in no particular order.
 func Read(ctx context.Context, sources []Source, opt Options, newSink func() Sink) (Stats, error) {
 	return read(ctx, sources, opt, newSink)
 }

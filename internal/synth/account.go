@@ -55,6 +55,17 @@ func (s Size) Times(n int) Size {
 // The writer draws from a generator seeded by the size, so the bytes depend
 // only on s.
 func writeRealistic(dir string, s Size) error {
+	g, err := planRealistic(dir, s)
+	if err != nil {
+		return err
+	}
+	return writeFiles(g.files)
+}
+
+// planRealistic builds the account writeRealistic writes (its files under
+// dir, not yet written), keeping what the flow-log generator needs to
+// know of it.
+func planRealistic(dir string, s Size) (*gen, error) {
 	if s.VPCs < 1 {
 		s.VPCs = 1
 	}
@@ -97,9 +108,9 @@ func writeRealistic(dir string, s Size) error {
 		g.put(empty.name, map[string]any{empty.key: []any{}})
 	}
 	if g.enisWritten != s.ENIs {
-		return fmt.Errorf("synth: wrote %d interfaces, want %d", g.enisWritten, s.ENIs)
+		return nil, fmt.Errorf("synth: wrote %d interfaces, want %d", g.enisWritten, s.ENIs)
 	}
-	return writeFiles(g.files)
+	return g, nil
 }
 
 // writeFiles writes each value as the AWS CLI prints it (four-space indent),
@@ -143,6 +154,7 @@ type gen struct {
 	nEnis     int // interfaces allotted so far
 	nPublic   uint32
 	nInstance int
+	vpcs      []*vpcPlan // kept for the flow-log generator
 	nENI      int
 	nMisc     int
 	plOffice  string
@@ -259,6 +271,12 @@ type sgPlan struct {
 	id, name string
 	kind     int
 	port     int
+
+	// What the flow-log generator needs of its rules.
+	peers     []*sgPlan // sgDB: the application groups allowed on port
+	peer8443  *sgPlan   // sgInternal: the group allowed on 8443, if any
+	icmp      bool      // sgInternal: echo from 10.0.0.0/8
+	adminPort int       // sgWorldAdmin: 22 or 3389, open to the world
 }
 
 type appPlan struct {
@@ -275,6 +293,7 @@ type appPlan struct {
 	// prefixes: its instances' interfaces have delegated prefixes (a /28,
 	// and a /80 in IPv6 VPCs), as container hosts do.
 	prefixes bool
+	ifaces   []*iface // its instances' primary interfaces
 }
 
 type vpcPlan struct {
@@ -291,6 +310,27 @@ type vpcPlan struct {
 	s3        string // gateway endpoint
 
 	natENIs, albPublic, nlb, albInternal bool // within the interface budget
+
+	// What the flow-log generator needs.
+	allIfaces, natIfaces, endpointIfaces, lambdaIfaces []*iface
+	lbs                                                []*lbPlan
+	dbs                                                []*dbPlan
+}
+
+// lbPlan is a load balancer as the flow-log generator sees it: its
+// nodes' interfaces, listener ports and the application it targets.
+type lbPlan struct {
+	kind, scheme string
+	nodes        []*iface
+	listeners    []int
+	target       *appPlan
+	port         int
+}
+
+// dbPlan is a database interface and its port.
+type dbPlan struct {
+	iface *iface
+	group *sgPlan
 }
 
 func (v *vpcPlan) subnet(tier, az int) *subnetPlan { return v.subnets[tier*3+az] }
@@ -307,6 +347,7 @@ func share(total, n, i int) int {
 func (g *gen) vpc(vi int) {
 	s := g.s
 	v := &vpcPlan{idx: vi, id: g.hex("vpc", vi+1), octet: uint32(vi % 256), fixed: map[int]*sgPlan{}}
+	g.vpcs = append(g.vpcs, v)
 	v.cidr = fmt.Sprintf("10.%d.0.0/16", v.octet)
 	if vi%4 == 1 {
 		v.ipv6 = fmt.Sprintf("2600:1f18:%x:%x00::/56", 0x4000+vi/256, vi%256)
@@ -725,9 +766,11 @@ func (g *gen) securityGroups(v *vpcPlan) {
 			}
 			in = append(in, newPerm("tcp", sg.port, sg.port).group(acct, lb), newPerm("tcp", sg.port, sg.port).cidr(v.cidr))
 			if g.chance(0.5) {
-				in = append(in, newPerm("tcp", 8443, 8443).group(acct, anyApp()))
+				sg.peer8443 = anyApp()
+				in = append(in, newPerm("tcp", 8443, 8443).group(acct, sg.peer8443))
 			}
 			if g.chance(0.3) {
+				sg.icmp = true
 				in = append(in, newPerm("icmp", 8, -1).cidr("10.0.0.0/8"))
 			}
 			if g.chance(0.2) {
@@ -737,7 +780,8 @@ func (g *gen) securityGroups(v *vpcPlan) {
 				in = append(in, newPerm("tcp", 22, 22).cidr("198.51.100.17/32", "198.51.100.18/32", "203.0.113.40/32"))
 			}
 		case sgDB:
-			in = append(in, newPerm("tcp", sg.port, sg.port).group(acct, anyApp(), anyApp()), newPerm("tcp", sg.port, sg.port).cidr("172.16.0.0/12"))
+			sg.peers = []*sgPlan{anyApp(), anyApp()}
+			in = append(in, newPerm("tcp", sg.port, sg.port).group(acct, sg.peers...), newPerm("tcp", sg.port, sg.port).cidr("172.16.0.0/12"))
 		case sgPublicWeb:
 			in = append(in, newPerm("tcp", 80, 80).cidr(world...), newPerm("tcp", 443, 443).cidr(world...), newPerm("tcp", 22, 22).group(acct, f[sgBastion]))
 			if g.chance(0.3) {
@@ -748,6 +792,7 @@ func (g *gen) securityGroups(v *vpcPlan) {
 			if g.chance(0.3) {
 				port = 3389
 			}
+			sg.adminPort = port
 			in = append(in, newPerm("tcp", port, port).cidr("0.0.0.0/0"), newPerm("tcp", 443, 443).cidr(world...))
 		case sgWorldHigh:
 			in = append(in, newPerm("tcp", 8000, 8999).cidr("0.0.0.0/0"), newPerm("udp", 51820, 51820).cidr("0.0.0.0/0"), newPerm("tcp", sg.port, sg.port).group(acct, f[sgALBPublic]))
@@ -918,6 +963,7 @@ func (g *gen) addIface(f *iface) {
 		f.id = g.hex("eni", g.nENI)
 	}
 	f.private = f.sn.privateIP()
+	f.sn.vpc.allIfaces = append(f.sn.vpc.allIfaces, f)
 	var assoc *association
 	if f.public {
 		f.publicIP = g.publicIP()
@@ -985,6 +1031,7 @@ func (g *gen) services(v *vpcPlan, budget int) int {
 			sn := v.subnet(tierPrivate, az)
 			f := &iface{desc: "VPC Endpoint Interface " + id, kind: "vpc_endpoint", requester: "727180483921", sn: sn, groups: []*sgPlan{v.fixed[sgEndpoints]}}
 			g.addIface(f)
+			v.endpointIfaces = append(v.endpointIfaces, f)
 			ids, subnets = append(ids, f.id), append(subnets, sn.id)
 		}
 		g.endpointsOut = append(g.endpointsOut, map[string]any{"VpcEndpointId": id, "VpcEndpointType": "Interface", "VpcId": v.id, "ServiceName": "com.amazonaws." + g.s.Region + "." + svc,
@@ -1011,8 +1058,10 @@ func (g *gen) services(v *vpcPlan, budget int) int {
 				"TracingConfig": map[string]any{"Mode": "PassThrough"}, "PackageType": "Zip", "Architectures": []any{"arm64"}, "EphemeralStorage": map[string]any{"Size": 512}})
 		}
 		for az := 0; az < 3; az++ {
-			g.addIface(&iface{desc: fmt.Sprintf("AWS Lambda VPC ENI-ingest-%02d-%08x-1111-2222-3333-%012x", v.idx, v.idx, az), kind: "lambda",
-				requester: "AROAEXAMPLEEXAMPLE:ingest", sn: v.subnet(tierPrivate, az), groups: []*sgPlan{grp}})
+			f := &iface{desc: fmt.Sprintf("AWS Lambda VPC ENI-ingest-%02d-%08x-1111-2222-3333-%012x", v.idx, v.idx, az), kind: "lambda",
+				requester: "AROAEXAMPLEEXAMPLE:ingest", sn: v.subnet(tierPrivate, az), groups: []*sgPlan{grp}}
+			g.addIface(f)
+			v.lambdaIfaces = append(v.lambdaIfaces, f)
 		}
 	}
 	// RDS: a database in the data subnets, and in some VPCs a publicly
@@ -1032,7 +1081,9 @@ func (g *gen) services(v *vpcPlan, budget int) int {
 		}
 		name := fmt.Sprintf("orders-%02d-%d", v.idx, k)
 		az := k % 3
-		g.addIface(&iface{desc: "RDSNetworkInterface", kind: "interface", requester: "amazon-rds", sn: v.subnet(tier, az), groups: []*sgPlan{db}, public: public})
+		f := &iface{desc: "RDSNetworkInterface", kind: "interface", requester: "amazon-rds", sn: v.subnet(tier, az), groups: []*sgPlan{db}, public: public}
+		g.addIface(f)
+		v.dbs = append(v.dbs, &dbPlan{iface: f, group: db})
 		var sns []any
 		for z := 0; z < 3; z++ {
 			sns = append(sns, map[string]any{"SubnetIdentifier": v.subnet(tier, z).id, "SubnetAvailabilityZone": map[string]any{"Name": g.s.Region + string(rune('a'+z))}, "SubnetStatus": "Active"})
@@ -1051,6 +1102,7 @@ func (g *gen) services(v *vpcPlan, budget int) int {
 		if v.natENIs {
 			f := &iface{desc: "Interface for NAT Gateway " + id, kind: "nat_gateway", requester: "amazon", sn: sn, public: true}
 			g.addIface(f)
+			v.natIfaces = append(v.natIfaces, f)
 			addr["NetworkInterfaceId"], addr["PrivateIp"], addr["PublicIp"] = f.id, f.private, f.publicIP
 		}
 		g.natsOut = append(g.natsOut, map[string]any{"CreateTime": "2023-06-01T00:00:00+00:00", "NatGatewayAddresses": []any{addr}, "NatGatewayId": id,
@@ -1199,6 +1251,7 @@ func (g *gen) instances(v *vpcPlan, n int) {
 		for _, f := range ifs {
 			g.addIface(f)
 		}
+		a.ifaces = append(a.ifaces, primary)
 		n -= len(ifs)
 		a.insts = append(a.insts, id)
 		g.reservations = append(g.reservations, g.instanceRecord(v, a, id, ifs, stopped))
@@ -1295,9 +1348,16 @@ func (g *gen) loadBalancers(v *vpcPlan) {
 		suffix := short[sp.kind] + "/" + name + fmt.Sprintf("/%016x", 0x5eed0000+v.idx*8+k)
 		arn := g.arn("elasticloadbalancing", "loadbalancer/"+suffix)
 		var azs []any
+		lp := &lbPlan{kind: sp.kind, scheme: sp.scheme, target: target, port: target.group.port}
+		for _, l := range sp.listeners {
+			lp.listeners = append(lp.listeners, l[1].(int))
+		}
+		v.lbs = append(v.lbs, lp)
 		for az := 0; az < 3; az++ {
 			sn := v.subnet(sp.tier, az)
-			g.addIface(&iface{desc: "ELB " + suffix, kind: sp.iface, requester: "amazon-elb", sn: sn, groups: sp.groups, public: sp.scheme == "internet-facing"})
+			node := &iface{desc: "ELB " + suffix, kind: sp.iface, requester: "amazon-elb", sn: sn, groups: sp.groups, public: sp.scheme == "internet-facing"}
+			g.addIface(node)
+			lp.nodes = append(lp.nodes, node)
 			azs = append(azs, map[string]any{"ZoneName": g.s.Region + string(rune('a'+az)), "SubnetId": sn.id, "LoadBalancerAddresses": []any{}})
 		}
 		lb := map[string]any{"LoadBalancerArn": arn, "DNSName": name + "-1234567890." + g.s.Region + ".elb.amazonaws.com", "CanonicalHostedZoneId": "Z14GRHDCWA56QT",

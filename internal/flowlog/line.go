@@ -1,0 +1,755 @@
+package flowlog
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math/bits"
+	"net/netip"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// format is a format ready for parsing: the column fields and a record
+// carrying what a line of the format leaves unset. It is built once per
+// header (or per Read for headerless files) and shared read-only by the
+// workers.
+type format struct {
+	fields []Field
+	tmpl   Record
+	header []byte // the header line it came from; nil for Options.Format
+}
+
+func newFormat(fields []Field) *format {
+	f := &format{fields: fields}
+	f.tmpl = Record{
+		Version: -1, SrcPort: -1, DstPort: -1, Protocol: -1, Packets: -1, Bytes: -1,
+		Start: -1, End: -1, TCPFlags: -1, TrafficPath: -1,
+	}
+	for _, x := range fields {
+		if x != FieldIgnored {
+			f.tmpl.Has |= 1 << x
+		}
+	}
+	return f
+}
+
+// badKind says why a line did not parse; with badLine.col and .n it makes
+// the reason, which is written out only for the lines kept.
+type badKind uint8
+
+const (
+	badNone badKind = iota
+	badFieldCount
+	badNumber
+	badRange
+	badAddr
+	badValue
+	badUTF8
+	badTooLong
+	badJSON
+	badHeader
+)
+
+// bad is a parse failure: which column (0-based) and, for badFieldCount,
+// how many fields the line had.
+type bad struct {
+	kind badKind
+	col  int
+	n    int
+}
+
+func (b bad) reason(f *format) string {
+	name := func() string {
+		if f != nil && b.col < len(f.fields) {
+			return f.fields[b.col].String()
+		}
+		return "?"
+	}
+	switch b.kind {
+	case badFieldCount:
+		return fmt.Sprintf("%d fields, the format has %d", b.n, len(f.fields))
+	case badNumber:
+		return fmt.Sprintf("field %d (%s): not a number", b.col+1, name())
+	case badRange:
+		return fmt.Sprintf("field %d (%s): number out of range", b.col+1, name())
+	case badAddr:
+		return fmt.Sprintf("field %d (%s): not an IP address", b.col+1, name())
+	case badValue:
+		return fmt.Sprintf("field %d (%s): unknown value", b.col+1, name())
+	case badUTF8:
+		return fmt.Sprintf("field %d (%s): not UTF-8", b.col+1, name())
+	case badTooLong:
+		return fmt.Sprintf("line longer than %d bytes", maxLine)
+	case badJSON:
+		return "a JSON line without a string \"message\""
+	case badHeader:
+		return "a header line naming a field twice"
+	}
+	return "unparsable"
+}
+
+// maxIntern bounds a parser's interned strings; past it the table starts
+// over (the strings handed out stay valid), so memory stays flat whatever
+// the input.
+const maxIntern = 1 << 16
+
+// maxProbes bounds the search of the intern table: a value whose search
+// is longer (the table crowded by values of one hash) is returned
+// without being interned, so crafted input cannot make lookups slow.
+const maxProbes = 16
+
+// parser parses lines of one worker. It interns the string fields, so
+// that a record's strings cost nothing after their first sighting; it is
+// not safe for concurrent use.
+type parser struct {
+	slots []string // open addressing, a power of two long
+	n     int
+	last  [fieldCount]string // the previous value of each string field
+}
+
+func newParser() *parser { return &parser{slots: make([]string, 1024)} }
+
+// hashBytes mixes the first and last 8 bytes and the length: enough for
+// AWS IDs, whose ends differ.
+func hashBytes(b []byte) uint64 {
+	var x uint64
+	if n := len(b); n >= 8 {
+		x = binary.LittleEndian.Uint64(b[n-8:]) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b), 31)
+	} else {
+		for _, c := range b {
+			x = x<<8 | uint64(c)
+		}
+	}
+	// murmur3's finaliser
+	x ^= uint64(len(b))
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	return x ^ x>>33
+}
+
+// intern returns b as a string, the same string for the same bytes; ok
+// is false when b is not UTF-8.
+func (p *parser) intern(f Field, b []byte) (string, bool) {
+	if string(b) == p.last[f] {
+		return p.last[f], true
+	}
+	mask := uint64(len(p.slots) - 1)
+	h := hashBytes(b)
+	for i, k := h&mask, 0; k < maxProbes; i, k = (i+1)&mask, k+1 {
+		s := p.slots[i]
+		if s == "" {
+			if !utf8.Valid(b) {
+				return "", false
+			}
+			s = string(b)
+			p.insert(i, s)
+			p.last[f] = s
+			return s, true
+		}
+		if s == string(b) {
+			p.last[f] = s
+			return s, true
+		}
+	}
+	if !utf8.Valid(b) {
+		return "", false
+	}
+	return string(b), true
+}
+
+// insert puts s in the empty slot i, growing the table to keep it at
+// most half full, or emptying it at maxIntern.
+func (p *parser) insert(i uint64, s string) {
+	if p.n+1 > len(p.slots)/2 {
+		if len(p.slots) >= 2*maxIntern {
+			clear(p.slots)
+			p.n = 0
+		} else {
+			old := p.slots
+			p.slots = make([]string, 2*len(old))
+			p.n = 0
+			for _, x := range old {
+				if x != "" {
+					p.place(x)
+				}
+			}
+		}
+		p.place(s)
+		return
+	}
+	p.slots[i] = s
+	p.n++
+}
+
+func (p *parser) place(s string) {
+	mask := uint64(len(p.slots) - 1)
+	h := hashBytes(unsafe.Slice(unsafe.StringData(s), len(s)))
+	for i, k := h&mask, 0; k < maxProbes; i, k = (i+1)&mask, k+1 {
+		if p.slots[i] == "" {
+			p.slots[i] = s
+			p.n++
+			return
+		}
+	}
+}
+
+// parse reads line (without its newline) in format f into r. It never
+// allocates, except for the first sighting of a string value and for IPv6
+// addresses... which it parses in place too. A line's fields are separated
+// by runs of spaces or tabs; a trailing CR is ignored; a first field that
+// is an RFC 3339 time (the prefix of a CloudWatch Logs export to S3) is
+// skipped.
+func (p *parser) parse(f *format, line []byte, r *Record) bad {
+	*r = f.tmpl
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	fields := f.fields
+	col := 0
+	i, n := 0, len(line)
+	for {
+		for i < n && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i >= n {
+			break
+		}
+		if col == 0 && n-i >= 20 && line[i+4] == '-' {
+			if j := tokenEnd(line, i); isTimestamp(line[i:j]) {
+				i = j
+				continue
+			}
+		}
+		var j int
+		var k badKind
+		if col < len(fields) {
+			j, k = p.fieldAt(r, fields[col], line, i)
+		} else {
+			j = tokenEnd(line, i)
+		}
+		if k != badNone {
+			// A wrong number of fields says more than the first field
+			// that does not parse.
+			if n := col + 1 + countFields(line[j:]); n != len(fields) {
+				return bad{kind: badFieldCount, n: n}
+			}
+			return bad{kind: k, col: col}
+		}
+		i = j
+		col++
+	}
+	if col != len(fields) {
+		return bad{kind: badFieldCount, n: col}
+	}
+	return bad{}
+}
+
+// fieldAt parses the token of field f starting at line[i] into r and
+// returns the token's end (a separator or the line's end). Numbers and
+// IPv4 addresses are read in the same pass that finds their end.
+func (p *parser) fieldAt(r *Record, f Field, line []byte, i int) (int, badKind) {
+	var v int64
+	var j int
+	var k badKind
+	switch f {
+	case FieldVersion:
+		v, j, k = numAt(line, i, 127)
+		r.Version = int8(v)
+	case FieldSrcPort:
+		v, j, k = numAt(line, i, 65535)
+		r.SrcPort = int32(v)
+	case FieldDstPort:
+		v, j, k = numAt(line, i, 65535)
+		r.DstPort = int32(v)
+	case FieldProtocol:
+		v, j, k = numAt(line, i, 255)
+		r.Protocol = int16(v)
+	case FieldPackets:
+		r.Packets, j, k = numAt(line, i, 1<<62)
+	case FieldBytes:
+		r.Bytes, j, k = numAt(line, i, 1<<62)
+	case FieldStart:
+		r.Start, j, k = numAt(line, i, 1<<62)
+	case FieldEnd:
+		r.End, j, k = numAt(line, i, 1<<62)
+	case FieldTCPFlags:
+		v, j, k = numAt(line, i, 1<<15-1)
+		r.TCPFlags = int16(v)
+	case FieldTrafficPath:
+		v, j, k = numAt(line, i, 127)
+		r.TrafficPath = int8(v)
+	case FieldSrcAddr:
+		j, k = addrAt(line, i, &r.SrcAddr)
+	case FieldDstAddr:
+		j, k = addrAt(line, i, &r.DstAddr)
+	case FieldPktSrcAddr:
+		j, k = addrAt(line, i, &r.PktSrcAddr)
+	case FieldPktDstAddr:
+		j, k = addrAt(line, i, &r.PktDstAddr)
+	default:
+		j = tokenEnd(line, i)
+		k = p.field(r, f, line[i:j])
+	}
+	return j, k
+}
+
+// SWAR constants: one in each byte, the high bit of each byte.
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
+
+// tokenEnd returns the index of the first space or tab at or after i, or
+// len(b): eight bytes at a time.
+func tokenEnd(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		s, t := x^(' '*lo8), x^('\t'*lo8)
+		// The lowest byte flagged is the first zero byte of s or t.
+		if m := ((s-lo8)&^s | (t-lo8)&^t) & hi8; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && b[i] != ' ' && b[i] != '\t' {
+		i++
+	}
+	return i
+}
+
+// numAt reads a decimal number 0..limit, or "-" (-1), at b[i:].
+func numAt(b []byte, i int, limit int64) (int64, int, badKind) {
+	n := len(b)
+	j := i
+	var v uint64
+	for j < n {
+		d := b[j] - '0'
+		if d > 9 {
+			break
+		}
+		v = v*10 + uint64(d)
+		j++
+	}
+	switch {
+	case j == i:
+		if b[i] == '-' && (i+1 == n || isSpace(b[i+1])) {
+			return -1, i + 1, badNone
+		}
+		return -1, tokenEnd(b, i), badNumber
+	case j < n && !isSpace(b[j]):
+		return -1, tokenEnd(b, j), badNumber
+	case j-i > 19 || v > uint64(limit): // 19 digits fit in v
+		return -1, j, badRange
+	}
+	return int64(v), j, badNone
+}
+
+// addrAt reads an address at b[i:]: an IPv4 address in the same pass
+// that finds its end, anything else (IPv6, "-", errors) by addr.
+func addrAt(b []byte, i int, a *netip.Addr) (int, badKind) {
+	var v [4]byte
+	n, j := len(b), i
+	for k := 0; k < 4; k++ {
+		if k > 0 {
+			if j >= n || b[j] != '.' {
+				goto other
+			}
+			j++
+		}
+		start, x := j, 0
+		for j < n && j-start < 3 {
+			d := b[j] - '0'
+			if d > 9 {
+				break
+			}
+			x = x*10 + int(d)
+			j++
+		}
+		if j == start || x > 255 || (j-start > 1 && b[start] == '0') {
+			goto other
+		}
+		v[k] = byte(x)
+	}
+	if j == n || isSpace(b[j]) {
+		*a = netip.AddrFrom4(v)
+		return j, badNone
+	}
+other:
+	j = tokenEnd(b, i)
+	return j, addr(b[i:j], a)
+}
+
+func countFields(b []byte) int {
+	n := 0
+	for i := 0; i < len(b); {
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i == len(b) {
+			break
+		}
+		n++
+		for i < len(b) && !isSpace(b[i]) {
+			i++
+		}
+	}
+	return n
+}
+
+// isTimestamp reports whether tok looks like 2024-06-01T10:00:00.000Z.
+func isTimestamp(tok []byte) bool {
+	return len(tok) >= 20 && tok[4] == '-' && tok[7] == '-' && tok[10] == 'T' && tok[13] == ':'
+}
+
+func isDash(tok []byte) bool { return len(tok) == 1 && tok[0] == '-' }
+
+// field stores one token.
+func (p *parser) field(r *Record, f Field, tok []byte) badKind {
+	switch f {
+	case FieldIgnored:
+		return badNone
+	case FieldVersion:
+		v, k := num(tok, 127)
+		r.Version = int8(v)
+		return k
+	case FieldSrcPort:
+		v, k := num(tok, 65535)
+		r.SrcPort = int32(v)
+		return k
+	case FieldDstPort:
+		v, k := num(tok, 65535)
+		r.DstPort = int32(v)
+		return k
+	case FieldProtocol:
+		v, k := num(tok, 255)
+		r.Protocol = int16(v)
+		return k
+	case FieldPackets:
+		v, k := num(tok, 1<<62)
+		r.Packets = v
+		return k
+	case FieldBytes:
+		v, k := num(tok, 1<<62)
+		r.Bytes = v
+		return k
+	case FieldStart:
+		v, k := num(tok, 1<<62)
+		r.Start = v
+		return k
+	case FieldEnd:
+		v, k := num(tok, 1<<62)
+		r.End = v
+		return k
+	case FieldTCPFlags:
+		v, k := num(tok, 1<<15-1)
+		r.TCPFlags = int16(v)
+		return k
+	case FieldTrafficPath:
+		v, k := num(tok, 127)
+		r.TrafficPath = int8(v)
+		return k
+	case FieldSrcAddr:
+		return addr(tok, &r.SrcAddr)
+	case FieldDstAddr:
+		return addr(tok, &r.DstAddr)
+	case FieldPktSrcAddr:
+		return addr(tok, &r.PktSrcAddr)
+	case FieldPktDstAddr:
+		return addr(tok, &r.PktDstAddr)
+	case FieldAction:
+		switch string(tok) {
+		case "ACCEPT":
+			r.Action = ActionAccept
+		case "REJECT":
+			r.Action = ActionReject
+		case "-":
+		default:
+			return badValue
+		}
+		return badNone
+	case FieldLogStatus:
+		switch string(tok) {
+		case "OK", "-":
+		case "NODATA":
+			r.LogStatus = StatusNoData
+		case "SKIPDATA":
+			r.LogStatus = StatusSkipData
+		default:
+			return badValue
+		}
+		return badNone
+	case FieldFlowDirection:
+		switch string(tok) {
+		case "ingress":
+			r.FlowDirection = DirectionIngress
+		case "egress":
+			r.FlowDirection = DirectionEgress
+		case "-":
+		default:
+			return badValue
+		}
+		return badNone
+	}
+	// The string fields.
+	if isDash(tok) {
+		return badNone
+	}
+	s, ok := p.intern(f, tok)
+	if !ok {
+		return badUTF8
+	}
+	switch f {
+	case FieldAccountID:
+		r.AccountID = s
+	case FieldInterfaceID:
+		r.InterfaceID = s
+	case FieldVPCID:
+		r.VPCID = s
+	case FieldSubnetID:
+		r.SubnetID = s
+	case FieldInstanceID:
+		r.InstanceID = s
+	case FieldType:
+		r.Type = s
+	case FieldRegion:
+		r.Region = s
+	case FieldAZID:
+		r.AZID = s
+	case FieldSublocationType:
+		r.SublocationType = s
+	case FieldSublocationID:
+		r.SublocationID = s
+	case FieldPktSrcAWSService:
+		r.PktSrcAWSService = s
+	case FieldPktDstAWSService:
+		r.PktDstAWSService = s
+	}
+	return badNone
+}
+
+// num parses a decimal number 0..limit; "-" is -1.
+func num(tok []byte, limit int64) (int64, badKind) {
+	if len(tok) == 0 || len(tok) > 19 {
+		if len(tok) > 19 && allDigits(tok) {
+			return -1, badRange
+		}
+		return -1, badNumber
+	}
+	var v uint64 // 19 digits fit
+	for _, c := range tok {
+		d := c - '0'
+		if d > 9 {
+			if isDash(tok) {
+				return -1, badNone
+			}
+			return -1, badNumber
+		}
+		v = v*10 + uint64(d)
+	}
+	if v > uint64(limit) {
+		return -1, badRange
+	}
+	return int64(v), badNone
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// addr parses an IPv4 or IPv6 address; "-" is the zero Addr.
+func addr(tok []byte, a *netip.Addr) badKind {
+	if v4, ok := parseIPv4(tok); ok {
+		*a = netip.AddrFrom4(v4)
+		return badNone
+	}
+	if isDash(tok) {
+		return badNone
+	}
+	// IPv6 (and anything else): netip parses it in place. A zone would
+	// keep a reference to the string, so none is accepted.
+	if bytes.IndexByte(tok, ':') < 0 || bytes.IndexByte(tok, '%') >= 0 {
+		return badAddr
+	}
+	x, err := netip.ParseAddr(unsafe.String(unsafe.SliceData(tok), len(tok)))
+	if err != nil {
+		return badAddr
+	}
+	*a = x
+	return badNone
+}
+
+// parseIPv4 parses a dotted quad as netip does: four decimal numbers
+// 0–255 without leading zeros.
+func parseIPv4(b []byte) (v [4]byte, ok bool) {
+	i, n := 0, len(b)
+	for k := 0; k < 4; k++ {
+		if k > 0 {
+			if i >= n || b[i] != '.' {
+				return v, false
+			}
+			i++
+		}
+		start := i
+		x := 0
+		for i < n && i-start < 3 {
+			d := b[i] - '0'
+			if d > 9 {
+				break
+			}
+			x = x*10 + int(d)
+			i++
+		}
+		if i == start || x > 255 || (i-start > 1 && b[start] == '0') {
+			return v, false
+		}
+		v[k] = byte(x)
+	}
+	return v, i == n
+}
+
+// unwrapJSON returns the "message" of a JSON line, as CloudWatch Logs
+// subscriptions and Firehose deliver records.
+func unwrapJSON(line []byte) ([]byte, bool) {
+	var m struct {
+		Message *string `json:"message"`
+	}
+	if json.Unmarshal(line, &m) != nil || m.Message == nil {
+		return nil, false
+	}
+	return []byte(*m.Message), true
+}
+
+// AppendLine appends r written in format, as AWS writes it: the fields
+// separated by single spaces, "-" for a value the record does not have,
+// no newline. FieldIgnored columns are written as "-". Parsing the line
+// in the same format gives r back (with Has set to the format's fields).
+func AppendLine(dst []byte, r *Record, format []Field) []byte {
+	for i, f := range format {
+		if i > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = appendField(dst, r, f)
+	}
+	return dst
+}
+
+func appendNum(dst []byte, v int64) []byte {
+	if v < 0 {
+		return append(dst, '-')
+	}
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	return append(dst, b[i:]...)
+}
+
+func appendAddr(dst []byte, a netip.Addr) []byte {
+	if !a.IsValid() {
+		return append(dst, '-')
+	}
+	return a.AppendTo(dst)
+}
+
+func appendStr(dst []byte, s string) []byte {
+	if s == "" {
+		return append(dst, '-')
+	}
+	return append(dst, s...)
+}
+
+func appendField(dst []byte, r *Record, f Field) []byte {
+	switch f {
+	case FieldVersion:
+		return appendNum(dst, int64(r.Version))
+	case FieldAccountID:
+		return appendStr(dst, r.AccountID)
+	case FieldInterfaceID:
+		return appendStr(dst, r.InterfaceID)
+	case FieldSrcAddr:
+		return appendAddr(dst, r.SrcAddr)
+	case FieldDstAddr:
+		return appendAddr(dst, r.DstAddr)
+	case FieldSrcPort:
+		return appendNum(dst, int64(r.SrcPort))
+	case FieldDstPort:
+		return appendNum(dst, int64(r.DstPort))
+	case FieldProtocol:
+		return appendNum(dst, int64(r.Protocol))
+	case FieldPackets:
+		return appendNum(dst, r.Packets)
+	case FieldBytes:
+		return appendNum(dst, r.Bytes)
+	case FieldStart:
+		return appendNum(dst, r.Start)
+	case FieldEnd:
+		return appendNum(dst, r.End)
+	case FieldAction:
+		switch r.Action {
+		case ActionAccept:
+			return append(dst, "ACCEPT"...)
+		case ActionReject:
+			return append(dst, "REJECT"...)
+		}
+		return append(dst, '-')
+	case FieldLogStatus:
+		switch r.LogStatus {
+		case StatusNoData:
+			return append(dst, "NODATA"...)
+		case StatusSkipData:
+			return append(dst, "SKIPDATA"...)
+		}
+		return append(dst, "OK"...)
+	case FieldVPCID:
+		return appendStr(dst, r.VPCID)
+	case FieldSubnetID:
+		return appendStr(dst, r.SubnetID)
+	case FieldInstanceID:
+		return appendStr(dst, r.InstanceID)
+	case FieldTCPFlags:
+		return appendNum(dst, int64(r.TCPFlags))
+	case FieldType:
+		return appendStr(dst, r.Type)
+	case FieldPktSrcAddr:
+		return appendAddr(dst, r.PktSrcAddr)
+	case FieldPktDstAddr:
+		return appendAddr(dst, r.PktDstAddr)
+	case FieldRegion:
+		return appendStr(dst, r.Region)
+	case FieldAZID:
+		return appendStr(dst, r.AZID)
+	case FieldSublocationType:
+		return appendStr(dst, r.SublocationType)
+	case FieldSublocationID:
+		return appendStr(dst, r.SublocationID)
+	case FieldPktSrcAWSService:
+		return appendStr(dst, r.PktSrcAWSService)
+	case FieldPktDstAWSService:
+		return appendStr(dst, r.PktDstAWSService)
+	case FieldFlowDirection:
+		switch r.FlowDirection {
+		case DirectionIngress:
+			return append(dst, "ingress"...)
+		case DirectionEgress:
+			return append(dst, "egress"...)
+		}
+		return append(dst, '-')
+	case FieldTrafficPath:
+		return appendNum(dst, int64(r.TrafficPath))
+	}
+	return append(dst, '-')
+}

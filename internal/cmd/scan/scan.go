@@ -4,6 +4,7 @@ package scan
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +20,9 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/version"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
 	"github.com/vpcdoctor/vpcdoctor/internal/config"
+	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
+	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
@@ -38,6 +43,9 @@ type Options struct {
 	OmitSuppressed bool
 	// ReportURL is where the Markdown report points for the full report.
 	ReportURL string
+	// Flows are the paths of VPC flow logs to read (files, or folders
+	// walked for them); none: the checks that read flow logs are skipped.
+	Flows []string
 
 	cfg *config.Config
 }
@@ -80,7 +88,16 @@ unsuppressed finding at or above that severity exists; 2 when the command
 line, the configuration or a snapshot file is wrong; 3 on any other error.
 With --format mackerel-check the status is the check's: 0, 1, 2, or 3 for any
 error, a mistake on the command line included (--fail-on and --output do not
-apply to it).`,
+apply to it).
+
+Flow logs: --flows PATH (repeat it for several) reads VPC flow logs, files
+or folders in S3's delivery layout (*.log.gz, *.log, *.gz, *.txt; plain or
+gzip; a file without a header line is read in the default version-2
+format), attributes every accepted connection to the security-group rules
+and network-ACL entries that admitted it, and runs the checks that need
+flow logs (sg-rule-unused-in-flows): inbound rules that admitted nothing in
+the logged period, stated with the period and the volume of logs read.
+Without --flows those checks are skipped, and the coverage says so.`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
@@ -97,7 +114,10 @@ apply to it).`,
   vpcdoctor scan /var/lib/vpcdoctor/snapshot --format mackerel-check --critical-on critical
 
   # A folder of account folders (a multi-account snapshot)
-  vpcdoctor scan snapshots/`,
+  vpcdoctor scan snapshots/
+
+  # With a month of VPC flow logs: which inbound rules admitted no traffic
+  vpcdoctor scan snapshot/ --flows flowlogs/AWSLogs/111122223333/vpcflowlogs/ap-northeast-1/2024/05`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -115,6 +135,7 @@ apply to it).`,
 	cmd.Flags().BoolVar(&opts.OmitSuppressed, "omit-suppressed", false, "with --format sarif: leave suppressed findings out, so GitHub code scanning closes their alerts")
 	cmd.Flags().StringVar(&opts.ReportURL, "report-url", "", "with --format markdown: the `URL` of the full report, linked where the comment is shortened")
 	cmd.Flags().StringVar(&opts.CriticalOn, "critical-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check CRITICAL (default high, or mackerel.critical in the configuration)")
+	cmd.Flags().StringArrayVar(&opts.Flows, "flows", nil, "read VPC flow logs from `PATH` (a file, or a folder walked for *.log, *.gz, *.txt; repeat for several) for the checks that need them")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	return cmd
 }
@@ -198,9 +219,67 @@ func scan(opts *Options) (*report.Report, error) {
 	if err != nil {
 		return nil, cmdutil.BadInput(err)
 	}
-	rep := report.Build(inv, check.Run(inv, check.All), check.All)
+	var copts check.Options
+	var warnings []string
+	if len(opts.Flows) > 0 {
+		copts.Flows, warnings, err = readFlows(opts.Flows, inv)
+		if err != nil {
+			return nil, err
+		}
+	}
+	rep := report.Build(inv, check.RunWith(inv, check.All, copts), check.All)
+	rep.Warnings = append(rep.Warnings, warnings...)
 	rep.Suppress(opts.cfg, opts.IO.Time())
 	return rep, nil
+}
+
+// readFlows reads the flow logs at paths (docs/flows.md, stage 1) and
+// attributes them to inv's rules. Lines that do not parse do not stop it:
+// they come back as a warning, with the first few positions. A path that
+// does not exist, holds no flow-log file, or a file that cannot be read is
+// an input error.
+func readFlows(paths []string, inv *model.Inventory) (*flows.Attribution, []string, error) {
+	sources, skipped, err := flowlog.Walk(paths...)
+	if err != nil {
+		return nil, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
+	}
+	if len(sources) == 0 {
+		return nil, nil, cmdutil.BadInput(fmt.Errorf("--flows %s: no flow-log files (*.log, *.gz, *.txt) there", strings.Join(paths, " ")))
+	}
+	ports := flows.ListeningPortsOf(inv)
+	var mu sync.Mutex
+	var observers []*flows.Observer
+	stats, err := flowlog.Read(context.Background(), sources, flowlog.Options{}, func() flowlog.Sink {
+		o := flows.NewObserver(ports)
+		mu.Lock()
+		observers = append(observers, o)
+		mu.Unlock()
+		return o
+	})
+	if err != nil {
+		return nil, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
+	}
+	all := flows.NewObserver(ports)
+	for _, o := range observers {
+		all.Merge(o)
+	}
+	var warnings []string
+	if len(skipped) > 0 {
+		shown := skipped[:min(len(skipped), 3)]
+		w := fmt.Sprintf("flow logs: %s in the folders read %s not flow logs and %s skipped (%s", plural(len(skipped), "file"), plural2(len(skipped), "is", "are"), plural2(len(skipped), "was", "were"), strings.Join(shown, ", "))
+		if len(skipped) > len(shown) {
+			w += fmt.Sprintf(", and %d more", len(skipped)-len(shown))
+		}
+		warnings = append(warnings, w+")")
+	}
+	if stats.BadLines > 0 {
+		w := fmt.Sprintf("flow logs: %s did not parse and %s not counted", plural(int(stats.BadLines), "line"), plural2(int(stats.BadLines), "was", "were"))
+		for _, b := range stats.Bad {
+			w += fmt.Sprintf("; %s:%d: %s", b.File, b.Line, b.Reason)
+		}
+		warnings = append(warnings, w)
+	}
+	return flows.Attribute(inv, all.Observations(), stats), warnings, nil
 }
 
 // thresholds are mackerel-check's: the flags, else the configuration,
@@ -382,6 +461,13 @@ func formatNames() string {
 		names[i] = string(f)
 	}
 	return strings.Join(names, ", ")
+}
+
+func plural2(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func plural(n int, noun string) string {

@@ -1,0 +1,74 @@
+package cmdutil
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Progress draws one line on stderr, rewritten in place, for long work: a
+// label, how much of the total is done and the rate. It draws only when
+// stderr is a terminal, at most ten times a second, and erases its line
+// when done, so logs and pipes never see it.
+type Progress struct {
+	s     *IOStreams
+	label string
+	total int64
+	start time.Time
+
+	mu    sync.Mutex
+	last  time.Time
+	drawn bool
+}
+
+// NewProgress starts a progress line for total bytes (0 when unknown).
+func (s *IOStreams) NewProgress(label string, total int64) *Progress {
+	return &Progress{s: s, label: label, total: total, start: time.Now()}
+}
+
+// Set reports that done bytes are finished; safe from several goroutines.
+func (p *Progress) Set(done int64) {
+	if p == nil || !p.s.ErrIsTTY {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	rate := float64(done) / now.Sub(p.start).Seconds() / 1e6
+	line := fmt.Sprintf("%s: %s", p.label, humanBytes(done))
+	if p.total > 0 {
+		line += fmt.Sprintf(" of %s (%d%%)", humanBytes(p.total), done*100/p.total)
+	}
+	line += fmt.Sprintf(", %.0f MB/s", rate)
+	fmt.Fprintf(p.s.ErrOut, "\r\x1b[K%s", line)
+	p.drawn = true
+}
+
+// Done erases the line.
+func (p *Progress) Done() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprint(p.s.ErrOut, "\r\x1b[K")
+		p.drawn = false
+	}
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

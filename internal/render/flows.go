@@ -84,10 +84,13 @@ func FlowsText(w io.Writer, rep *report.FlowsReport, top int, opt Options) error
 func endpointLabel(e flows.Endpoint) string {
 	switch e.Kind {
 	case flows.KindResource:
-		if e.Name != "" && e.Name != e.ID {
-			return e.Name + " (" + e.ID + ")"
+		switch {
+		case e.Name == "" || e.Name == e.ID:
+			return e.ID
+		case strings.HasPrefix(e.ID, "arn:"):
+			return e.Name // an ECS service: its ARN says nothing more to a person
 		}
-		return e.ID
+		return e.Name + " (" + e.ID + ")"
 	case flows.KindAWSService:
 		return "AWS " + e.ID
 	case flows.KindInternet:

@@ -36,7 +36,7 @@ func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 	for _, c := range cmd.Commands() {
 		names[c.Name()] = true
 	}
-	for _, want := range []string{"scan", "reach", "exposure", "rules", "explain", "version"} {
+	for _, want := range []string{"scan", "reach", "exposure", "flows", "rules", "explain", "version"} {
 		if !names[want] {
 			t.Errorf("no %q command", want)
 		}

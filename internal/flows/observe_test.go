@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -309,5 +310,67 @@ func TestObserveInterfaces(t *testing.T) {
 	}
 	if want := map[string]int64{"": 2, "eni-1": 3, "eni-2": 2}; !reflect.DeepEqual(got, want) {
 		t.Errorf("records by interface %v, want %v", got, want)
+	}
+}
+
+// TestObserverMatchesNaive: the packed, batched table gives what a plain
+// map of ObservationKey gives, on random records of many keys (including
+// IPv6, records without addresses, REJECT and records without action).
+func TestObserverMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	recs := randomRecords(rng, 20000, 300)
+	for i := range recs {
+		switch rng.IntN(20) {
+		case 0:
+			recs[i].SrcAddr = netip.MustParseAddr(fmt.Sprintf("2001:db8::%x", rng.IntN(50)))
+		case 1:
+			recs[i].DstAddr = netip.Addr{}
+		case 2:
+			recs[i].Action = flowlog.ActionNone
+		case 3:
+			recs[i].Start, recs[i].End = -1, -1
+		}
+	}
+	ports := ListeningPorts{6: {443: true, 3306: true}}
+	o := NewObserver(ports)
+	naive := map[ObservationKey]*Observation{}
+	for i := range recs {
+		r := &recs[i]
+		o.Add(r)
+		c, port, basis := o.Side(r)
+		k := ObservationKey{InterfaceID: r.InterfaceID, Client: r.SrcAddr, Server: r.DstAddr, Protocol: r.Protocol, Port: port,
+			ClientIsSrc: c, Accept: r.Action == flowlog.ActionAccept, NoAction: r.Action == flowlog.ActionNone, Basis: basis}
+		if !c {
+			k.Client, k.Server = r.DstAddr, r.SrcAddr
+		}
+		n := naive[k]
+		if n == nil {
+			n = &Observation{ObservationKey: k, Start: -1, End: -1}
+			naive[k] = n
+		}
+		n.Records++
+		n.Packets += max(r.Packets, 0)
+		n.Bytes += max(r.Bytes, 0)
+		if c && (r.Protocol != 6 || r.TCPFlags < 0 || r.TCPFlags&2 != 0) {
+			n.Connections++
+		}
+		if r.Start >= 0 && (n.Start < 0 || r.Start < n.Start) {
+			n.Start = r.Start
+		}
+		n.End = max(n.End, r.End)
+	}
+	var want []Observation
+	for _, n := range naive {
+		want = append(want, *n)
+	}
+	slices.SortFunc(want, func(a, b Observation) int { return CompareKeys(a.ObservationKey, b.ObservationKey) })
+	got := o.Observations()
+	if len(got) != len(want) {
+		t.Fatalf("%d observations, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("observation %d:\n %+v\nwant\n %+v", i, got[i], want[i])
+		}
 	}
 }

@@ -239,12 +239,27 @@ func scan(opts *Options) (*report.Report, error) {
 // does not exist, holds no flow-log file, or a file that cannot be read is
 // an input error.
 func readFlows(paths []string, inv *model.Inventory) (*flows.Attribution, []string, error) {
+	o, warnings, err := observe(paths, inv)
+	if err != nil {
+		return nil, nil, err
+	}
+	return flows.Attribute(inv, o.observations, o.stats), warnings, nil
+}
+
+// observed is what observe read.
+type observed struct {
+	observations []flows.Observation
+	stats        flowlog.Stats
+}
+
+// observe reads the flow logs at paths into observations (readFlows).
+func observe(paths []string, inv *model.Inventory) (observed, []string, error) {
 	sources, skipped, err := flowlog.Walk(paths...)
 	if err != nil {
-		return nil, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
+		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
 	}
 	if len(sources) == 0 {
-		return nil, nil, cmdutil.BadInput(fmt.Errorf("--flows %s: no flow-log files (*.log, *.gz, *.txt) there", strings.Join(paths, " ")))
+		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows %s: no flow-log files (*.log, *.gz, *.txt) there", strings.Join(paths, " ")))
 	}
 	ports := flows.ListeningPortsOf(inv)
 	var mu sync.Mutex
@@ -257,7 +272,7 @@ func readFlows(paths []string, inv *model.Inventory) (*flows.Attribution, []stri
 		return o
 	})
 	if err != nil {
-		return nil, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
+		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
 	}
 	all := flows.NewObserver(ports)
 	for _, o := range observers {
@@ -279,7 +294,7 @@ func readFlows(paths []string, inv *model.Inventory) (*flows.Attribution, []stri
 		}
 		warnings = append(warnings, w)
 	}
-	return flows.Attribute(inv, all.Observations(), stats), warnings, nil
+	return observed{all.Observations(), stats}, warnings, nil
 }
 
 // thresholds are mackerel-check's: the flags, else the configuration,

@@ -281,14 +281,14 @@ func observe(paths []string, inv *model.Inventory) (observed, []string, error) {
 	var warnings []string
 	if len(skipped) > 0 {
 		shown := skipped[:min(len(skipped), 3)]
-		w := fmt.Sprintf("flow logs: %s in the folders read %s not flow logs and %s skipped (%s", plural(len(skipped), "file"), plural2(len(skipped), "is", "are"), plural2(len(skipped), "was", "were"), strings.Join(shown, ", "))
+		w := fmt.Sprintf("flow logs: %d %s in the folders read %s not flow logs and %s skipped (%s", len(skipped), plural(len(skipped), "file"), plural2(len(skipped), "is", "are"), plural2(len(skipped), "was", "were"), strings.Join(shown, ", "))
 		if len(skipped) > len(shown) {
 			w += fmt.Sprintf(", and %d more", len(skipped)-len(shown))
 		}
 		warnings = append(warnings, w+")")
 	}
 	if stats.BadLines > 0 {
-		w := fmt.Sprintf("flow logs: %s did not parse and %s not counted", plural(int(stats.BadLines), "line"), plural2(int(stats.BadLines), "was", "were"))
+		w := fmt.Sprintf("flow logs: %d %s did not parse and %s not counted", stats.BadLines, plural(int(stats.BadLines), "line"), plural2(int(stats.BadLines), "was", "were"))
 		for _, b := range stats.Bad {
 			w += fmt.Sprintf("; %s:%d: %s", b.File, b.Line, b.Reason)
 		}

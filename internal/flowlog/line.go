@@ -35,7 +35,7 @@ func newFormat(fields []Field) *format {
 	return f
 }
 
-// badKind says why a line did not parse; with badLine.col and .n it makes
+// badKind says why a line did not parse; with bad's col and n it makes
 // the reason, which is written out only for the lines kept.
 type badKind uint8
 
@@ -49,7 +49,6 @@ const (
 	badUTF8
 	badTooLong
 	badJSON
-	badHeader
 )
 
 // bad is a parse failure: which column (0-based) and, for badFieldCount,
@@ -84,8 +83,6 @@ func (b bad) reason(f *format) string {
 		return fmt.Sprintf("line longer than %d bytes", maxLine)
 	case badJSON:
 		return "a JSON line without a string \"message\""
-	case badHeader:
-		return "a header line naming a field twice"
 	}
 	return "unparsable"
 }
@@ -207,12 +204,13 @@ func (t *internTable) place(s string) {
 	}
 }
 
-// parse reads line (without its newline) in format f into r. It never
-// allocates, except for the first sighting of a string value and for IPv6
-// addresses... which it parses in place too. A line's fields are separated
-// by runs of spaces or tabs; a trailing CR is ignored; a first field that
-// is an RFC 3339 time (the prefix of a CloudWatch Logs export to S3) is
-// skipped.
+// parse reads line (without its newline) in format f into r. It
+// allocates only at the first sighting of a string value (and for the
+// error of a bad IPv6 address). A line's fields are separated by runs of
+// spaces or tabs; a trailing CR is ignored; a first field that is an RFC
+// 3339 time (the prefix of a CloudWatch Logs export to S3) is skipped. A
+// line with no field is badFieldCount with n 0: the caller counts it as
+// blank.
 func (p *parser) parse(f *format, line []byte, r *Record) bad {
 	*r = f.tmpl
 	if n := len(line); n > 0 && line[n-1] == '\r' {

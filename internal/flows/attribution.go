@@ -42,6 +42,17 @@ import (
 //     is not in an observation, so the reply's entry is the lowest-numbered
 //     one that lets replies through to some port of 1024–65535, as the
 //     reachability engine decides (reach.Matcher.NACLReply).
+//   - An interface without security groups (a network load balancer's
+//     node without them) is filtered by none (§6): no rule is named for
+//     it. Observations logged at a NAT gateway's interface are transit:
+//     they show the hops of connections that the interfaces behind it log
+//     themselves (§9), so neither its rules (it has none) nor its subnet's
+//     ACL entries are counted from them.
+//   - Protocols without ports (ICMP, ESP, ...): stage 1 takes the
+//     destination for the server, so a connection's replies look like a
+//     connection the other way. Groups are stateful (§2): an observation
+//     no ingress rule admits whose reverse the rules admit is counted as a
+//     reply (Totals.Reply), not as a connection.
 //   - REJECTed observations and those without an action are never
 //     attributed; they count in the totals and, like every observation,
 //     in the period and the interfaces seen.
@@ -63,11 +74,18 @@ type Attribution struct {
 	NACLEntries []NACLUsage `json:"nacl_entries"`
 	// Interfaces are every interface-id the logs name, sorted by ID.
 	Interfaces []InterfaceSeen `json:"interfaces"`
+	// Unexplained are the first MaxUnexplained observations of
+	// Totals.Unexplained, in the order given: accepted traffic the
+	// snapshot's rules or entries would drop.
+	Unexplained []Observation `json:"unexplained,omitempty"`
 
 	rules   map[RuleKey]int
 	ifaces  map[string]int
 	regions map[[2]string]bool
 }
+
+// MaxUnexplained is how many unexplained observations an Attribution keeps.
+const MaxUnexplained = 20
 
 // Period is a span of time, from the earliest start to the latest end.
 type Period struct {
@@ -116,9 +134,15 @@ type Totals struct {
 	// Duplicate are accepted observations of a connection counted from
 	// the server's side, logged at the client's interface.
 	Duplicate Tally `json:"duplicate"`
-	// Transit are accepted observations logged at an interface that is
-	// neither end (a NAT gateway forwarding, a middlebox).
+	// Transit are accepted observations logged at a NAT gateway's
+	// interface (the hops of connections the interfaces behind it log
+	// themselves) or at an interface that is neither end (a middlebox).
 	Transit Tally `json:"transit"`
+	// Reply are accepted observations of a protocol without ports that
+	// no rule admits but whose reverse the rules admit: the replies of a
+	// connection the other way (stage 1 takes the destination of such a
+	// protocol for the server), counted with it.
+	Reply Tally `json:"reply"`
 	// UnknownInterface are accepted observations logged at an interface
 	// the snapshot does not hold.
 	UnknownInterface Tally `json:"unknown_interface"`
@@ -403,6 +427,12 @@ func (at *attributor) attribute(a *Attribution, o *Observation, logged map[strin
 	a.regions[[2]string{reg.Account, reg.Name}] = true
 	var srv, cli *model.ENI
 	switch {
+	case e.Owner.Kind == model.OwnerNATGateway:
+		// A NAT gateway forwards: its records show each hop of the
+		// connections of the interfaces behind it (AWS-SEMANTICS.md §9),
+		// which log them themselves.
+		a.Totals.Transit.add(o)
+		return
 	case holds(e, o.Server):
 		srv, cli = e, at.byPrivate(reg, e.VPCID, o.Client)
 	case holds(e, o.Client):
@@ -419,30 +449,47 @@ func (at *attributor) attribute(a *Attribution, o *Observation, logged map[strin
 		a.Totals.Transit.add(o)
 		return
 	}
-	a.Totals.Counted.add(o)
 	m := at.matcher(reg)
 	proto := model.Protocol(o.Protocol)
 	port := uint16(max(o.Port, 0))
-	explained := true
-	groupsOf := func(x *model.ENI) []string {
-		if x == nil {
-			return nil
-		}
-		return x.SecurityGroupIDs
-	}
+	var srvGroups, cliGroups []string
 	if srv != nil {
-		rules, missing := m.GroupRules(at.buf[:0], srv.SecurityGroupIDs, model.Ingress, reach.Packet{Protocol: proto, Port: port, Remote: o.Client, RemoteGroups: groupsOf(cli)})
-		at.count(reg, rules, o)
-		at.buf = rules
-		explained = explained && (len(rules) > 0 || len(missing) > 0)
-	} else {
-		a.Totals.Unattributed.add(o)
+		srvGroups = srv.SecurityGroupIDs
 	}
 	if cli != nil {
-		rules, missing := m.GroupRules(at.buf[:0], cli.SecurityGroupIDs, model.Egress, reach.Packet{Protocol: proto, Port: port, Remote: o.Server, RemoteGroups: groupsOf(srv)})
-		at.count(reg, rules, o)
-		at.buf = rules
-		explained = explained && (len(rules) > 0 || len(missing) > 0)
+		cliGroups = cli.SecurityGroupIDs
+	}
+	// An interface without security groups (a network load balancer's
+	// without them) is filtered by none: there is no rule to name, and
+	// nothing to explain.
+	var in []*model.Rule
+	inOK := true
+	if srv != nil && len(srvGroups) > 0 {
+		var missing []string
+		in, missing = m.GroupRules(at.buf[:0], srvGroups, model.Ingress, reach.Packet{Protocol: proto, Port: port, Remote: o.Client, RemoteGroups: cliGroups})
+		at.buf = in
+		inOK = len(in) > 0 || len(missing) > 0
+	}
+	// Stage 1 takes the destination of a protocol without ports (ICMP,
+	// ESP, ...) for the server, so the replies of a connection look like
+	// one the other way. Groups are stateful (§2): a reply needs no rule.
+	// An observation no rule admits whose reverse the rules admit is such
+	// a reply, counted with its request.
+	if !inOK && !hasPorts(proto) && at.reverseAdmitted(m, srv, cli, proto, o) {
+		a.Totals.Reply.add(o)
+		return
+	}
+	a.Totals.Counted.add(o)
+	if srv == nil {
+		a.Totals.Unattributed.add(o)
+	}
+	explained := inOK
+	at.count(reg, in, o)
+	if cli != nil && len(cliGroups) > 0 {
+		out, missing := m.GroupRules(at.buf[:0], cliGroups, model.Egress, reach.Packet{Protocol: proto, Port: port, Remote: o.Server, RemoteGroups: srvGroups})
+		at.buf = out
+		at.count(reg, out, o)
+		explained = explained && (len(out) > 0 || len(missing) > 0)
 	}
 	// Network ACLs filter only traffic that crosses a subnet's edge (§3):
 	// the request and the reply, on each end's subnet.
@@ -464,7 +511,36 @@ func (at *attributor) attribute(a *Attribution, o *Observation, logged map[strin
 	}
 	if !explained {
 		a.Totals.Unexplained.add(o)
+		if len(a.Unexplained) < MaxUnexplained {
+			a.Unexplained = append(a.Unexplained, *o)
+		}
 	}
+}
+
+// hasPorts reports whether stage 1 finds a service port for proto.
+func hasPorts(proto model.Protocol) bool {
+	return proto == protoTCP || proto == protoUDP || proto == protoSCTP
+}
+
+// reverseAdmitted reports whether the groups admit o the other way: the
+// client's ingress rules from the server when the client is an interface
+// of the snapshot, else the server's egress rules to the client.
+func (at *attributor) reverseAdmitted(m *reach.Matcher, srv, cli *model.ENI, proto model.Protocol, o *Observation) bool {
+	var srvGroups []string
+	if srv != nil {
+		srvGroups = srv.SecurityGroupIDs
+	}
+	if cli != nil {
+		rules, missing := m.GroupRules(at.buf[:0], cli.SecurityGroupIDs, model.Ingress, reach.Packet{Protocol: proto, Remote: o.Server, RemoteGroups: srvGroups})
+		at.buf = rules
+		return len(rules) > 0 || len(missing) > 0 || len(cli.SecurityGroupIDs) == 0
+	}
+	if srv != nil {
+		rules, missing := m.GroupRules(at.buf[:0], srvGroups, model.Egress, reach.Packet{Protocol: proto, Remote: o.Client})
+		at.buf = rules
+		return len(rules) > 0 || len(missing) > 0
+	}
+	return false
 }
 
 func aclOf(reg *model.Region, e *model.ENI) *model.NetworkACL {

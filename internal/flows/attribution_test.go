@@ -43,12 +43,14 @@ func attrRegion() *model.Region {
 		mt.IngressFromGroup("tcp", 5432, 5432, "sg-web"),
 		mt.Ingress("tcp", 5432, 5432, "10.0.1.0/24"),
 		mt.Ingress("tcp", 6379, 6379, "10.0.0.0/16"),
+		mt.Ingress("icmp", -1, -1, "10.0.0.0/16"),
 	)
 	b.SecurityGroup("sg-lb", "vpc-1", mt.Ingress("tcp", 443, 443, "0.0.0.0/0"))
 	b.NetworkACL("acl-web", "vpc-1", []string{"subnet-web"},
 		mt.Entry(100, "in", "allow", "6", 80, 80, "0.0.0.0/0"),
 		mt.Entry(105, "in", "allow", "6", 22, 22, "192.0.2.0/24"),
 		mt.Entry(110, "in", "allow", "6", 1024, 65535, "10.0.0.0/16"),
+		mt.Entry(115, "in", "allow", "1", 0, 0, "10.0.0.0/16"),
 		mt.Entry(120, "in", "allow", "-1", 0, 0, "::/0"),
 		mt.Entry(130, "in", "allow", "6", 1024, 65535, "0.0.0.0/0"),
 		mt.Entry(32767, "in", "deny", "-1", 0, 0, "0.0.0.0/0"),
@@ -62,6 +64,7 @@ func attrRegion() *model.Region {
 		mt.Entry(32767, "in", "deny", "-1", 0, 0, "0.0.0.0/0"),
 		mt.Entry(90, "out", "allow", "6", 80, 80, "10.0.0.0/16"),
 		mt.Entry(100, "out", "allow", "6", 1024, 65535, "10.0.0.0/16"),
+		mt.Entry(110, "out", "allow", "1", 0, 0, "10.0.0.0/16"),
 		mt.Entry(32767, "out", "deny", "-1", 0, 0, "0.0.0.0/0"),
 	)
 	web := b.Instance("i-web", "subnet-web", "sg-web")
@@ -69,6 +72,8 @@ func attrRegion() *model.Region {
 	web.ENIs[0].IPv6 = []netip.Addr{netip.MustParseAddr("2600:1f18::4")}
 	b.Instance("i-db", "subnet-db", "sg-db")
 	b.ENI("eni-lb", "subnet-web", "sg-lb").Description = "ELB app/web/0123456789abcdef"
+	b.NATGateway("nat-1", "subnet-web", "54.250.0.9")                           // eni-nat-1, 10.0.1.6
+	b.ENI("eni-nlb", "subnet-web").Description = "ELB net/api/0123456789abcdef" // 10.0.1.7, no groups
 	return b.Link()
 }
 
@@ -76,8 +81,16 @@ func attrRegion() *model.Region {
 const (
 	webIP = "10.0.1.4"
 	lbIP  = "10.0.1.5"
+	natIP = "10.0.1.6"
+	nlbIP = "10.0.1.7"
 	dbIP  = "10.0.2.4"
 )
+
+// icmp is o as ICMP (stage 1: no port, the destination is the server).
+func icmp(o flows.Observation) flows.Observation {
+	o.Protocol, o.Port, o.Basis = 1, 0, flows.BasisLowerPort
+	return o
+}
 
 // ob is one accepted observation of a TCP connection, client → server,
 // logged at iface, carrying 10 packets, 1000 bytes and one connection
@@ -116,7 +129,7 @@ func summary(a *flows.Attribution) []string {
 		name string
 		t    flows.Tally
 	}{
-		{"rejected", a.Totals.Rejected}, {"duplicate", a.Totals.Duplicate}, {"transit", a.Totals.Transit},
+		{"rejected", a.Totals.Rejected}, {"duplicate", a.Totals.Duplicate}, {"transit", a.Totals.Transit}, {"reply", a.Totals.Reply},
 		{"unknown-interface", a.Totals.UnknownInterface}, {"unattributed", a.Totals.Unattributed}, {"unexplained", a.Totals.Unexplained},
 	} {
 		if t.t.Observations > 0 {
@@ -218,9 +231,25 @@ func TestAttribute(t *testing.T) {
 		{"an interface the snapshot lacks",
 			[]flows.Observation{ob("eni-gone", "203.0.113.9", "10.9.9.9", 80, 0, 60)},
 			[]string{"unknown-interface: 1 obs"}},
-		{"an interface that is neither end (a NAT gateway forwarding)",
+		{"an interface that is neither end (a middlebox)",
 			[]flows.Observation{ob("eni-i-web", "10.0.3.3", "52.95.1.1", 443, 0, 60)},
 			[]string{"transit: 1 obs"}},
+		{"§9 a NAT gateway's records are the hops of connections the instances log: transit",
+			[]flows.Observation{ob("eni-nat-1", webIP, natIP, 443, 0, 60), ob("eni-nat-1", natIP, "52.95.1.1", 443, 0, 60)},
+			[]string{"transit: 2 obs"}},
+		{"§6 an interface without groups (a network load balancer's node) is filtered by none: only its ACL entries count",
+			[]flows.Observation{ob("eni-nlb", "203.0.113.9", nlbIP, 80, 0, 60)},
+			[]string{"acl-web egress 100: 1 conn", "acl-web ingress 100: 1 conn"}},
+		{"§2 ICMP: the echo request is admitted by a rule; its replies, taken the other way, are no connection (the one at the web server is a reply, the client sides' views duplicates); §3 the ACLs let ICMP replies through at 110 and 115",
+			[]flows.Observation{icmp(ob("eni-i-db", webIP, dbIP, 0, 0, 60)), icmp(ob("eni-i-db", dbIP, webIP, 0, 0, 60)),
+				icmp(ob("eni-i-web", webIP, dbIP, 0, 0, 60)), icmp(ob("eni-i-web", dbIP, webIP, 0, 0, 60))},
+			[]string{
+				"sg-db ingress icmp any from 10.0.0.0/16: 1 conn, alone 1",
+				"sg-web egress all traffic to 0.0.0.0/0: 1 conn, alone 1",
+				"acl-db egress 110: 1 conn", "acl-db ingress 100: 1 conn",
+				"acl-web egress 100: 1 conn", "acl-web ingress 115: 1 conn",
+				"duplicate: 2 obs", "reply: 1 obs",
+			}},
 		{"accepted traffic no rule of the snapshot admits: unexplained (the groups changed since)",
 			[]flows.Observation{ob("eni-i-web", "203.0.113.9", webIP, 9999, 0, 60)},
 			[]string{"acl-web egress 100: 1 conn", "acl-web ingress 130: 1 conn", "unexplained: 1 obs"}},

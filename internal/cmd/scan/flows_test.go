@@ -209,3 +209,49 @@ func TestFlowsErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowsBadLines: a line that does not parse does not stop the scan; the
+// report's warnings say how many, and where the first were.
+func TestFlowsBadLines(t *testing.T) {
+	dir := t.TempDir()
+	log := "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" +
+		"2 111122223333 " + web1 + " " + albAIP + " " + web1IP + " 40000 80 6 10 1000 1714557600 1714558200 ACCEPT OK\n" +
+		"2 111122223333 " + web1 + " not-an-address\n"
+	if err := os.WriteFile(filepath.Join(dir, "one.log"), []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	io, out, errOut := cmdutil.Test()
+	runScan(t, io, example, "--flows", filepath.Join(dir, "one.log"), "--format", "json")
+	var rep struct {
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "1 line did not parse and was not counted; ") || !strings.Contains(rep.Warnings[0], "one.log:3: ") {
+		t.Errorf("warnings %q", rep.Warnings)
+	}
+	if !strings.Contains(errOut.String(), "did not parse") {
+		t.Errorf("stderr %q lacks the warning", errOut)
+	}
+}
+
+// TestFlowsSkippedFiles: files of a folder that are not flow logs (a
+// Parquet delivery, notes) are skipped with a warning naming them.
+func TestFlowsSkippedFiles(t *testing.T) {
+	logs := exampleFlowLogs(t)
+	if err := os.WriteFile(filepath.Join(logs, "README.md"), []byte("notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	io, out, _ := cmdutil.Test()
+	runScan(t, io, example, "--flows", logs, "--format", "json")
+	var rep struct {
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0], "flow logs: 1 file in the folders read is not flow logs and was skipped (") || !strings.Contains(rep.Warnings[0], "README.md") {
+		t.Errorf("warnings %q", rep.Warnings)
+	}
+}

@@ -239,12 +239,27 @@ func scan(opts *Options) (*report.Report, error) {
 // does not exist, holds no flow-log file, or a file that cannot be read is
 // an input error.
 func readFlows(paths []string, inv *model.Inventory) (*flows.Attribution, []string, error) {
+	o, warnings, err := observe(paths, inv)
+	if err != nil {
+		return nil, nil, err
+	}
+	return flows.Attribute(inv, o.observations, o.stats), warnings, nil
+}
+
+// observed is what observe read.
+type observed struct {
+	observations []flows.Observation
+	stats        flowlog.Stats
+}
+
+// observe reads the flow logs at paths into observations (readFlows).
+func observe(paths []string, inv *model.Inventory) (observed, []string, error) {
 	sources, skipped, err := flowlog.Walk(paths...)
 	if err != nil {
-		return nil, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
+		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
 	}
 	if len(sources) == 0 {
-		return nil, nil, cmdutil.BadInput(fmt.Errorf("--flows %s: no flow-log files (*.log, *.gz, *.txt) there", strings.Join(paths, " ")))
+		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows %s: no flow-log files (*.log, *.gz, *.txt) there", strings.Join(paths, " ")))
 	}
 	ports := flows.ListeningPortsOf(inv)
 	var mu sync.Mutex
@@ -257,7 +272,7 @@ func readFlows(paths []string, inv *model.Inventory) (*flows.Attribution, []stri
 		return o
 	})
 	if err != nil {
-		return nil, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
+		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
 	}
 	all := flows.NewObserver(ports)
 	for _, o := range observers {
@@ -266,20 +281,20 @@ func readFlows(paths []string, inv *model.Inventory) (*flows.Attribution, []stri
 	var warnings []string
 	if len(skipped) > 0 {
 		shown := skipped[:min(len(skipped), 3)]
-		w := fmt.Sprintf("flow logs: %s in the folders read %s not flow logs and %s skipped (%s", plural(len(skipped), "file"), plural2(len(skipped), "is", "are"), plural2(len(skipped), "was", "were"), strings.Join(shown, ", "))
+		w := fmt.Sprintf("flow logs: %d %s in the folders read %s not flow logs and %s skipped (%s", len(skipped), plural(len(skipped), "file"), plural2(len(skipped), "is", "are"), plural2(len(skipped), "was", "were"), strings.Join(shown, ", "))
 		if len(skipped) > len(shown) {
 			w += fmt.Sprintf(", and %d more", len(skipped)-len(shown))
 		}
 		warnings = append(warnings, w+")")
 	}
 	if stats.BadLines > 0 {
-		w := fmt.Sprintf("flow logs: %s did not parse and %s not counted", plural(int(stats.BadLines), "line"), plural2(int(stats.BadLines), "was", "were"))
+		w := fmt.Sprintf("flow logs: %d %s did not parse and %s not counted", stats.BadLines, plural(int(stats.BadLines), "line"), plural2(int(stats.BadLines), "was", "were"))
 		for _, b := range stats.Bad {
 			w += fmt.Sprintf("; %s:%d: %s", b.File, b.Line, b.Reason)
 		}
 		warnings = append(warnings, w)
 	}
-	return flows.Attribute(inv, all.Observations(), stats), warnings, nil
+	return observed{all.Observations(), stats}, warnings, nil
 }
 
 // thresholds are mackerel-check's: the flags, else the configuration,

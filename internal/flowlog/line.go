@@ -234,10 +234,51 @@ func (p *parser) parse(f *format, line []byte, r *Record) bad {
 		}
 		var j int
 		var k badKind
+		var v int64
+		f := FieldIgnored
 		if col < len(fields) {
-			j, k = p.fieldAt(r, fields[col], line, i)
-		} else {
+			f = fields[col]
+		}
+		switch f {
+		case FieldVersion:
+			v, j, k = numAt(line, i, 127)
+			r.Version = int8(v)
+		case FieldSrcPort:
+			v, j, k = numAt(line, i, 65535)
+			r.SrcPort = int32(v)
+		case FieldDstPort:
+			v, j, k = numAt(line, i, 65535)
+			r.DstPort = int32(v)
+		case FieldProtocol:
+			v, j, k = numAt(line, i, 255)
+			r.Protocol = int16(v)
+		case FieldPackets:
+			r.Packets, j, k = numAt(line, i, 1<<62)
+		case FieldBytes:
+			r.Bytes, j, k = numAt(line, i, 1<<62)
+		case FieldStart:
+			r.Start, j, k = numAt(line, i, 1<<62)
+		case FieldEnd:
+			r.End, j, k = numAt(line, i, 1<<62)
+		case FieldTCPFlags:
+			v, j, k = numAt(line, i, 1<<15-1)
+			r.TCPFlags = int16(v)
+		case FieldTrafficPath:
+			v, j, k = numAt(line, i, 127)
+			r.TrafficPath = int8(v)
+		case FieldSrcAddr:
+			j, k = addrAt(line, i, &r.SrcAddr)
+		case FieldDstAddr:
+			j, k = addrAt(line, i, &r.DstAddr)
+		case FieldPktSrcAddr:
+			j, k = addrAt(line, i, &r.PktSrcAddr)
+		case FieldPktDstAddr:
+			j, k = addrAt(line, i, &r.PktDstAddr)
+		case FieldIgnored:
 			j = tokenEnd(line, i)
+		default:
+			j = tokenEnd(line, i)
+			k = p.field(r, f, line[i:j])
 		}
 		if k != badNone {
 			// A wrong number of fields says more than the first field
@@ -254,55 +295,6 @@ func (p *parser) parse(f *format, line []byte, r *Record) bad {
 		return bad{kind: badFieldCount, n: col}
 	}
 	return bad{}
-}
-
-// fieldAt parses the token of field f starting at line[i] into r and
-// returns the token's end (a separator or the line's end). Numbers and
-// IPv4 addresses are read in the same pass that finds their end.
-func (p *parser) fieldAt(r *Record, f Field, line []byte, i int) (int, badKind) {
-	var v int64
-	var j int
-	var k badKind
-	switch f {
-	case FieldVersion:
-		v, j, k = numAt(line, i, 127)
-		r.Version = int8(v)
-	case FieldSrcPort:
-		v, j, k = numAt(line, i, 65535)
-		r.SrcPort = int32(v)
-	case FieldDstPort:
-		v, j, k = numAt(line, i, 65535)
-		r.DstPort = int32(v)
-	case FieldProtocol:
-		v, j, k = numAt(line, i, 255)
-		r.Protocol = int16(v)
-	case FieldPackets:
-		r.Packets, j, k = numAt(line, i, 1<<62)
-	case FieldBytes:
-		r.Bytes, j, k = numAt(line, i, 1<<62)
-	case FieldStart:
-		r.Start, j, k = numAt(line, i, 1<<62)
-	case FieldEnd:
-		r.End, j, k = numAt(line, i, 1<<62)
-	case FieldTCPFlags:
-		v, j, k = numAt(line, i, 1<<15-1)
-		r.TCPFlags = int16(v)
-	case FieldTrafficPath:
-		v, j, k = numAt(line, i, 127)
-		r.TrafficPath = int8(v)
-	case FieldSrcAddr:
-		j, k = addrAt(line, i, &r.SrcAddr)
-	case FieldDstAddr:
-		j, k = addrAt(line, i, &r.DstAddr)
-	case FieldPktSrcAddr:
-		j, k = addrAt(line, i, &r.PktSrcAddr)
-	case FieldPktDstAddr:
-		j, k = addrAt(line, i, &r.PktDstAddr)
-	default:
-		j = tokenEnd(line, i)
-		k = p.field(r, f, line[i:j])
-	}
-	return j, k
 }
 
 // SWAR constants: one in each byte, the high bit of each byte.

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"go4.org/netipx"
 	"net/netip"
 	"slices"
 	"strings"
@@ -17,8 +18,11 @@ import (
 type Endpoints struct {
 	exact     map[netip.Addr][]holder
 	delegated []delegatedPrefix // sorted by prefix
-	eniVPC    map[string]string // interface ID → VPC ID
-	ranges    *IPRanges
+	// inDelegated holds every delegated prefix, so an address outside all
+	// of them (the internet, mostly) is answered without a scan.
+	inDelegated *netipx.IPSet
+	eniVPC      map[string]string // interface ID → VPC ID
+	ranges      *IPRanges
 }
 
 // holder is one interface holding an address.
@@ -57,6 +61,11 @@ func NewEndpoints(inv *model.Inventory, ranges *IPRanges) *Endpoints {
 		}
 		return b.prefix.Bits() - a.prefix.Bits()
 	})
+	var sb netipx.IPSetBuilder
+	for _, d := range x.delegated {
+		sb.AddPrefix(d.prefix)
+	}
+	x.inDelegated, _ = sb.IPSet()
 	return x
 }
 
@@ -169,6 +178,9 @@ func (x *Endpoints) lookup(a netip.Addr, iface string) (holder, bool) {
 	a = a.Unmap()
 	hs := x.exact[a]
 	if len(hs) == 0 {
+		if x.inDelegated == nil || !x.inDelegated.Contains(a) {
+			return holder{}, false
+		}
 		for i := len(x.delegated) - 1; i >= 0; i-- {
 			if d := &x.delegated[i]; d.prefix.Contains(a) {
 				hs = append(hs, d.holder)

@@ -167,16 +167,32 @@ func BenchmarkScan(b *testing.B) {
 var (
 	writeDir   = flag.String("synth.write", "", "TestWriteSnapshot: write the scale-target account to this folder")
 	writeTimes = flag.Int("synth.times", 1, "TestWriteSnapshot: multiply the scale target by this")
+	writeFlows = flag.Int("synth.flowlogs", 0, "TestWriteSnapshot: also write this many flow-log records of the account, in S3's layout, under DIR-flowlogs (and gzip under DIR-flowlogs-gz)")
 )
 
 // TestWriteSnapshot writes the scale-target account (times -synth.times)
-// to -synth.write, for timing the binary on it; it is skipped without the
-// flag.
+// to -synth.write, and with -synth.flowlogs N its flow logs, for timing the
+// binary on them; it is skipped without the flag:
+//
+//	go test ./internal/synth -run TestWriteSnapshot -synth.write /tmp/acct -synth.flowlogs 1000000
+//	go build -o /tmp/vpcdoctor ./cmd/vpcdoctor
+//	/usr/bin/time -v /tmp/vpcdoctor flows /tmp/acct-flowlogs --snapshot /tmp/acct --format json >/dev/null
 func TestWriteSnapshot(t *testing.T) {
 	if *writeDir == "" {
 		t.Skip("pass -synth.write DIR to write the scale-target account")
 	}
 	if err := synth.WriteAccount(*writeDir, synth.Target.Times(*writeTimes)); err != nil {
 		t.Fatal(err)
+	}
+	if *writeFlows > 0 {
+		for _, gz := range []bool{false, true} {
+			dir := *writeDir + "-flowlogs"
+			if gz {
+				dir += "-gz"
+			}
+			if _, err := synth.WriteFlowLogs(dir, synth.Target.Times(*writeTimes), synth.FlowLogOptions{Records: *writeFlows, Gzip: gz, Seed: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

@@ -166,21 +166,11 @@ func Run(opts *Options) error {
 	}
 	progress := opts.IO.NewProgress("reading flow logs", total)
 	readOpts.Progress = progress.Set
-	var observers []*flows.Observer
-	st, err := flowlog.Read(ctx, sources, readOpts, func() flowlog.Sink {
-		o := flows.NewObserver(ports)
-		observers = append(observers, o)
-		return o
-	})
+	obs, st, err := flows.ReadObservations(ctx, sources, readOpts, ports)
 	progress.Done()
 	if err != nil {
 		return cmdutil.BadInput(err)
 	}
-	all := flows.NewObserver(ports)
-	for _, o := range observers {
-		all.Merge(o)
-	}
-	obs := all.Observations()
 	if len(opts.Snapshot) == 0 {
 		notes = append(notes, "No --snapshot: addresses are named only as AWS services, the internet or unknown, and no listening port helps decide which side is the server.")
 	}

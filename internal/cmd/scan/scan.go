@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -261,22 +260,9 @@ func observe(paths []string, inv *model.Inventory) (observed, []string, error) {
 	if len(sources) == 0 {
 		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows %s: no flow-log files (*.log, *.gz, *.txt) there", strings.Join(paths, " ")))
 	}
-	ports := flows.ListeningPortsOf(inv)
-	var mu sync.Mutex
-	var observers []*flows.Observer
-	stats, err := flowlog.Read(context.Background(), sources, flowlog.Options{}, func() flowlog.Sink {
-		o := flows.NewObserver(ports)
-		mu.Lock()
-		observers = append(observers, o)
-		mu.Unlock()
-		return o
-	})
+	obs, stats, err := flows.ReadObservations(context.Background(), sources, flowlog.Options{}, flows.ListeningPortsOf(inv))
 	if err != nil {
 		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
-	}
-	all := flows.NewObserver(ports)
-	for _, o := range observers {
-		all.Merge(o)
 	}
 	var warnings []string
 	if len(skipped) > 0 {
@@ -294,7 +280,7 @@ func observe(paths []string, inv *model.Inventory) (observed, []string, error) {
 		}
 		warnings = append(warnings, w)
 	}
-	return observed{all.Observations(), stats}, warnings, nil
+	return observed{obs, stats}, warnings, nil
 }
 
 // thresholds are mackerel-check's: the flags, else the configuration,

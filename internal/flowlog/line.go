@@ -35,7 +35,7 @@ func newFormat(fields []Field) *format {
 	return f
 }
 
-// badKind says why a line did not parse; with badLine.col and .n it makes
+// badKind says why a line did not parse; with bad's col and n it makes
 // the reason, which is written out only for the lines kept.
 type badKind uint8
 
@@ -49,7 +49,6 @@ const (
 	badUTF8
 	badTooLong
 	badJSON
-	badHeader
 )
 
 // bad is a parse failure: which column (0-based) and, for badFieldCount,
@@ -84,32 +83,36 @@ func (b bad) reason(f *format) string {
 		return fmt.Sprintf("line longer than %d bytes", maxLine)
 	case badJSON:
 		return "a JSON line without a string \"message\""
-	case badHeader:
-		return "a header line naming a field twice"
 	}
 	return "unparsable"
 }
 
-// maxIntern bounds a parser's interned strings; past it the table starts
-// over (the strings handed out stay valid), so memory stays flat whatever
-// the input.
-const maxIntern = 1 << 16
+// maxIntern bounds the strings interned per field; past it the field's
+// table starts over (the strings handed out stay valid), so memory stays
+// flat whatever the input.
+const maxIntern = 1 << 15
 
-// maxProbes bounds the search of the intern table: a value whose search
+// maxProbes bounds the search of an intern table: a value whose search
 // is longer (the table crowded by values of one hash) is returned
 // without being interned, so crafted input cannot make lookups slow.
 const maxProbes = 16
 
 // parser parses lines of one worker. It interns the string fields, so
-// that a record's strings cost nothing after their first sighting; it is
-// not safe for concurrent use.
+// that a record's strings cost nothing after their first sighting, in one
+// table per field (the few VPC or subnet IDs stay in cache while the
+// many interface IDs do not); it is not safe for concurrent use.
 type parser struct {
-	slots []string // open addressing, a power of two long
-	n     int
-	last  [fieldCount]string // the previous value of each string field
+	tabs [fieldCount]internTable
+	last [fieldCount]string // the previous value of each string field
 }
 
-func newParser() *parser { return &parser{slots: make([]string, 1024)} }
+// internTable is a set of strings by open addressing.
+type internTable struct {
+	slots []string // a power of two long, at most half full
+	n     int
+}
+
+func newParser() *parser { return &parser{} }
 
 // hashBytes mixes the first and last 8 bytes and the length: enough for
 // AWS IDs, whose ends differ.
@@ -131,22 +134,26 @@ func hashBytes(b []byte) uint64 {
 	return x ^ x>>33
 }
 
-// intern returns b as a string, the same string for the same bytes; ok
-// is false when b is not UTF-8.
+// intern returns b as a string, the same string for the same bytes of
+// field f; ok is false when b is not UTF-8.
 func (p *parser) intern(f Field, b []byte) (string, bool) {
 	if string(b) == p.last[f] {
 		return p.last[f], true
 	}
-	mask := uint64(len(p.slots) - 1)
+	t := &p.tabs[f]
+	if t.slots == nil {
+		t.slots = make([]string, 64)
+	}
+	mask := uint64(len(t.slots) - 1)
 	h := hashBytes(b)
 	for i, k := h&mask, 0; k < maxProbes; i, k = (i+1)&mask, k+1 {
-		s := p.slots[i]
+		s := t.slots[i]
 		if s == "" {
 			if !utf8.Valid(b) {
 				return "", false
 			}
 			s = string(b)
-			p.insert(i, s)
+			t.insert(i, s)
 			p.last[f] = s
 			return s, true
 		}
@@ -163,46 +170,47 @@ func (p *parser) intern(f Field, b []byte) (string, bool) {
 
 // insert puts s in the empty slot i, growing the table to keep it at
 // most half full, or emptying it at maxIntern.
-func (p *parser) insert(i uint64, s string) {
-	if p.n+1 > len(p.slots)/2 {
-		if len(p.slots) >= 2*maxIntern {
-			clear(p.slots)
-			p.n = 0
+func (t *internTable) insert(i uint64, s string) {
+	if t.n+1 > len(t.slots)/2 {
+		if len(t.slots) >= 2*maxIntern {
+			clear(t.slots)
+			t.n = 0
 		} else {
-			old := p.slots
-			p.slots = make([]string, 2*len(old))
-			p.n = 0
+			old := t.slots
+			t.slots = make([]string, 2*len(old))
+			t.n = 0
 			for _, x := range old {
 				if x != "" {
-					p.place(x)
+					t.place(x)
 				}
 			}
 		}
-		p.place(s)
+		t.place(s)
 		return
 	}
-	p.slots[i] = s
-	p.n++
+	t.slots[i] = s
+	t.n++
 }
 
-func (p *parser) place(s string) {
-	mask := uint64(len(p.slots) - 1)
+func (t *internTable) place(s string) {
+	mask := uint64(len(t.slots) - 1)
 	h := hashBytes(unsafe.Slice(unsafe.StringData(s), len(s)))
 	for i, k := h&mask, 0; k < maxProbes; i, k = (i+1)&mask, k+1 {
-		if p.slots[i] == "" {
-			p.slots[i] = s
-			p.n++
+		if t.slots[i] == "" {
+			t.slots[i] = s
+			t.n++
 			return
 		}
 	}
 }
 
-// parse reads line (without its newline) in format f into r. It never
-// allocates, except for the first sighting of a string value and for IPv6
-// addresses... which it parses in place too. A line's fields are separated
-// by runs of spaces or tabs; a trailing CR is ignored; a first field that
-// is an RFC 3339 time (the prefix of a CloudWatch Logs export to S3) is
-// skipped.
+// parse reads line (without its newline) in format f into r. It
+// allocates only at the first sighting of a string value (and for the
+// error of a bad IPv6 address). A line's fields are separated by runs of
+// spaces or tabs; a trailing CR is ignored; a first field that is an RFC
+// 3339 time (the prefix of a CloudWatch Logs export to S3) is skipped. A
+// line with no field is badFieldCount with n 0: the caller counts it as
+// blank.
 func (p *parser) parse(f *format, line []byte, r *Record) bad {
 	*r = f.tmpl
 	if n := len(line); n > 0 && line[n-1] == '\r' {
@@ -226,10 +234,51 @@ func (p *parser) parse(f *format, line []byte, r *Record) bad {
 		}
 		var j int
 		var k badKind
+		var v int64
+		f := FieldIgnored
 		if col < len(fields) {
-			j, k = p.fieldAt(r, fields[col], line, i)
-		} else {
+			f = fields[col]
+		}
+		switch f {
+		case FieldVersion:
+			v, j, k = numAt(line, i, 127)
+			r.Version = int8(v)
+		case FieldSrcPort:
+			v, j, k = numAt(line, i, 65535)
+			r.SrcPort = int32(v)
+		case FieldDstPort:
+			v, j, k = numAt(line, i, 65535)
+			r.DstPort = int32(v)
+		case FieldProtocol:
+			v, j, k = numAt(line, i, 255)
+			r.Protocol = int16(v)
+		case FieldPackets:
+			r.Packets, j, k = numAt(line, i, 1<<62)
+		case FieldBytes:
+			r.Bytes, j, k = numAt(line, i, 1<<62)
+		case FieldStart:
+			r.Start, j, k = numAt(line, i, 1<<62)
+		case FieldEnd:
+			r.End, j, k = numAt(line, i, 1<<62)
+		case FieldTCPFlags:
+			v, j, k = numAt(line, i, 1<<15-1)
+			r.TCPFlags = int16(v)
+		case FieldTrafficPath:
+			v, j, k = numAt(line, i, 127)
+			r.TrafficPath = int8(v)
+		case FieldSrcAddr:
+			j, k = addrAt(line, i, &r.SrcAddr)
+		case FieldDstAddr:
+			j, k = addrAt(line, i, &r.DstAddr)
+		case FieldPktSrcAddr:
+			j, k = addrAt(line, i, &r.PktSrcAddr)
+		case FieldPktDstAddr:
+			j, k = addrAt(line, i, &r.PktDstAddr)
+		case FieldIgnored:
 			j = tokenEnd(line, i)
+		default:
+			j = tokenEnd(line, i)
+			k = p.field(r, f, line[i:j])
 		}
 		if k != badNone {
 			// A wrong number of fields says more than the first field
@@ -246,55 +295,6 @@ func (p *parser) parse(f *format, line []byte, r *Record) bad {
 		return bad{kind: badFieldCount, n: col}
 	}
 	return bad{}
-}
-
-// fieldAt parses the token of field f starting at line[i] into r and
-// returns the token's end (a separator or the line's end). Numbers and
-// IPv4 addresses are read in the same pass that finds their end.
-func (p *parser) fieldAt(r *Record, f Field, line []byte, i int) (int, badKind) {
-	var v int64
-	var j int
-	var k badKind
-	switch f {
-	case FieldVersion:
-		v, j, k = numAt(line, i, 127)
-		r.Version = int8(v)
-	case FieldSrcPort:
-		v, j, k = numAt(line, i, 65535)
-		r.SrcPort = int32(v)
-	case FieldDstPort:
-		v, j, k = numAt(line, i, 65535)
-		r.DstPort = int32(v)
-	case FieldProtocol:
-		v, j, k = numAt(line, i, 255)
-		r.Protocol = int16(v)
-	case FieldPackets:
-		r.Packets, j, k = numAt(line, i, 1<<62)
-	case FieldBytes:
-		r.Bytes, j, k = numAt(line, i, 1<<62)
-	case FieldStart:
-		r.Start, j, k = numAt(line, i, 1<<62)
-	case FieldEnd:
-		r.End, j, k = numAt(line, i, 1<<62)
-	case FieldTCPFlags:
-		v, j, k = numAt(line, i, 1<<15-1)
-		r.TCPFlags = int16(v)
-	case FieldTrafficPath:
-		v, j, k = numAt(line, i, 127)
-		r.TrafficPath = int8(v)
-	case FieldSrcAddr:
-		j, k = addrAt(line, i, &r.SrcAddr)
-	case FieldDstAddr:
-		j, k = addrAt(line, i, &r.DstAddr)
-	case FieldPktSrcAddr:
-		j, k = addrAt(line, i, &r.PktSrcAddr)
-	case FieldPktDstAddr:
-		j, k = addrAt(line, i, &r.PktDstAddr)
-	default:
-		j = tokenEnd(line, i)
-		k = p.field(r, f, line[i:j])
-	}
-	return j, k
 }
 
 // SWAR constants: one in each byte, the high bit of each byte.
@@ -347,11 +347,13 @@ func numAt(b []byte, i int, limit int64) (int64, int, badKind) {
 	return int64(v), j, badNone
 }
 
-// addrAt reads an address at b[i:]: an IPv4 address in the same pass
-// that finds its end, anything else (IPv6, "-", errors) by addr.
+// addrAt reads an address at b[i:]: an IPv4 address as netip reads it
+// (no leading zeros), octet by octet unrolled, in the same pass that
+// finds its end; anything else (IPv6, "-", errors) by addr.
 func addrAt(b []byte, i int, a *netip.Addr) (int, badKind) {
-	var v [4]byte
-	n, j := len(b), i
+	n := len(b)
+	var v uint32
+	j := i
 	for k := 0; k < 4; k++ {
 		if k > 0 {
 			if j >= n || b[j] != '.' {
@@ -359,22 +361,37 @@ func addrAt(b []byte, i int, a *netip.Addr) (int, badKind) {
 			}
 			j++
 		}
-		start, x := j, 0
-		for j < n && j-start < 3 {
-			d := b[j] - '0'
-			if d > 9 {
-				break
-			}
-			x = x*10 + int(d)
-			j++
-		}
-		if j == start || x > 255 || (j-start > 1 && b[start] == '0') {
+		if j >= n {
 			goto other
 		}
-		v[k] = byte(x)
+		d0 := uint32(b[j] - '0')
+		if d0 > 9 {
+			goto other
+		}
+		x := d0
+		j++
+		if j < n {
+			if d1 := uint32(b[j] - '0'); d1 <= 9 {
+				if d0 == 0 {
+					goto other
+				}
+				x = x*10 + d1
+				j++
+				if j < n {
+					if d2 := uint32(b[j] - '0'); d2 <= 9 {
+						x = x*10 + d2
+						j++
+						if x > 255 {
+							goto other
+						}
+					}
+				}
+			}
+		}
+		v = v<<8 | x
 	}
 	if j == n || isSpace(b[j]) {
-		*a = netip.AddrFrom4(v)
+		*a = netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 		return j, badNone
 	}
 other:
@@ -406,59 +423,12 @@ func isTimestamp(tok []byte) bool {
 
 func isDash(tok []byte) bool { return len(tok) == 1 && tok[0] == '-' }
 
-// field stores one token.
+// field stores one token of a field fieldAt does not read itself: the
+// words (action, log-status, flow-direction) and the strings.
 func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 	switch f {
 	case FieldIgnored:
 		return badNone
-	case FieldVersion:
-		v, k := num(tok, 127)
-		r.Version = int8(v)
-		return k
-	case FieldSrcPort:
-		v, k := num(tok, 65535)
-		r.SrcPort = int32(v)
-		return k
-	case FieldDstPort:
-		v, k := num(tok, 65535)
-		r.DstPort = int32(v)
-		return k
-	case FieldProtocol:
-		v, k := num(tok, 255)
-		r.Protocol = int16(v)
-		return k
-	case FieldPackets:
-		v, k := num(tok, 1<<62)
-		r.Packets = v
-		return k
-	case FieldBytes:
-		v, k := num(tok, 1<<62)
-		r.Bytes = v
-		return k
-	case FieldStart:
-		v, k := num(tok, 1<<62)
-		r.Start = v
-		return k
-	case FieldEnd:
-		v, k := num(tok, 1<<62)
-		r.End = v
-		return k
-	case FieldTCPFlags:
-		v, k := num(tok, 1<<15-1)
-		r.TCPFlags = int16(v)
-		return k
-	case FieldTrafficPath:
-		v, k := num(tok, 127)
-		r.TrafficPath = int8(v)
-		return k
-	case FieldSrcAddr:
-		return addr(tok, &r.SrcAddr)
-	case FieldDstAddr:
-		return addr(tok, &r.DstAddr)
-	case FieldPktSrcAddr:
-		return addr(tok, &r.PktSrcAddr)
-	case FieldPktDstAddr:
-		return addr(tok, &r.PktDstAddr)
 	case FieldAction:
 		switch string(tok) {
 		case "ACCEPT":
@@ -530,46 +500,9 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 	return badNone
 }
 
-// num parses a decimal number 0..limit; "-" is -1.
-func num(tok []byte, limit int64) (int64, badKind) {
-	if len(tok) == 0 || len(tok) > 19 {
-		if len(tok) > 19 && allDigits(tok) {
-			return -1, badRange
-		}
-		return -1, badNumber
-	}
-	var v uint64 // 19 digits fit
-	for _, c := range tok {
-		d := c - '0'
-		if d > 9 {
-			if isDash(tok) {
-				return -1, badNone
-			}
-			return -1, badNumber
-		}
-		v = v*10 + uint64(d)
-	}
-	if v > uint64(limit) {
-		return -1, badRange
-	}
-	return int64(v), badNone
-}
-
-func allDigits(b []byte) bool {
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// addr parses an IPv4 or IPv6 address; "-" is the zero Addr.
+// addr reads what addrAt's IPv4 path does not: "-" (the zero Addr) and
+// IPv6 addresses; anything else is bad.
 func addr(tok []byte, a *netip.Addr) badKind {
-	if v4, ok := parseIPv4(tok); ok {
-		*a = netip.AddrFrom4(v4)
-		return badNone
-	}
 	if isDash(tok) {
 		return badNone
 	}
@@ -584,35 +517,6 @@ func addr(tok []byte, a *netip.Addr) badKind {
 	}
 	*a = x
 	return badNone
-}
-
-// parseIPv4 parses a dotted quad as netip does: four decimal numbers
-// 0–255 without leading zeros.
-func parseIPv4(b []byte) (v [4]byte, ok bool) {
-	i, n := 0, len(b)
-	for k := 0; k < 4; k++ {
-		if k > 0 {
-			if i >= n || b[i] != '.' {
-				return v, false
-			}
-			i++
-		}
-		start := i
-		x := 0
-		for i < n && i-start < 3 {
-			d := b[i] - '0'
-			if d > 9 {
-				break
-			}
-			x = x*10 + int(d)
-			i++
-		}
-		if i == start || x > 255 || (i-start > 1 && b[start] == '0') {
-			return v, false
-		}
-		v[k] = byte(x)
-	}
-	return v, i == n
 }
 
 // unwrapJSON returns the "message" of a JSON line, as CloudWatch Logs

@@ -1,7 +1,6 @@
 package flowlog
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -26,7 +25,10 @@ func benchLines(n int, format []Field) [][]byte {
 	return lines
 }
 
-// BenchmarkParseLine parses lines on one goroutine: the cost per line.
+// BenchmarkParseLine parses lines on one goroutine: the cost per line,
+// each of a random interface of 10,000 (the worst case for interning):
+//
+//	go test ./internal/flowlog -run '^$' -bench ParseLine -benchmem
 func BenchmarkParseLine(b *testing.B) {
 	for _, c := range []struct {
 		name   string
@@ -57,5 +59,4 @@ func BenchmarkParseLine(b *testing.B) {
 			b.ReportMetric(float64(CPUTime()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
-	_ = bytes.MinRead
 }

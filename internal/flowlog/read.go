@@ -344,7 +344,9 @@ func (s *sourceState) lines(buf *buffer, data []byte) {
 // header returns the format a header line sets; the same format when it
 // repeats the one in force.
 func (s *sourceState) header(line []byte) (*format, bool) {
-	line = bytes.TrimRight(line, "\r \t")
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
 	if s.fmt.header != nil && bytes.Equal(line, s.fmt.header) {
 		return s.fmt, true
 	}

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -435,5 +437,121 @@ func TestWalk(t *testing.T) {
 	_, st := readPaths(t, Options{}, dir)
 	if st.Files != 5 || st.Records != 5 {
 		t.Errorf("read %+v", st)
+	}
+}
+
+// lineReader generates n lines of the default format on the fly, each
+// with a new interface ID, so the input is never in memory.
+type lineReader struct {
+	i, n int
+	buf  []byte
+}
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	for len(l.buf) < len(p) && l.i < l.n {
+		l.buf = fmt.Appendf(l.buf, "2 123456789010 eni-%017x 10.0.%d.%d 10.1.0.5 %d 443 6 3 %d 1700000000 1700000060 ACCEPT OK\n",
+			l.i, l.i/256%256, l.i%256, 32768+l.i%20000, 100+l.i%1000)
+		l.i++
+	}
+	if len(l.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, l.buf)
+	l.buf = l.buf[:copy(l.buf, l.buf[n:])]
+	return n, nil
+}
+
+// TestMemoryFlat: reading a million records, each from a new interface,
+// keeps the heap small: chunks come from a bounded pool and the intern
+// tables start over.
+func TestMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 110 MB")
+	}
+	const n = 1_000_000
+	var peak atomic.Uint64
+	var seen atomic.Int64
+	sample := func() {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		for {
+			p := peak.Load()
+			if m.HeapInuse <= p || peak.CompareAndSwap(p, m.HeapInuse) {
+				return
+			}
+		}
+	}
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	src := Source{Name: "gen", Open: func() (io.ReadCloser, error) { return io.NopCloser(&lineReader{n: n}), nil }}
+	st, err := Read(context.Background(), []Source{src}, Options{}, func() Sink {
+		return sinkFunc(func(r *Record) {
+			if seen.Add(1)%50000 == 0 {
+				sample()
+			}
+		})
+	})
+	if err != nil || st.Records != n {
+		t.Fatalf("%v, %+v", err, st)
+	}
+	grown := float64(peak.Load()-min(peak.Load(), base.HeapInuse)) / (1 << 20)
+	if grown > 40 {
+		t.Errorf("heap in use grew by %.1f MB", grown)
+	}
+	t.Logf("heap in use grew by %.1f MB at most (from %.1f MB)", grown, float64(base.HeapInuse)/(1<<20))
+}
+
+// TestCRLF: a file saved with CRLF line endings, header included.
+func TestCRLF(t *testing.T) {
+	data := strings.ReplaceAll(v2Header+"\n"+v2Line(1)+"\n"+v2Header+"\n"+v2Line(2)+"\n", "\n", "\r\n")
+	recs, st, err := readAll(t, Options{Format: []Field{FieldSrcAddr}}, memSource("crlf.log", []byte(data)))
+	if err != nil || len(recs) != 2 || st.BadLines != 0 || recs[0].Version != 2 {
+		t.Errorf("%v %+v %+v", err, st, recs)
+	}
+}
+
+// TestBadLinesOrder: kept bad lines are the first in source order, then
+// line order, whichever worker found them.
+func TestBadLinesOrder(t *testing.T) {
+	var a, b strings.Builder
+	for i := 0; i < 30000; i++ {
+		a.WriteString(v2Line(i) + "\n")
+	}
+	a.WriteString("bad a\n")
+	b.WriteString("bad b1\n" + v2Line(1) + "\nbad b3\n")
+	_, st, err := readAll(t, Options{Workers: 4, MaxBadLines: 2}, memSource("z-first.log", []byte(a.String())), memSource("a-second.log", []byte(b.String())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.BadLines != 3 || len(st.Bad) != 2 || st.Bad[0].File != "z-first.log" || st.Bad[0].Line != 30001 || st.Bad[1].File != "a-second.log" || st.Bad[1].Line != 1 {
+		t.Errorf("%d bad, kept %+v", st.BadLines, st.Bad)
+	}
+}
+
+// TestAddrAt: the reader's address parser agrees with netip.ParseAddr
+// (zones aside), on tricky and random tokens.
+func TestAddrAt(t *testing.T) {
+	toks := []string{"0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.04", "1.2.3.4x", "1..2.3",
+		"::", "::1", "2001:db8::1", "::ffff:10.0.0.1", "fe80::1%eth0", "1.2.3.-", "", "-", ":", "1.2.3.4:80", "1.2.3.1000", "00.1.2.3"}
+	r := rand.New(rand.NewPCG(5, 5))
+	for range 20000 {
+		var b []byte
+		for k := range 4 {
+			if k > 0 {
+				b = append(b, '.')
+			}
+			b = fmt.Appendf(b, "%0*d", r.IntN(3)+1, r.IntN(300))
+		}
+		toks = append(toks, string(b))
+	}
+	for _, tok := range toks {
+		var a netip.Addr
+		j, k := addrAt([]byte(tok+" next"), 0, &a)
+		want, err := netip.ParseAddr(tok)
+		ok := err == nil && want.Zone() == "" || tok == "-"
+		if (k == badNone) != ok || ok && tok != "-" && a != want || j != len(tok) {
+			t.Errorf("addrAt(%q) = %v, %d, end %d; netip: %v, %v", tok, a, k, j, want, err)
+		}
 	}
 }

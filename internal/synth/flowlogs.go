@@ -189,7 +189,7 @@ type flowVPC struct {
 	icmp      []*flowApp
 	monitored []*flowIface
 	monitor   *flowIface
-	nats      map[string]*flowIface // by AZ ID
+	nats      []*flowIface // in zone order
 	endpoints []*flowIface
 	lambdas   []*flowIface
 	admin     map[*flowIface]int32 // public instances whose group opens this port to the world
@@ -252,7 +252,7 @@ func planFlows(s Size) (*flowNet, error) {
 	}
 	total := 0.0
 	for _, v := range g.vpcs {
-		fv := &flowVPC{nats: map[string]*flowIface{}, admin: map[*flowIface]int32{}}
+		fv := &flowVPC{admin: map[*flowIface]int32{}}
 		apps := map[*sgPlan]*flowApp{}
 		for _, a := range v.apps {
 			if len(a.ifaces) == 0 {
@@ -315,8 +315,7 @@ func planFlows(s Size) (*flowNet, error) {
 			}
 		}
 		for _, n := range v.natIfaces {
-			x := info(n)
-			fv.nats[x.azID] = x
+			fv.nats = append(fv.nats, info(n))
 		}
 		for _, e := range v.endpointIfaces {
 			fv.endpoints = append(fv.endpoints, info(e))
@@ -516,11 +515,10 @@ func (fg *flowGen) next() {
 		fg.conn(fg.at(pick(r, p[0].ifaces)), fg.at(pick(r, p[1].ifaces)), tcp, 8443, false, 1)
 	case kNAT:
 		inst := pick(r, v.private)
-		nat := v.nats[inst.azID]
-		if nat == nil {
-			for _, n := range v.nats {
+		nat := v.nats[0] // the NAT gateway of the instance's zone, else the first
+		for _, n := range v.nats {
+			if n.azID == inst.azID {
 				nat = n
-				break
 			}
 		}
 		fg.natConn(inst, nat, fg.addr(internetServers))

@@ -27,6 +27,8 @@ func TestRulesJSON(t *testing.T) {
 		Remediation string   `json:"remediation"`
 		References  []string `json:"references"`
 		Needs       []string `json:"needs"`
+		// NeedsFlowLogs: runs only with scan --flows.
+		NeedsFlowLogs bool `json:"needs_flow_logs"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(out.Bytes()))
 	dec.DisallowUnknownFields()

@@ -23,7 +23,7 @@ var allowed = map[string][]string{
 	"internal/model/modeltest": {"internal/model"},
 	"internal/reach":           {"internal/model", "internal/reach/packet"},
 	"internal/reach/packet":    {"internal/model"},
-	"internal/check":           {"internal/model", "internal/reach"},
+	"internal/check":           {"internal/model", "internal/reach", "internal/flows"},
 	"internal/report":          {"internal/model", "internal/check", "internal/reach", "internal/config"},
 	"internal/config":          {},
 	"internal/flowlog":         {},

@@ -28,6 +28,7 @@ var All = []*Check{
 	SGDefaultHasRules,
 	SGEgressOpenDataTier,
 	SGRuleUndocumented,
+	SGRuleUnusedInFlows,
 	SGSearchPortWorldOpen,
 	SGSharedAcrossRoles,
 	SGUnused,

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -64,6 +65,10 @@ type Meta struct {
 	// where one is missing the check is skipped for that region and the
 	// report says so.
 	Needs []model.Call
+	// NeedsFlowLogs: the check reads what flow logs showed (Pass.Flows).
+	// Without flow logs (Options.Flows nil), or where they hold no accepted
+	// traffic of the region, it is skipped and the report says why.
+	NeedsFlowLogs bool
 }
 
 // Check is one rule of the catalogue.
@@ -91,6 +96,17 @@ type Pass struct {
 	check     *Check
 	findings  []Finding
 	exposures func() []reach.Exposure
+	flows     *flows.Attribution
+}
+
+// Flows returns what the flow logs given to the run showed each rule
+// carried; nil unless the check's Meta.NeedsFlowLogs is set (Run skips
+// such a check when there are none).
+func (p *Pass) Flows() *flows.Attribution {
+	if !p.check.NeedsFlowLogs {
+		return nil
+	}
+	return p.flows
 }
 
 // Exposures returns the region's internet exposures, computed once per
@@ -117,13 +133,29 @@ func (p *Pass) ReportAt(sev Severity, resources, evidence []string, format strin
 	})
 }
 
-// Skip says that a check did not run for a region because calls it needs
-// were not collected.
+// Skip says that a check did not run for a region: calls it needs were
+// not collected (Missing), or an input it reads was not given (Reason,
+// with Missing empty).
 type Skip struct {
 	Rule    string
 	Account string
 	Region  string
 	Missing []model.Call
+	Reason  string // e.g. "no flow logs given"; empty when calls are missing
+}
+
+// Reasons a check that reads flow logs is skipped.
+const (
+	NoFlowLogs      = "no flow logs given (vpcdoctor scan --flows)"
+	NoFlowsInRegion = "the flow logs hold no accepted traffic logged at an interface of this region"
+)
+
+// Options are what a run of checks reads beside the inventory.
+type Options struct {
+	// Flows is what flow logs showed each rule carried (vpcdoctor scan
+	// --flows); nil when none were given. Checks with NeedsFlowLogs are
+	// skipped without it.
+	Flows *flows.Attribution
 }
 
 // Result is the outcome of running checks over an inventory.
@@ -135,14 +167,19 @@ type Result struct {
 	Exposures map[*model.Region][]reach.Exposure
 }
 
-// Run runs every check over every region of inv.
+// Run runs every check over every region of inv, without flow logs.
+func Run(inv *model.Inventory, checks []*Check) Result {
+	return RunWith(inv, checks, Options{})
+}
+
+// RunWith runs every check over every region of inv with opts.
 //
 // The work runs on as many goroutines as GOMAXPROCS: each region's
 // exposures, computed once, and each (region, check) pass. Checks only
 // read the linked model (which is read-only) and the shared exposures, so
 // they may run side by side; their findings are gathered in region and
 // catalogue order, as one after the other would give them.
-func Run(inv *model.Inventory, checks []*Check) Result {
+func RunWith(inv *model.Inventory, checks []*Check, opts Options) Result {
 	res := Result{Exposures: map[*model.Region][]reach.Exposure{}}
 	type regionRun struct {
 		reg       *model.Region
@@ -180,7 +217,11 @@ func Run(inv *model.Inventory, checks []*Check) Result {
 				res.Skipped = append(res.Skipped, Skip{Rule: c.ID, Account: reg.Account, Region: reg.Name, Missing: missing})
 				continue
 			}
-			p := &Pass{Region: reg, check: c, exposures: exposures}
+			if reason := flowsLacking(c, reg, opts.Flows); reason != "" {
+				res.Skipped = append(res.Skipped, Skip{Rule: c.ID, Account: reg.Account, Region: reg.Name, Reason: reason})
+				continue
+			}
+			p := &Pass{Region: reg, check: c, exposures: exposures, flows: opts.Flows}
 			rr.passes[j] = p
 			tasks = append(tasks, func() { c.Run(p) })
 		}
@@ -207,6 +248,19 @@ func Run(inv *model.Inventory, checks []*Check) Result {
 		return a.Rule < b.Rule
 	})
 	return res
+}
+
+// flowsLacking says why c cannot run in reg for lack of flow logs, or "".
+func flowsLacking(c *Check, reg *model.Region, f *flows.Attribution) string {
+	switch {
+	case !c.NeedsFlowLogs:
+		return ""
+	case f == nil:
+		return NoFlowLogs
+	case !f.CoversRegion(reg.Account, reg.Name):
+		return NoFlowsInRegion
+	}
+	return ""
 }
 
 // runTasks runs tasks on up to GOMAXPROCS goroutines, taking them in

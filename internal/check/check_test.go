@@ -30,9 +30,10 @@ type checkCase struct {
 // skip for calls not collected. bug, when set, names a known bug that makes
 // the case fail: the case is skipped with that text until it is fixed.
 type expect struct {
-	findings []finding
-	skip     []model.Call
-	bug      string
+	findings   []finding
+	skip       []model.Call
+	skipReason string // a skip for want of an input (flow logs), not of calls
+	bug        string
 }
 
 // finding is what a case expects of one finding.
@@ -54,6 +55,9 @@ func fires(sev check.Severity, resources []string, words ...string) expect {
 
 // skipped expects the check to be skipped because calls were not collected.
 func skipped(calls ...model.Call) expect { return expect{skip: calls} }
+
+// skippedFor expects the check to be skipped for reason (no flow logs).
+func skippedFor(reason string) expect { return expect{skipReason: reason} }
 
 // withEvidence sets the exact evidence of the last expected finding.
 func (e expect) withEvidence(lines ...string) expect {
@@ -103,11 +107,12 @@ func runCases(t *testing.T, c *check.Check, cases []checkCase) {
 // evaluate runs c over the case's region and lists how the outcome differs
 // from the expectation.
 func evaluate(c *check.Check, tc checkCase) []string {
-	res := check.Run(modeltest.Inventory(tc.build()), []*check.Check{c})
+	reg := tc.build()
+	res := check.RunWith(modeltest.Inventory(reg), []*check.Check{c}, optionsFor(reg))
 	var out []string
 	problem := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
-	if tc.want.skip != nil {
-		want := check.Skip{Rule: c.ID, Account: account, Region: region, Missing: tc.want.skip}
+	if tc.want.skip != nil || tc.want.skipReason != "" {
+		want := check.Skip{Rule: c.ID, Account: account, Region: region, Missing: tc.want.skip, Reason: tc.want.skipReason}
 		if len(res.Skipped) != 1 || !reflect.DeepEqual(res.Skipped[0], want) {
 			problem("Skipped = %+v, want [%+v]", res.Skipped, want)
 		}

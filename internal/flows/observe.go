@@ -2,8 +2,9 @@ package flows
 
 import (
 	"cmp"
-	"net/netip"
+	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
 )
@@ -29,11 +30,19 @@ const (
 // the number of records, since a client's ephemeral port is not part of a
 // key. The zero Observer is not usable; an Observer is not safe for
 // concurrent use: give each of Read's workers its own and Merge them.
+//
+// Observations live in a hash table of compact slots without pointers
+// (addresses as 16 bytes, the interface as an index), looked up in batches
+// so that the memory latencies of many records overlap (obstable.go). No
+// allocation per record.
 type Observer struct {
-	ports  ListeningPorts
 	listen [3]*portSet // TCP, UDP, SCTP
-	index  map[obsKey]int32
-	obs    []Observation
+
+	ifaceIndex map[string]uint32 // interface ID → index in ifaces
+	ifaces     []string
+	ifaceCache *[ifaceCacheSize]ifaceCached
+
+	table obsTable
 }
 
 // portSet is a set of ports 0–65535, one bit each.
@@ -41,56 +50,10 @@ type portSet [65536 / 64]uint64
 
 func (s *portSet) has(p int32) bool { return p >= 0 && p < 65536 && s[p>>6]&(1<<(p&63)) != 0 }
 
-// obsKey is ObservationKey made cheap to hash: the booleans and the basis
-// packed into one byte.
-type obsKey struct {
-	iface          string
-	client, server netip.Addr
-	port           int32
-	proto          int16
-	bits           uint8 // bitClientIsSrc | bitAccept | bitNoAction | basis<<basisShift
-}
-
-const (
-	bitClientIsSrc = 1 << iota
-	bitAccept
-	bitNoAction
-	basisShift = iota
-)
-
-func (k obsKey) public() ObservationKey {
-	return ObservationKey{
-		InterfaceID: k.iface,
-		Client:      k.client,
-		Server:      k.server,
-		Protocol:    k.proto,
-		Port:        k.port,
-		ClientIsSrc: k.bits&bitClientIsSrc != 0,
-		Accept:      k.bits&bitAccept != 0,
-		NoAction:    k.bits&bitNoAction != 0,
-		Basis:       Bases[k.bits>>basisShift],
-	}
-}
-
-func keyOf(k ObservationKey) obsKey {
-	var bits uint8
-	if k.ClientIsSrc {
-		bits |= bitClientIsSrc
-	}
-	if k.Accept {
-		bits |= bitAccept
-	}
-	if k.NoAction {
-		bits |= bitNoAction
-	}
-	bits |= uint8(max(slices.Index(Bases, k.Basis), 0)) << basisShift
-	return obsKey{iface: k.InterfaceID, client: k.Client, server: k.Server, port: k.Port, proto: k.Protocol, bits: bits}
-}
-
 // NewObserver returns an empty observer deciding service sides with ports.
-// ports is read, not kept for writing; it may be nil.
+// ports is only read, during the call; it may be nil.
 func NewObserver(ports ListeningPorts) *Observer {
-	o := &Observer{ports: ports, index: map[obsKey]int32{}}
+	o := &Observer{ifaceIndex: map[string]uint32{}, ifaceCache: new([ifaceCacheSize]ifaceCached)}
 	for i, proto := range [3]int16{protoTCP, protoUDP, protoSCTP} {
 		set := new(portSet)
 		for p, on := range ports[proto] {
@@ -100,6 +63,7 @@ func NewObserver(ports ListeningPorts) *Observer {
 		}
 		o.listen[i] = set
 	}
+	o.table.init(1 << 10)
 	return o
 }
 
@@ -157,19 +121,19 @@ func (o *Observer) side(r *flowlog.Record) (clientIsSrc bool, port int32, basis 
 
 // Add folds one record in (docs/flows.md, stage 1). Records with
 // log-status NODATA or SKIPDATA carry no flow and are ignored (Read counts
-// them). Add keeps r's strings, which the reader interns, and nothing else
-// of r; it allocates only when a key is new.
+// them). Add keeps r's interface ID, which the reader interns, and nothing
+// else of r; it allocates only when the table grows or an interface is new.
 func (o *Observer) Add(r *flowlog.Record) {
 	if r.LogStatus != flowlog.StatusOK {
 		return
 	}
 	clientIsSrc, port, basis := o.side(r)
-	k := obsKey{iface: r.InterfaceID, port: port, proto: r.Protocol, bits: basis << basisShift}
+	k := slotKey{iface: o.iface(r.InterfaceID), port: port, proto: r.Protocol, bits: basis << basisShift}
 	if clientIsSrc {
-		k.client, k.server = r.SrcAddr, r.DstAddr
+		k.setAddrs(r.SrcAddr, r.DstAddr)
 		k.bits |= bitClientIsSrc
 	} else {
-		k.client, k.server = r.DstAddr, r.SrcAddr
+		k.setAddrs(r.DstAddr, r.SrcAddr)
 	}
 	switch r.Action {
 	case flowlog.ActionAccept:
@@ -177,72 +141,98 @@ func (o *Observer) Add(r *flowlog.Record) {
 	case flowlog.ActionNone:
 		k.bits |= bitNoAction
 	}
-	i, ok := o.index[k]
-	if !ok {
-		i = int32(len(o.obs))
-		o.index[k] = i
-		o.obs = append(o.obs, Observation{Start: -1, End: -1})
-	}
-	ob := &o.obs[i]
-	ob.Records++
+	d := slotSums{records: 1}
 	if r.Packets > 0 {
-		ob.Packets += r.Packets
+		d.packets = uint64(r.Packets)
 	}
 	if r.Bytes > 0 {
-		ob.Bytes += r.Bytes
+		d.bytes = uint64(r.Bytes)
 	}
 	if clientIsSrc {
 		// A connection is a client → server record carrying SYN when TCP
 		// flags are logged, else any client → server record.
 		if r.Protocol != protoTCP || r.TCPFlags < 0 || r.TCPFlags&flagSYN != 0 {
-			ob.Connections++
+			d.conns = 1
 		}
 	}
-	if r.Start >= 0 && (ob.Start < 0 || r.Start < ob.Start) {
-		ob.Start = r.Start
+	if r.Start > 0 && r.Start <= math.MaxUint32 {
+		d.start = uint32(r.Start)
 	}
-	if r.End > ob.End {
-		ob.End = r.End
+	if r.End > 0 && r.End <= math.MaxUint32 {
+		d.end = uint32(r.End)
 	}
+	o.table.add(&k, &d)
+}
+
+// unix returns a slot's time as Observation has it: -1 when not logged.
+func unix(t uint32) int64 {
+	if t == 0 {
+		return -1
+	}
+	return int64(t)
+}
+
+// ifaceCacheSize is the number of entries of the interface cache, a power
+// of two.
+const ifaceCacheSize = 1 << 12
+
+// ifaceCached is an entry of the interface cache: an interface ID and its
+// index.
+type ifaceCached struct {
+	id    string
+	index uint32
+}
+
+// iface returns id's index, adding it when new. The reader interns
+// interface IDs, so one ID comes back as the same string, the same bytes
+// in memory, record after record: a direct-mapped cache keyed by the
+// address of those bytes answers without hashing or comparing them (a map
+// lookup by the string was a third of Add's time on the generator's
+// records). The entry holds the string, so the address cannot be reused
+// by another string while the entry lives; strings that are not interned
+// only miss the cache.
+func (o *Observer) iface(id string) uint32 {
+	p := uintptr(unsafe.Pointer(unsafe.StringData(id)))
+	c := &o.ifaceCache[(p>>4^p>>16)&(ifaceCacheSize-1)]
+	if len(id) > 0 && unsafe.StringData(c.id) == unsafe.StringData(id) && len(c.id) == len(id) {
+		return c.index
+	}
+	i, ok := o.ifaceIndex[id]
+	if !ok {
+		i = uint32(len(o.ifaces))
+		o.ifaceIndex[id] = i
+		o.ifaces = append(o.ifaces, id)
+	}
+	c.id, c.index = id, i
+	return i
 }
 
 // Merge folds other's observations into o. other is left as it was.
 func (o *Observer) Merge(other *Observer) {
-	for k, j := range other.index {
-		src := &other.obs[j]
-		i, ok := o.index[k]
-		if !ok {
-			o.index[k] = int32(len(o.obs))
-			o.obs = append(o.obs, *src)
-			continue
-		}
-		o.obs[i].add(src)
+	other.table.flush()
+	for i := range other.table.slots {
+		src := &other.table.slots[i]
+		k := src.slotKey
+		k.iface = o.iface(other.ifaces[src.iface])
+		o.table.add(&k, &src.slotSums)
 	}
-}
-
-// add folds b's sums into ob.
-func (ob *Observation) add(b *Observation) {
-	ob.Packets += b.Packets
-	ob.Bytes += b.Bytes
-	ob.Records += b.Records
-	ob.Connections += b.Connections
-	if b.Start >= 0 && (ob.Start < 0 || b.Start < ob.Start) {
-		ob.Start = b.Start
-	}
-	ob.End = max(ob.End, b.End)
 }
 
 // Len is the number of observations so far.
-func (o *Observer) Len() int { return len(o.obs) }
+func (o *Observer) Len() int { return o.table.len() }
 
 // Observations returns the observations, sorted by key (CompareKeys). The
 // slice is the caller's.
 func (o *Observer) Observations() []Observation {
-	out := make([]Observation, 0, len(o.obs))
-	for k, i := range o.index {
-		ob := o.obs[i]
-		ob.ObservationKey = k.public()
-		out = append(out, ob)
+	o.table.flush()
+	out := make([]Observation, len(o.table.slots))
+	for i := range o.table.slots {
+		s := &o.table.slots[i]
+		out[i] = Observation{
+			ObservationKey: s.public(o.ifaces[s.iface]),
+			Packets:        int64(s.packets), Bytes: int64(s.bytes), Records: int64(s.records), Connections: int64(s.conns),
+			Start: unix(s.start), End: unix(s.end),
+		}
 	}
 	slices.SortFunc(out, func(a, b Observation) int { return CompareKeys(a.ObservationKey, b.ObservationKey) })
 	return out

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
@@ -207,14 +209,26 @@ func TestMergeIsAdd(t *testing.T) {
 	}
 }
 
-// TestObservationKeyRoundTrip: the packed key keeps every field.
+// TestObservationKeyRoundTrip: the packed key keeps every field, and
+// tells apart an IPv4 address, the same as IPv4-mapped IPv6, and an
+// address the format did not log.
 func TestObservationKeyRoundTrip(t *testing.T) {
+	addrs := []netip.Addr{{}, netip.MustParseAddr("10.1.2.3"), netip.MustParseAddr("::ffff:10.1.2.3"), netip.MustParseAddr("2001:db8::7")}
+	seen := map[slotKey]bool{}
 	for _, b := range Bases {
 		for bits := range 8 {
-			k := ObservationKey{InterfaceID: "eni-9", Client: netip.MustParseAddr("10.1.2.3"), Server: netip.MustParseAddr("::1"),
-				Protocol: 17, Port: 53, ClientIsSrc: bits&1 != 0, Accept: bits&2 != 0, NoAction: bits&4 != 0, Basis: b}
-			if got := keyOf(k).public(); got != k {
-				t.Errorf("round trip of %+v = %+v", k, got)
+			for i, c := range addrs {
+				s := addrs[(i+1)%len(addrs)]
+				k := ObservationKey{InterfaceID: "eni-9", Client: c, Server: s,
+					Protocol: 17, Port: 53, ClientIsSrc: bits&1 != 0, Accept: bits&2 != 0, NoAction: bits&4 != 0, Basis: b}
+				sk := packKey(k, 0)
+				if got := sk.public("eni-9"); got != k {
+					t.Errorf("round trip of %+v = %+v", k, got)
+				}
+				if seen[sk] {
+					t.Errorf("%+v packs like another key", k)
+				}
+				seen[sk] = true
 			}
 		}
 	}
@@ -226,6 +240,15 @@ func TestObservationKeyRoundTrip(t *testing.T) {
 // interface, in either direction, with an ephemeral client port, TCP flags
 // sometimes, and a REJECT now and then.
 func randomRecords(rng *rand.Rand, n, hosts int) []flowlog.Record {
+	return randomRecordsPick(rng, n, hosts, nil)
+}
+
+// randomRecordsPick is randomRecords choosing each record's client with
+// pick (uniformly when nil).
+func randomRecordsPick(rng *rand.Rand, n, hosts int, pick func() int) []flowlog.Record {
+	if pick == nil {
+		pick = func() int { return rng.IntN(hosts) }
+	}
 	ifaces := make([]string, hosts)
 	addrs := make([]netip.Addr, hosts)
 	peers := make([][3]int, hosts)
@@ -237,7 +260,7 @@ func randomRecords(rng *rand.Rand, n, hosts int) []flowlog.Record {
 	services := []int32{443, 80, 8080, 3306, 6379, 22, 53, 5432, 9200, 11211}
 	out := make([]flowlog.Record, n)
 	for i := range out {
-		c := rng.IntN(hosts)
+		c := pick()
 		s := peers[c][rng.IntN(3)]
 		svc := services[s%len(services)]
 		eph := int32(32768 + rng.IntN(28000))
@@ -269,4 +292,85 @@ func randomRecords(rng *rand.Rand, n, hosts int) []flowlog.Record {
 		out[i] = r
 	}
 	return out
+}
+
+// TestObserveInterfaces: interface IDs whether interned or not, and a
+// format without interface-id (""), each keep their own observations.
+func TestObserveInterfaces(t *testing.T) {
+	o := NewObserver(nil)
+	ids := []string{"eni-1", "", strings.Clone("eni-1"), "eni-2", "", strings.Clone("eni-2"), "eni-1"}
+	for _, id := range ids {
+		r := rec(6, "10.0.0.1", 40000, "10.0.0.2", 443, -1)
+		r.InterfaceID = id
+		o.Add(r)
+	}
+	got := map[string]int64{}
+	for _, ob := range o.Observations() {
+		got[ob.InterfaceID] += ob.Records
+	}
+	if want := map[string]int64{"": 2, "eni-1": 3, "eni-2": 2}; !reflect.DeepEqual(got, want) {
+		t.Errorf("records by interface %v, want %v", got, want)
+	}
+}
+
+// TestObserverMatchesNaive: the packed, batched table gives what a plain
+// map of ObservationKey gives, on random records of many keys (including
+// IPv6, records without addresses, REJECT and records without action).
+func TestObserverMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	recs := randomRecords(rng, 20000, 300)
+	for i := range recs {
+		switch rng.IntN(20) {
+		case 0:
+			recs[i].SrcAddr = netip.MustParseAddr(fmt.Sprintf("2001:db8::%x", rng.IntN(50)))
+		case 1:
+			recs[i].DstAddr = netip.Addr{}
+		case 2:
+			recs[i].Action = flowlog.ActionNone
+		case 3:
+			recs[i].Start, recs[i].End = -1, -1
+		}
+	}
+	ports := ListeningPorts{6: {443: true, 3306: true}}
+	o := NewObserver(ports)
+	naive := map[ObservationKey]*Observation{}
+	for i := range recs {
+		r := &recs[i]
+		o.Add(r)
+		c, port, basis := o.Side(r)
+		k := ObservationKey{InterfaceID: r.InterfaceID, Client: r.SrcAddr, Server: r.DstAddr, Protocol: r.Protocol, Port: port,
+			ClientIsSrc: c, Accept: r.Action == flowlog.ActionAccept, NoAction: r.Action == flowlog.ActionNone, Basis: basis}
+		if !c {
+			k.Client, k.Server = r.DstAddr, r.SrcAddr
+		}
+		n := naive[k]
+		if n == nil {
+			n = &Observation{ObservationKey: k, Start: -1, End: -1}
+			naive[k] = n
+		}
+		n.Records++
+		n.Packets += max(r.Packets, 0)
+		n.Bytes += max(r.Bytes, 0)
+		if c && (r.Protocol != 6 || r.TCPFlags < 0 || r.TCPFlags&2 != 0) {
+			n.Connections++
+		}
+		if r.Start >= 0 && (n.Start < 0 || r.Start < n.Start) {
+			n.Start = r.Start
+		}
+		n.End = max(n.End, r.End)
+	}
+	var want []Observation
+	for _, n := range naive {
+		want = append(want, *n)
+	}
+	slices.SortFunc(want, func(a, b Observation) int { return CompareKeys(a.ObservationKey, b.ObservationKey) })
+	got := o.Observations()
+	if len(got) != len(want) {
+		t.Fatalf("%d observations, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("observation %d:\n %+v\nwant\n %+v", i, got[i], want[i])
+		}
+	}
 }

@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"go4.org/netipx"
@@ -290,6 +291,19 @@ func peeringActive(reg *model.Region, id string) bool {
 	return false
 }
 
+// ruleMatch is the packet space a security-group rule matches: its
+// protocol and ports from its peer's addresses. For a group reference
+// (§2: only the private addresses of interfaces carrying the group) the
+// space holds every address and group names the group the peer's
+// interface must carry; it is "" for other peers.
+func (e *engine) ruleMatch(r model.Rule) (space packet.Set, group string) {
+	if r.Peer.Kind == model.PeerGroup {
+		return ruleSpace(r.Protocol, r.Ports, r.ICMP, everything), r.Peer.GroupID
+	}
+	addrs, _ := e.peerAddrs(r.Peer)
+	return ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs), ""
+}
+
 // groupsAdmit finds a rule of groups (egress or ingress) that matches
 // (proto, ports) with peer addr, or a group reference to one of
 // peerGroups (§2: a reference matches the private addresses of interfaces
@@ -307,20 +321,11 @@ func groupsAdmit(reg *model.Region, groups []string, egress bool, proto model.Pr
 			rules = g.Egress
 		}
 		for _, r := range rules {
-			var addrs *netipx.IPSet
-			if r.Peer.Kind == model.PeerGroup {
-				for _, pg := range peerGroups {
-					if pg == r.Peer.GroupID {
-						addrs = everything
-					}
-				}
-			} else {
-				addrs, _ = e.peerAddrs(r.Peer)
-			}
-			if isEmpty(addrs) {
+			space, group := e.ruleMatch(r)
+			if group != "" && !slices.Contains(peerGroups, group) {
 				continue
 			}
-			if !ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs).Intersect(want).IsEmpty() {
+			if !space.Intersect(want).IsEmpty() {
 				return Hop{Kind: "security-group", ID: g.ID, Detail: r.String()}, true
 			}
 		}

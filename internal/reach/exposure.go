@@ -343,22 +343,43 @@ func (e *engine) peerAddrs(p model.Peer) (*netipx.IPSet, string) {
 
 func naclEvidence(acl *model.NetworkACL, egress bool) []evidence {
 	var ev []evidence
-	var decided packet.Set
-	for _, en := range acl.Entries {
-		if en.Egress != egress {
-			continue
-		}
-		m := naclMatch(en).Subtract(decided)
-		decided = decided.Union(m)
-		if en.Allow && !m.IsEmpty() {
+	for _, d := range naclDecisions(acl, egress) {
+		if en := d.entry; en.Allow {
 			dir := "ingress"
 			if egress {
 				dir = "egress"
 			}
-			ev = append(ev, evidence{hop: Hop{Kind: "network-acl", ID: acl.ID, Detail: dir + " rule " + strconv.Itoa(en.RuleNumber) + " allow " + naclEntryString(en)}, space: m})
+			ev = append(ev, evidence{hop: Hop{Kind: "network-acl", ID: acl.ID, Detail: dir + " rule " + strconv.Itoa(en.RuleNumber) + " allow " + naclEntryString(*en)}, space: d.space})
 		}
 	}
 	return ev
+}
+
+// decision is a network ACL entry with the packets it decides: those it
+// matches that no lower-numbered entry of its direction matched.
+type decision struct {
+	entry *model.NACLEntry
+	space packet.Set
+}
+
+// naclDecisions lists the entries of one direction that decide some packet,
+// in rule number order (first match, AWS-SEMANTICS.md §3); their spaces are
+// disjoint.
+func naclDecisions(acl *model.NetworkACL, egress bool) []decision {
+	var out []decision
+	var decided packet.Set
+	for i := range acl.Entries {
+		en := &acl.Entries[i]
+		if en.Egress != egress {
+			continue
+		}
+		m := naclMatch(*en).Subtract(decided)
+		decided = decided.Union(m)
+		if !m.IsEmpty() {
+			out = append(out, decision{entry: en, space: m})
+		}
+	}
+	return out
 }
 
 // replyEvidence names the egress entries that let replies out; their space

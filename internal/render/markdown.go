@@ -339,14 +339,15 @@ func mdCoverage(rep *report.Report) string {
 			}
 			items = append(items, line+"\n")
 		}
-		if len(c.SkippedChecks) > 0 {
-			rules := make([]string, len(c.SkippedChecks))
-			for k, s := range c.SkippedChecks {
-				rules[k] = mdCode(s.Rule)
+		lacking, _ := skippedFor(c) // checks not run for want of an input given are no gap
+		if len(lacking) > 0 {
+			rules := make([]string, len(lacking))
+			for k, r := range lacking {
+				rules[k] = mdCode(r)
 			}
 			items = append(items, fmt.Sprintf("- %s: checks not run: %s\n", where, strings.Join(rules, ", ")))
 		}
-		if len(c.Missing) == 0 && len(c.SkippedChecks) == 0 {
+		if len(c.Missing) == 0 && len(lacking) == 0 {
 			items = append(items, fmt.Sprintf("- %s: data incomplete\n", where))
 		}
 	}

@@ -145,3 +145,27 @@ func groupMissing(missing []report.MissingCall) []missingGroup {
 	}
 	return out
 }
+
+// skippedFor splits a region's skipped checks: the rule IDs of those that
+// lacked calls (a gap in the data), and those of the ones whose input was
+// not given (flow logs), grouped by reason in their order.
+func skippedFor(c report.Coverage) (lacking []string, notGiven []reasonRules) {
+	for _, s := range c.SkippedChecks {
+		if len(s.MissingCalls) > 0 || s.Reason == "" {
+			lacking = append(lacking, s.Rule)
+			continue
+		}
+		if n := len(notGiven); n > 0 && notGiven[n-1].Reason == s.Reason {
+			notGiven[n-1].Rules = append(notGiven[n-1].Rules, s.Rule)
+			continue
+		}
+		notGiven = append(notGiven, reasonRules{Reason: s.Reason, Rules: []string{s.Rule}})
+	}
+	return lacking, notGiven
+}
+
+// reasonRules are checks skipped for one reason.
+type reasonRules struct {
+	Reason string
+	Rules  []string
+}

@@ -105,3 +105,39 @@ func TestParseFormat(t *testing.T) {
 		t.Errorf("ParseFormat(html) error = %v", err)
 	}
 }
+
+// TestCoverageChecksNotGivenTheirInput: a check skipped because flow logs
+// were not given is said in the text coverage with its reason, also where
+// every call was collected, and is no coverage gap for Markdown and SARIF,
+// which list only gaps.
+func TestCoverageChecksNotGivenTheirInput(t *testing.T) {
+	rep := twoRegionReport()
+	flowSkip := report.SkippedRule{Rule: "sg-rule-unused-in-flows", MissingCalls: []string{}, Reason: "no flow logs given (vpcdoctor scan --flows)"}
+	for i := range rep.Coverage {
+		rep.Coverage[i].SkippedChecks = append(rep.Coverage[i].SkippedChecks, flowSkip)
+	}
+	var b bytes.Buffer
+	if err := Text(&b, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	const line = "not run, no flow logs given (vpcdoctor scan --flows): sg-rule-unused-in-flows"
+	if n := strings.Count(out, line); n != 2 {
+		t.Errorf("text says %q %d times, want once per region:\n%s", line, n, out)
+	}
+	if !strings.Contains(out, "checks not run: vpc-public-subnets-only\n") {
+		t.Errorf("the check that lacked calls is no longer listed alone:\n%s", out)
+	}
+	for _, f := range []Format{FormatMarkdown, FormatSARIF} {
+		b.Reset()
+		if err := Write(&b, f, rep, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(b.String(), "sg-rule-unused-in-flows") {
+			t.Errorf("%s lists the check as a coverage gap:\n%s", f, b.String())
+		}
+		if !strings.Contains(b.String(), "vpc-public-subnets-only") {
+			t.Errorf("%s lost the real gap", f)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
@@ -63,6 +64,9 @@ func RulesMarkdown(w io.Writer, rules []report.Rule) error {
 		for i, n := range r.Needs {
 			needs[i] = "`" + n + "`"
 		}
+		if r.NeedsFlowLogs {
+			needs = append(needs, "flow logs (`vpcdoctor scan --flows`)")
+		}
 		fmt.Fprintf(b, "**Needs:** %s\n\n**References:**\n\n", strings.Join(needs, ", "))
 		for _, ref := range r.References {
 			fmt.Fprintf(b, "- %s\n", ref)
@@ -87,7 +91,11 @@ func Explain(w io.Writer, r report.Rule, opt Options) error {
 	t.printf("\n%s\n", t.style("How to fix it", ansiBold))
 	t.para("  ", "  ", r.Remediation)
 	t.printf("\n%s\n", t.style("Needs", ansiBold))
-	t.para("  ", "  ", strings.Join(r.Needs, ", ")+" (without them the check is skipped, and the report says so)")
+	needs := r.Needs
+	if r.NeedsFlowLogs {
+		needs = append(slices.Clone(needs), "flow logs (vpcdoctor scan --flows)")
+	}
+	t.para("  ", "  ", strings.Join(needs, ", ")+" (without them the check is skipped, and the report says so)")
 	t.printf("\n%s\n", t.style("References", ansiBold))
 	for _, ref := range r.References {
 		t.para("    ", "  - ", ref)

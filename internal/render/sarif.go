@@ -464,12 +464,8 @@ func coverageSentence(c report.Coverage) string {
 	if len(calls) > 0 {
 		s += fmt.Sprintf("; %s missing or incomplete (%s)", count(len(calls), "call"), strings.Join(calls, ", "))
 	}
-	if len(c.SkippedChecks) > 0 {
-		rules := make([]string, len(c.SkippedChecks))
-		for i, r := range c.SkippedChecks {
-			rules[i] = r.Rule
-		}
-		s += "; checks not run: " + strings.Join(rules, ", ")
+	if lacking, _ := skippedFor(c); len(lacking) > 0 {
+		s += "; checks not run: " + strings.Join(lacking, ", ")
 	}
 	return s + "."
 }

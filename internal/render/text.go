@@ -190,8 +190,10 @@ func (t *textWriter) coverage(rep *report.Report) {
 	t.printf("%s\n", t.style("Coverage", ansiBold))
 	for _, c := range rep.Coverage {
 		where := c.Account + " " + c.Region
+		lacking, notGiven := skippedFor(c)
 		if c.Complete {
 			t.printf("  %s: every call collected\n", where)
+			t.notRun(notGiven)
 			continue
 		}
 		calls := map[string]bool{}
@@ -207,15 +209,19 @@ func (t *textWriter) coverage(rep *report.Report) {
 			line += " — " + m.Weakens
 			t.para("        ", "    - ", line)
 		}
-		if len(c.SkippedChecks) > 0 {
-			var rules []string
-			for _, s := range c.SkippedChecks {
-				rules = append(rules, s.Rule)
-			}
-			t.para("      ", "    checks not run: ", strings.Join(rules, ", "))
+		if len(lacking) > 0 {
+			t.para("      ", "    checks not run: ", strings.Join(lacking, ", "))
 		}
+		t.notRun(notGiven)
 	}
 	t.printf("\n")
+}
+
+// notRun says which checks did not run because an input was not given.
+func (t *textWriter) notRun(groups []reasonRules) {
+	for _, g := range groups {
+		t.para("      ", "    not run, "+g.Reason+": ", strings.Join(g.Rules, ", "))
+	}
 }
 
 func (t *textWriter) notes(rep *report.Report) {

@@ -49,6 +49,8 @@ type Rule struct {
 	Remediation string   `json:"remediation"`
 	References  []string `json:"references"`
 	Needs       []string `json:"needs"` // the calls without which it is skipped
+	// NeedsFlowLogs: the check runs only with flow logs (scan --flows).
+	NeedsFlowLogs bool `json:"needs_flow_logs,omitempty"`
 }
 
 // RulesOf documents checks.
@@ -56,7 +58,7 @@ func RulesOf(checks []*check.Check) []Rule {
 	out := make([]Rule, 0, len(checks))
 	for _, c := range checks {
 		r := Rule{ID: c.ID, Title: c.Title, Severity: c.Severity.String(), Rationale: c.Rationale,
-			Remediation: c.Remediation, References: append([]string{}, c.References...), Needs: []string{}}
+			Remediation: c.Remediation, References: append([]string{}, c.References...), Needs: []string{}, NeedsFlowLogs: c.NeedsFlowLogs}
 		for _, n := range c.Needs {
 			r.Needs = append(r.Needs, string(n))
 		}
@@ -174,10 +176,12 @@ type MissingCall struct {
 	Weakens  string `json:"weakens"`
 }
 
-// SkippedRule is a check that did not run for a region.
+// SkippedRule is a check that did not run for a region: for want of
+// calls, or of an input that was not given (Reason), such as flow logs.
 type SkippedRule struct {
 	Rule         string   `json:"rule"`
 	MissingCalls []string `json:"missing_calls"`
+	Reason       string   `json:"reason,omitempty"` // set when no call is missing
 }
 
 // Note is an oddity in the data that was tolerated.
@@ -197,13 +201,17 @@ func Build(inv *model.Inventory, res check.Result, checks []*check.Check) *Repor
 		rep.Scanned.Accounts = append(rep.Scanned.Accounts, Account{ID: a.ID, Name: a.Name})
 	}
 	skipped := map[[2]string][]SkippedRule{}
+	lacking := map[[2]string]bool{} // regions where a check lacked calls
 	for _, s := range res.Skipped {
 		calls := make([]string, len(s.Missing))
 		for i, c := range s.Missing {
 			calls[i] = string(c)
 		}
 		k := [2]string{s.Account, s.Region}
-		skipped[k] = append(skipped[k], SkippedRule{Rule: s.Rule, MissingCalls: calls})
+		skipped[k] = append(skipped[k], SkippedRule{Rule: s.Rule, MissingCalls: calls, Reason: s.Reason})
+		if len(calls) > 0 {
+			lacking[k] = true
+		}
 	}
 	rep.Summary.Complete = true
 	for _, reg := range inv.Regions() {
@@ -220,7 +228,9 @@ func Build(inv *model.Inventory, res check.Result, checks []*check.Check) *Repor
 			info, _ := model.CallInfoFor(m.Call)
 			cov.Missing = append(cov.Missing, MissingCall{Call: string(m.Call), Resource: m.Resource, Reason: m.Reason, Weakens: info.Weakens})
 		}
-		cov.Complete = len(cov.Missing) == 0 && len(cov.SkippedChecks) == 0
+		// A check skipped because an input was not given (flow logs) is
+		// no gap in the account's data.
+		cov.Complete = len(cov.Missing) == 0 && !lacking[[2]string{reg.Account, reg.Name}]
 		if !cov.Complete {
 			rep.Summary.Complete = false
 		}

@@ -1,0 +1,139 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+)
+
+// shortFlowPeriod is the logged period below which the check warns that a
+// rule may simply not have been needed yet: two weeks see a weekly job
+// twice, a monthly one perhaps never.
+const shortFlowPeriod = 14 * 24 * time.Hour
+
+// SGRuleUnusedInFlows finds ingress rules that admitted no accepted
+// traffic in the flow logs given to the scan (vpcdoctor scan --flows), one
+// finding per group, listing the unused rules with the period the group's
+// interfaces were logged and the volume of logs read, so that nobody
+// deletes a rule on too little evidence. flows.Attribute decides which
+// rules admitted each accepted connection (AWS-SEMANTICS.md §2: any
+// matching rule admits, so each is counted).
+//
+// A group is judged only on evidence: when none of the interfaces carrying
+// it appear in the logs (not logged, or idle: flow logs pass no record of
+// an idle interface's traffic on), nothing is reported. When only some do,
+// the finding is info, as the rules may carry traffic to the others. A
+// group another account shares with this one is not judged: its owner's
+// interfaces are not in the data. The message says when the logs cover
+// less than 14 days.
+var SGRuleUnusedInFlows = &Check{
+	Meta: Meta{
+		ID:       "sg-rule-unused-in-flows",
+		Title:    "Security group has inbound rules that admitted no traffic in the flow logs",
+		Severity: Low,
+		Rationale: "Rules are added for a migration, a vendor, a test or a colleague who has since left, and " +
+			"nobody removes them: every one of them still lets traffic in. VPC Flow Logs show which rules really " +
+			"carry traffic; a rule that admitted nothing over a long enough period is a candidate for removal, " +
+			"which shrinks what an attacker or a mistake can reach. How long is long enough depends on the " +
+			"rarest legitimate use (a monthly job, a failover, on-call access), so the finding states the " +
+			"period and the volume of logs it rests on.",
+		Remediation: "Confirm with the group's owner that nothing needs the rule (monthly or yearly jobs, " +
+			"failover, break-glass access) and that the logs cover every interface carrying the group, then " +
+			"revoke it: aws ec2 revoke-security-group-ingress --group-id GROUP --security-group-rule-ids RULE_ID " +
+			"(aws ec2 describe-security-group-rules --filters Name=group-id,Values=GROUP lists the IDs). Watch " +
+			"the flow logs for new REJECT records afterwards, and put back a narrower rule if something breaks.",
+		References: []string{
+			"https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html",
+			"https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+			"AWS Well-Architected Framework, Security Pillar SEC05-BP02: Control traffic flow within your network layers",
+		},
+		Needs:         []model.Call{model.CallSecurityGroups, model.CallNetworkInterfaces},
+		NeedsFlowLogs: true,
+	},
+	Run: func(p *Pass) {
+		att := p.Flows()
+		for _, g := range p.Region.SecurityGroups {
+			if len(g.Ingress) == 0 || sharedGroup(p.Region, g) {
+				continue
+			}
+			carriers, logged, period := loggedCarriers(att, g)
+			if logged == 0 {
+				continue // no evidence either way
+			}
+			var parts, evidence []string
+			for i := range g.Ingress {
+				r := &g.Ingress[i]
+				if _, used := att.Rule(flows.KeyOf(p.Region, r)); used {
+					continue
+				}
+				parts = append(parts, r.PortsString()+" from "+peerLabel(p.Region, r.Peer))
+				evidence = append(evidence, g.ID+" "+r.String())
+			}
+			if len(parts) == 0 {
+				continue
+			}
+			var msg strings.Builder
+			fmt.Fprintf(&msg, "%s: %d of %s admitted no traffic in the flow logs: %s.",
+				g.Label(), len(parts), plural(len(g.Ingress), "inbound rule"), strings.Join(parts, ", "))
+			fmt.Fprintf(&msg, " Its interfaces were logged from %s to %s (%s), in %s.",
+				stamp(period.First), stamp(period.Last), span(period.Duration()), logVolume(att.Logs))
+			if period.Duration() < shortFlowPeriod {
+				msg.WriteString(" That is less than 14 days: a rule used weekly or monthly (a batch job, a backup, on-call access) may not have been needed yet.")
+			}
+			sev := p.check.Severity
+			if logged < carriers {
+				sev = Info
+				fmt.Fprintf(&msg, " Only %d of the %d interfaces carrying the group appear in the logs: the rules may admit traffic to the others.", logged, carriers)
+			}
+			p.ReportAt(sev, []string{g.ID}, evidence, "%s", msg.String())
+		}
+	},
+}
+
+// loggedCarriers counts the interfaces carrying g that can receive traffic
+// (unattached ones cannot), those the logs name, and the period over which
+// those were logged.
+func loggedCarriers(att *flows.Attribution, g *model.SecurityGroup) (carriers, logged int, period flows.Period) {
+	for _, e := range g.ENIs {
+		if e.Status == "available" {
+			continue
+		}
+		carriers++
+		s, ok := att.Interface(e.ID)
+		if !ok {
+			continue
+		}
+		logged++
+		if !s.First.IsZero() && (period.First.IsZero() || s.First.Before(period.First)) {
+			period.First = s.First
+		}
+		if s.Last.After(period.Last) {
+			period.Last = s.Last
+		}
+	}
+	return carriers, logged, period
+}
+
+// stamp prints a time of the logs, in UTC to the minute; "?" when no
+// record logged one.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// span prints a duration in days, or hours below two days.
+func span(d time.Duration) string {
+	if d < 48*time.Hour {
+		return plural(int(d.Hours()), "hour")
+	}
+	return plural(int(d.Hours()/24), "day")
+}
+
+func logVolume(v flows.LogVolume) string {
+	return plural(int(v.Records), "record") + " from " + plural(int(v.Files), "file")
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -61,7 +62,8 @@ func benchFile(b *testing.B, format synth.FlowLogFormat, gz bool) (string, int64
 }
 
 // BenchmarkInProcessObserve is stage 1 in process: flowlog.Read over the
-// file on disk into one flows.Observer per worker, merged, sorted.
+// file on disk into one flows.Observer per worker, merged into the first,
+// and its Observations (every observation in Go, sorted).
 //
 //	go test ./internal/flows/athena -run '^$' -bench Observe -benchtime 5x
 func BenchmarkInProcessObserve(b *testing.B) {
@@ -72,20 +74,22 @@ func BenchmarkInProcessObserve(b *testing.B) {
 			var n int
 			cpu := cpuTime()
 			for b.Loop() {
+				var mu sync.Mutex
 				var sinks []*flows.Observer
 				_, err := flowlog.Read(context.Background(), []flowlog.Source{{Name: path, Size: size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}}, flowlog.Options{}, func() flowlog.Sink {
 					o := flows.NewObserver(benchPorts)
+					mu.Lock()
 					sinks = append(sinks, o)
+					mu.Unlock()
 					return o
 				})
 				if err != nil {
 					b.Fatal(err)
 				}
-				all := flows.NewObserver(benchPorts)
-				for _, o := range sinks {
-					all.Merge(o)
+				for _, o := range sinks[1:] {
+					sinks[0].Merge(o)
 				}
-				n = len(all.Observations())
+				n = len(sinks[0].Observations())
 			}
 			reportCPU(b, cpu)
 			b.ReportMetric(float64(n), "observations")

@@ -284,8 +284,13 @@ func ParseRow(row []string) (flows.Observation, error) {
 	ob.Bytes = num(9, 64)
 	ob.Records = num(10, 64)
 	ob.Connections = num(11, 64)
-	ob.Start = num(12, 64)
-	ob.End = num(13, 64)
+	ob.Start, ob.End = -1, -1 // NULL: no record of the key logged them
+	if row[12] != "" {
+		ob.Start = num(12, 64)
+	}
+	if row[13] != "" {
+		ob.End = num(13, 64)
+	}
 	if len(errs) > 0 {
 		return flows.Observation{}, fmt.Errorf("%s", strings.Join(errs, "; "))
 	}

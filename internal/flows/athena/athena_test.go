@@ -228,11 +228,11 @@ func TestParseRow(t *testing.T) {
 		t.Errorf("ParseRow =\n%+v\nwant\n%+v", got, want)
 	}
 	// Fields not logged: no interface, no addresses, no action, no times.
-	got, err = ParseRow([]string{"", "", "", "-1", "0", "true", "-", "lower-port", "0", "0", "1", "1", "-1", "-1"})
+	got, err = ParseRow([]string{"", "", "", "-1", "0", "true", "-", "lower-port", "0", "0", "1", "1", "-1", ""})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Client.IsValid() || !got.NoAction || got.Accept || got.Protocol != -1 || got.Start != -1 {
+	if got.Client.IsValid() || !got.NoAction || got.Accept || got.Protocol != -1 || got.Start != -1 || got.End != -1 {
 		t.Errorf("ParseRow of a row of fields not logged = %+v", got)
 	}
 	for _, tt := range []struct {

@@ -19,6 +19,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -145,10 +146,13 @@ func readerObservations(t testing.TB, ports flows.ListeningPorts, paths ...strin
 	for _, p := range paths {
 		sources = append(sources, flowlog.Source{Name: p, Open: func() (io.ReadCloser, error) { return os.Open(p) }})
 	}
+	var mu sync.Mutex
 	var sinks []*flows.Observer
 	stats, err := flowlog.Read(context.Background(), sources, flowlog.Options{}, func() flowlog.Sink {
 		o := flows.NewObserver(ports)
+		mu.Lock()
 		sinks = append(sinks, o)
+		mu.Unlock()
 		return o
 	})
 	if err != nil {

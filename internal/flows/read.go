@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"runtime/debug"
 	"sync"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
@@ -9,7 +10,38 @@ import (
 
 // ReadObservations reads sources with flowlog.Read into one observer per
 // reading worker, merged at the end: stage 1 of docs/flows.md over files.
+// The observations are sorted by key.
 func ReadObservations(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, ports ListeningPorts) ([]Observation, flowlog.Stats, error) {
+	o, st, err := read(ctx, sources, opt, ports)
+	if err != nil {
+		return nil, st, err
+	}
+	return o.Observations(), st, nil
+}
+
+// ReadObservationsUnsorted is ReadObservations without the sort, for Edges,
+// whose result does not depend on the order.
+func ReadObservationsUnsorted(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, ports ListeningPorts) ([]Observation, flowlog.Stats, error) {
+	o, st, err := read(ctx, sources, opt, ports)
+	if err != nil {
+		return nil, st, err
+	}
+	return o.Unsorted(), st, nil
+}
+
+// readGCPercent is the garbage collector's target while reading: the
+// observation tables live until the end and most of what is allocated is
+// their growth, so collecting at the default 100% only rescans them;
+// measured on 1M records of the 10,000-ENI account, 400% takes the read
+// from 0.39–0.46 s to 0.32 s. Memory stays bounded by the observations.
+const readGCPercent = 400
+
+func read(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, ports ListeningPorts) (*Observer, flowlog.Stats, error) {
+	if old := debug.SetGCPercent(readGCPercent); old > readGCPercent || old < 0 {
+		debug.SetGCPercent(old) // the user asked for more (GOGC)
+	} else {
+		defer debug.SetGCPercent(old)
+	}
 	var mu sync.Mutex
 	var observers []*Observer
 	st, err := flowlog.Read(ctx, sources, opt, func() flowlog.Sink {
@@ -23,11 +55,11 @@ func ReadObservations(ctx context.Context, sources []flowlog.Source, opt flowlog
 		return nil, st, err
 	}
 	if len(observers) == 0 {
-		return []Observation{}, st, nil
+		return NewObserver(ports), st, nil
 	}
 	all := observers[0]
 	for _, o := range observers[1:] {
 		all.Merge(o)
 	}
-	return all.Observations(), st, nil
+	return all, st, nil
 }

@@ -166,7 +166,7 @@ func Run(opts *Options) error {
 	}
 	progress := opts.IO.NewProgress("reading flow logs", total)
 	readOpts.Progress = progress.Set
-	obs, st, err := flows.ReadObservations(ctx, sources, readOpts, ports)
+	obs, st, err := flows.ReadObservationsUnsorted(ctx, sources, readOpts, ports)
 	progress.Done()
 	if err != nil {
 		return cmdutil.BadInput(err)

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -74,22 +73,11 @@ func BenchmarkInProcessObserve(b *testing.B) {
 			var n int
 			cpu := cpuTime()
 			for b.Loop() {
-				var mu sync.Mutex
-				var sinks []*flows.Observer
-				_, err := flowlog.Read(context.Background(), []flowlog.Source{{Name: path, Size: size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}}, flowlog.Options{}, func() flowlog.Sink {
-					o := flows.NewObserver(benchPorts)
-					mu.Lock()
-					sinks = append(sinks, o)
-					mu.Unlock()
-					return o
-				})
+				obs, _, err := flows.ReadObservationsUnsorted(context.Background(), []flowlog.Source{{Name: path, Size: size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}}, flowlog.Options{}, benchPorts)
 				if err != nil {
 					b.Fatal(err)
 				}
-				for _, o := range sinks[1:] {
-					sinks[0].Merge(o)
-				}
-				n = len(sinks[0].Observations())
+				n = len(obs) // as the flows command reads (ReadObservationsUnsorted)
 			}
 			reportCPU(b, cpu)
 			b.ReportMetric(float64(n), "observations")

@@ -37,17 +37,26 @@ func athenaOptions(opts *Options) ([]athena.Option, error) {
 	return nil, nil
 }
 
+// athenaSQL is stage 1 as Athena SQL over --table, within --from/--to.
+func athenaSQL(opts *Options, ports flows.ListeningPorts) (string, error) {
+	aopts, err := athenaOptions(opts)
+	if err != nil {
+		return "", err
+	}
+	sql, err := athena.SQL(opts.Table, ports, aopts...)
+	if err != nil {
+		return "", cmdutil.BadInput(err)
+	}
+	return sql, nil
+}
+
 func printAthenaSQL(opts *Options, ports flows.ListeningPorts) error {
 	if opts.Table == "" {
 		return cmdutil.BadInput(errors.New("--athena-sql needs --table, the Athena table of the flow logs"))
 	}
-	aopts, err := athenaOptions(opts)
+	sql, err := athenaSQL(opts, ports)
 	if err != nil {
 		return err
-	}
-	sql, err := athena.SQL(opts.Table, ports, aopts...)
-	if err != nil {
-		return cmdutil.BadInput(err)
 	}
 	_, err = fmt.Fprintln(opts.IO.Out, strings.TrimRight(sql, "\n"))
 	return err
@@ -67,13 +76,9 @@ func runAthena(ctx context.Context, opts *Options, inv *model.Inventory, ports f
 	if !strings.HasPrefix(opts.AthenaOut, "s3://") {
 		return cmdutil.BadInput(fmt.Errorf("--output %q is not an s3:// URL", opts.AthenaOut))
 	}
-	aopts, err := athenaOptions(opts)
+	sql, err := athenaSQL(opts, ports)
 	if err != nil {
 		return err
-	}
-	sql, err := athena.SQL(opts.Table, ports, aopts...)
-	if err != nil {
-		return cmdutil.BadInput(err)
 	}
 	ranges, err := ipRanges(ctx, opts)
 	if err != nil {

@@ -72,8 +72,8 @@ is the server when tcp-flags are not logged. Other addresses are AWS services
 For terabytes, --athena-sql prints the SQL that computes the same thing on
 Amazon Athena's standard flow-log table, and --engine athena runs it there.
 docs/flows.md says exactly how records become edges.`,
-		Example: `  # The bundled example's flow logs, with its snapshot
-  vpcdoctor flows examples/startup-all-public-flows --snapshot examples/startup-all-public
+		Example: `  # The bundled example's flow logs (from a clone of the repository), with its snapshot
+  vpcdoctor flows internal/flows/testdata/startup-all-public-flowlogs --snapshot examples/startup-all-public
 
   # A month of logs from S3's layout, as JSON
   vpcdoctor flows logs/AWSLogs/111122223333/vpcflowlogs/ap-northeast-1/2026/11 \

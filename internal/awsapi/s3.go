@@ -69,6 +69,9 @@ func S3Walk(ctx context.Context, cfg aws.Config, url string) (sources []flowlog.
 
 func newS3(cfg aws.Config, region string) *s3.Client {
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		// Objects without a stored checksum are normal (older
+		// deliveries, S3-compatible servers): no DEBUG line on stderr.
+		o.DisableLogOutputChecksumValidationSkipped = true
 		if cfg.BaseEndpoint != nil {
 			o.UsePathStyle = true
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/smithy-go/logging"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
@@ -326,5 +328,39 @@ func TestOnlyReadCalls(t *testing.T) {
 				t.Errorf("%s has %s: awsapi only reads (Describe, List, Get, StartQueryExecution)", iface, m)
 			}
 		}
+	}
+}
+
+// TestS3ReadLogsNothing: objects without a stored checksum (older
+// deliveries, S3-compatible servers) are read without the SDK writing a
+// DEBUG line about the skipped validation to the user's stderr.
+func TestS3ReadLogsNothing(t *testing.T) {
+	f := newFakeS3(t, flowLogBucket(t))
+	dir := t.TempDir()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDVPCDOCTORTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", dir+"/config")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", dir+"/credentials")
+	cfg, err := LoadConfig(context.Background(), Options{Endpoint: f.srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var logged []string
+	cfg.Logger = logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		mu.Lock()
+		logged = append(logged, fmt.Sprintf(string(c)+" "+format, v...))
+		mu.Unlock()
+	})
+	srcs, err := S3Sources(context.Background(), cfg, "s3://flowlogs/AWSLogs/123456789010/vpcflowlogs/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := flowlog.Read(context.Background(), srcs, flowlog.Options{}, func() flowlog.Sink { return sinkFunc(func(*flowlog.Record) {}) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(logged) > 0 {
+		t.Errorf("the SDK logged %q", logged)
 	}
 }

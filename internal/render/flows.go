@@ -74,8 +74,8 @@ func FlowsText(w io.Writer, rep *report.FlowsReport, top int, opt Options) error
 	for _, n := range st.Notes {
 		t.para("  ", "", n)
 	}
-	t.printf("%s, %s, %d NODATA and %d SKIPDATA records, %d lines that did not parse; AWS IP ranges of %s\n",
-		count(len(rep.Flows), "flow"), count(st.Observations, "observation"), st.NoData, st.SkipData, st.BadLines, st.IPRanges)
+	t.printf("%s, %s, %d NODATA and %d SKIPDATA records, %s that did not parse; AWS IP ranges of %s\n",
+		count(len(rep.Flows), "flow"), count(st.Observations, "observation"), st.NoData, st.SkipData, count(int(st.BadLines), "line"), st.IPRanges)
 	return t.w.Flush()
 }
 

@@ -123,6 +123,9 @@ func Run(opts *Options) error {
 	if err := cmdutil.CheckColor(opts.Color); err != nil {
 		return err
 	}
+	if opts.Top < 0 {
+		return cmdutil.BadInput(fmt.Errorf("--top %d: want a count of flows, or 0 for all", opts.Top))
+	}
 	if opts.Format != "text" && opts.Format != "json" {
 		return cmdutil.BadInput(fmt.Errorf("unknown format %q: want text or json", opts.Format))
 	}

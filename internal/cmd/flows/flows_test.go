@@ -156,3 +156,40 @@ func TestS3(t *testing.T) {
 		t.Errorf("empty prefix: err %v, want bad input (exit 2)", err)
 	}
 }
+
+// TestBadFlags: flags that cannot mean anything are bad input (exit 2).
+func TestBadFlags(t *testing.T) {
+	logs := filepath.Join(repoRoot, logsDir)
+	for _, args := range [][]string{
+		{logs, "--top", "-1"},
+		{logs, "--format", "yaml"},
+		{logs, "--log-format", "bogus"},
+		{logs, "--engine", "duckdb"},
+		{"--athena-sql"},
+		{"--engine", "athena", "--table", "t"},
+		{"--athena-sql", "--table", "t", "--from", "2025-13-01"},
+		{"no-such-folder"},
+	} {
+		if _, _, err := run(t, nil, args...); !cmdutil.IsBadInput(err) {
+			t.Errorf("%q: err %v, want bad input", args, err)
+		}
+	}
+}
+
+// TestTextSummaryOneBadLine: the summary line counts in good English.
+func TestTextSummaryOneBadLine(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.log")
+	body := "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" +
+		"2 111122223333 eni-1 10.0.0.1 10.0.0.2 40000 443 6 1 40 1 2 ACCEPT OK\nnot a record\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "1 line that did not parse") || !strings.Contains(out, "a.log:3:") {
+		t.Errorf("output:\n%s", out)
+	}
+}

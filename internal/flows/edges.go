@@ -14,8 +14,9 @@ import (
 //
 // One connection between two logged interfaces is logged at both, in both
 // directions (AWS-SEMANTICS.md §9). For each (client address, server
-// address, protocol, port, action) only the observations of one interface
-// count: the server's interface (the snapshot's interface holding the
+// address, protocol, port, action, and the interfaces holding the two
+// addresses as the logging interface resolves them) only the observations
+// of one interface count: the server's interface (the snapshot's interface holding the
 // server address) when it logged any of them, else the client's, else —
 // neither is known to the snapshot — the interface with the smallest ID.
 // Packets and bytes are then both directions as that interface saw them.
@@ -25,17 +26,23 @@ import (
 // edge. Edges come largest (bytes) first, then by source, destination,
 // protocol, port and action.
 func Edges(obs []Observation, ep *Endpoints) []Edge {
+	// The snapshot's interfaces holding the two addresses, as the logging
+	// interface resolves them, are part of the group: VPCs that reuse one
+	// private range have connections with the same addresses, each counted
+	// at its own server's (or client's) interface.
 	type groupKey struct {
-		client, server   netip.Addr
-		proto            int16
-		port             int32
-		accept, noAction bool
+		client, server           netip.Addr
+		proto                    int16
+		port                     int32
+		accept, noAction         bool
+		clientIface, serverIface string
 	}
 	groups := map[groupKey][]int{}
 	var order []groupKey
 	for i := range obs {
 		o := &obs[i]
-		k := groupKey{o.Client, o.Server, o.Protocol, o.Port, o.Accept, o.NoAction}
+		k := groupKey{o.Client, o.Server, o.Protocol, o.Port, o.Accept, o.NoAction,
+			ep.InterfaceOf(o.Client, o.InterfaceID), ep.InterfaceOf(o.Server, o.InterfaceID)}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
@@ -56,7 +63,7 @@ func Edges(obs []Observation, ep *Endpoints) []Edge {
 	edges := map[edgeKey]*acc{}
 	for _, k := range order {
 		idx := groups[k]
-		iface := countedInterface(obs, idx, ep, k.client, k.server)
+		iface := countedInterface(obs, idx, k.clientIface, k.serverIface)
 		src, dst := ep.Resolve(k.client, iface), ep.Resolve(k.server, iface)
 		ek := edgeKey{src, dst, k.proto, k.port, actionName(k.accept, k.noAction)}
 		a := edges[ek]
@@ -102,8 +109,9 @@ func Edges(obs []Observation, ep *Endpoints) []Edge {
 }
 
 // countedInterface picks the interface whose observations of one group
-// count (see Edges).
-func countedInterface(obs []Observation, idx []int, ep *Endpoints, client, server netip.Addr) string {
+// count (see Edges): the server's interface s when it logged any, else
+// the client's c, else the smallest ID.
+func countedInterface(obs []Observation, idx []int, c, s string) string {
 	has := func(iface string) bool {
 		if iface == "" {
 			return false
@@ -115,14 +123,13 @@ func countedInterface(obs []Observation, idx []int, ep *Endpoints, client, serve
 		}
 		return false
 	}
-	logged := obs[idx[0]].InterfaceID
-	if s := ep.InterfaceOf(server, logged); has(s) {
+	if has(s) {
 		return s
 	}
-	if c := ep.InterfaceOf(client, logged); has(c) {
+	if has(c) {
 		return c
 	}
-	least := logged
+	least := obs[idx[0]].InterfaceID
 	for _, i := range idx {
 		least = min(least, obs[i].InterfaceID)
 	}

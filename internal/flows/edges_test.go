@@ -168,3 +168,45 @@ func TestEdgesAggregateAddressesOfOneEndpoint(t *testing.T) {
 }
 
 func itoa(p int32) string { return strconv.Itoa(int(p)) }
+
+// TestEdgesOverlappingVPCs: two VPCs reuse one private range (no peering);
+// web → db in each is logged at both ends. Each VPC's connection counts,
+// once, at its own server: none is dropped because the addresses agree.
+func TestEdgesOverlappingVPCs(t *testing.T) {
+	b := mt.New("111122223333", "ap-northeast-1")
+	b.VPC("vpc-a", "10.0.0.0/16")
+	b.VPC("vpc-b", "10.0.0.0/16")
+	b.Subnet("subnet-a", "vpc-a", "10.0.1.0/24")
+	b.Subnet("subnet-b", "vpc-b", "10.0.1.0/24")
+	b.Instance("i-web-a", "subnet-a") // 10.0.1.4
+	b.Instance("i-db-a", "subnet-a")  // 10.0.1.5
+	b.Instance("i-web-b", "subnet-b") // 10.0.1.4
+	b.Instance("i-db-b", "subnet-b")  // 10.0.1.5
+	x := NewEndpoints(mt.Inventory(b.Link()), nil)
+	const web, db = "10.0.1.4", "10.0.1.5"
+	obs := []Observation{
+		ob("eni-i-web-a", web, db, 5432, true, true, 10, 1000),
+		ob("eni-i-db-a", web, db, 5432, true, true, 11, 1100),
+		ob("eni-i-web-b", web, db, 5432, true, true, 20, 2000),
+		ob("eni-i-db-b", web, db, 5432, true, true, 21, 2100),
+	}
+	for _, order := range [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {2, 0, 3, 1}} {
+		var in []Observation
+		for _, i := range order {
+			in = append(in, obs[i])
+		}
+		got := map[string]Edge{}
+		for _, e := range Edges(in, x) {
+			got[e.Src.ID+">"+e.Dst.ID] = e
+		}
+		if e := got["i-web-a>i-db-a"]; e.Bytes != 1100 || e.Connections != 1 {
+			t.Errorf("order %v: vpc-a edge %+v, want 1100 bytes, 1 connection (at i-db-a)", order, e)
+		}
+		if e := got["i-web-b>i-db-b"]; e.Bytes != 2100 || e.Connections != 1 {
+			t.Errorf("order %v: vpc-b edge %+v, want 2100 bytes, 1 connection (at i-db-b)", order, e)
+		}
+		if len(got) != 2 {
+			t.Errorf("order %v: edges %v, want 2", order, got)
+		}
+	}
+}

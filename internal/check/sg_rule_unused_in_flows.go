@@ -23,9 +23,10 @@ const shortFlowPeriod = 14 * 24 * time.Hour
 // matching rule admits, so each is counted).
 //
 // A group is judged only on evidence: when none of the interfaces carrying
-// it appear in the logs (not logged, or idle: flow logs pass no record of
-// an idle interface's traffic on), nothing is reported. When only some do,
-// the finding is info, as the rules may carry traffic to the others. A
+// it appear in the logs with accepted traffic (not logged, idle, or logged
+// by a flow log capturing only REJECT traffic), nothing is reported. When
+// only some do, the finding is info, as the rules may carry traffic to the
+// others. A
 // group another account shares with this one is not judged: its owner's
 // interfaces are not in the data. The message says when the logs cover
 // less than 14 days.
@@ -86,7 +87,7 @@ var SGRuleUnusedInFlows = &Check{
 			sev := p.check.Severity
 			if logged < carriers {
 				sev = Info
-				fmt.Fprintf(&msg, " Only %d of the %d interfaces carrying the group appear in the logs: the rules may admit traffic to the others.", logged, carriers)
+				fmt.Fprintf(&msg, " Only %d of the %d interfaces carrying the group appear in the logs with accepted traffic: the rules may admit traffic to the others.", logged, carriers)
 			}
 			p.ReportAt(sev, []string{g.ID}, evidence, "%s", msg.String())
 		}
@@ -94,8 +95,11 @@ var SGRuleUnusedInFlows = &Check{
 }
 
 // loggedCarriers counts the interfaces carrying g that can receive traffic
-// (unattached ones cannot), those the logs name, and the period over which
-// those were logged.
+// (unattached ones cannot), those the logs show accepting traffic, and the
+// period over which those were logged. An interface with only REJECT
+// records is no evidence: a flow log capturing REJECT traffic (AWS's
+// --traffic-type REJECT) names it without ever showing what its rules
+// admit, and the region may still be covered by another flow log.
 func loggedCarriers(att *flows.Attribution, g *model.SecurityGroup) (carriers, logged int, period flows.Period) {
 	for _, e := range g.ENIs {
 		if e.Status == "available" {
@@ -103,7 +107,7 @@ func loggedCarriers(att *flows.Attribution, g *model.SecurityGroup) (carriers, l
 		}
 		carriers++
 		s, ok := att.Interface(e.ID)
-		if !ok {
+		if !ok || s.Accepted == 0 {
 			continue
 		}
 		logged++

@@ -101,7 +101,7 @@ var sgRuleUnusedInFlowsCases = []checkCase{
 		rejectedFlow(flow("eni-i-1", "203.0.113.9", "10.0.1.4", 22, day, day+60))),
 		fires(check.Low, ids("sg-web"), "2 of 3 inbound rules", "tcp/22 from 203.0.113.0/24")},
 	{"only one of the group's two interfaces in the logs: info, said", withFlows(flowRegion(nothingMore), toLB, toWeb1),
-		fires(check.Info, ids("sg-web"), "Only 1 of the 2 interfaces carrying the group appear in the logs: the rules may admit traffic to the others.")},
+		fires(check.Info, ids("sg-web"), "Only 1 of the 2 interfaces carrying the group appear in the logs with accepted traffic: the rules may admit traffic to the others.")},
 	{"a group whose interfaces are logged but received nothing: every rule is listed", withFlows(flowRegion(nothingMore),
 		toLB, flow("eni-i-1", "10.0.1.4", "52.95.1.1", 443, 0, 30*day), flow("eni-i-2", "10.0.1.5", "52.95.1.1", 443, 0, 30*day)),
 		fires(check.Low, ids("sg-web"), "3 of 3 inbound rules", "tcp/80 from sg-lb (lb)")},
@@ -118,6 +118,8 @@ var sgRuleUnusedInFlowsCases = []checkCase{
 	{"no flow logs given: skipped, and the report says why", flowRegion(nothingMore), skippedFor(check.NoFlowLogs)},
 	{"logs with only REJECT records (a flow log capturing REJECT): skipped", withFlows(flowRegion(nothingMore), rejectedFlow(toWeb1)),
 		skippedFor(check.NoFlowsInRegion)},
+	{"a group whose interfaces have only REJECT records while others have accepted ones (a flow log capturing REJECT on them): no evidence, nothing said",
+		withFlows(flowRegion(nothingMore), toLB, rejectedFlow(toWeb1), rejectedFlow(toWeb2)), none},
 	{"ENI list not collected: which interfaces carry a group is unknown, skipped", withFlows(flowRegion(func(b *modeltest.Builder) {
 		b.NotCollected(model.CallNetworkInterfaces)
 	}), toLB, toWeb1, toWeb2), skipped(model.CallNetworkInterfaces)},

@@ -146,6 +146,16 @@ func Run(opts *Options) error {
 	case opts.Engine != "reader":
 		return cmdutil.BadInput(fmt.Errorf("unknown --engine %q: want reader or athena", opts.Engine))
 	}
+	if len(opts.Paths) == 0 && opts.RefreshIPRanges != "" && opts.IPRanges == "" {
+		// Only the download: `vpcdoctor flows --refresh-ip-ranges FILE`.
+		r, err := ipRanges(ctx, opts)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(opts.IO.ErrOut, "Saved AWS's IP ranges of %s (%d prefixes) to %s; use them with --ip-ranges %s.\n",
+			r.Date().Format(time.DateOnly), r.Len(), opts.RefreshIPRanges, opts.RefreshIPRanges)
+		return err
+	}
 	if len(opts.Paths) == 0 {
 		return cmdutil.BadInput(errors.New("name the flow logs to read: files, folders or s3://bucket/prefix (or use --athena-sql / --engine athena)"))
 	}

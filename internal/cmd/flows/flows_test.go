@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -191,5 +192,31 @@ func TestTextSummaryOneBadLine(t *testing.T) {
 	}
 	if !strings.Contains(out, "1 line that did not parse") || !strings.Contains(out, "a.log:3:") {
 		t.Errorf("output:\n%s", out)
+	}
+}
+
+// TestRefreshIPRangesAlone: `vpcdoctor flows --refresh-ip-ranges FILE`
+// without flow logs (as internal/flows/ip-ranges.md shows) downloads the
+// file and says so, then a run uses it with --ip-ranges.
+func TestRefreshIPRangesAlone(t *testing.T) {
+	body, err := os.ReadFile("../../flows/ip-ranges.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+	defer srv.Close()
+	file := filepath.Join(t.TempDir(), "ip-ranges.json")
+	_, errOut, err := run(t, nil, "--refresh-ip-ranges", file, "--ip-ranges-url", srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut, file) || !strings.Contains(errOut, "2021-01-27") {
+		t.Errorf("stderr %q does not say what was saved", errOut)
+	}
+	if _, err := os.Stat(file); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, nil, filepath.Join(repoRoot, logsDir), "--ip-ranges", file); err != nil {
+		t.Fatal(err)
 	}
 }

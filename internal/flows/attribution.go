@@ -89,8 +89,8 @@ const MaxUnexplained = 20
 
 // Period is a span of time, from the earliest start to the latest end.
 type Period struct {
-	First time.Time `json:"first"`
-	Last  time.Time `json:"last"`
+	First time.Time `json:"first,omitzero"` // zero (left out) when unknown
+	Last  time.Time `json:"last,omitzero"`
 }
 
 // IsZero reports whether no time is known.

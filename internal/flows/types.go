@@ -88,8 +88,8 @@ type Edge struct {
 	Packets     int64     `json:"packets"`
 	Bytes       int64     `json:"bytes"`
 	Connections int64     `json:"connections"`
-	FirstSeen   time.Time `json:"first_seen"`
-	LastSeen    time.Time `json:"last_seen"`
+	FirstSeen   time.Time `json:"first_seen,omitzero"` // zero (left out) when no record logged start
+	LastSeen    time.Time `json:"last_seen,omitzero"`  // likewise end
 	// Direction is how the client side was decided: the bases of the
 	// edge's observations, most exact first.
 	Direction []Basis `json:"direction"`

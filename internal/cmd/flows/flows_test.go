@@ -220,3 +220,25 @@ func TestRefreshIPRangesAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestUnknownTimesAreLeftOut: a format without start and end gives edges
+// and a period without times, not "0001-01-01T00:00:00Z".
+func TestUnknownTimesAreLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.log")
+	body := "version interface-id srcaddr dstaddr srcport dstport protocol packets bytes action log-status\n" +
+		"2 eni-1 10.0.0.1 10.0.0.2 40000 443 6 1 40 ACCEPT OK\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, nil, file, "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "0001-01-01") || strings.Contains(out, "first_seen") {
+		t.Errorf("unknown times written:\n%s", out)
+	}
+	if len(decode(t, out).Flows) != 1 {
+		t.Errorf("output:\n%s", out)
+	}
+}

@@ -65,7 +65,7 @@ func printAthenaSQL(opts *Options, ports flows.ListeningPorts) error {
 // runAthena runs stage 1 on Athena and builds the same edges from its rows.
 func runAthena(ctx context.Context, opts *Options, inv *model.Inventory, ports flows.ListeningPorts) error {
 	var missing []string
-	for flag, v := range map[string]string{"--database": opts.Database, "--table": opts.Table, "--output": opts.AthenaOut} {
+	for flag, v := range map[string]string{"--database": opts.Database, "--table": opts.Table} {
 		if v == "" {
 			missing = append(missing, flag)
 		}
@@ -73,7 +73,7 @@ func runAthena(ctx context.Context, opts *Options, inv *model.Inventory, ports f
 	if len(missing) > 0 {
 		return cmdutil.BadInput(fmt.Errorf("--engine athena needs %s", strings.Join(sortStrings(missing), ", ")))
 	}
-	if !strings.HasPrefix(opts.AthenaOut, "s3://") {
+	if opts.AthenaOut != "" && !strings.HasPrefix(opts.AthenaOut, "s3://") {
 		return cmdutil.BadInput(fmt.Errorf("--output %q is not an s3:// URL", opts.AthenaOut))
 	}
 	sql, err := athenaSQL(opts, ports)

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	flowsql "github.com/vpcdoctor/vpcdoctor/internal/flows/athena"
@@ -144,3 +145,17 @@ func TestEngineAthena(t *testing.T) {
 		t.Errorf("athena's stats %v; the reader's %v", got.Stats, want.Stats)
 	}
 }
+
+// TestEngineAthenaWorkgroupOutput: without --output the workgroup's own
+// result location is used (docs/athena.md), so --output is not required.
+func TestEngineAthenaWorkgroupOutput(t *testing.T) {
+	awsEnv(t)
+	url, _ := fakeAthena(t, nil)
+	if _, errOut, err := run(t, map[string]string{"AWS_ENDPOINT_URL": url}, "--engine", "athena", "--database", "default", "--table", "vpc_flow_logs"); err != nil {
+		t.Fatalf("%v; stderr %s", err, errOut)
+	}
+	if _, _, err := run(t, nil, "--engine", "athena", "--database", "default", "--table", "vpc_flow_logs", "--output", "/tmp/out"); !cmdutil.IsBadInput(err) {
+		t.Errorf("--output not in S3: %v, want bad input", err)
+	}
+}
+

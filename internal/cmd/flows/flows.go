@@ -112,7 +112,7 @@ docs/flows.md says exactly how records become edges.`,
 	f.StringVar(&opts.Database, "database", "", "athena: the Glue `DATABASE` of the table")
 	f.StringVar(&opts.Table, "table", "", "athena: the flow-log `TABLE` (AWS's documented DDL, partitioned by date)")
 	f.StringVar(&opts.Workgroup, "workgroup", "primary", "athena: the `WORKGROUP`")
-	f.StringVar(&opts.AthenaOut, "output", "", "athena: the `S3_URL` for query results (s3://bucket/prefix/)")
+	f.StringVar(&opts.AthenaOut, "output", "", "athena: the `S3_URL` for query results (s3://bucket/prefix/); default: the workgroup's")
 	f.StringVar(&opts.From, "from", "", "athena: the first partition `DATE` to read (YYYY-MM-DD)")
 	f.StringVar(&opts.To, "to", "", "athena: the last partition `DATE` to read (YYYY-MM-DD)")
 	return cmd

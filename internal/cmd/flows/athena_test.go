@@ -158,4 +158,3 @@ func TestEngineAthenaWorkgroupOutput(t *testing.T) {
 		t.Errorf("--output not in S3: %v, want bad input", err)
 	}
 }
-

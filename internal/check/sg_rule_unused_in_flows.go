@@ -28,8 +28,10 @@ const shortFlowPeriod = 14 * 24 * time.Hour
 // only some do, the finding is info, as the rules may carry traffic to the
 // others. A
 // group another account shares with this one is not judged: its owner's
-// interfaces are not in the data. The message says when the logs cover
-// less than 14 days.
+// interfaces are not in the data; nor is a rule naming another account's
+// group (a peered VPC's) or a group not in the data, whose use cannot be
+// seen: the message says how many such rules were left out. The message
+// says when the logs cover less than 14 days.
 var SGRuleUnusedInFlows = &Check{
 	Meta: Meta{
 		ID:       "sg-rule-unused-in-flows",
@@ -64,10 +66,14 @@ var SGRuleUnusedInFlows = &Check{
 			if logged == 0 {
 				continue // no evidence either way
 			}
-			var parts, evidence []string
+			var parts, evidence, unjudged []string
 			for i := range g.Ingress {
 				r := &g.Ingress[i]
 				if _, used := att.Rule(flows.KeyOf(p.Region, r)); used {
+					continue
+				}
+				if foreignGroup(p.Region, r.Peer) {
+					unjudged = append(unjudged, r.Peer.String())
 					continue
 				}
 				parts = append(parts, r.PortsString()+" from "+peerLabel(p.Region, r.Peer))
@@ -81,6 +87,10 @@ var SGRuleUnusedInFlows = &Check{
 				g.Label(), len(parts), plural(len(g.Ingress), "inbound rule"), strings.Join(parts, ", "))
 			fmt.Fprintf(&msg, " Its interfaces were logged from %s to %s (%s), in %s.",
 				stamp(period.First), stamp(period.Last), span(period.Duration()), logVolume(att.Logs))
+			if len(unjudged) > 0 {
+				fmt.Fprintf(&msg, " %s naming a group whose interfaces are not in the data (%s) cannot be judged from the logs.",
+					plural(len(unjudged), "rule"), strings.Join(unjudged, ", "))
+			}
 			if period.Duration() < shortFlowPeriod {
 				msg.WriteString(" That is less than 14 days: a rule used weekly or monthly (a batch job, a backup, on-call access) may not have been needed yet.")
 			}
@@ -92,6 +102,21 @@ var SGRuleUnusedInFlows = &Check{
 			p.ReportAt(sev, []string{g.ID}, evidence, "%s", msg.String())
 		}
 	},
+}
+
+// foreignGroup reports whether peer is a group whose interfaces the
+// snapshot cannot hold: another account's (across a peering), or one not
+// in the region's data. Traffic its rule admits comes from an address the
+// attribution cannot tie to the group, so the rule would look unused
+// however much it carries: it is never listed.
+func foreignGroup(reg *model.Region, peer model.Peer) bool {
+	if peer.Kind != model.PeerGroup {
+		return false
+	}
+	if peer.UserID != "" && peer.UserID != reg.Account {
+		return true
+	}
+	return reg.SecurityGroup(peer.GroupID) == nil
 }
 
 // loggedCarriers counts the interfaces carrying g that can receive traffic

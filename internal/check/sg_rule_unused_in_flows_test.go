@@ -120,6 +120,18 @@ var sgRuleUnusedInFlowsCases = []checkCase{
 		skippedFor(check.NoFlowsInRegion)},
 	{"a group whose interfaces have only REJECT records while others have accepted ones (a flow log capturing REJECT on them): no evidence, nothing said",
 		withFlows(flowRegion(nothingMore), toLB, rejectedFlow(toWeb1), rejectedFlow(toWeb2)), none},
+	{"a rule naming another account's group (a peered VPC): the peer's interfaces are not in the data, so its use cannot be seen; never listed",
+		withFlows(flowRegion(func(b *modeltest.Builder) {
+			r := modeltest.IngressFromGroup("tcp", 8443, 8443, "sg-peer")
+			r.Peer.UserID, r.Peer.VPCID = "999988887777", "vpc-peer"
+			g := b.Region().SecurityGroups[0]
+			r.GroupID = g.ID
+			g.Ingress = append(g.Ingress, r)
+		}), toLB, toWeb1, toWeb2,
+			flow("eni-i-1", "10.1.0.9", "10.0.1.4", 8443, day, day+60), flow("eni-i-2", "10.1.0.9", "10.0.1.5", 8443, day, day+60)),
+		fires(check.Low, ids("sg-web"), "2 of 4 inbound rules admitted no traffic in the flow logs: tcp/22 from 203.0.113.0/24, tcp/8080 from 0.0.0.0/0.",
+			"1 rule naming a group whose interfaces are not in the data (999988887777/sg-peer) cannot be judged from the logs").
+			withEvidence("sg-web ingress tcp/22 from 203.0.113.0/24", "sg-web ingress tcp/8080 from 0.0.0.0/0")},
 	{"ENI list not collected: which interfaces carry a group is unknown, skipped", withFlows(flowRegion(func(b *modeltest.Builder) {
 		b.NotCollected(model.CallNetworkInterfaces)
 	}), toLB, toWeb1, toWeb2), skipped(model.CallNetworkInterfaces)},

@@ -104,6 +104,7 @@ const maxProbes = 16
 type parser struct {
 	tabs [fieldCount]internTable
 	last [fieldCount]string // the previous value of each string field
+	drop [fieldCount]bool   // string fields checked but not kept (Options.Strings)
 }
 
 // internTable is a set of strings by open addressing.
@@ -113,6 +114,22 @@ type internTable struct {
 }
 
 func newParser() *parser { return &parser{} }
+
+// keepOnly makes p leave empty every string field not in keep (nil keeps
+// them all); the dropped fields are still checked.
+func (p *parser) keepOnly(keep []Field) {
+	if keep == nil {
+		return
+	}
+	for f := range p.drop {
+		p.drop[f] = true
+	}
+	for _, f := range keep {
+		if f < fieldCount {
+			p.drop[f] = false
+		}
+	}
+}
 
 // hashBytes mixes the first and last 8 bytes and the length: enough for
 // AWS IDs, whose ends differ.
@@ -465,6 +482,16 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 	}
 	// The string fields.
 	if isDash(tok) {
+		return badNone
+	}
+	if p.drop[f] {
+		var or byte
+		for _, c := range tok {
+			or |= c
+		}
+		if or >= utf8.RuneSelf && !utf8.Valid(tok) { // ASCII is valid
+			return badUTF8
+		}
 		return badNone
 	}
 	s, ok := p.intern(f, tok)

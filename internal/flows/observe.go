@@ -63,7 +63,7 @@ func NewObserver(ports ListeningPorts) *Observer {
 		}
 		o.listen[i] = set
 	}
-	o.table.init(1 << 10)
+	o.table.init(initialTableSize)
 	return o
 }
 

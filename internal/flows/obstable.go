@@ -234,9 +234,28 @@ func (t *obsTable) find(k *slotKey, h uint64) *slotSums {
 	return &t.slots[len(t.slots)-1].slotSums
 }
 
+// reserve makes room for n slots in all, so that adding up to n slots
+// does not grow the table step by step.
+func (t *obsTable) reserve(n int) {
+	t.flush()
+	size := len(t.index)
+	for n*4 > size*3 {
+		size *= 2
+	}
+	if size > len(t.index) {
+		t.slots = slices.Grow(t.slots, n-len(t.slots))
+		t.rehash(size)
+	}
+}
+
 // grow doubles the index.
 func (t *obsTable) grow() {
-	t.index = make([]uint64, 2*len(t.index))
+	t.rehash(2 * len(t.index))
+}
+
+// rehash makes the index size places long, a power of two.
+func (t *obsTable) rehash(size int) {
+	t.index = make([]uint64, size)
 	t.mask = uint64(len(t.index) - 1)
 	for p := range t.slots {
 		h := t.slots[p].hash(t.seed)
@@ -247,3 +266,9 @@ func (t *obsTable) grow() {
 		t.index[i] = h>>32<<32 | uint64(p+1)
 	}
 }
+
+// initialTableSize is an observer's first index size: 2^17 places (1 MiB
+// of index, slots for 64Ki observations reserved as the index is 3/4 full
+// at most) skips the first seven doublings, each of which rehashes every
+// slot and copies the slots, for a read of any size.
+const initialTableSize = 1 << 17

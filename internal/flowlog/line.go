@@ -485,11 +485,7 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 		return badNone
 	}
 	if p.drop[f] {
-		var or byte
-		for _, c := range tok {
-			or |= c
-		}
-		if or >= utf8.RuneSelf && !utf8.Valid(tok) { // ASCII is valid
+		if !isASCII(tok) && !utf8.Valid(tok) {
 			return badUTF8
 		}
 		return badNone
@@ -525,6 +521,19 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 		r.PktDstAWSService = s
 	}
 	return badNone
+}
+
+// isASCII reports whether b is all ASCII, 8 bytes at a time.
+func isASCII(b []byte) bool {
+	var or uint64
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		or |= binary.LittleEndian.Uint64(b[i:])
+	}
+	for ; i < len(b); i++ {
+		or |= uint64(b[i])
+	}
+	return or&hi8 == 0
 }
 
 // addr reads what addrAt's IPv4 path does not: "-" (the zero Addr) and

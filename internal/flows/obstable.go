@@ -267,8 +267,11 @@ func (t *obsTable) rehash(size int) {
 	}
 }
 
-// initialTableSize is an observer's first index size: 2^17 places (1 MiB
-// of index, slots for 64Ki observations reserved as the index is 3/4 full
-// at most) skips the first seven doublings, each of which rehashes every
-// slot and copies the slots, for a read of any size.
-const initialTableSize = 1 << 17
+// initialTableSize is an observer's first index size: 2^18 places (2 MiB
+// of index and 11 MiB of slots reserved per observer, whatever the read;
+// room for 192Ki slots before the index grows) skips the first eight
+// doublings, each of which rehashes every slot and copies
+// the slots. On 1M records of the 10,000-ENI account (~200,000
+// observations per worker) it took the v5 read from 0.45–0.50 s to
+// 0.37–0.41 s against 2^17.
+const initialTableSize = 1 << 18

@@ -68,11 +68,12 @@ func read(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, po
 	// Merge into the largest, sized once for the sum.
 	slices.SortFunc(observers, func(a, b *Observer) int { return cmp.Compare(b.Len(), a.Len()) })
 	all := observers[0]
-	n := 0
+	n, n4 := 0, 0
 	for _, o := range observers {
-		n += o.Len()
+		n += o.table.len()
+		n4 += o.t4.len()
 	}
-	all.table.reserve(n)
+	all.reserve(n, n4)
 	for _, o := range observers[1:] {
 		all.Merge(o)
 	}

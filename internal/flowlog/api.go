@@ -29,6 +29,11 @@ type Options struct {
 	// MaxBadLines is how many unparsable lines are kept with their
 	// position (all are counted); 0 means 10.
 	MaxBadLines int
+	// Strings, when not nil, are the string fields (interface ID, VPC
+	// ID, ...) the sinks use: the others are checked as always (a value
+	// that is not UTF-8 makes the line bad) but left empty in the Record,
+	// which saves interning them. nil keeps every field.
+	Strings []Field
 	// Progress, when set, is called now and then with the bytes read so
 	// far (compressed bytes for gzip files).
 	Progress func(read int64)

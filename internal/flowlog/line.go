@@ -104,6 +104,7 @@ const maxProbes = 16
 type parser struct {
 	tabs [fieldCount]internTable
 	last [fieldCount]string // the previous value of each string field
+	drop [fieldCount]bool   // string fields checked but not kept (Options.Strings)
 }
 
 // internTable is a set of strings by open addressing.
@@ -113,6 +114,22 @@ type internTable struct {
 }
 
 func newParser() *parser { return &parser{} }
+
+// keepOnly makes p leave empty every string field not in keep (nil keeps
+// them all); the dropped fields are still checked.
+func (p *parser) keepOnly(keep []Field) {
+	if keep == nil {
+		return
+	}
+	for f := range p.drop {
+		p.drop[f] = true
+	}
+	for _, f := range keep {
+		if f < fieldCount {
+			p.drop[f] = false
+		}
+	}
+}
 
 // hashBytes mixes the first and last 8 bytes and the length: enough for
 // AWS IDs, whose ends differ.
@@ -467,6 +484,12 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 	if isDash(tok) {
 		return badNone
 	}
+	if p.drop[f] {
+		if !isASCII(tok) && !utf8.Valid(tok) {
+			return badUTF8
+		}
+		return badNone
+	}
 	s, ok := p.intern(f, tok)
 	if !ok {
 		return badUTF8
@@ -498,6 +521,19 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 		r.PktDstAWSService = s
 	}
 	return badNone
+}
+
+// isASCII reports whether b is all ASCII, 8 bytes at a time.
+func isASCII(b []byte) bool {
+	var or uint64
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		or |= binary.LittleEndian.Uint64(b[i:])
+	}
+	for ; i < len(b); i++ {
+		or |= uint64(b[i])
+	}
+	return or&hi8 == 0
 }
 
 // addr reads what addrAt's IPv4 path does not: "-" (the zero Addr) and

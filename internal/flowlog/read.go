@@ -111,6 +111,7 @@ func read(ctx context.Context, sources []Source, opt Options, newSink func() Sin
 	var wg sync.WaitGroup
 	for i := range workers {
 		w := &worker{run: ru, p: newParser(), sink: newSink(), bad: badList{max: opt.MaxBadLines}}
+		w.p.keepOnly(opt.Strings)
 		workers[i] = w
 		wg.Go(w.loop)
 	}

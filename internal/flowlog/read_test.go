@@ -555,3 +555,33 @@ func TestAddrAt(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepStrings: with Options.Strings, the other string fields are
+// left empty, still checked (not UTF-8 is a bad line), and everything
+// else is read as without it.
+func TestKeepStrings(t *testing.T) {
+	data := v2Header + "\n" + v2Line(1) + "\n" + "2 12345\xff6789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK\n" + v2Line(2) + "\n"
+	all, stAll, err := readAll(t, Options{Workers: 1}, memSource("a.log", []byte(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	some, stSome, err := readAll(t, Options{Workers: 1, Strings: []Field{FieldInterfaceID}}, memSource("a.log", []byte(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stAll.BadLines != 1 || stSome.BadLines != 1 || stAll.Records != 2 || stSome.Records != 2 {
+		t.Fatalf("stats %+v, %+v", stAll, stSome)
+	}
+	for i := range all {
+		if all[i].AccountID != "123456789010" || some[i].AccountID != "" {
+			t.Errorf("account IDs %q, %q", all[i].AccountID, some[i].AccountID)
+		}
+		if some[i].InterfaceID == "" {
+			t.Errorf("interface ID dropped")
+		}
+		some[i].AccountID = all[i].AccountID
+		if all[i] != some[i] {
+			t.Errorf("record %d: %+v, want %+v", i, some[i], all[i])
+		}
+	}
+}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
 	"unsafe"
@@ -42,7 +43,8 @@ type Observer struct {
 	ifaces     []string
 	ifaceCache *[ifaceCacheSize]ifaceCached
 
-	table obsTable
+	table obsTable[slotKey] // keys with an address that is not IPv4
+	t4    obsTable[key4]    // keys with both addresses IPv4
 }
 
 // portSet is a set of ports 0–65535, one bit each.
@@ -63,7 +65,8 @@ func NewObserver(ports ListeningPorts) *Observer {
 		}
 		o.listen[i] = set
 	}
-	o.table.init(1 << 10)
+	o.table.init(initialTableSize / 16)
+	o.t4.init(initialTableSize)
 	return o
 }
 
@@ -128,19 +131,39 @@ func (o *Observer) Add(r *flowlog.Record) {
 		return
 	}
 	clientIsSrc, port, basis := o.side(r)
-	k := slotKey{iface: o.iface(r.InterfaceID), port: port, proto: r.Protocol, bits: basis << basisShift}
+	d := sums(r, clientIsSrc)
+	bits := basis << basisShift
 	if clientIsSrc {
-		k.setAddrs(r.SrcAddr, r.DstAddr)
-		k.bits |= bitClientIsSrc
-	} else {
-		k.setAddrs(r.DstAddr, r.SrcAddr)
+		bits |= bitClientIsSrc
 	}
 	switch r.Action {
 	case flowlog.ActionAccept:
-		k.bits |= bitAccept
+		bits |= bitAccept
 	case flowlog.ActionNone:
-		k.bits |= bitNoAction
+		bits |= bitNoAction
 	}
+	if r.SrcAddr.Is4() && r.DstAddr.Is4() {
+		src, dst := r.SrcAddr.As4(), r.DstAddr.As4()
+		k := key4{iface: o.iface(r.InterfaceID), port: port, proto: r.Protocol, bits: bits, kinds: addr4 | addr4<<2}
+		if clientIsSrc {
+			k.c, k.s = binary.BigEndian.Uint32(src[:]), binary.BigEndian.Uint32(dst[:])
+		} else {
+			k.c, k.s = binary.BigEndian.Uint32(dst[:]), binary.BigEndian.Uint32(src[:])
+		}
+		o.t4.add(&k, &d)
+		return
+	}
+	k := slotKey{iface: o.iface(r.InterfaceID), port: port, proto: r.Protocol, bits: bits}
+	if clientIsSrc {
+		k.setAddrs(r.SrcAddr, r.DstAddr)
+	} else {
+		k.setAddrs(r.DstAddr, r.SrcAddr)
+	}
+	o.table.add(&k, &d)
+}
+
+// sums returns a record's contribution to its observation's sums.
+func sums(r *flowlog.Record, clientIsSrc bool) slotSums {
 	d := slotSums{records: 1}
 	if r.Packets > 0 {
 		d.packets = uint64(r.Packets)
@@ -161,7 +184,7 @@ func (o *Observer) Add(r *flowlog.Record) {
 	if r.End > 0 && r.End <= math.MaxUint32 {
 		d.end = uint32(r.End)
 	}
-	o.table.add(&k, &d)
+	return d
 }
 
 // unix returns a slot's time as Observation has it: -1 when not logged.
@@ -212,14 +235,27 @@ func (o *Observer) Merge(other *Observer) {
 	other.table.flush()
 	for i := range other.table.slots {
 		src := &other.table.slots[i]
-		k := src.slotKey
-		k.iface = o.iface(other.ifaces[src.iface])
+		k := src.k
+		k.iface = o.iface(other.ifaces[k.iface])
 		o.table.add(&k, &src.slotSums)
+	}
+	other.t4.flush()
+	for i := range other.t4.slots {
+		src := &other.t4.slots[i]
+		k := src.k
+		k.iface = o.iface(other.ifaces[k.iface])
+		o.t4.add(&k, &src.slotSums)
 	}
 }
 
+// reserve makes room for n observations of each kind.
+func (o *Observer) reserve(n, n4 int) {
+	o.table.reserve(n)
+	o.t4.reserve(n4)
+}
+
 // Len is the number of observations so far.
-func (o *Observer) Len() int { return o.table.len() }
+func (o *Observer) Len() int { return o.table.len() + o.t4.len() }
 
 // Observations returns the observations, sorted by key (CompareKeys). The
 // slice is the caller's.
@@ -234,16 +270,26 @@ func (o *Observer) Observations() []Observation {
 // hundreds of thousands of keys costs as much as reading the records.
 func (o *Observer) Unsorted() []Observation {
 	o.table.flush()
-	out := make([]Observation, len(o.table.slots))
+	o.t4.flush()
+	out := make([]Observation, 0, len(o.table.slots)+len(o.t4.slots))
 	for i := range o.table.slots {
 		s := &o.table.slots[i]
-		out[i] = Observation{
-			ObservationKey: s.public(o.ifaces[s.iface]),
-			Packets:        int64(s.packets), Bytes: int64(s.bytes), Records: int64(s.records), Connections: int64(s.conns),
-			Start: unix(s.start), End: unix(s.end),
-		}
+		out = append(out, observation(&s.k, &s.slotSums, o.ifaces[s.k.iface]))
+	}
+	for i := range o.t4.slots {
+		s := &o.t4.slots[i]
+		k := s.k.slotKey()
+		out = append(out, observation(&k, &s.slotSums, o.ifaces[k.iface]))
 	}
 	return out
+}
+
+func observation(k *slotKey, s *slotSums, iface string) Observation {
+	return Observation{
+		ObservationKey: k.public(iface),
+		Packets:        int64(s.packets), Bytes: int64(s.bytes), Records: int64(s.records), Connections: int64(s.conns),
+		Start: unix(s.start), End: unix(s.end),
+	}
 }
 
 // CompareKeys orders observation keys: by interface, client, server,

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
 )
@@ -372,5 +373,40 @@ func TestObserverMatchesNaive(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("observation %d:\n %+v\nwant\n %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestKey4: an IPv4 key packs into the 64-byte slot and comes back as the
+// general key would; IPv4-mapped IPv6 addresses stay in the general table.
+func TestKey4(t *testing.T) {
+	if n := unsafe.Sizeof(slot[key4]{}); n != 64 {
+		t.Errorf("IPv4 slot is %d bytes", n)
+	}
+	k := ObservationKey{InterfaceID: "eni-9", Client: netip.MustParseAddr("10.1.2.3"), Server: netip.MustParseAddr("192.168.255.1"),
+		Protocol: 6, Port: 5432, ClientIsSrc: true, Accept: true, Basis: Bases[2]}
+	o := NewObserver(ListeningPorts{})
+	for _, mapped := range []bool{false, true} {
+		src, dst := k.Client, k.Server
+		if mapped {
+			src, dst = netip.AddrFrom16(src.As16()), netip.AddrFrom16(dst.As16())
+		}
+		o.Add(&flowlog.Record{InterfaceID: "eni-9", SrcAddr: src, DstAddr: dst, SrcPort: 40000, DstPort: 5432, Protocol: 6, TCPFlags: -1,
+			Packets: 2, Bytes: 100, Start: 10, End: 20, Action: flowlog.ActionAccept})
+	}
+	if o.t4.len() != 1 || o.table.len() != 1 {
+		t.Fatalf("IPv4 table %d, general %d", o.t4.len(), o.table.len())
+	}
+	got := o.Observations()
+	if len(got) != 2 {
+		t.Fatalf("observations %+v", got)
+	}
+	for _, ob := range got {
+		if ob.Client.Unmap() != k.Client || ob.Server.Unmap() != k.Server || ob.Port != 5432 || !ob.ClientIsSrc || !ob.Accept || ob.Packets != 2 || ob.Bytes != 100 || ob.Start != 10 || ob.End != 20 {
+			t.Errorf("observation %+v", ob)
+		}
+	}
+	sk := o.t4.slots[0].k.slotKey()
+	if p := packKey(got[0].ObservationKey, 0); !got[0].Client.Is4() || sk != p {
+		t.Errorf("key4 as slotKey %+v, packed %+v of %+v", sk, p, got[0])
 	}
 }

@@ -132,36 +132,78 @@ func (s *slotSums) add(b *slotSums) {
 	s.end = max(s.end, b.end)
 }
 
-type slot struct {
-	slotKey
+// key4 is a slotKey whose addresses are both IPv4: 20 bytes, so that a
+// slot of it with its sums is 64 bytes, one cache line, against 88 for a
+// slotKey's. Most flow-log records are IPv4.
+type key4 struct {
+	c, s  uint32 // client and server addresses, big-endian
+	iface uint32
+	port  int32
+	proto int16
+	bits  uint8
+	kinds uint8 // always addr4 | addr4<<2
+}
+
+// slotKey returns k as a slotKey.
+func (k *key4) slotKey() slotKey {
+	return slotKey{
+		c0: 0, c1: 0xffff<<32 | uint64(k.c), s0: 0, s1: 0xffff<<32 | uint64(k.s),
+		iface: k.iface, port: k.port, proto: k.proto, bits: k.bits, kinds: k.kinds,
+	}
+}
+
+func (k *key4) hash(seed uint64) uint64 {
+	h := mix(uint64(k.c)<<32|uint64(k.s)^seed, uint64(k.iface)<<32|uint64(uint32(k.port))^0x9e3779b97f4a7c15)
+	return mix(h, (uint64(uint16(k.proto))<<16|uint64(k.bits)<<8|uint64(k.kinds))^0xd6e8feb86659fd93)
+}
+
+// tableKey is what an obsTable is keyed by: slotKey or key4.
+type tableKey interface {
+	slotKey | key4
+}
+
+type slot[K tableKey] struct {
+	k K
 	slotSums
+}
+
+// hashKey hashes k, without the indirect call a method of a type
+// parameter costs.
+func hashKey[K tableKey](k *K, seed uint64) uint64 {
+	switch k := any(k).(type) {
+	case *key4:
+		return k.hash(seed)
+	case *slotKey:
+		return k.hash(seed)
+	}
+	panic("unreachable")
 }
 
 // obsTable is a hash table of slots: a compact index (open addressing,
 // linear probing, at most 3/4 full) of 32-bit hash tags and positions into
 // a dense slice of slots, so probing stays in a small array and the slots
 // take no room for empty places. Its zero value is not usable: call init.
-type obsTable struct {
+type obsTable[K tableKey] struct {
 	index []uint64 // tag<<32 | position+1; 0 is empty
-	slots []slot
+	slots []slot[K]
 	mask  uint64
 	seed  uint64
 
-	pend    [batchSize]pending
+	pend    [batchSize]pending[K]
 	npend   int
 	touched uint64
 }
 
 // init empties the table with room for size slots, a power of two.
-func (t *obsTable) init(size int) {
+func (t *obsTable[K]) init(size int) {
 	t.index = make([]uint64, size)
-	t.slots = make([]slot, 0, size/2)
+	t.slots = make([]slot[K], 0, size/2)
 	t.mask = uint64(size - 1)
 	t.seed = rand.Uint64() | 1
 }
 
 // len is the number of slots, after a flush.
-func (t *obsTable) len() int {
+func (t *obsTable[K]) len() int {
 	t.flush()
 	return len(t.slots)
 }
@@ -174,16 +216,16 @@ func (t *obsTable) len() int {
 // the lookups proper then hit the cache.
 const batchSize = 32
 
-type pending struct {
-	k slotKey
+type pending[K tableKey] struct {
+	k K
 	d slotSums
 	h uint64
 }
 
 // add adds d to k's sums, now or at the next flush.
-func (t *obsTable) add(k *slotKey, d *slotSums) {
+func (t *obsTable[K]) add(k *K, d *slotSums) {
 	p := &t.pend[t.npend]
-	p.k, p.d, p.h = *k, *d, k.hash(t.seed)
+	p.k, p.d, p.h = *k, *d, hashKey(k, t.seed)
 	t.npend++
 	if t.npend == batchSize {
 		t.flush()
@@ -191,7 +233,7 @@ func (t *obsTable) add(k *slotKey, d *slotSums) {
 }
 
 // flush applies the pending additions.
-func (t *obsTable) flush() {
+func (t *obsTable[K]) flush() {
 	pend := t.pend[:t.npend]
 	var touch uint64
 	for i := range pend {
@@ -210,7 +252,7 @@ func (t *obsTable) flush() {
 }
 
 // find returns the sums of k, whose hash is h, adding k when new.
-func (t *obsTable) find(k *slotKey, h uint64) *slotSums {
+func (t *obsTable[K]) find(k *K, h uint64) *slotSums {
 	tag := h >> 32 << 32
 	i := h & t.mask
 	for {
@@ -219,7 +261,7 @@ func (t *obsTable) find(k *slotKey, h uint64) *slotSums {
 			break
 		}
 		if e&^0xffffffff == tag {
-			if s := &t.slots[uint32(e)-1]; s.slotKey == *k {
+			if s := &t.slots[uint32(e)-1]; s.k == *k {
 				return &s.slotSums
 			}
 		}
@@ -229,17 +271,36 @@ func (t *obsTable) find(k *slotKey, h uint64) *slotSums {
 		t.grow()
 		return t.find(k, h)
 	}
-	t.slots = append(t.slots, slot{slotKey: *k})
+	t.slots = append(t.slots, slot[K]{k: *k})
 	t.index[i] = tag | uint64(len(t.slots))
 	return &t.slots[len(t.slots)-1].slotSums
 }
 
+// reserve makes room for n slots in all, so that adding up to n slots
+// does not grow the table step by step.
+func (t *obsTable[K]) reserve(n int) {
+	t.flush()
+	size := len(t.index)
+	for n*4 > size*3 {
+		size *= 2
+	}
+	if size > len(t.index) {
+		t.slots = slices.Grow(t.slots, n-len(t.slots))
+		t.rehash(size)
+	}
+}
+
 // grow doubles the index.
-func (t *obsTable) grow() {
-	t.index = make([]uint64, 2*len(t.index))
+func (t *obsTable[K]) grow() {
+	t.rehash(2 * len(t.index))
+}
+
+// rehash makes the index size places long, a power of two.
+func (t *obsTable[K]) rehash(size int) {
+	t.index = make([]uint64, size)
 	t.mask = uint64(len(t.index) - 1)
 	for p := range t.slots {
-		h := t.slots[p].hash(t.seed)
+		h := hashKey(&t.slots[p].k, t.seed)
 		i := h & t.mask
 		for t.index[i] != 0 {
 			i = (i + 1) & t.mask
@@ -247,3 +308,12 @@ func (t *obsTable) grow() {
 		t.index[i] = h>>32<<32 | uint64(p+1)
 	}
 }
+
+// initialTableSize is an observer's first index size: 2^18 places (2 MiB
+// of index and 11 MiB of slots reserved per observer, whatever the read;
+// room for 192Ki slots before the index grows) skips the first eight
+// doublings, each of which rehashes every slot and copies
+// the slots. On 1M records of the 10,000-ENI account (~200,000
+// observations per worker) it took the v5 read from 0.45–0.50 s to
+// 0.37–0.41 s against 2^17.
+const initialTableSize = 1 << 18

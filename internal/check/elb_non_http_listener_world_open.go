@@ -132,18 +132,6 @@ func isWebListener(l model.Listener) bool {
 	return strings.EqualFold(l.Protocol, "HTTP") || strings.EqualFold(l.Protocol, "HTTPS")
 }
 
-// listenerProtocols are the IP protocols a listener accepts: TCP for TCP,
-// TLS and SSL, UDP for UDP, both for TCP_UDP.
-func listenerProtocols(l model.Listener) []model.Protocol {
-	switch strings.ToUpper(l.Protocol) {
-	case "UDP":
-		return []model.Protocol{model.ProtocolUDP}
-	case "TCP_UDP":
-		return []model.Protocol{model.ProtocolTCP, model.ProtocolUDP}
-	}
-	return []model.Protocol{model.ProtocolTCP}
-}
-
 // exposureCovers reports whether x carries protocol proto to port.
 func exposureCovers(x reach.Exposure, proto model.Protocol, port int) bool {
 	if port < 0 || port > 65535 || !x.Ports.Contains(uint16(port)) {
@@ -163,7 +151,7 @@ func exposureCovers(x reach.Exposure, proto model.Protocol, port int) bool {
 // worldOpenListener returns an exposure by which every internet address
 // (of some address family) reaches listener l, if any.
 func worldOpenListener(l model.Listener, xs []reach.Exposure) (reach.Exposure, bool) {
-	for _, proto := range listenerProtocols(l) {
+	for _, proto := range l.IPProtocols() {
 		for _, x := range xs {
 			if x.WholeInternet && exposureCovers(x, proto, l.Port) {
 				return x, true
@@ -193,7 +181,7 @@ func listenerPath(reg *model.Region, lb *model.Resource, l model.Listener, x rea
 				continue
 			}
 			for _, o := range worldOpenIngress(reg, g) {
-				for _, proto := range listenerProtocols(l) {
+				for _, proto := range l.IPProtocols() {
 					if l.Port >= 0 && l.Port <= 65535 && o.covers(proto, uint16(l.Port)) {
 						for _, r := range o.Rules {
 							hops = append(hops, g.ID+" "+strings.TrimPrefix(r.String(), "ingress "))
@@ -233,7 +221,7 @@ func reportedByNonHTTPListener(x reach.Exposure) bool {
 	reported := false
 	for _, l := range lb.LoadBalancer.Listeners {
 		covered := false
-		for _, proto := range listenerProtocols(l) {
+		for _, proto := range l.IPProtocols() {
 			covered = covered || exposureCovers(x, proto, l.Port)
 		}
 		switch {

@@ -103,7 +103,7 @@ func listenerPorts(g *model.SecurityGroup) portSet {
 		}
 		for _, l := range r.LoadBalancer.Listeners {
 			if port, ok := tcpPort(l.Port); ok {
-				for _, proto := range listenerProtocols(l) {
+				for _, proto := range l.IPProtocols() {
 					s.add(proto, port)
 				}
 			}

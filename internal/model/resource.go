@@ -201,6 +201,19 @@ type Listener struct {
 }
 
 // TargetGroup is an ELBv2 target group with its registered targets.
+// IPProtocols are the IP protocols a listener accepts: UDP for UDP, both
+// TCP and UDP for TCP_UDP, TCP for everything else (HTTP, HTTPS, TCP, TLS,
+// SSL).
+func (l Listener) IPProtocols() []Protocol {
+	switch strings.ToUpper(l.Protocol) {
+	case "UDP":
+		return []Protocol{ProtocolUDP}
+	case "TCP_UDP":
+		return []Protocol{ProtocolTCP, ProtocolUDP}
+	}
+	return []Protocol{ProtocolTCP}
+}
+
 type TargetGroup struct {
 	ARN              string
 	Name             string

@@ -11,24 +11,18 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/reach/packet"
 )
 
-// listenerProtocol is the IP protocol a listener accepts.
-func listenerProtocol(p string) model.Protocol {
-	switch strings.ToUpper(p) {
-	case "UDP":
-		return model.ProtocolUDP
-	case "TCP_UDP":
-		return model.ProtocolAll // both; narrowed below
-	}
-	return model.ProtocolTCP
-}
-
 // listenerSpace is the packets a listener accepts, from anywhere.
 func listenerSpace(l model.Listener) packet.Set {
 	port := model.Port(uint16(l.Port))
-	if strings.EqualFold(l.Protocol, "TCP_UDP") {
-		return packet.New(model.ProtocolTCP, port, everything).Union(packet.New(model.ProtocolUDP, port, everything))
+	var set packet.Set
+	for i, proto := range l.IPProtocols() {
+		if i == 0 {
+			set = packet.New(proto, port, everything)
+		} else {
+			set = set.Union(packet.New(proto, port, everything))
+		}
 	}
-	return packet.New(listenerProtocol(l.Protocol), port, everything)
+	return set
 }
 
 // loadBalancer evaluates an internet-facing load balancer: its own
@@ -163,12 +157,8 @@ func preservesClientIP(lb *model.Resource, tg *model.TargetGroup) bool {
 // able to reach it, and with client IP preservation the target's own
 // filters must admit the internet sources themselves.
 func (e *engine) target(lb *model.Resource, l model.Listener, reached packet.Set, t lbTarget, lbENIs []*model.ENI) []Exposure {
-	protos := []model.Protocol{listenerProtocol(l.Protocol)}
-	if strings.EqualFold(l.Protocol, "TCP_UDP") {
-		protos = []model.Protocol{model.ProtocolTCP, model.ProtocolUDP}
-	}
 	var out []Exposure
-	for _, proto := range protos {
+	for _, proto := range l.IPProtocols() {
 		out = append(out, e.targetProto(lb, l, reached, t, lbENIs, proto)...)
 	}
 	return out

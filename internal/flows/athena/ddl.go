@@ -22,15 +22,9 @@ func DDL(table, location string, opts ...Option) (string, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	name, err := ddlName(table)
+	name, err := ddlTarget(table, location, o.partition)
 	if err != nil {
 		return "", err
-	}
-	if err := checkLocation(location); err != nil {
-		return "", err
-	}
-	if !identPart.MatchString(o.partition) {
-		return "", fmt.Errorf("partition column %q is not a name Athena accepts", o.partition)
 	}
 	var cols []string
 	seen := map[string]bool{}
@@ -65,15 +59,9 @@ func AddPartitions(table, location string, from, to time.Time, opts ...Option) (
 	for _, opt := range opts {
 		opt(&o)
 	}
-	name, err := ddlName(table)
+	name, err := ddlTarget(table, location, o.partition)
 	if err != nil {
 		return "", err
-	}
-	if err := checkLocation(location); err != nil {
-		return "", err
-	}
-	if !identPart.MatchString(o.partition) {
-		return "", fmt.Errorf("partition column %q is not a name Athena accepts", o.partition)
 	}
 	from, to = day(from), day(to)
 	if to.Before(from) {
@@ -106,4 +94,20 @@ func checkLocation(location string) error {
 		return fmt.Errorf("location %q: want s3://BUCKET/PREFIX/ (without quotes or backslashes)", location)
 	}
 	return nil
+}
+
+// ddlTarget checks what DDL and AddPartitions both name — the table, its S3
+// location and the partition column — and returns the table's quoted name.
+func ddlTarget(table, location, partition string) (string, error) {
+	name, err := ddlName(table)
+	if err != nil {
+		return "", err
+	}
+	if err := checkLocation(location); err != nil {
+		return "", err
+	}
+	if !identPart.MatchString(partition) {
+		return "", fmt.Errorf("partition column %q is not a name Athena accepts", partition)
+	}
+	return name, nil
 }

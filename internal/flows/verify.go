@@ -70,6 +70,7 @@ type Verifier struct {
 	byName  map[string][]target // resources by Name tag, when it differs from the ID
 	peered  map[*model.Region]map[[2]string]bool
 	answers map[question]reach.Verdict
+	asker   *reach.Asker
 }
 
 // target is one thing an ID names: a resource or an interface, with its
@@ -92,7 +93,7 @@ type question struct {
 
 // NewVerifier indexes inv.
 func NewVerifier(inv *model.Inventory) *Verifier {
-	v := &Verifier{byID: map[string][]target{}, byName: map[string][]target{}, peered: map[*model.Region]map[[2]string]bool{}, answers: map[question]reach.Verdict{}}
+	v := &Verifier{byID: map[string][]target{}, byName: map[string][]target{}, peered: map[*model.Region]map[[2]string]bool{}, answers: map[question]reach.Verdict{}, asker: reach.NewAsker()}
 	if inv == nil {
 		return v
 	}
@@ -222,14 +223,14 @@ func (v *Verifier) Verify(e Edge) Verified {
 			}
 		}
 	case KindAWSService:
-		out.Reason = "the source is AWS service " + e.Src.ID + ", whose addresses the edge does not keep: not checked"
+		out.Reason = "the source is AWS service " + e.Src.ID + ", whose addresses the edge does not keep"
 		return out
 	default:
-		out.Reason = "the source " + e.Src.ID + " is an address no interface of the snapshot holds: not checked"
+		out.Reason = "the source " + e.Src.ID + " is an address no interface of the snapshot holds"
 		return out
 	}
 	if len(pairs) == 0 {
-		out.Reason = fmt.Sprintf("no interface of %s (%d) is in the same VPC as, or a VPC peered with, an interface of %s (%d): not checked", e.Src.ID, len(srcENIs), e.Dst.ID, len(dst.enis))
+		out.Reason = fmt.Sprintf("no interface of %s (%d) is in the same VPC as, or a VPC peered with, an interface of %s (%d)", e.Src.ID, len(srcENIs), e.Dst.ID, len(dst.enis))
 		return out
 	}
 	out.Checked = true
@@ -290,18 +291,18 @@ func packetOf(e Edge) (model.Protocol, uint16, string) {
 	var proto model.Protocol
 	switch e.Protocol {
 	case "-", "":
-		return 0, 0, "the flow logs did not record the protocol: not checked"
+		return 0, 0, "the flow logs did not record the protocol"
 	case "sctp":
 		proto = 132
 	default:
 		p, err := model.ParseProtocol(e.Protocol)
 		if err != nil || p == model.ProtocolAll {
-			return 0, 0, fmt.Sprintf("protocol %q is not one the engine can ask about: not checked", e.Protocol)
+			return 0, 0, fmt.Sprintf("protocol %q is not one the engine can ask about", e.Protocol)
 		}
 		proto = p
 	}
 	if proto.HasPorts() && (e.Port < 0 || e.Port > 65535) {
-		return 0, 0, fmt.Sprintf("port %d is not a port: not checked", e.Port)
+		return 0, 0, fmt.Sprintf("port %d is not a port", e.Port)
 	}
 	return proto, uint16(max(e.Port, 0)), ""
 }
@@ -311,20 +312,20 @@ func packetOf(e Edge) (model.Protocol, uint16, string) {
 func (v *Verifier) destination(ep Endpoint) (target, string) {
 	switch ep.Kind {
 	case KindInternet:
-		return target{}, "connections to the internet (outbound) are not answered by the reachability engine yet: not checked"
+		return target{}, "connections to the internet (outbound) are not answered by the reachability engine yet"
 	case KindAWSService:
-		return target{}, "connections to AWS service " + ep.ID + " are not answered by the reachability engine yet: not checked"
+		return target{}, "connections to AWS service " + ep.ID + " are not answered by the reachability engine yet"
 	case KindResource:
 		t, ok := v.find(ep)
 		switch {
 		case !ok:
-			return target{}, "the destination " + ep.ID + " is not a resource or network interface of this configuration: not checked"
+			return target{}, "the destination " + ep.ID + " is not a resource or network interface of this configuration"
 		case len(t.enis) == 0:
-			return target{}, "the destination " + t.noun + " " + ep.ID + " has no network interface in this configuration: not checked"
+			return target{}, "the destination " + t.noun + " " + ep.ID + " has no network interface in this configuration"
 		}
 		return t, ""
 	}
-	return target{}, "the destination " + ep.ID + " is an address no interface of the snapshot holds: not checked"
+	return target{}, "the destination " + ep.ID + " is an address no interface of the snapshot holds"
 }
 
 // between asks the engine once per question. From the internet it first
@@ -349,7 +350,7 @@ func (v *Verifier) ask(q question, reg *model.Region) reach.Verdict {
 	if q.src != nil {
 		from = reach.Endpoint{ENI: q.src, Region: reg}
 	}
-	ans, err := reach.Between(from, reach.Endpoint{ENI: q.dst, Region: reg}, q.proto, q.port)
+	ans, err := v.asker.Between(from, reach.Endpoint{ENI: q.dst, Region: reg}, q.proto, q.port)
 	if err != nil {
 		ans = reach.Verdict{BlockedBy: &reach.Hop{Kind: "engine", Detail: err.Error()}}
 	}

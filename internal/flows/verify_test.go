@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/model/modeltest"
+	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 	"github.com/vpcdoctor/vpcdoctor/internal/synth"
 )
@@ -370,5 +372,82 @@ func BenchmarkVerify(b *testing.B) {
 			b.ReportMetric(float64(checked), "checked")
 			b.ReportMetric(float64(allowed), "allowed")
 		})
+	}
+}
+
+// Verify's shortcuts (answers shared between edges, one region's exposures
+// shared between questions, "no internet address gets through" answering
+// for every address) change no verdict: on the synthetic account, each
+// checked edge is allowed exactly when a fresh reach.Between allows every
+// comparable interface pair.
+func TestVerifySharingChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	size := synth.Size{VPCs: 4, SecurityGroups: 120, ENIs: 600}
+	acct, logs := filepath.Join(dir, "acct"), filepath.Join(dir, "logs")
+	if err := synth.WriteAccount(acct, size); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := synth.WriteFlowLogs(logs, size, synth.FlowLogOptions{Records: 4_000, Format: synth.FlowLogsV5, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := snapshot.Load(acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources, _, err := flowlog.Walk(logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, _, err := flows.ReadObservations(context.Background(), sources, flowlog.Options{}, flows.ListeningPortsOf(inv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edges := flows.Edges(obs, flows.NewEndpoints(inv, flows.EmbeddedIPRanges()))
+	idx := flows.NewVerifier(inv)
+	var fromInternet, between, blocked int
+	for _, v := range flows.Verify(inv, edges) {
+		if !v.Checked {
+			continue
+		}
+		e := v.Edge
+		proto, err := model.ParseProtocol(e.Protocol)
+		if err != nil {
+			t.Fatalf("%s: %v", edgeString(e), err)
+		}
+		dsts, reg := idx.Interfaces(e.Dst)
+		var froms []reach.Endpoint
+		if e.Src.Kind == flows.KindInternet {
+			fromInternet++
+			addr, _ := netip.ParseAddr(e.Src.ID)
+			froms = []reach.Endpoint{{Internet: true, Addr: addr}}
+		} else {
+			between++
+			srcs, _ := idx.Interfaces(e.Src)
+			for _, s := range srcs {
+				froms = append(froms, reach.Endpoint{ENI: s, Region: reg})
+			}
+		}
+		want := true
+		for _, f := range froms {
+			for _, d := range dsts {
+				if f.ENI != nil && f.ENI.VPCID != d.VPCID {
+					continue // the synthetic account has no peering
+				}
+				ans, err := reach.Between(f, reach.Endpoint{ENI: d, Region: reg}, proto, uint16(e.Port))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = want && ans.Reachable
+			}
+		}
+		if !want {
+			blocked++
+		}
+		if v.Allowed != want {
+			t.Errorf("%s: allowed %v, fresh questions say %v (%s)", edgeString(e), v.Allowed, want, v.Reason)
+		}
+	}
+	if fromInternet == 0 || between == 0 || blocked == 0 {
+		t.Errorf("checked %d edges from the internet, %d between interfaces, %d blocked: the account should have each", fromInternet, between, blocked)
 	}
 }

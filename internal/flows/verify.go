@@ -190,47 +190,9 @@ func (v *Verifier) Verify(e Edge) Verified {
 		out.Reason = why
 		return out
 	}
-	notes := renamed(e.Dst, dst)
-	var pairs []pair
-	var srcENIs []*model.ENI
-	switch e.Src.Kind {
-	case KindInternet:
-		addr, _ := netip.ParseAddr(e.Src.ID)
-		for _, d := range dst.enis {
-			pairs = append(pairs, pair{dst: d, addr: addr})
-		}
-	case KindResource:
-		src, ok := v.find(e.Src)
-		if !ok {
-			out.Reason = "the source " + e.Src.ID + " is not a resource or network interface of this configuration"
-			return out
-		}
-		if len(src.enis) == 0 {
-			out.Reason = "the source " + src.noun + " " + e.Src.ID + " has no network interface in this configuration"
-			return out
-		}
-		if src.reg != dst.reg {
-			out.Reason = "the source and destination are in different accounts or regions of the data; only peerings within one region are followed"
-			return out
-		}
-		srcENIs = src.enis
-		notes = append(notes, renamed(e.Src, src)...)
-		for _, s := range src.enis {
-			for _, d := range dst.enis {
-				if s.VPCID == d.VPCID || v.peered[dst.reg][[2]string{s.VPCID, d.VPCID}] {
-					pairs = append(pairs, pair{src: s, dst: d})
-				}
-			}
-		}
-	case KindAWSService:
-		out.Reason = "the source is AWS service " + e.Src.ID + ", whose addresses the edge does not keep"
-		return out
-	default:
-		out.Reason = "the source " + e.Src.ID + " is an address no interface of the snapshot holds"
-		return out
-	}
-	if len(pairs) == 0 {
-		out.Reason = fmt.Sprintf("no interface of %s (%d) is in the same VPC as, or a VPC peered with, an interface of %s (%d)", e.Src.ID, len(srcENIs), e.Dst.ID, len(dst.enis))
+	pairs, notes, why := v.pairsOf(e, dst)
+	if why != "" {
+		out.Reason = why
 		return out
 	}
 	out.Checked = true
@@ -239,7 +201,10 @@ func (v *Verifier) Verify(e Edge) Verified {
 		pairs = pairs[:MaxPairs]
 	}
 	for i, p := range pairs {
-		ans := v.between(p, dst.reg, proto, port)
+		ans, err := v.between(p, dst.reg, proto, port)
+		if err != nil {
+			return Verified{Edge: e, Reason: err.Error()}
+		}
 		notes = append(notes, ans.Notes...)
 		if !ans.Reachable {
 			h := hopOf(ans)
@@ -261,6 +226,50 @@ func (v *Verifier) Verify(e Edge) Verified {
 		out.Reason = fmt.Sprintf("checked the first %d of %d interface pairs, in interface-ID order", MaxPairs, total)
 	}
 	return out
+}
+
+// pairsOf are the interface pairs of an edge to dst that can talk at all
+// (in interface-ID order), with notes on endpoints found by Name, or why
+// there are none to ask about.
+func (v *Verifier) pairsOf(e Edge, dst target) ([]pair, []string, string) {
+	notes := renamed(e.Dst, dst)
+	var pairs []pair
+	var srcENIs []*model.ENI
+	switch e.Src.Kind {
+	case KindInternet:
+		addr, _ := netip.ParseAddr(e.Src.ID)
+		for _, d := range dst.enis {
+			pairs = append(pairs, pair{dst: d, addr: addr})
+		}
+	case KindResource:
+		src, ok := v.find(e.Src)
+		if !ok {
+			return nil, nil, "the source " + e.Src.ID + " is not a resource or network interface of this configuration"
+		}
+		if len(src.enis) == 0 {
+			return nil, nil, "the source " + src.noun + " " + e.Src.ID + " has no network interface in this configuration"
+		}
+		if src.reg != dst.reg {
+			return nil, nil, "the source and destination are in different accounts or regions of the data; only peerings within one region are followed"
+		}
+		srcENIs = src.enis
+		notes = append(notes, renamed(e.Src, src)...)
+		for _, s := range src.enis {
+			for _, d := range dst.enis {
+				if s.VPCID == d.VPCID || v.peered[dst.reg][[2]string{s.VPCID, d.VPCID}] {
+					pairs = append(pairs, pair{src: s, dst: d})
+				}
+			}
+		}
+	case KindAWSService:
+		return nil, nil, "the source is AWS service " + e.Src.ID + ", whose addresses the edge does not keep"
+	default:
+		return nil, nil, "the source " + e.Src.ID + " is an address no interface of the snapshot holds"
+	}
+	if len(pairs) == 0 {
+		return nil, nil, fmt.Sprintf("no interface of %s (%d) is in the same VPC as, or a VPC peered with, an interface of %s (%d)", e.Src.ID, len(srcENIs), e.Dst.ID, len(dst.enis))
+	}
+	return pairs, notes, ""
 }
 
 // pair is one (source interface, destination interface) question; src is
@@ -332,19 +341,22 @@ func (v *Verifier) destination(ep Endpoint) (target, string) {
 // asks about any source address: when no internet address gets through,
 // this one does not either (its packets are a subset), and the answer is
 // shared by every address.
-func (v *Verifier) between(p pair, reg *model.Region, proto model.Protocol, port uint16) reach.Verdict {
+func (v *Verifier) between(p pair, reg *model.Region, proto model.Protocol, port uint16) (reach.Verdict, error) {
 	if p.src == nil {
-		anyAddr := v.ask(question{dst: p.dst, proto: proto, port: port}, reg)
-		if !anyAddr.Reachable || !p.addr.IsValid() {
-			return anyAddr
+		anyAddr, err := v.ask(question{dst: p.dst, proto: proto, port: port}, reg)
+		if err != nil || !anyAddr.Reachable || !p.addr.IsValid() {
+			return anyAddr, err
 		}
 	}
 	return v.ask(question{src: p.src, dst: p.dst, addr: p.addr, proto: proto, port: port}, reg)
 }
 
-func (v *Verifier) ask(q question, reg *model.Region) reach.Verdict {
+// ask is one question of the engine, answered once. The engine errs only
+// on questions it does not answer (to the internet), which Verify never
+// asks; such an edge would be left unchecked.
+func (v *Verifier) ask(q question, reg *model.Region) (reach.Verdict, error) {
 	if ans, ok := v.answers[q]; ok {
-		return ans
+		return ans, nil
 	}
 	from := reach.Endpoint{Internet: true, Addr: q.addr}
 	if q.src != nil {
@@ -352,10 +364,10 @@ func (v *Verifier) ask(q question, reg *model.Region) reach.Verdict {
 	}
 	ans, err := v.asker.Between(from, reach.Endpoint{ENI: q.dst, Region: reg}, q.proto, q.port)
 	if err != nil {
-		ans = reach.Verdict{BlockedBy: &reach.Hop{Kind: "engine", Detail: err.Error()}}
+		return reach.Verdict{}, err
 	}
 	v.answers[q] = ans
-	return ans
+	return ans, nil
 }
 
 func sortedNotes(notes []string) []string {

@@ -49,13 +49,50 @@ func (p Endpoint) Label() string {
 // port): from the internet as AWS-SEMANTICS.md §5 says, between two
 // interfaces as §7 says (same VPC, or across an active peering).
 func Between(from, to Endpoint, proto model.Protocol, port uint16) (Verdict, error) {
+	return NewAsker().Between(from, to, proto, port)
+}
+
+// Asker answers many Between questions, computing each region's engine
+// caches and internet exposures once for all of them (flows.Verify asks
+// thousands). The regions must not change while it is in use. It is not
+// safe for concurrent use.
+type Asker struct {
+	engines   map[*model.Region]*engine
+	exposures map[*model.Region][]Exposure
+}
+
+// NewAsker returns an Asker with nothing computed yet.
+func NewAsker() *Asker {
+	return &Asker{engines: map[*model.Region]*engine{}, exposures: map[*model.Region][]Exposure{}}
+}
+
+// Between is the package's Between, sharing the work of earlier questions.
+func (a *Asker) Between(from, to Endpoint, proto model.Protocol, port uint16) (Verdict, error) {
 	if to.Internet {
 		return Verdict{}, fmt.Errorf("reaching the internet (outbound) is not answered yet: ask from the internet to a resource, or between two resources")
 	}
 	if from.Internet {
-		return fromInternet(from, to, proto, port), nil
+		return a.fromInternet(from, to, proto, port), nil
 	}
 	return betweenENIs(from, to, proto, port), nil
+}
+
+func (a *Asker) engine(reg *model.Region) *engine {
+	e := a.engines[reg]
+	if e == nil {
+		e = newEngine(reg)
+		a.engines[reg] = e
+	}
+	return e
+}
+
+func (a *Asker) internetExposures(reg *model.Region) []Exposure {
+	x, ok := a.exposures[reg]
+	if !ok {
+		x = InternetExposures(reg)
+		a.exposures[reg] = x
+	}
+	return x
 }
 
 func blocked(v Verdict, h Hop) Verdict {
@@ -65,8 +102,8 @@ func blocked(v Verdict, h Hop) Verdict {
 
 // fromInternet evaluates the stages of §5 one by one, so that the first
 // that drops the packet can be named.
-func fromInternet(from, to Endpoint, proto model.Protocol, port uint16) Verdict {
-	e := newEngine(to.Region)
+func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint16) Verdict {
+	e := a.engine(to.Region)
 	eni := to.ENI
 	var v Verdict
 	if neverInbound[eni.Owner.Kind] {
@@ -109,7 +146,7 @@ func fromInternet(from, to Endpoint, proto model.Protocol, port uint16) Verdict 
 		v.Notes = dedupe(f.notes)
 		return v
 	}
-	for _, x := range InternetExposures(to.Region) {
+	for _, x := range a.internetExposures(to.Region) {
 		if x.Via != ViaLoadBalancer || x.ENI != eni {
 			continue
 		}

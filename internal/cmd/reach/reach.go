@@ -1,5 +1,6 @@
 // Package reach is the `vpcdoctor reach` command: can X reach Y on a port,
-// and why (not)?
+// and why (not)? With --flows: does a configuration carry every flow that
+// flow logs show?
 package reach
 
 import (
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	engine "github.com/vpcdoctor/vpcdoctor/internal/reach"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
@@ -24,14 +26,26 @@ type Options struct {
 	Protocol string
 	Port     int
 	Format   string
+
+	// Flows are the paths of VPC flow logs whose edges are checked
+	// against the snapshot (read as `scan --flows` reads them).
+	Flows []string
+	// FlowsSnapshot is the snapshot the flow logs were recorded under,
+	// which names their addresses; default: the snapshot checked.
+	FlowsSnapshot []string
+	// Only shows only the edges with this verdict: blocked, allowed or
+	// not-checked ("" for all).
+	Only string
+	// FailOnBlocked exits 1 when an ACCEPT edge is blocked.
+	FailOnBlocked bool
 }
 
 // NewCmd builds the command; runF replaces Run in tests when non-nil.
 func NewCmd(io *cmdutil.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: io}
 	cmd := &cobra.Command{
-		Use:   "reach PATH... --from X --to Y --port N",
-		Short: "Can X reach Y on a port, and why (not)?",
+		Use:   "reach PATH... (--from X --to Y --port N | --flows LOGS)",
+		Short: "Can X reach Y on a port, and why (not)? Does a configuration carry the observed flows?",
 		Long: `Reach answers whether a connection from X to Y on a protocol and port gets
 through, the way AWS decides it: security groups, network ACLs (both ways),
 routes, public addresses and internet gateways. When it does, it prints the
@@ -42,7 +56,25 @@ X and Y are resource IDs (instance IDs, DB instance identifiers, function
 names, load balancer names, ...), ENI IDs, IP addresses, or "internet". An
 internet IP address as X asks about that one source.
 
-Exit status: 0 when answered (reachable or not), 2 on bad input.`,
+With --flows and no --from/--to, reach reads VPC flow logs (as scan --flows
+does: files, or folders walked for *.log, *.gz, *.txt) and asks the same
+question for every flow they show (client, server, protocol, service port):
+would this snapshot let it through? Use it to check a new configuration (a
+plan's target, a hand-edited snapshot) before applying it: every flow you
+observed should still be ALLOWED. --flows-snapshot names the snapshot the
+logs were recorded under, when the addresses changed since; resources are
+then found by ID, or by Name when their ID changed (a replaced instance).
+A resource with several interfaces (a load balancer's nodes) is ALLOWED only
+if every pair of interfaces that can talk is. Flows to the internet, to AWS
+services, or to or from addresses no snapshot interface holds are NOT
+CHECKED, with the reason. REJECT flows are checked too: ALLOWED then means
+the configuration would let them through.
+
+With --from, --to and --flows, the answer is followed by the traffic the
+logs show from X to Y.
+
+Exit status: 0 when answered (reachable or not), 1 with --fail-on-blocked
+when a flow the logs ACCEPTed is blocked, 2 on bad input.`,
 		Example: `  # Can the internet reach the database on 3306?
   vpcdoctor reach examples/startup-all-public --from internet --to oyatsu-aurora-instance-1 --port 3306
 
@@ -50,7 +82,18 @@ Exit status: 0 when answered (reachable or not), 2 on bad input.`,
   vpcdoctor reach examples/startup-all-public --from i-0a1b2c3d4e5f60301 --to oyatsu-redis-001 --port 6379
 
   # One source address, as JSON
-  vpcdoctor reach snapshots/prod --from 198.51.100.7 --to i-0abc --port 22 --format json`,
+  vpcdoctor reach snapshots/prod --from 198.51.100.7 --to i-0abc --port 22 --format json
+
+  # Does the configuration carry every flow the bundled example's logs show (from a clone)?
+  vpcdoctor reach examples/startup-all-public --flows internal/flows/testdata/startup-all-public-flowlogs
+
+  # Would the rebuilt network still carry them? Fail if an accepted flow would be blocked
+  vpcdoctor reach examples/startup-rebuilt --flows internal/flows/testdata/startup-all-public-flowlogs \
+      --flows-snapshot examples/startup-all-public --only blocked --fail-on-blocked
+
+  # The answer, and the traffic the logs show between the two
+  vpcdoctor reach examples/startup-all-public --from web-1 --to oyatsu-aurora-instance-1 --port 3306 \
+      --flows internal/flows/testdata/startup-all-public-flowlogs`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -65,6 +108,10 @@ Exit status: 0 when answered (reachable or not), 2 on bad input.`,
 	cmd.Flags().StringVar(&opts.Protocol, "protocol", "tcp", "protocol: tcp, udp, icmp, icmpv6 or a number")
 	cmd.Flags().IntVar(&opts.Port, "port", -1, "destination port (required for tcp and udp)")
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "text", "output format: text or json")
+	cmd.Flags().StringArrayVar(&opts.Flows, "flows", nil, "read VPC flow logs from `PATH` (a file, or a folder walked for *.log, *.gz, *.txt; repeat for several) and check their flows")
+	cmd.Flags().StringArrayVar(&opts.FlowsSnapshot, "flows-snapshot", nil, "the snapshot the flow logs were recorded under (`PATH`), which names their addresses; default: the one checked")
+	cmd.Flags().StringVar(&opts.Only, "only", "", "--flows: show only the flows that are `blocked`, allowed or not-checked")
+	cmd.Flags().BoolVar(&opts.FailOnBlocked, "fail-on-blocked", false, "--flows: exit 1 when a flow the logs ACCEPTed is blocked")
 	return cmd
 }
 
@@ -78,6 +125,8 @@ type answer struct {
 	Path      []hop    `json:"path"`
 	BlockedBy *hop     `json:"blocked_by,omitempty"`
 	Notes     []string `json:"notes"`
+	// Observed is, with --flows, the traffic the logs show from X to Y.
+	Observed *[]flows.Edge `json:"observed,omitempty"`
 }
 
 type hop struct {
@@ -88,8 +137,19 @@ type hop struct {
 
 // Run executes the command.
 func Run(opts *Options) error {
-	if opts.From == "" || opts.To == "" {
-		return cmdutil.BadInput(fmt.Errorf("--from and --to are required"))
+	if opts.Format != "text" && opts.Format != "json" {
+		return cmdutil.BadInput(fmt.Errorf("unknown format %q: want one of text, json", opts.Format))
+	}
+	if opts.From == "" && opts.To == "" && len(opts.Flows) > 0 {
+		return runFlows(opts)
+	}
+	switch {
+	case opts.From == "" || opts.To == "":
+		return cmdutil.BadInput(fmt.Errorf("--from and --to are required (or --flows alone, to check the flows of flow logs)"))
+	case opts.Only != "" || opts.FailOnBlocked:
+		return cmdutil.BadInput(fmt.Errorf("--only and --fail-on-blocked apply to --flows without --from and --to"))
+	case len(opts.FlowsSnapshot) > 0 && len(opts.Flows) == 0:
+		return cmdutil.BadInput(fmt.Errorf("--flows-snapshot names the addresses of --flows: give --flows too"))
 	}
 	proto, err := model.ParseProtocol(opts.Protocol)
 	if err != nil || proto == model.ProtocolAll {
@@ -97,9 +157,6 @@ func Run(opts *Options) error {
 	}
 	if proto.HasPorts() && (opts.Port < 0 || opts.Port > 65535) {
 		return cmdutil.BadInput(fmt.Errorf("--port: want a port 0-65535 for %s", proto))
-	}
-	if opts.Format != "text" && opts.Format != "json" {
-		return cmdutil.BadInput(fmt.Errorf("unknown format %q: want one of text, json", opts.Format))
 	}
 	inv, err := snapshot.Load(opts.Paths...)
 	if err != nil {
@@ -113,32 +170,17 @@ func Run(opts *Options) error {
 	if err != nil {
 		return cmdutil.BadInput(fmt.Errorf("--to: %w", err))
 	}
-	port := uint16(max(opts.Port, 0))
-	// A resource with several interfaces: reachable if any pair is; else
-	// the first pair's reason.
-	var best engine.Verdict
-	var bestFrom, bestTo engine.Endpoint
-	found := false
-	for _, f := range from {
-		for _, t := range to {
-			v, err := engine.Between(f, t, proto, port)
-			if err != nil {
-				return cmdutil.BadInput(err)
-			}
-			if !found || v.Reachable && !best.Reachable {
-				best, bestFrom, bestTo, found = v, f, t, true
-			}
+	a, err := answerOf(from, to, proto, opts.Port)
+	if err != nil {
+		return err
+	}
+	if len(opts.Flows) > 0 {
+		edges, err := observedEdges(opts, inv)
+		if err != nil {
+			return err
 		}
-	}
-	a := answer{From: bestFrom.Label(), To: bestTo.Label(), Protocol: proto.String(), Port: opts.Port, Reachable: best.Reachable, Path: []hop{}, Notes: best.Notes}
-	if a.Notes == nil {
-		a.Notes = []string{}
-	}
-	for _, h := range best.Path {
-		a.Path = append(a.Path, hop{h.Kind, h.ID, h.Detail})
-	}
-	if best.BlockedBy != nil {
-		a.BlockedBy = &hop{best.BlockedBy.Kind, best.BlockedBy.ID, best.BlockedBy.Detail}
+		obs := between(inv, edges, from, to)
+		a.Observed = &obs
 	}
 	if opts.Format == "json" {
 		enc := json.NewEncoder(opts.IO.Out)
@@ -160,8 +202,46 @@ func Run(opts *Options) error {
 	for _, n := range a.Notes {
 		fmt.Fprintf(&b, "  note: %s\n", n)
 	}
+	if a.Observed != nil {
+		writeObserved(&b, *a.Observed)
+	}
 	_, err = fmt.Fprint(opts.IO.Out, b.String())
 	return err
+}
+
+// answerOf asks the engine about every pair of the two sides' interfaces:
+// reachable if any pair is; else the first pair's reason.
+func answerOf(from, to []engine.Endpoint, proto model.Protocol, port int) (answer, error) {
+	var best engine.Verdict
+	var bestFrom, bestTo engine.Endpoint
+	found := false
+	for _, f := range from {
+		for _, t := range to {
+			v, err := engine.Between(f, t, proto, uint16(max(port, 0)))
+			if err != nil {
+				return answer{}, cmdutil.BadInput(err)
+			}
+			if !found || v.Reachable && !best.Reachable {
+				best, bestFrom, bestTo, found = v, f, t, true
+			}
+		}
+	}
+	a := answer{From: bestFrom.Label(), To: bestTo.Label(), Protocol: proto.String(), Port: port, Reachable: best.Reachable, Path: hops(best.Path), Notes: best.Notes}
+	if a.Notes == nil {
+		a.Notes = []string{}
+	}
+	if best.BlockedBy != nil {
+		a.BlockedBy = &hop{best.BlockedBy.Kind, best.BlockedBy.ID, best.BlockedBy.Detail}
+	}
+	return a, nil
+}
+
+func hops(path []engine.Hop) []hop {
+	out := []hop{}
+	for _, h := range path {
+		out = append(out, hop{h.Kind, h.ID, h.Detail})
+	}
+	return out
 }
 
 // resolve finds the endpoints a name stands for.

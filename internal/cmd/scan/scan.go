@@ -4,7 +4,6 @@ package scan
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	flowscmd "github.com/vpcdoctor/vpcdoctor/internal/cmd/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/version"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
 	"github.com/vpcdoctor/vpcdoctor/internal/config"
@@ -251,36 +251,14 @@ type observed struct {
 	stats        flowlog.Stats
 }
 
-// observe reads the flow logs at paths into observations (readFlows).
+// observe reads the flow logs at paths into observations (readFlows), as
+// `reach --flows` does (flowscmd.Observe).
 func observe(paths []string, inv *model.Inventory) (observed, []string, error) {
-	sources, skipped, err := flowlog.Walk(paths...)
+	o, err := flowscmd.Observe(paths, inv)
 	if err != nil {
-		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
+		return observed{}, nil, err
 	}
-	if len(sources) == 0 {
-		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows %s: no flow-log files (*.log, *.gz, *.txt) there", strings.Join(paths, " ")))
-	}
-	obs, stats, err := flows.ReadObservations(context.Background(), sources, flowlog.Options{}, flows.ListeningPortsOf(inv))
-	if err != nil {
-		return observed{}, nil, cmdutil.BadInput(fmt.Errorf("--flows: %w", err))
-	}
-	var warnings []string
-	if len(skipped) > 0 {
-		shown := skipped[:min(len(skipped), 3)]
-		w := fmt.Sprintf("flow logs: %d %s in the folders read %s not flow logs and %s skipped (%s", len(skipped), plural(len(skipped), "file"), plural2(len(skipped), "is", "are"), plural2(len(skipped), "was", "were"), strings.Join(shown, ", "))
-		if len(skipped) > len(shown) {
-			w += fmt.Sprintf(", and %d more", len(skipped)-len(shown))
-		}
-		warnings = append(warnings, w+")")
-	}
-	if stats.BadLines > 0 {
-		w := fmt.Sprintf("flow logs: %d %s did not parse and %s not counted", stats.BadLines, plural(int(stats.BadLines), "line"), plural2(int(stats.BadLines), "was", "were"))
-		for _, b := range stats.Bad {
-			w += fmt.Sprintf("; %s:%d: %s", b.File, b.Line, b.Reason)
-		}
-		warnings = append(warnings, w)
-	}
-	return observed{obs, stats}, warnings, nil
+	return observed{o.Observations, o.Stats}, o.Warnings, nil
 }
 
 // thresholds are mackerel-check's: the flags, else the configuration,
@@ -462,13 +440,6 @@ func formatNames() string {
 		names[i] = string(f)
 	}
 	return strings.Join(names, ", ")
-}
-
-func plural2(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func plural(n int, noun string) string {

@@ -1,0 +1,155 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
+	"github.com/vpcdoctor/vpcdoctor/internal/reach"
+)
+
+// Prove runs the reachability engine and the checks on target (the
+// account after the migration, as WriteTarget wrote it and the snapshot
+// loader read it back) and says whether the plan keeps its promises
+// (issue 6, "Proof"):
+//
+//   - every needed flow is allowed (flows.Verify, strict: every pair of
+//     interfaces); a needed flow the target would drop, or that the
+//     engine cannot answer, is Broken;
+//   - observed accepted flows that are not needed and that the target no
+//     longer allows are listed as Dropped, on purpose, with why;
+//   - the internet reaches only internet-facing load balancers, on their
+//     listener ports; anything else is Unexpected;
+//   - the target scans with no finding at high or above.
+//
+// Passed is true only when nothing is Broken or Unexpected and no finding
+// is at high or above.
+func Prove(p *Plan, target *model.Inventory, observed []flows.Edge) *Proof {
+	pr := &Proof{
+		Kept: []FlowCheck{}, Broken: []FlowCheck{}, Dropped: []FlowCheck{},
+		Exposures: []Exposure{}, Unexpected: []Exposure{},
+		Findings: map[string]int{}, High: []string{},
+	}
+
+	// Needed flows.
+	var needed []*NeededFlow
+	for _, rp := range p.Regions {
+		needed = append(needed, rp.Needed...)
+	}
+	edges := make([]flows.Edge, len(needed))
+	for i, n := range needed {
+		edges[i] = n.Edge()
+	}
+	isNeeded := map[string]bool{}
+	for i, v := range flows.Verify(target, edges) {
+		fc := FlowCheck{Flow: *needed[i], Allowed: v.Checked && v.Allowed, Reason: v.Reason}
+		isNeeded[flowKey(edges[i])] = true
+		switch {
+		case fc.Allowed:
+			pr.Kept = append(pr.Kept, fc)
+		case !v.Checked:
+			fc.Reason = "not checked, so not proved: " + v.Reason
+			pr.Broken = append(pr.Broken, fc)
+		default:
+			pr.Broken = append(pr.Broken, fc)
+		}
+	}
+
+	// Observed accepted flows the plan does not keep.
+	var extra []flows.Edge
+	for _, e := range observed {
+		if e.Action == "ACCEPT" && !isNeeded[flowKey(e)] {
+			extra = append(extra, e)
+		}
+	}
+	for _, v := range flows.Verify(target, extra) {
+		if !v.Checked || v.Allowed {
+			continue
+		}
+		e := v.Edge
+		pr.Dropped = append(pr.Dropped, FlowCheck{
+			Flow: NeededFlow{Src: e.Src, Dst: e.Dst, Protocol: e.Protocol, Port: e.Port, Basis: "flow-logs",
+				Evidence: fmt.Sprintf("%d connections, %d bytes in the logs", e.Connections, e.Bytes)},
+			Reason: droppedReason(e) + " The target drops it: " + v.Reason,
+		})
+	}
+
+	// Internet exposure, and the scan.
+	res := check.RunWith(target, check.All, check.Options{})
+	for _, reg := range target.Regions() {
+		for _, x := range res.Exposures[reg] {
+			ex := exposureOf(x)
+			pr.Exposures = append(pr.Exposures, ex)
+			if !listenerExposure(x) {
+				pr.Unexpected = append(pr.Unexpected, ex)
+			}
+		}
+	}
+	for _, f := range res.Findings {
+		pr.Findings[f.Severity.String()]++
+		if f.Severity >= check.High {
+			pr.High = append(pr.High, fmt.Sprintf("%s: %s", f.Rule, f.Message))
+		}
+	}
+	pr.Passed = len(pr.Broken) == 0 && len(pr.Unexpected) == 0 && len(pr.High) == 0
+	return pr
+}
+
+// flowKey identifies a flow by its ends, protocol and port.
+func flowKey(e flows.Edge) string {
+	return strings.Join([]string{string(e.Src.Kind), e.Src.Account, e.Src.Region, e.Src.ID,
+		string(e.Dst.Kind), e.Dst.Account, e.Dst.Region, e.Dst.ID, e.Protocol, fmt.Sprint(e.Port)}, "\x00")
+}
+
+// droppedReason says why the plan does not keep an observed flow.
+func droppedReason(e flows.Edge) string {
+	switch {
+	case e.Src.Kind == flows.KindInternet && (e.Port == 22 || e.Port == 3389):
+		return "Remote administration from the internet is replaced by Session Manager."
+	case e.Src.Kind == flows.KindInternet:
+		return "The internet reaches only the load balancers' listener ports."
+	}
+	return "No role needs it."
+}
+
+// exposureOf describes one exposure for plan.json.
+func exposureOf(x reach.Exposure) Exposure {
+	ex := Exposure{Protocol: x.Protocol.String(), Ports: x.Ports.String()}
+	switch {
+	case x.Resource != nil:
+		ex.Resource = x.Resource.ID
+	case x.ENI != nil:
+		ex.Resource = x.ENI.ID
+	}
+	if x.WholeInternet {
+		ex.Sources = "the whole internet"
+	} else {
+		srcs := make([]string, len(x.Sources))
+		for i, s := range x.Sources {
+			srcs[i] = s.String()
+		}
+		ex.Sources = strings.Join(srcs, ", ")
+	}
+	return ex
+}
+
+// listenerExposure reports whether x is an internet-facing load
+// balancer's listener port, the only exposure a plan's target may have.
+func listenerExposure(x reach.Exposure) bool {
+	lb := x.Resource
+	if lb == nil || !lb.IsInternetFacingLoadBalancer() || lb.LoadBalancer == nil || !lb.LoadBalancer.ListenersKnown {
+		return false
+	}
+	if x.Protocol == model.ProtocolAll {
+		return false
+	}
+	for p := int(x.Ports.From); p <= int(x.Ports.To); p++ {
+		if !slices.ContainsFunc(lb.LoadBalancer.Listeners, func(l model.Listener) bool { return l.Port == p }) {
+			return false
+		}
+	}
+	return true
+}

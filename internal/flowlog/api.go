@@ -34,6 +34,13 @@ type Options struct {
 	// that is not UTF-8 makes the line bad) but left empty in the Record,
 	// which saves interning them. nil keeps every field.
 	Strings []Field
+	// Only, when not nil, are the fields the sinks read: every other field
+	// is only delimited, neither parsed nor checked, and its Record value
+	// is left as when absent. A malformed value in such a field then does
+	// not make the line bad, as Athena's SerDe reads a column a query does
+	// not use; the number of fields is still checked. nil reads and
+	// checks every field.
+	Only []Field
 	// Progress, when set, is called now and then with the bytes read so
 	// far (compressed bytes for gzip files).
 	Progress func(read int64)

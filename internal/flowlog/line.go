@@ -105,6 +105,7 @@ type parser struct {
 	tabs [fieldCount]internTable
 	last [fieldCount]string // the previous value of each string field
 	drop [fieldCount]bool   // string fields checked but not kept (Options.Strings)
+	skip [fieldCount]bool   // fields only delimited (not in Options.Only)
 }
 
 // internTable is a set of strings by open addressing.
@@ -127,6 +128,22 @@ func (p *parser) keepOnly(keep []Field) {
 	for _, f := range keep {
 		if f < fieldCount {
 			p.drop[f] = false
+		}
+	}
+}
+
+// readOnly makes p delimit, and neither parse nor check, every field not
+// in only (nil reads them all).
+func (p *parser) readOnly(only []Field) {
+	if only == nil {
+		return
+	}
+	for f := range p.skip {
+		p.skip[f] = f != int(FieldIgnored)
+	}
+	for _, f := range only {
+		if f < fieldCount {
+			p.skip[f] = false
 		}
 	}
 }
@@ -254,7 +271,9 @@ func (p *parser) parse(f *format, line []byte, r *Record) bad {
 		var v int64
 		f := FieldIgnored
 		if col < len(fields) {
-			f = fields[col]
+			if f = fields[col]; p.skip[f] {
+				f = FieldIgnored
+			}
 		}
 		switch f {
 		case FieldVersion:

@@ -112,6 +112,7 @@ func read(ctx context.Context, sources []Source, opt Options, newSink func() Sin
 	for i := range workers {
 		w := &worker{run: ru, p: newParser(), sink: newSink(), bad: badList{max: opt.MaxBadLines}}
 		w.p.keepOnly(opt.Strings)
+		w.p.readOnly(opt.Only)
 		workers[i] = w
 		wg.Go(w.loop)
 	}

@@ -585,3 +585,41 @@ func TestKeepStrings(t *testing.T) {
 		}
 	}
 }
+
+// Options.Only: fields outside it are delimited, not parsed or checked; a
+// malformed value there keeps the record (as Athena reads a column a query
+// does not use), a wrong number of fields does not.
+func TestReadOnly(t *testing.T) {
+	data := v2Header + "\n" + v2Line(1) + "\n" +
+		"x 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK\n" + // bad version
+		"2 12345\xff6789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK\n" + // bad account
+		"2 123456789010 eni-1 10.0.0.1 bogus 1 2 6 1 1 1 2 ACCEPT OK\n" + // bad dstaddr: read, so bad
+		"2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT\n" + // a field short
+		v2Line(2) + "\n"
+	only := []Field{FieldInterfaceID, FieldSrcAddr, FieldDstAddr, FieldSrcPort, FieldDstPort, FieldProtocol, FieldAction}
+	_, stAll, err := readAll(t, Options{Workers: 1}, memSource("a.log", []byte(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	some, stSome, err := readAll(t, Options{Workers: 1, Only: only}, memSource("a.log", []byte(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stAll.Records != 2 || stAll.BadLines != 4 {
+		t.Errorf("every field read: %d records, %d bad lines; want 2 and 4", stAll.Records, stAll.BadLines)
+	}
+	if stSome.Records != 4 || stSome.BadLines != 2 {
+		t.Errorf("Only: %d records, %d bad lines; want 4 and 2", stSome.Records, stSome.BadLines)
+	}
+	for _, r := range some {
+		if !strings.HasPrefix(r.InterfaceID, "eni-") {
+			t.Errorf("interface ID %q not read", r.InterfaceID)
+		}
+		if r.Version != -1 || r.Packets != -1 || r.AccountID != "" {
+			t.Errorf("fields outside Only were read: %+v", r)
+		}
+		if !r.DstAddr.IsValid() || r.Action != ActionAccept {
+			t.Errorf("fields in Only not read: %+v", r)
+		}
+	}
+}

@@ -41,6 +41,16 @@ const readGCPercent = 400
 // observedStrings are the string fields of a record Observer.Add uses.
 var observedStrings = []flowlog.Field{flowlog.FieldInterfaceID}
 
+// observedFields are all the fields Observer.Add reads (flowlog.Options.Only):
+// the others are only delimited, which saves parsing most of a version-5
+// line, and a malformed value in one of them does not lose the record (as
+// on Athena, docs/flows.md).
+var observedFields = []flowlog.Field{
+	flowlog.FieldInterfaceID, flowlog.FieldSrcAddr, flowlog.FieldDstAddr, flowlog.FieldSrcPort, flowlog.FieldDstPort,
+	flowlog.FieldProtocol, flowlog.FieldPackets, flowlog.FieldBytes, flowlog.FieldStart, flowlog.FieldEnd,
+	flowlog.FieldAction, flowlog.FieldLogStatus, flowlog.FieldTCPFlags,
+}
+
 func read(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, ports ListeningPorts) (*Observer, flowlog.Stats, error) {
 	if old := debug.SetGCPercent(readGCPercent); old > readGCPercent || old < 0 {
 		debug.SetGCPercent(old) // the user asked for more (GOGC)
@@ -49,6 +59,9 @@ func read(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, po
 	}
 	if opt.Strings == nil {
 		opt.Strings = observedStrings // the others are not interned
+	}
+	if opt.Only == nil {
+		opt.Only = observedFields
 	}
 	var mu sync.Mutex
 	var observers []*Observer

@@ -105,7 +105,7 @@ func examplePlan(account string) *Plan {
 			Egress: []*Rule{to(80, sgWeb, "to oyatsu-web-tg targets")}},
 		{ID: sgWeb, Name: "web", VPCID: exVPC, Role: "ec2-instance/tag:web", Description: "web (EC2 instances)", Members: []string{exWeb1, exWeb2},
 			Ingress: []*Rule{to(80, sgALB, "HTTP from the load balancer")},
-			Egress: []*Rule{https("HTTPS out"), to(3306, sgDB, "MySQL to Aurora"), to(6379, sgCache, "Redis"), to(8080, sgAPI, "API")}},
+			Egress:  []*Rule{https("HTTPS out"), to(3306, sgDB, "MySQL to Aurora"), to(6379, sgCache, "Redis"), to(8080, sgAPI, "API")}},
 		{ID: sgBatch, Name: "batch", VPCID: exVPC, Role: "ec2-instance/tag:batch", Description: "batch (EC2 instance)", Members: []string{exBatch},
 			Egress: []*Rule{https("HTTPS out"), to(3306, sgDB, "MySQL to Aurora"), to(6379, sgCache, "Redis")}},
 		{ID: sgAPI, Name: "oyatsu-api", VPCID: exVPC, Role: "ecs-service/service:" + exAPI, Description: "oyatsu-api (ECS service)", Members: []string{exAPI},

@@ -120,6 +120,7 @@ func (t *regionTarget) editPrefixLists() error {
 	return nil
 }
 
+// gatewayEndpoints returns the new gateway endpoints, by ID.
 func (t *regionTarget) gatewayEndpoints() []*Endpoint {
 	var out []*Endpoint
 	for _, v := range t.rp.VPCs {
@@ -129,6 +130,7 @@ func (t *regionTarget) gatewayEndpoints() []*Endpoint {
 			}
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 

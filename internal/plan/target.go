@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
@@ -166,6 +169,9 @@ func writeFile(path string, data []byte) error {
 func editRegion(p *Plan, rp *RegionPlan, reg *model.Region, acct *model.Account) (map[string][]byte, error) {
 	t, err := newRegionTarget(rp, reg, acct)
 	if err != nil {
+		return nil, err
+	}
+	if err := t.prefetch(); err != nil {
 		return nil, err
 	}
 	steps := []func() error{
@@ -348,16 +354,97 @@ func (t *regionTarget) perResourceFiles(call string) ([]string, error) {
 	return names, nil
 }
 
-// encodeAll marshals every changed file.
-func (t *regionTarget) encodeAll() (map[string][]byte, error) {
-	out := map[string][]byte{}
-	for rel, f := range t.files {
-		data, changed, err := f.encode()
+// editedFiles are the regional calls' files the editors may change.
+var editedFiles = []string{
+	"ec2-describe-flow-logs.json", "ec2-describe-instances.json", "ec2-describe-managed-prefix-lists.json",
+	"ec2-describe-nat-gateways.json", "ec2-describe-network-acls.json", "ec2-describe-network-interfaces.json",
+	"ec2-describe-route-tables.json", "ec2-describe-security-groups.json", "ec2-describe-subnets.json",
+	"ec2-describe-vpc-endpoints.json", "ec2-describe-vpcs.json", "elasticache-describe-cache-clusters.json",
+	"elasticache-describe-cache-subnet-groups.json", "elb-describe-load-balancers.json",
+	"elbv2-describe-load-balancers.json", "lambda-list-functions.json", "rds-describe-db-clusters.json",
+	"rds-describe-db-instances.json", "rds-describe-db-subnet-groups.json",
+}
+
+// prefetch reads and decodes the files the editors read, on as many
+// goroutines as GOMAXPROCS: decoding the ENI and instance lists of a
+// large account is most of the writer's time.
+func (t *regionTarget) prefetch() error {
+	names := slices.Clone(editedFiles)
+	for _, call := range []model.Call{model.CallECSServices, model.CallECSTasks, model.CallTargetHealth} {
+		more, err := t.perResourceFiles(string(call))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if changed {
-			out[rel] = data
+		names = append(names, more...)
+	}
+	type read struct {
+		f   *jsonFile
+		ok  bool
+		err error
+	}
+	results := make([]read, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		rel := t.dir + "/" + name
+		path := filepath.Join(t.acct.Path, filepath.FromSlash(rel))
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+				return
+			}
+			f, ok, err := readJSONFile(path, rel)
+			results[i] = read{f, ok, err}
+		})
+	}
+	wg.Wait()
+	for i, name := range names {
+		rel := t.dir + "/" + name
+		switch r := results[i]; {
+		case r.err != nil:
+			return r.err
+		case r.ok:
+			t.files[rel] = r.f
+		default:
+			t.absent[rel] = true
+		}
+	}
+	return nil
+}
+
+// encodeAll marshals every changed file, concurrently.
+func (t *regionTarget) encodeAll() (map[string][]byte, error) {
+	rels := make([]string, 0, len(t.files))
+	for rel := range t.files {
+		rels = append(rels, rel)
+	}
+	sort.Strings(rels)
+	type encoded struct {
+		data    []byte
+		changed bool
+		err     error
+	}
+	results := make([]encoded, len(rels))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, rel := range rels {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			data, changed, err := t.files[rel].encode()
+			results[i] = encoded{data, changed, err}
+		})
+	}
+	wg.Wait()
+	out := map[string][]byte{}
+	for i, rel := range rels {
+		r := results[i]
+		if r.err != nil {
+			return nil, r.err
+		}
+		if r.changed {
+			out[rel] = r.data
 		}
 	}
 	return out, nil

@@ -16,7 +16,6 @@ type subnetInfo struct {
 	VPCID string
 	AZ    string
 	CIDR  netip.Prefix
-	plan  *Subnet // nil for an existing subnet
 	// arrivals and departures count the interfaces the migration moves
 	// into and out of the subnet, for AvailableIpAddressCount.
 	arrivals, departures int
@@ -26,7 +25,6 @@ type subnetInfo struct {
 type placement struct {
 	eniID string
 	eni   *model.ENI // nil for a new interface
-	move  *resourceMove
 	// groups replace the interface's groups; nil keeps them (an NLB
 	// without groups cannot get any, AWS-SEMANTICS.md §8).
 	groups []string
@@ -71,7 +69,7 @@ func (t *regionTarget) indexSubnets() error {
 			if vpc == "" {
 				vpc = v.VPCID
 			}
-			t.subnets[s.ID] = &subnetInfo{ID: s.ID, VPCID: vpc, AZ: s.AZ, CIDR: pf.Masked(), plan: s}
+			t.subnets[s.ID] = &subnetInfo{ID: s.ID, VPCID: vpc, AZ: s.AZ, CIDR: pf.Masked()}
 		}
 	}
 	return nil
@@ -158,7 +156,7 @@ func (t *regionTarget) place() error {
 			if t.placed[e.ID] != nil {
 				continue
 			}
-			p := &placement{eniID: e.ID, eni: e, move: m, dropPublic: m.DropsPublicIP}
+			p := &placement{eniID: e.ID, eni: e, dropPublic: m.DropsPublicIP}
 			if len(m.NewGroups) > 0 {
 				p.groups = slices.Clone(m.NewGroups)
 			}

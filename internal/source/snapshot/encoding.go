@@ -33,3 +33,10 @@ func fromUTF16(b []byte, unit func([]byte) uint16) []byte {
 	}
 	return out
 }
+
+// UTF8Text returns a snapshot file's bytes as the UTF-8 JSON the loader
+// reads: without a UTF-8 byte-order mark, and converted from UTF-16 when
+// the file starts with a UTF-16 byte-order mark. Other bytes are returned
+// unchanged. Tools that edit snapshot files (the planner's target writer)
+// read them the way the loader does with it.
+func UTF8Text(data []byte) []byte { return utf8Text(data) }

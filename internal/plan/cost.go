@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,6 +110,7 @@ func estimateCost(designs []*regionDesign, t *priceTable, from string) Cost {
 		c.Items = append(c.Items, CostItem{What: what, Quantity: math.Round(q*1000) / 1000, Unit: unit, Monthly: cents(q * price)})
 	}
 	money := func(x float64) string { return fmt.Sprintf("%.2f %s", x, t.Currency) }
+	unit := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) + " " + t.Currency }
 	for _, d := range designs {
 		p := t.region(d.reg.Name)
 		prefix := d.reg.Account + " " + d.reg.Name + ": "
@@ -142,7 +144,7 @@ func estimateCost(designs []*regionDesign, t *priceTable, from string) Cost {
 		natGB, gatewayGB, ok := d.monthlyGB()
 		switch {
 		case !d.opts.FlowLogs:
-			c.Comparisons = append(c.Comparisons, prefix+fmt.Sprintf("without flow logs the data the NAT gateways process is not estimated (%s per GB processed)", money(p.NATGatewayGB)))
+			c.Comparisons = append(c.Comparisons, prefix+fmt.Sprintf("without flow logs the data the NAT gateways process is not estimated (%s per GB processed)", unit(p.NATGatewayGB)))
 		case !ok:
 			c.Comparisons = append(c.Comparisons, prefix+"the flow logs carry no times, so their traffic cannot be scaled to a month: NAT data processed is not estimated")
 		default:
@@ -159,7 +161,7 @@ func estimateCost(designs []*regionDesign, t *priceTable, from string) Cost {
 			c.Comparisons = append(c.Comparisons, prefix+fmt.Sprintf("AWS charges for every public IPv4 address: removing %d saves %s a month", dropped, money(float64(dropped*HoursPerMonth)*p.PublicIPv4Hour)))
 		}
 		if flowLogs > 0 {
-			c.Comparisons = append(c.Comparisons, prefix+fmt.Sprintf("%d new flow logs to S3 cost %s per GB of records delivered; their volume depends on the traffic and is not estimated", flowLogs, money(p.FlowLogsS3GB)))
+			c.Comparisons = append(c.Comparisons, prefix+fmt.Sprintf("%d new flow logs to S3 cost %s per GB of records delivered; their volume depends on the traffic and is not estimated", flowLogs, unit(p.FlowLogsS3GB)))
 		}
 	}
 	for _, it := range c.Items {

@@ -107,7 +107,7 @@ func (d *regionDesign) makeGroups(v *vpcDesign) {
 	}
 	if len(endpointMembers) > 0 {
 		sort.Strings(endpointMembers)
-		v.endpointsGroup = newGroup(slugEndpoints, "", "Interface VPC endpoints: HTTPS from the VPC's workloads; planned by vpcdoctor", endpointMembers)
+		v.endpointsGroup = newGroup(slugEndpoints, "", "Interface VPC endpoints: HTTPS from the workloads of the VPC; planned by vpcdoctor", endpointMembers)
 		for _, r := range v.roles {
 			if isAWSEndpointsRole(r) {
 				r.group = v.endpointsGroup

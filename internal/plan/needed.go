@@ -72,6 +72,7 @@ func (d *regionDesign) neededFlows() []*NeededFlow {
 	d.wiringFlows(s)
 	if !d.opts.FlowLogs {
 		d.dataReach(s)
+		d.warn("without flow logs, the needed flows are inferred from the wiring only (internet to listeners, load balancers to targets, compute to the databases and caches it can reach now): add calls between other roles to the configuration's plan flows, or give flow logs")
 	}
 	d.configuredFlows(s)
 	d.needed = s

@@ -403,6 +403,7 @@ func (d *regionDesign) planEndpoints(v *vpcDesign) {
 	tables := slices.Concat(v.newRouteTables, v.reusedRouteTables)
 	sort.Strings(tables)
 	for _, s := range []string{"dynamodb", "s3"} {
+		label := map[string]string{"dynamodb": "DynamoDB", "s3": "S3"}[s]
 		if len(tables) == 0 {
 			break
 		}
@@ -413,7 +414,7 @@ func (d *regionDesign) planEndpoints(v *vpcDesign) {
 		}
 		vp.Endpoints = append(vp.Endpoints, &Endpoint{
 			ID: v.placeholder("vpce", s), Service: service(s), Type: "Gateway", RouteTables: tables,
-			Reason: fmt.Sprintf("%s traffic from the private and isolated subnets goes through a gateway endpoint, which is free, rather than the NAT gateway, which charges per GB.", strings.ToUpper(s[:1])+s[1:]),
+			Reason: fmt.Sprintf("%s traffic from the private and isolated subnets goes through a gateway endpoint, which is free, rather than the NAT gateway, which charges per GB.", label),
 		})
 	}
 

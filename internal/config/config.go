@@ -1,6 +1,7 @@
 // Package config reads vpcdoctor's configuration file, .vpcdoctor.yaml:
-// suppressions of findings (each with a reason and an expiry date) and the
-// thresholds of the Mackerel check plugin. It knows nothing of the checks
+// suppressions of findings (each with a reason and an expiry date), the
+// thresholds of the Mackerel check plugin and the planner's choices (the
+// plan section, plan.go). It knows nothing of the checks
 // themselves; the caller passes the rule IDs that exist.
 //
 // Every mistake is an error that names the file and line: an unknown key, a
@@ -35,6 +36,9 @@ type Config struct {
 	// Mackerel holds the thresholds of --format mackerel-check; empty
 	// strings mean the command's defaults.
 	Mackerel Mackerel
+	// Plan holds the planner's choices (vpcdoctor plan); its zero value
+	// chooses nothing.
+	Plan Plan
 }
 
 // Suppression silences one rule for resources matching a pattern until a
@@ -81,6 +85,11 @@ func (s Suppression) MatchesAny(rule string, account []string, region, resource 
 	}
 	return globMatch(s.Resource, resource)
 }
+
+// GlobMatch reports whether name matches pattern as a suppression's
+// resource does (see globMatch); the planner matches resource patterns of
+// the plan section with it.
+func GlobMatch(pattern, name string) bool { return globMatch(pattern, name) }
 
 // globMatch reports whether name matches pattern, in which * stands for any
 // run of characters (slashes included: resource IDs can be ARNs such as
@@ -181,6 +190,7 @@ func Parse(file string, data []byte, knownRules []string, knownSeverity func(str
 	p.mapping(root, "the configuration", map[string]func(*yaml.Node){
 		"suppressions": func(n *yaml.Node) { cfg.Suppressions = p.suppressions(n) },
 		"mackerel":     func(n *yaml.Node) { cfg.Mackerel = p.mackerel(n) },
+		"plan":         func(n *yaml.Node) { cfg.Plan = p.plan(n) },
 	}, nil)
 	if len(p.errs) > maxErrors {
 		more := len(p.errs) - maxErrors

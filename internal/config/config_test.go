@@ -77,7 +77,7 @@ func TestParseErrors(t *testing.T) {
 		name, src string
 		want      []string
 	}{
-		{"unknown top-level key", "suppresions:\n  - rule: sg-unused\n", []string{`vpcdoctor.yaml:1: unknown key "suppresions" in the configuration; want mackerel, suppressions`}},
+		{"unknown top-level key", "suppresions:\n  - rule: sg-unused\n", []string{`vpcdoctor.yaml:1: unknown key "suppresions" in the configuration; want mackerel, plan, suppressions`}},
 		{"unknown key in an entry", "suppressions:\n  - rule: sg-unused\n    resource: sg-1\n    reason: x\n    expires: 2027-01-01\n    owner: me\n",
 			[]string{`vpcdoctor.yaml:6: unknown key "owner" in a suppression`}},
 		{"unknown rule", "suppressions:\n  - rule: sg-unsued\n    resource: sg-1\n    reason: x\n    expires: 2027-01-01\n",
@@ -183,6 +183,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("suppressions: [{rule: sg-unused, resource: '*', reason: r, expires: 2027-01-01}]")
 	f.Add("&a [*a, *a]")
 	f.Add("suppressions:\n  - !!binary aGk=\n")
+	f.Add("plan:\n  nat: single\n  client_vpn: true\n  roles: {i-1*: web}\n  pin: [i-2]\n  flows:\n    - {from: a, to: b, port: 80, reason: r}\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		cfg, err := Parse("f.yaml", []byte(src), rules, validSeverity)
 		if err != nil {

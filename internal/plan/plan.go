@@ -308,6 +308,9 @@ type Exposure struct {
 	Protocol string `json:"protocol"`
 	Ports    string `json:"ports"`
 	Sources  string `json:"sources"`
+	// Via is the load balancer the internet passes to reach a target,
+	// "" for a direct exposure.
+	Via string `json:"via,omitempty"`
 }
 
 // Cost is the monthly estimate.

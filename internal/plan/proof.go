@@ -46,7 +46,7 @@ func Prove(p *Plan, target *model.Inventory, observed []flows.Edge) *Proof {
 	isNeeded := map[string]bool{}
 	for i, v := range flows.Verify(target, edges) {
 		fc := FlowCheck{Flow: *needed[i], Allowed: v.Checked && v.Allowed, Reason: v.Reason}
-		isNeeded[flowKey(edges[i])] = true
+		isNeeded[edgeIdentity(edges[i])] = true
 		switch {
 		case fc.Allowed:
 			pr.Kept = append(pr.Kept, fc)
@@ -61,7 +61,7 @@ func Prove(p *Plan, target *model.Inventory, observed []flows.Edge) *Proof {
 	// Observed accepted flows the plan does not keep.
 	var extra []flows.Edge
 	for _, e := range observed {
-		if e.Action == "ACCEPT" && !isNeeded[flowKey(e)] {
+		if e.Action == "ACCEPT" && !isNeeded[edgeIdentity(e)] {
 			extra = append(extra, e)
 		}
 	}
@@ -98,8 +98,8 @@ func Prove(p *Plan, target *model.Inventory, observed []flows.Edge) *Proof {
 	return pr
 }
 
-// flowKey identifies a flow by its ends, protocol and port.
-func flowKey(e flows.Edge) string {
+// edgeIdentity identifies a flow by its ends, protocol and port.
+func edgeIdentity(e flows.Edge) string {
 	return strings.Join([]string{string(e.Src.Kind), e.Src.Account, e.Src.Region, e.Src.ID,
 		string(e.Dst.Kind), e.Dst.Account, e.Dst.Region, e.Dst.ID, e.Protocol, fmt.Sprint(e.Port)}, "\x00")
 }
@@ -118,6 +118,9 @@ func droppedReason(e flows.Edge) string {
 // exposureOf describes one exposure for plan.json.
 func exposureOf(x reach.Exposure) Exposure {
 	ex := Exposure{Protocol: x.Protocol.String(), Ports: x.Ports.String()}
+	if x.Via == reach.ViaLoadBalancer && x.LoadBalancer != nil {
+		ex.Via = x.LoadBalancer.ID
+	}
 	switch {
 	case x.Resource != nil:
 		ex.Resource = x.Resource.ID
@@ -137,8 +140,13 @@ func exposureOf(x reach.Exposure) Exposure {
 }
 
 // listenerExposure reports whether x is an internet-facing load
-// balancer's listener port, the only exposure a plan's target may have.
+// balancer's listener port, or a target reached through such a load
+// balancer (the listener forwards to it), the only exposure a plan's
+// target may have.
 func listenerExposure(x reach.Exposure) bool {
+	if x.Via == reach.ViaLoadBalancer {
+		return x.LoadBalancer != nil && x.LoadBalancer.IsInternetFacingLoadBalancer()
+	}
 	lb := x.Resource
 	if lb == nil || !lb.IsInternetFacingLoadBalancer() || lb.LoadBalancer == nil || !lb.LoadBalancer.ListenersKnown {
 		return false

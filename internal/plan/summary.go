@@ -113,7 +113,11 @@ func WriteSummary(w io.Writer, p *Plan) error {
 		}
 		var exp []string
 		for _, x := range pr.Exposures {
-			exp = append(exp, fmt.Sprintf("%s %s/%s", x.Resource, x.Protocol, x.Ports))
+			e := fmt.Sprintf("%s %s/%s", x.Resource, x.Protocol, x.Ports)
+			if x.Via != "" {
+				e += " through " + x.Via
+			}
+			exp = append(exp, e)
 		}
 		slices.Sort(exp)
 		exp = slices.Compact(exp)

@@ -229,7 +229,7 @@ type regionTarget struct {
 
 	moves     []*resourceMove
 	moveOf    map[string]*resourceMove // kind + "/" + resource ID
-	placed    map[string]*placement    // ENI ID → its placement
+	placed    map[string]*ifacePlacement    // ENI ID → its placement
 	newENIs   []*newENI
 	subnetGrp map[string][]string // DB or cache subnet group name → its subnet IDs
 }
@@ -245,7 +245,7 @@ func newRegionTarget(rp *RegionPlan, reg *model.Region, acct *model.Account) (*r
 		rp: rp, reg: reg, acct: acct, dir: reg.Name, owner: acct.ID,
 		files: map[string]*jsonFile{}, absent: map[string]bool{},
 		groupName: map[string]string{}, retired: map[string]bool{}, defaults: map[string]bool{},
-		moveOf: map[string]*resourceMove{}, placed: map[string]*placement{},
+		moveOf: map[string]*resourceMove{}, placed: map[string]*ifacePlacement{},
 	}
 	for _, g := range reg.SecurityGroups {
 		t.groupName[g.ID] = g.Name

@@ -11,7 +11,7 @@ import (
 
 // applyPlacement edits one interface object: an entry of
 // describe-network-interfaces or an instance's NetworkInterfaces.
-func (t *regionTarget) applyPlacement(o map[string]any, p *placement) {
+func (t *regionTarget) applyPlacement(o map[string]any, p *ifacePlacement) {
 	if p.groups != nil {
 		o["Groups"] = t.groupRefs(p.groups)
 	}

@@ -21,8 +21,8 @@ type subnetInfo struct {
 	arrivals, departures int
 }
 
-// placement is where one interface ends up.
-type placement struct {
+// ifacePlacement is where one interface ends up.
+type ifacePlacement struct {
 	eniID string
 	eni   *model.ENI // nil for a new interface
 	// groups replace the interface's groups; nil keeps them (an NLB
@@ -43,7 +43,7 @@ type placement struct {
 // newENI is an interface of a new object: a NAT gateway's, or an interface
 // endpoint's in one of its subnets.
 type newENI struct {
-	*placement
+	*ifacePlacement
 	owner string // nat-new-1a, vpce-new-ssm
 	kind  string // "nat_gateway" or "vpc_endpoint"
 	vpcID string
@@ -156,7 +156,7 @@ func (t *regionTarget) place() error {
 			if t.placed[e.ID] != nil {
 				continue
 			}
-			p := &placement{eniID: e.ID, eni: e, dropPublic: m.DropsPublicIP}
+			p := &ifacePlacement{eniID: e.ID, eni: e, dropPublic: m.DropsPublicIP}
 			if len(m.NewGroups) > 0 {
 				p.groups = slices.Clone(m.NewGroups)
 			}
@@ -207,9 +207,9 @@ func (t *regionTarget) addNewENI(owner, subnet, kind, vpcID string, groups []str
 	if t.placed[id] != nil {
 		return
 	}
-	p := &placement{eniID: id, subnet: subnet, groups: slices.Clone(groups)}
+	p := &ifacePlacement{eniID: id, subnet: subnet, groups: slices.Clone(groups)}
 	t.placed[id] = p
-	t.newENIs = append(t.newENIs, &newENI{placement: p, owner: owner, kind: kind, vpcID: vpcID})
+	t.newENIs = append(t.newENIs, &newENI{ifacePlacement: p, owner: owner, kind: kind, vpcID: vpcID})
 }
 
 // newENIID names a new object's interface: "eni-new-" and the owner's
@@ -224,21 +224,12 @@ func newENIID(owner, az string) string {
 	return "eni-new-" + body
 }
 
-// azSuffix is the AZ's name without the region's name minus its final
-// digit: "ap-northeast-1a" in "ap-northeast-1" → "1a".
-func azSuffix(region, az string) string {
-	if az == "" {
-		return ""
-	}
-	return strings.TrimPrefix(az, strings.TrimRight(region, "0123456789"))
-}
-
 // assignAddresses gives the interfaces placed in each subnet their
 // addresses: in order of interface ID, from the subnet's network address +
 // 10 up, skipping addresses that interfaces staying in the subnet use
 // (AWS reserves the first four and the last address of every subnet).
 func (t *regionTarget) assignAddresses() error {
-	bySubnet := map[string][]*placement{}
+	bySubnet := map[string][]*ifacePlacement{}
 	for _, p := range t.placed {
 		if p.subnet != "" {
 			bySubnet[p.subnet] = append(bySubnet[p.subnet], p)

@@ -27,7 +27,7 @@ func (t *regionTarget) editInstances() error {
 }
 
 func (t *regionTarget) editInstance(o map[string]any) {
-	var primary *placement
+	var primary *ifacePlacement
 	primaryOld := str(o, "PrivateIpAddress")
 	for i, n := range objects(o, "NetworkInterfaces") {
 		p := t.placed[str(n, "NetworkInterfaceId")]
@@ -471,7 +471,7 @@ func (t *regionTarget) editECSTasks() error {
 			addrs := map[string]string{}
 			for _, a := range objects(task, "attachments") {
 				details := objects(a, "details")
-				var p *placement
+				var p *ifacePlacement
 				for _, d := range details {
 					if str(d, "name") == "networkInterfaceId" {
 						p = t.placed[str(d, "value")]

@@ -228,8 +228,8 @@ type regionTarget struct {
 	defaults  map[string]bool
 
 	moves     []*resourceMove
-	moveOf    map[string]*resourceMove // kind + "/" + resource ID
-	placed    map[string]*ifacePlacement    // ENI ID → its placement
+	moveOf    map[string]*resourceMove   // kind + "/" + resource ID
+	placed    map[string]*ifacePlacement // ENI ID → its placement
 	newENIs   []*newENI
 	subnetGrp map[string][]string // DB or cache subnet group name → its subnet IDs
 }

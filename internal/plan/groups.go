@@ -486,7 +486,9 @@ func sortedPP[V any](m map[protoPort]V) []protoPort {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b protoPort) int { return cmp.Or(strings.Compare(a.proto, b.proto), cmp.Compare(a.port, b.port)) })
+	slices.SortFunc(keys, func(a, b protoPort) int {
+		return cmp.Or(strings.Compare(a.proto, b.proto), cmp.Compare(a.port, b.port))
+	})
 	return keys
 }
 

@@ -620,3 +620,51 @@ func TestExampleCostWithFlowLogs(t *testing.T) {
 		t.Errorf("comparisons do not price the 6 public addresses removed:\n%s", all)
 	}
 }
+
+// A full VPC gets a secondary block for its new subnets, and the new
+// route tables route it locally.
+func TestFullVPCGetsSecondaryBlock(t *testing.T) {
+	b := modeltest.New(acct, region)
+	b.VPC("vpc-1", "10.0.0.0/24")
+	b.Subnet("subnet-pub-a", "vpc-1", "10.0.0.0/24")
+	b.InternetGateway("igw-1", "vpc-1")
+	b.RouteTable("rtb-pub", "vpc-1").Main().Associate("subnet-pub-a").Route("0.0.0.0/0", "igw-1")
+	b.SecurityGroup("sg-old", "vpc-1")
+	b.Instance("i-a", "subnet-pub-a", "sg-old")
+	_, rp := design(t, b.Link(), nil, Options{})
+	v := rp.VPCs[0]
+	if v.SecondaryCIDR != "10.1.0.0/16" || len(v.Subnets) != 1 || v.Subnets[0].CIDR != "10.1.0.0/24" {
+		t.Fatalf("secondary %q, subnets %+v", v.SecondaryCIDR, v.Subnets)
+	}
+	rt := routeTable(v, "rtb-new-private-1a")
+	if rt == nil || len(rt.Routes) < 2 || rt.Routes[1] != (Route{Destination: "10.1.0.0/16", Target: "local"}) {
+		t.Errorf("route table %+v: want local routes for both blocks", rt)
+	}
+}
+
+// Without flow logs, only the compute roles the current configuration
+// lets reach a database on its port need to (reach.Between,
+// AWS-SEMANTICS.md §7).
+func TestInferredDatabaseClients(t *testing.T) {
+	b := twoAZ()
+	b.SecurityGroup("sg-app", "vpc-1")
+	b.SecurityGroup("sg-other", "vpc-1")
+	b.SecurityGroup("sg-db", "vpc-1", modeltest.IngressFromGroup("tcp", 5432, 5432, "sg-app"))
+	b.Instance("i-app", "subnet-pub-a", "sg-app").Tags = model.Tags{"Role": "app"}
+	b.Instance("i-other", "subnet-pub-a", "sg-other").Tags = model.Tags{"Role": "other"}
+	b.DBInstance("db-1", "", []string{"subnet-pub-a", "subnet-pub-c"}, "sg-db")
+	b.ENI("eni-db", "subnet-pub-a", "sg-db").Description = "RDSNetworkInterface"
+	_, rp := design(t, b.Link(), nil, Options{})
+	var got []string
+	for _, n := range rp.Needed {
+		if n.Dst.ID == "db-1" {
+			got = append(got, n.Src.ID)
+			if n.Basis != BasisInferred || n.Port != 5432 {
+				t.Errorf("needed %+v: want inferred tcp/5432", n)
+			}
+		}
+	}
+	if !slices.Equal(got, []string{"i-app"}) {
+		t.Errorf("database clients %v, want only i-app", got)
+	}
+}

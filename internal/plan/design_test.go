@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -513,5 +514,157 @@ func TestOptionsErrors(t *testing.T) {
 	}
 	if _, err := Design(modeltest.Inventory(reg()), nil, Options{Prices: filepath.Join(dir, "absent.json")}); err == nil || !strings.Contains(err.Error(), "absent.json") {
 		t.Errorf("absent price file: error %v", err)
+	}
+}
+
+// Dualstack internet-facing load balancers accept their listener ports
+// from ::/0 too; IPv4-only ones only from 0.0.0.0/0 (AWS-SEMANTICS.md §5).
+func TestDualstackListener(t *testing.T) {
+	b := twoAZ()
+	lb := b.LoadBalancer("lb", modeltest.InternetFacing, []string{"subnet-pub-a", "subnet-pub-c"}, "sg-old")
+	lb.LoadBalancer.IPAddressType = "dualstack"
+	b.Listen(lb, "HTTPS", 443)
+	_, rp := design(t, b.Link(), nil, Options{})
+	if len(rp.Groups) != 1 || rulesString(rp.Groups[0].Ingress) != "[tcp 443-443 0.0.0.0/0, tcp 443-443 ::/0]" {
+		t.Errorf("groups %+v", rp.Groups)
+	}
+}
+
+// Every region with a planned VPC gets its own plan; a region whose VPCs
+// hold nothing gets none.
+func TestSeveralRegions(t *testing.T) {
+	b1 := twoAZ()
+	b1.Instance("i-a", "subnet-pub-a", "sg-old")
+	b2 := modeltest.New(acct, "us-east-1")
+	b2.VPC("vpc-9", "172.31.0.0/16")
+	b2.Subnet("subnet-9", "vpc-9", "172.31.0.0/20")
+	b3 := modeltest.New("444455556666", "us-east-1")
+	b3.VPC("vpc-8", "10.8.0.0/16")
+	b3.Subnet("subnet-8", "vpc-8", "10.8.0.0/24")
+	b3.InternetGateway("igw-8", "vpc-8")
+	b3.RouteTable("rtb-8", "vpc-8").Main().Route("0.0.0.0/0", "igw-8")
+	b3.Lambda("fn", []string{"subnet-8"})
+	p, err := Design(modeltest.Inventory(b1.Link(), b2.Link(), b3.Link()), nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids(p.Regions, func(r *RegionPlan) string { return r.Account + "/" + r.Region })
+	if !slices.Equal(got, []string{acct + "/" + region, "444455556666/us-east-1"}) {
+		t.Errorf("region plans %v", got)
+	}
+	// us-east-1's prices are not Tokyo's.
+	var tokyo, virginia float64
+	for _, it := range p.Cost.Items {
+		if strings.Contains(it.What, "NAT gateway hours") {
+			if strings.Contains(it.What, region) {
+				tokyo = it.Monthly / it.Quantity
+			} else {
+				virginia = it.Monthly / it.Quantity
+			}
+		}
+	}
+	if math.Abs(tokyo-0.062) > 1e-9 || math.Abs(virginia-0.045) > 1e-9 {
+		t.Errorf("NAT gateway per hour: %v in %s, %v in us-east-1; want the price table's", tokyo, region, virginia)
+	}
+}
+
+// The price table: the embedded one is dated and sourced; a file
+// overrides it; the estimate counts 730 hours a month.
+func TestPrices(t *testing.T) {
+	tab, from, err := loadPrices("")
+	if err != nil || from != "embedded" || tab.Currency != "USD" || tab.Date == "" || !strings.Contains(tab.Source, "AWS") {
+		t.Fatalf("embedded prices %+v from %q: %v", tab, from, err)
+	}
+	for _, r := range []string{"default", "us-east-1", "ap-northeast-1"} {
+		if p := tab.Regions[r]; p.NATGatewayHour == 0 || p.PublicIPv4Hour == 0 || p.InterfaceEndpointAZHour == 0 {
+			t.Errorf("region %s prices %+v", r, p)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "prices.json")
+	if err := os.WriteFile(file, []byte(`{"currency": "USD", "date": "2026-01-01", "source": "test", "regions": {"default": {"nat_gateway_hour": 1, "public_ipv4_hour": 0.5}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := twoAZ()
+	web := b.Instance("i-a", "subnet-pub-a", "sg-old")
+	modeltest.SetPublicIP(web.ENIs[0], "203.0.113.10")
+	p, _ := design(t, b.Link(), nil, Options{Prices: file, NAT: NATSingle})
+	if p.Cost.PricesFrom != file || p.Cost.PricesDate != "2026-01-01" {
+		t.Errorf("cost from %q dated %q", p.Cost.PricesFrom, p.Cost.PricesDate)
+	}
+	// One NAT gateway (730 h at 1) and its Elastic IP (730 h at 0.5), one
+	// public address removed (-730 h at 0.5).
+	if p.Cost.Monthly != 730 {
+		t.Errorf("monthly %v, want 730: items %+v", p.Cost.Monthly, p.Cost.Items)
+	}
+	for _, bad := range []string{`{`, `{"currency": "USD", "date": "2026-01-01", "regions": {"default": {"nat_gateway_hour": -1}}}`,
+		`{"currency": "USD", "date": "soon", "regions": {"default": {"nat_gateway_hour": 1}}}`, `{"currency": "USD", "date": "2026-01-01", "extra": 1}`} {
+		if _, err := parsePrices([]byte(bad)); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+// With flow logs, S3 traffic is priced through the gateway endpoint (a
+// saving against NAT) and nothing is said to be not estimated.
+func TestExampleCostWithFlowLogs(t *testing.T) {
+	inv := loadExample(t)
+	p, err := Design(inv, exampleEdges(t, inv), Options{ClientVPN: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(p.Cost.Comparisons, "\n")
+	if !strings.Contains(all, "through the gateway endpoints instead of a NAT gateway saves") || strings.Contains(all, "not estimated (") {
+		t.Errorf("comparisons:\n%s", all)
+	}
+	if !strings.Contains(all, "removing 6 saves") {
+		t.Errorf("comparisons do not price the 6 public addresses removed:\n%s", all)
+	}
+}
+
+// A full VPC gets a secondary block for its new subnets, and the new
+// route tables route it locally.
+func TestFullVPCGetsSecondaryBlock(t *testing.T) {
+	b := modeltest.New(acct, region)
+	b.VPC("vpc-1", "10.0.0.0/24")
+	b.Subnet("subnet-pub-a", "vpc-1", "10.0.0.0/24")
+	b.InternetGateway("igw-1", "vpc-1")
+	b.RouteTable("rtb-pub", "vpc-1").Main().Associate("subnet-pub-a").Route("0.0.0.0/0", "igw-1")
+	b.SecurityGroup("sg-old", "vpc-1")
+	b.Instance("i-a", "subnet-pub-a", "sg-old")
+	_, rp := design(t, b.Link(), nil, Options{})
+	v := rp.VPCs[0]
+	if v.SecondaryCIDR != "10.1.0.0/16" || len(v.Subnets) != 1 || v.Subnets[0].CIDR != "10.1.0.0/24" {
+		t.Fatalf("secondary %q, subnets %+v", v.SecondaryCIDR, v.Subnets)
+	}
+	rt := routeTable(v, "rtb-new-private-1a")
+	if rt == nil || len(rt.Routes) < 2 || rt.Routes[1] != (Route{Destination: "10.1.0.0/16", Target: "local"}) {
+		t.Errorf("route table %+v: want local routes for both blocks", rt)
+	}
+}
+
+// Without flow logs, only the compute roles the current configuration
+// lets reach a database on its port need to (reach.Between,
+// AWS-SEMANTICS.md §7).
+func TestInferredDatabaseClients(t *testing.T) {
+	b := twoAZ()
+	b.SecurityGroup("sg-app", "vpc-1")
+	b.SecurityGroup("sg-other", "vpc-1")
+	b.SecurityGroup("sg-db", "vpc-1", modeltest.IngressFromGroup("tcp", 5432, 5432, "sg-app"))
+	b.Instance("i-app", "subnet-pub-a", "sg-app").Tags = model.Tags{"Role": "app"}
+	b.Instance("i-other", "subnet-pub-a", "sg-other").Tags = model.Tags{"Role": "other"}
+	b.DBInstance("db-1", "", []string{"subnet-pub-a", "subnet-pub-c"}, "sg-db")
+	b.ENI("eni-db", "subnet-pub-a", "sg-db").Description = "RDSNetworkInterface"
+	_, rp := design(t, b.Link(), nil, Options{})
+	var got []string
+	for _, n := range rp.Needed {
+		if n.Dst.ID == "db-1" {
+			got = append(got, n.Src.ID)
+			if n.Basis != BasisInferred || n.Port != 5432 {
+				t.Errorf("needed %+v: want inferred tcp/5432", n)
+			}
+		}
+	}
+	if !slices.Equal(got, []string{"i-app"}) {
+		t.Errorf("database clients %v, want only i-app", got)
 	}
 }

@@ -235,12 +235,13 @@ func (d *regionDesign) writeRules() {
 			g.Egress = append(g.Egress, out)
 		}
 	}
+	seen := d.outboundByRole()
 	for _, v := range d.vpcs {
 		d.vpnRules(v)
 		d.endpointRules(v)
 		for _, r := range v.roles {
 			if r.isCompute() && r.group != nil {
-				d.computeEgress(r)
+				d.computeEgress(r, seen[r])
 			}
 		}
 		for _, g := range v.groups {
@@ -370,13 +371,67 @@ func (d *regionDesign) endpointRules(v *vpcDesign) {
 	}
 }
 
+// outbound is what one compute role was seen sending beyond the
+// snapshot's resources: to the internet and AWS services by (protocol,
+// port), and to addresses no interface of the snapshot holds.
+type outbound struct {
+	internet map[protoPort]*seenTraffic
+	unknown  map[protoPort][]string
+}
+
+type protoPort struct {
+	proto string
+	port  int32
+}
+
+type seenTraffic struct{ connections, bytes int64 }
+
+// outboundByRole sums the accepted edges from each role to outside the
+// snapshot, in one pass over the edges.
+func (d *regionDesign) outboundByRole() map[*role]*outbound {
+	out := map[*role]*outbound{}
+	for _, e := range d.edges {
+		if e.Action != "ACCEPT" {
+			continue
+		}
+		if e.Dst.Kind != flows.KindInternet && e.Dst.Kind != flows.KindAWSService && e.Dst.Kind != flows.KindUnknown {
+			continue
+		}
+		src := d.resourceOf(e.Src)
+		if src == nil {
+			continue
+		}
+		r := d.roleOf[src]
+		o := out[r]
+		if o == nil {
+			o = &outbound{internet: map[protoPort]*seenTraffic{}, unknown: map[protoPort][]string{}}
+			out[r] = o
+		}
+		k := protoPort{e.Protocol, e.Port}
+		if e.Dst.Kind == flows.KindUnknown {
+			if a, err := netip.ParseAddr(e.Dst.ID); err == nil && a.Is4() {
+				o.unknown[k] = append(o.unknown[k], netip.PrefixFrom(a, 32).String())
+			}
+			continue
+		}
+		s := o.internet[k]
+		if s == nil {
+			s = &seenTraffic{}
+			o.internet[k] = s
+		}
+		s.connections += e.Connections
+		s.bytes += e.Bytes
+	}
+	return out
+}
+
 // computeEgress writes a compute role's outbound rules beyond the calls to
 // other roles: with flow logs, HTTPS to anywhere (AWS APIs and S3 through
 // the NAT gateway and endpoints) and the other ports it was seen using to
 // the internet and AWS services, and the addresses outside the snapshot
 // it was seen calling; without, all traffic (inferred: narrow it once
 // flow logs show what is used).
-func (d *regionDesign) computeEgress(r *role) {
+func (d *regionDesign) computeEgress(r *role, o *outbound) {
 	g := r.group
 	if !d.opts.FlowLogs {
 		out := ruleFor("-1", 0)
@@ -386,65 +441,35 @@ func (d *regionDesign) computeEgress(r *role) {
 		g.Egress = append(g.Egress, out)
 		return
 	}
-	type seen struct {
-		connections, bytes int64
+	if o == nil {
+		o = &outbound{}
 	}
-	type pp struct {
-		proto string
-		port  int32
-	}
-	internet := map[pp]*seen{}
-	unknown := map[pp][]string{}
-	for _, e := range d.edges {
-		if e.Action != "ACCEPT" {
-			continue
-		}
-		src := d.resourceOf(e.Src)
-		if src == nil || d.roleOf[src] != r {
-			continue
-		}
-		k := pp{e.Protocol, e.Port}
-		switch e.Dst.Kind {
-		case flows.KindInternet, flows.KindAWSService:
-			s := internet[k]
-			if s == nil {
-				s = &seen{}
-				internet[k] = s
-			}
-			s.connections += e.Connections
-			s.bytes += e.Bytes
-		case flows.KindUnknown:
-			if a, err := netip.ParseAddr(e.Dst.ID); err == nil && a.Is4() {
-				unknown[k] = append(unknown[k], netip.PrefixFrom(a, 32).String())
-			}
-		}
-	}
-	https := pp{"tcp", 443}
+	https := protoPort{"tcp", 443}
 	out := ruleFor("tcp", 443)
 	out.CIDR, out.Basis = "0.0.0.0/0", BasisInferred
 	out.Evidence = "AWS APIs and S3 over HTTPS, through the NAT gateway and the endpoints"
-	if s := internet[https]; s != nil {
+	if s := o.internet[https]; s != nil {
 		out.Basis = BasisFlowLogs
 		out.Evidence = fmt.Sprintf("%d connections, %d bytes to the internet and AWS services in the flow logs", s.connections, s.bytes)
 	}
 	out.Description = "HTTPS to AWS APIs and the internet"
 	g.Egress = append(g.Egress, out)
-	for _, k := range sortedPP(internet) {
+	for _, k := range sortedPP(o.internet) {
 		if k == https {
 			continue
 		}
-		s := internet[k]
+		s := o.internet[k]
 		out := ruleFor(k.proto, k.port)
 		out.CIDR, out.Basis = "0.0.0.0/0", BasisFlowLogs
 		out.Evidence = fmt.Sprintf("%d connections, %d bytes to the internet and AWS services in the flow logs", s.connections, s.bytes)
 		out.Description = awsText(portName(k.proto, k.port) + " to the internet (seen in the flow logs)")
 		g.Egress = append(g.Egress, out)
 	}
-	for _, k := range sortedPP(unknown) {
-		if internet[k] != nil || k == https {
+	for _, k := range sortedPP(o.unknown) {
+		if o.internet[k] != nil || k == https {
 			continue
 		}
-		cidrs := unknown[k]
+		cidrs := o.unknown[k]
 		sort.Strings(cidrs)
 		for _, c := range slices.Compact(cidrs) {
 			out := ruleFor(k.proto, k.port)
@@ -456,12 +481,14 @@ func (d *regionDesign) computeEgress(r *role) {
 	}
 }
 
-func sortedPP[K interface{ comparable }, V any](m map[K]V) []K {
-	keys := make([]K, 0, len(m))
+func sortedPP[V any](m map[protoPort]V) []protoPort {
+	keys := make([]protoPort, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b K) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+	slices.SortFunc(keys, func(a, b protoPort) int {
+		return cmp.Or(strings.Compare(a.proto, b.proto), cmp.Compare(a.port, b.port))
+	})
 	return keys
 }
 

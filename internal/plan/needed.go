@@ -376,6 +376,7 @@ func (d *regionDesign) dataReach(s *neededSet) {
 			}
 			dres, deni := representative(dr)
 			if deni == nil {
+				d.warn("%s: no interface of it in the data, so who may reach it now is not inferred; name its clients in the configuration's plan flows", dr.name)
 				continue
 			}
 			port := d.dataPort(dres)

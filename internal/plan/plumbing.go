@@ -408,8 +408,18 @@ func (d *regionDesign) planEndpoints(v *vpcDesign) {
 			break
 		}
 		if ep := existing[service(s)]; ep != nil {
-			vp.Reasons = append(vp.Reasons, fmt.Sprintf("The VPC already has the %s endpoint %s: associate it with the new route tables (%s).", s, ep.ID, strings.Join(tables, ", ")))
-			d.warn("%s: associate the existing endpoint %s with the new route tables %s", v.vpc.ID, ep.ID, strings.Join(tables, ", "))
+			var missing []string
+			for _, t := range tables {
+				if !slices.Contains(ep.RouteTableIDs, t) {
+					missing = append(missing, t)
+				}
+			}
+			if len(missing) == 0 {
+				vp.Reasons = append(vp.Reasons, fmt.Sprintf("The VPC's %s endpoint %s already serves the private and isolated route tables.", label, ep.ID))
+				continue
+			}
+			vp.Reasons = append(vp.Reasons, fmt.Sprintf("The VPC already has the %s endpoint %s: associate it with the route tables %s too.", label, ep.ID, strings.Join(missing, ", ")))
+			d.warn("%s: associate the existing %s endpoint %s with the route tables %s (the plan does not change existing endpoints)", v.vpc.ID, label, ep.ID, strings.Join(missing, ", "))
 			continue
 		}
 		vp.Endpoints = append(vp.Endpoints, &Endpoint{

@@ -356,6 +356,12 @@ type Step struct {
 	// Manual is work the AWS CLI cannot do (bake an AMI, change the
 	// application's configuration), said in sentences.
 	Manual string `json:"manual,omitempty"`
+
+	// Account and Region say where the step's commands run (added by the
+	// runbook writer: the runbook switches region, and checks the account,
+	// per block of steps).
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
 }
 
 // Command is one AWS CLI call (or a shell line the runbook needs).

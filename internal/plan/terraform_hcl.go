@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
@@ -17,18 +16,12 @@ import (
 // (aws_subnet.private_1a.id, var.ami_web_1) or a literal string (an
 // existing resource's ID that Terraform does not manage).
 type tfRef struct {
-	traversal hcl.Traversal // nil for a literal
+	traversal []string // the dotted names; nil for a literal
 	literal   string
 }
 
 // ref builds a reference from dotted names: ref("aws_subnet", "a", "id").
-func ref(names ...string) tfRef {
-	t := hcl.Traversal{hcl.TraverseRoot{Name: names[0]}}
-	for _, n := range names[1:] {
-		t = append(t, hcl.TraverseAttr{Name: n})
-	}
-	return tfRef{traversal: t}
-}
+func ref(names ...string) tfRef { return tfRef{traversal: names} }
 
 // lit is a literal string expression.
 func lit(s string) tfRef { return tfRef{literal: s} }
@@ -36,7 +29,14 @@ func lit(s string) tfRef { return tfRef{literal: s} }
 // tokens renders the expression.
 func (r tfRef) tokens() hclwrite.Tokens {
 	if r.traversal != nil {
-		return hclwrite.TokensForTraversal(r.traversal)
+		var toks hclwrite.Tokens
+		for i, n := range r.traversal {
+			if i > 0 {
+				toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenDot, Bytes: []byte(".")})
+			}
+			toks = append(toks, hclwrite.TokensForIdentifier(n)...)
+		}
+		return toks
 	}
 	return hclwrite.TokensForValue(cty.StringVal(r.literal))
 }

@@ -159,7 +159,7 @@ func (w *tfWriter) prepare(p *Plan, inv *model.Inventory) error {
 			if regionCount[rp.Region] > 1 {
 				key = rp.Account + "_" + rp.Region
 			}
-			rg.provider = w.names.claim("provider", key, "region")
+			rg.provider = w.names.claim("provider", "", key, "region")
 			rg.prefix = rg.provider + "_"
 		}
 		w.regions = append(w.regions, rg)
@@ -175,7 +175,7 @@ func (w *tfWriter) prepare(p *Plan, inv *model.Inventory) error {
 func (w *tfWriter) nameRegion(rg *tfRegion) error {
 	rp := rg.plan
 	name := func(kind, id, base, fallback string) string {
-		n := w.names.claim(kind, rg.prefix+base, rg.prefix+fallback)
+		n := w.names.claim(kind, rg.prefix, base, fallback)
 		rg.names[id] = n
 		return n
 	}
@@ -202,7 +202,7 @@ func (w *tfWriter) nameRegion(rg *tfRegion) error {
 			nn := name("aws_nat_gateway", n.ID, placeholderBase(n.ID), "nat")
 			rg.ids[n.ID] = ref("aws_nat_gateway", nn, "id")
 			// The Elastic IP carries its NAT gateway's name.
-			rg.names[n.AllocationID] = w.names.claim("aws_eip", nn, "eip")
+			rg.names[n.AllocationID] = w.names.claim("aws_eip", "", nn, "eip")
 			rg.ids[n.AllocationID] = ref("aws_eip", rg.names[n.AllocationID], "id")
 		}
 		for _, e := range v.Endpoints {

@@ -95,7 +95,7 @@ func (w *tfWriter) writeRule(rg *tfRegion, g *Group, r *Rule, ingress bool) erro
 			rg.plan.Account, rg.plan.Region, g.ID, dir, r.Protocol, rulePorts(r))
 	}
 	base := rg.names[g.ID] + "_" + dir + "_" + ruleProtoPorts(r) + "_" + word + "_" + strings.TrimPrefix(w.peerName(rg, r), rg.prefix)
-	name := w.names.claim(typ, base, "rule")
+	name := w.names.claim(typ, "", base, "rule")
 	comments := []string{r.Basis + ": " + r.Evidence}
 	if r.Evidence == "" {
 		comments = []string{r.Basis + "."}

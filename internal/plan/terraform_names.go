@@ -16,16 +16,17 @@ type tfNames struct {
 
 func newTFNames() *tfNames { return &tfNames{used: map[string]map[string]bool{}} }
 
-// claim returns a unique identifier for kind, made from base; fallback is
-// put in front when base starts with a digit or is empty ("1a" for
-// aws_nat_gateway → "nat_1a").
-func (n *tfNames) claim(kind, base, fallback string) string {
+// claim returns a unique identifier for kind, made from prefix (a region's,
+// or "") and base; fallback is put in front of base when base starts with a
+// digit or is empty ("1a" for aws_nat_gateway → "nat_1a").
+func (n *tfNames) claim(kind, prefix, base, fallback string) string {
 	id := tfIdent(base)
 	if id == "" {
 		id = tfIdent(fallback)
 	} else if id[0] >= '0' && id[0] <= '9' {
 		id = tfIdent(fallback + "_" + id)
 	}
+	id = tfIdent(prefix + id)
 	if n.used[kind] == nil {
 		n.used[kind] = map[string]bool{}
 	}

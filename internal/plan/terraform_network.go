@@ -44,7 +44,7 @@ func (w *tfWriter) writeNetwork(rg *tfRegion) error {
 				return fmt.Errorf("terraform: VPC %s: secondary CIDR %q: %w", v.VPCID, v.SecondaryCIDR, err)
 			}
 			secondary = p
-			name := w.names.claim("aws_vpc_ipv4_cidr_block_association", rg.vpcData[v.VPCID]+"_secondary", "secondary")
+			name := w.names.claim("aws_vpc_ipv4_cidr_block_association", "", rg.vpcData[v.VPCID]+"_secondary", "secondary")
 			b := w.resource(f, rg, []string{"The VPC's blocks have no room left for the new subnets."}, "aws_vpc_ipv4_cidr_block_association", name)
 			setRef(b, "vpc_id", vpcID)
 			setString(b, "cidr_block", v.SecondaryCIDR)
@@ -141,7 +141,7 @@ func (w *tfWriter) writeRouteTable(rg *tfRegion, v *VPCPlan, t *RouteTable) erro
 		if err != nil {
 			return fmt.Errorf("terraform: route table %s: %w", t.ID, err)
 		}
-		rn := w.names.claim("aws_route", name+"_"+routeDestName(r.Destination), name+"_route")
+		rn := w.names.claim("aws_route", "", name+"_"+routeDestName(r.Destination), name+"_route")
 		b := w.resource(f, rg, nil, "aws_route", rn)
 		setRef(b, "route_table_id", rg.ref(t.ID))
 		switch {
@@ -162,7 +162,7 @@ func (w *tfWriter) writeRouteTable(rg *tfRegion, v *VPCPlan, t *RouteTable) erro
 		}
 	}
 	for _, s := range sortedUnique(subnets) {
-		an := w.names.claim("aws_route_table_association", rg.refName(s), "subnet")
+		an := w.names.claim("aws_route_table_association", "", rg.refName(s), "subnet")
 		b := w.resource(f, rg, nil, "aws_route_table_association", an)
 		setRef(b, "subnet_id", rg.ref(s))
 		setRef(b, "route_table_id", rg.ref(t.ID))
@@ -252,7 +252,7 @@ func (w *tfWriter) writeFlowLog(rg *tfRegion, v *VPCPlan) {
 		desc = "ARN of the CloudWatch Logs log group that receives the flow logs of " + v.VPCID + "."
 	}
 	dest := w.variable(rg, "flow_log_destination_"+vpcName, desc, arn, arn != "")
-	name := w.names.claim("aws_flow_log", rg.vpcData[v.VPCID], "flow_log")
+	name := w.names.claim("aws_flow_log", "", rg.vpcData[v.VPCID], "flow_log")
 	b := w.resource(w.network, rg, []string{fl.ID + ": the subtractive steps are checked against these logs (no new REJECT for a needed flow)."}, "aws_flow_log", name)
 	setRef(b, "vpc_id", rg.vpcRef(v.VPCID))
 	setString(b, "traffic_type", "ALL")
@@ -305,7 +305,7 @@ func (w *tfWriter) writeClientVPN(rg *tfRegion, v *VPCPlan, g *Group) {
 	cidr := clientVPNCIDR(rg, v)
 	clientCIDR := w.variable(rg, gname+"_client_cidr_block",
 		"Addresses given to Client VPN users: a /22 or larger that overlaps neither the VPC nor the users' own networks.", cidr, cidr != "")
-	name := w.names.claim("aws_ec2_client_vpn_endpoint", rg.names[g.ID], "client_vpn")
+	name := w.names.claim("aws_ec2_client_vpn_endpoint", "", rg.names[g.ID], "client_vpn")
 	b := w.resource(f, rg, []string{
 		"Client VPN: the only human path to the databases and caches (" + g.ID + ").",
 		"Connection logging is off: turn it on with a CloudWatch Logs group if you need an audit trail.",
@@ -325,13 +325,13 @@ func (w *tfWriter) writeClientVPN(rg *tfRegion, v *VPCPlan, g *Group) {
 	w.additive = append(w.additive, address("aws_ec2_client_vpn_endpoint", name))
 
 	if subnet := clientVPNSubnet(v); subnet != "" {
-		an := w.names.claim("aws_ec2_client_vpn_network_association", name+"_"+strings.TrimPrefix(rg.refName(subnet), rg.prefix), "association")
+		an := w.names.claim("aws_ec2_client_vpn_network_association", "", name+"_"+strings.TrimPrefix(rg.refName(subnet), rg.prefix), "association")
 		b := w.resource(f, rg, []string{"One association (billed by the hour); add one per AZ for redundancy."}, "aws_ec2_client_vpn_network_association", an)
 		setRef(b, "client_vpn_endpoint_id", ref("aws_ec2_client_vpn_endpoint", name, "id"))
 		setRef(b, "subnet_id", rg.ref(subnet))
 		w.additive = append(w.additive, address("aws_ec2_client_vpn_network_association", an))
 	}
-	rn := w.names.claim("aws_ec2_client_vpn_authorization_rule", name+"_vpc", "vpc")
+	rn := w.names.claim("aws_ec2_client_vpn_authorization_rule", "", name+"_vpc", "vpc")
 	b = w.resource(f, rg, []string{"Users may reach the VPC; the data tiers' groups decide what exactly."}, "aws_ec2_client_vpn_authorization_rule", rn)
 	setRef(b, "client_vpn_endpoint_id", ref("aws_ec2_client_vpn_endpoint", name, "id"))
 	setRef(b, "target_network_cidr", ref("data", "aws_vpc", rg.vpcData[v.VPCID], "cidr_block"))

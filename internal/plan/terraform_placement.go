@@ -106,7 +106,7 @@ func (w *tfWriter) writeSubnetGroups(rg *tfRegion) {
 		if g.cache {
 			typ = "aws_elasticache_subnet_group"
 		}
-		tf := w.names.claim(typ, rg.prefix+name, "subnet_group")
+		tf := w.names.claim(typ, rg.prefix, name, "subnet_group")
 		b := w.resource(w.placement, rg, []string{"New subnet group for " + strings.Join(sortedUnique(g.users), ", ") + ": isolated subnets only."}, typ, tf)
 		setString(b, "name", name)
 		setString(b, "description", "vpcdoctor plan: isolated subnets")
@@ -159,7 +159,7 @@ func (w *tfWriter) writeDefaultGroups(rg *tfRegion) {
 		} else if len(rg.plan.VPCs) == 1 {
 			vpc = rg.plan.VPCs[0].VPCID
 		}
-		name := w.names.claim("aws_default_security_group", rg.prefix+w.vpcName(rg, vpc), "default")
+		name := w.names.claim("aws_default_security_group", rg.prefix, w.vpcName(rg, vpc), "default")
 		b := w.resource(w.placement, rg, []string{
 			id + ": the VPC's default group, emptied (AWS does not delete it). No rule blocks: Terraform removes every rule.",
 		}, "aws_default_security_group", name)
@@ -183,7 +183,7 @@ func (w *tfWriter) replaceInstance(rg *tfRegion, m *Move, res *model.Resource) e
 	if len(m.ToSubnets) == 0 {
 		return fmt.Errorf("replace-instance without a target subnet")
 	}
-	name := w.names.claim("aws_instance", rg.prefix+nameOr(m.Name, m.Resource), "instance")
+	name := w.names.claim("aws_instance", rg.prefix, nameOr(m.Name, m.Resource), "instance")
 	base := strings.TrimPrefix(name, rg.prefix)
 	var info model.InstanceInfo
 	if res != nil && res.Instance != nil {
@@ -250,7 +250,7 @@ func (w *tfWriter) registerReplacement(rg *tfRegion, m *Move, instance string) {
 			if t.ID != m.Resource {
 				continue
 			}
-			name := w.names.claim("aws_lb_target_group_attachment", instance+"_"+nameOr(tg.Name, "tg"), "attachment")
+			name := w.names.claim("aws_lb_target_group_attachment", "", instance+"_"+nameOr(tg.Name, "tg"), "attachment")
 			b := w.resource(w.placement, rg, []string{
 				"Registers the replacement in " + tg.Name + " beside " + m.Resource + "; deregister the old one once this is healthy.",
 			}, "aws_lb_target_group_attachment", name)
@@ -274,7 +274,7 @@ func (w *tfWriter) registerReplacement(rg *tfRegion, m *Move, instance string) {
 			if id != m.Resource {
 				continue
 			}
-			name := w.names.claim("aws_elb_attachment", instance+"_"+r.LoadBalancer.Name, "attachment")
+			name := w.names.claim("aws_elb_attachment", "", instance+"_"+r.LoadBalancer.Name, "attachment")
 			b := w.resource(w.placement, rg, []string{
 				"Registers the replacement with " + r.LoadBalancer.Name + " beside " + m.Resource + "; deregister the old one once this is healthy.",
 			}, "aws_elb_attachment", name)
@@ -325,7 +325,7 @@ func (w *tfWriter) auroraClone(rg *tfRegion, m *Move, res *model.Resource, done 
 	if m.SubnetGroup == "" {
 		return fmt.Errorf("aurora-clone without a subnet group")
 	}
-	name := w.names.claim("aws_rds_cluster", rg.prefix+clusterID+"_clone", "cluster")
+	name := w.names.claim("aws_rds_cluster", rg.prefix, clusterID+"_clone", "cluster")
 	b := w.resource(w.placement, rg, []string{
 		"Copy-on-write clone of " + clusterID + " in the isolated subnets: " + m.Reason,
 		"Before cloning, turn on binary logging (binlog_format in the cluster parameter group) on " + clusterID + ",",
@@ -347,7 +347,7 @@ func (w *tfWriter) auroraClone(rg *tfRegion, m *Move, res *model.Resource, done 
 	w.copies = append(w.copies, address("aws_rds_cluster", name))
 	for _, id := range members {
 		mem := w.memberResource(rg, id)
-		in := w.names.claim("aws_rds_cluster_instance", rg.prefix+id+"_clone", "instance")
+		in := w.names.claim("aws_rds_cluster_instance", rg.prefix, id+"_clone", "instance")
 		ib := w.resource(w.placement, rg, []string{"Takes the place of " + id + "."}, "aws_rds_cluster_instance", in)
 		setString(ib, "identifier", id+"-private")
 		setRef(ib, "cluster_identifier", ref("aws_rds_cluster", name, "id"))
@@ -395,7 +395,7 @@ func (w *tfWriter) rdsReplica(rg *tfRegion, m *Move, res *model.Resource) error 
 	if m.SubnetGroup == "" {
 		return fmt.Errorf("rds-read-replica without a subnet group")
 	}
-	name := w.names.claim("aws_db_instance", rg.prefix+m.Resource+"_replica", "replica")
+	name := w.names.claim("aws_db_instance", rg.prefix, m.Resource+"_replica", "replica")
 	b := w.resource(w.placement, rg, []string{
 		"Read replica of " + m.Resource + " in the isolated subnets: " + m.Reason,
 		"At the cut-over, promote it (aws rds promote-read-replica), point the application at it, then delete " + m.Resource + " outside Terraform",
@@ -457,7 +457,7 @@ func (w *tfWriter) cacheRestore(rg *tfRegion, m *Move, res *model.Resource, done
 	}
 	engine := nameOr(info.Engine, "redis")
 	if info.ReplicationGroup != "" {
-		name := w.names.claim("aws_elasticache_replication_group", rg.prefix+newID, "cache")
+		name := w.names.claim("aws_elasticache_replication_group", rg.prefix, newID, "cache")
 		b := w.resource(w.placement, rg, comments, "aws_elasticache_replication_group", name)
 		setString(b, "replication_group_id", newID)
 		setString(b, "description", "vpcdoctor plan: "+id+" in isolated subnets")
@@ -470,7 +470,7 @@ func (w *tfWriter) cacheRestore(rg *tfRegion, m *Move, res *model.Resource, done
 		w.copies = append(w.copies, address("aws_elasticache_replication_group", name))
 		return nil
 	}
-	name := w.names.claim("aws_elasticache_cluster", rg.prefix+newID, "cache")
+	name := w.names.claim("aws_elasticache_cluster", rg.prefix, newID, "cache")
 	b := w.resource(w.placement, rg, comments, "aws_elasticache_cluster", name)
 	setString(b, "cluster_id", newID)
 	setString(b, "engine", engine)
@@ -523,7 +523,7 @@ func (w *tfWriter) updateExisting(rg *tfRegion, m *Move, res *model.Resource, do
 	head := moveLabel(m) + " (" + m.Method + "): " + m.Reason
 	switch model.ResourceKind(m.Kind) {
 	case model.KindInstance:
-		name := w.names.claim("aws_instance", rg.prefix+nameOr(m.Name, m.Resource), "instance")
+		name := w.names.claim("aws_instance", rg.prefix, nameOr(m.Name, m.Resource), "instance")
 		what := "every other attribute the instance has (user_data, key_name, volumes, ...)"
 		b := w.existing(rg, "aws_instance", name, m.Resource, []string{head, "Fill in " + what + ", " + generateHint,
 			"A change of ami or user_data would replace the instance: the plan must show an in-place update."}, what)
@@ -536,7 +536,7 @@ func (w *tfWriter) updateExisting(rg *tfRegion, m *Move, res *model.Resource, do
 		}
 		setRefs(b, "vpc_security_group_ids", rg.refs(groups))
 	case model.KindLambda:
-		name := w.names.claim("aws_lambda_function", rg.prefix+m.Resource, "function")
+		name := w.names.claim("aws_lambda_function", rg.prefix, m.Resource, "function")
 		what := "role, handler, runtime and the code (filename, s3_bucket and s3_key, or image_uri)"
 		b := w.existing(rg, "aws_lambda_function", name, m.Resource, []string{head, "Fill in " + what + ", " + generateHint}, what)
 		setString(b, "function_name", m.Resource)
@@ -545,7 +545,7 @@ func (w *tfWriter) updateExisting(rg *tfRegion, m *Move, res *model.Resource, do
 		setRefs(vc, "security_group_ids", rg.refs(groups))
 	case model.KindECSService:
 		cluster, service := ecsServiceID(m, res)
-		name := w.names.claim("aws_ecs_service", rg.prefix+service, "service")
+		name := w.names.claim("aws_ecs_service", rg.prefix, service, "service")
 		what := "task_definition, desired_count, launch_type and load_balancer blocks"
 		b := w.existing(rg, "aws_ecs_service", name, cluster+"/"+service, []string{head, "Fill in " + what + ", " + generateHint,
 			"The plan must show an in-place update: a replaced service stops its tasks."}, what)
@@ -562,7 +562,7 @@ func (w *tfWriter) updateExisting(rg *tfRegion, m *Move, res *model.Resource, do
 	case model.KindLoadBalancer:
 		w.existingLB(rg, m, res, head, subnets, groups)
 	case model.KindVPCEndpoint:
-		name := w.names.claim("aws_vpc_endpoint", rg.prefix+m.Resource, "endpoint")
+		name := w.names.claim("aws_vpc_endpoint", rg.prefix, m.Resource, "endpoint")
 		var ep *model.VPCEndpoint
 		if rg.model != nil {
 			for _, e := range rg.model.VPCEndpoints {
@@ -601,14 +601,14 @@ func (w *tfWriter) updateExisting(rg *tfRegion, m *Move, res *model.Resource, do
 				return nil
 			}
 			done["cache:"+info.ReplicationGroup] = true
-			name := w.names.claim("aws_elasticache_replication_group", rg.prefix+info.ReplicationGroup, "cache")
+			name := w.names.claim("aws_elasticache_replication_group", rg.prefix, info.ReplicationGroup, "cache")
 			what := "description, node_type and the other attributes it has"
 			b := w.existing(rg, "aws_elasticache_replication_group", name, info.ReplicationGroup, []string{head, "Fill in " + what + ", " + generateHint}, what)
 			setString(b, "replication_group_id", info.ReplicationGroup)
 			setRefs(b, "security_group_ids", rg.refs(groups))
 			return nil
 		}
-		name := w.names.claim("aws_elasticache_cluster", rg.prefix+m.Resource, "cache")
+		name := w.names.claim("aws_elasticache_cluster", rg.prefix, m.Resource, "cache")
 		what := "engine, node_type and the other attributes it has"
 		b := w.existing(rg, "aws_elasticache_cluster", name, m.Resource, []string{head, "Fill in " + what + ", " + generateHint}, what)
 		setString(b, "cluster_id", m.Resource)
@@ -641,18 +641,36 @@ func (w *tfWriter) existingLB(rg *tfRegion, m *Move, res *model.Resource, head s
 		lb = *res.LoadBalancer
 	}
 	lbName := nameOr(lb.Name, m.Resource)
+	// internal and the type force a new load balancer when they differ:
+	// they are set only when known.
+	internal, known := false, lb.Scheme != ""
+	switch {
+	case known:
+		internal = lb.Scheme == "internal"
+	case m.Method == MoveLBSubnets:
+		internal, known = true, true
+	}
+	unknown := ""
+	if !known {
+		unknown = "internal, "
+	}
 	if lb.Type == model.LBClassic {
-		name := w.names.claim("aws_elb", rg.prefix+lbName, "elb")
-		what := "listener blocks and health_check"
+		name := w.names.claim("aws_elb", rg.prefix, lbName, "elb")
+		what := unknown + "listener blocks and health_check"
 		b := w.existing(rg, "aws_elb", name, lbName, []string{head, "Fill in " + what + ", " + generateHint}, what)
 		setString(b, "name", lbName)
-		setBool(b, "internal", lb.Scheme == "internal")
+		if known {
+			setBool(b, "internal", internal)
+		}
 		setRefs(b, "subnets", rg.refs(subnets))
 		setRefs(b, "security_groups", rg.refs(groups))
 		return
 	}
-	name := w.names.claim("aws_lb", rg.prefix+lbName, "lb")
-	what := "the other attributes it has (access_logs, idle_timeout, ...)"
+	name := w.names.claim("aws_lb", rg.prefix, lbName, "lb")
+	what := unknown + "the other attributes it has (access_logs, idle_timeout, ...)"
+	if lb.Type == "" {
+		what = unknown + "load_balancer_type and the other attributes it has (access_logs, idle_timeout, ...)"
+	}
 	comments := []string{head, "Fill in " + what + ", " + generateHint}
 	if lb.Type == model.LBNetwork {
 		comments = append(comments, "A network load balancer cannot drop subnets in place: the plan must show an in-place update, not a replacement.")
@@ -664,7 +682,9 @@ func (w *tfWriter) existingLB(rg *tfRegion, m *Move, res *model.Resource, head s
 	id = nameOr(id, m.Resource)
 	b := w.existing(rg, "aws_lb", name, id, comments, what)
 	setString(b, "name", lbName)
-	setBool(b, "internal", lb.Scheme == "internal")
+	if known {
+		setBool(b, "internal", internal)
+	}
 	if lb.Type != "" {
 		setString(b, "load_balancer_type", string(lb.Type))
 	}
@@ -682,15 +702,16 @@ func (w *tfWriter) existingDB(rg *tfRegion, m *Move, res *model.Resource, head s
 			return
 		}
 		done["cluster:"+c.ID] = true
-		name := w.names.claim("aws_rds_cluster", rg.prefix+c.ID, "cluster")
+		name := w.names.claim("aws_rds_cluster", rg.prefix, c.ID, "cluster")
 		what := "the attributes it has (master_username, backup settings, ...)"
+		head = "DB cluster " + c.ID + " (" + m.Method + "): Aurora keeps the groups on the cluster. " + m.Reason
 		b := w.existing(rg, "aws_rds_cluster", name, c.ID, []string{head, "Fill in " + what + ", " + generateHint}, what)
 		setString(b, "cluster_identifier", c.ID)
 		setString(b, "engine", c.Engine)
 		setRefs(b, "vpc_security_group_ids", rg.refs(groups))
 		return
 	}
-	name := w.names.claim("aws_db_instance", rg.prefix+m.Resource, "db")
+	name := w.names.claim("aws_db_instance", rg.prefix, m.Resource, "db")
 	what := "the attributes it has (allocated_storage, username, ...)"
 	b := w.existing(rg, "aws_db_instance", name, m.Resource, []string{head, "Fill in " + what + ", " + generateHint}, what)
 	setString(b, "identifier", m.Resource)

@@ -82,13 +82,31 @@ func (w *tfWriter) writeReadme(out io.Writer) {
 	}
 	p("**Stage 4, outside Terraform**, once nothing uses them:\n\n")
 	var cleanup []string
+	seen := map[string]bool{}
 	for _, rg := range w.regions {
 		for _, m := range rg.plan.Moves {
+			line := ""
 			switch m.Method {
 			case MoveReplaceInstance:
-				cleanup = append(cleanup, fmt.Sprintf("terminate `%s`, replaced (`aws ec2 terminate-instances --region %s --instance-ids %s`)", moveLabel(m), rg.plan.Region, m.Resource))
-			case MoveAuroraClone, MoveRDSReplica, MoveCacheSnapshot:
-				cleanup = append(cleanup, fmt.Sprintf("delete `%s` after the cut-over (with a final snapshot)", moveLabel(m)))
+				line = fmt.Sprintf("terminate `%s`, replaced (`aws ec2 terminate-instances --region %s --instance-ids %s`)", moveLabel(m), rg.plan.Region, m.Resource)
+			case MoveAuroraClone:
+				id := m.Resource
+				if c := w.clusterOf(rg, m, rg.resourceOf(m)); c != nil {
+					id = c.ID
+				}
+				line = fmt.Sprintf("delete the DB cluster `%s` and its instances after the cut-over (with a final snapshot)", id)
+			case MoveRDSReplica:
+				line = fmt.Sprintf("delete the DB instance `%s` after the cut-over (with a final snapshot)", m.Resource)
+			case MoveCacheSnapshot:
+				id := m.Resource
+				if res := rg.resourceOf(m); res != nil && res.Cache != nil && res.Cache.ReplicationGroup != "" {
+					id = res.Cache.ReplicationGroup
+				}
+				line = fmt.Sprintf("delete the cache `%s` after the cut-over (with a final snapshot)", id)
+			}
+			if line != "" && !seen[line] {
+				seen[line] = true
+				cleanup = append(cleanup, line)
 			}
 		}
 		for _, id := range rg.plan.RetiredGroups {

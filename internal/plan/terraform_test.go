@@ -2,11 +2,13 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -654,6 +656,12 @@ func TestTerraformSeveralRegions(t *testing.T) {
 	for addr, b := range c.resources {
 		if b.Body.Attributes["provider"] == nil {
 			t.Errorf("%s has no provider", addr)
+			continue
+		}
+		// Names say their region: aws.ap_northeast_3 → ap_northeast_3_….
+		alias := strings.TrimPrefix(attr(t, b, "provider"), "aws.")
+		if !strings.HasPrefix(b.Labels[1], alias+"_") {
+			t.Errorf("%s (provider %s): the name does not start with the region's", addr, alias)
 		}
 	}
 	for _, b := range c.imports {
@@ -755,7 +763,7 @@ func TestTFIdent(t *testing.T) {
 		{"web", "sg", "web_2"},
 		{"", "sg", "sg"},
 	} {
-		if got := n.claim("aws_x", tc.base, tc.fallback); got != tc.want {
+		if got := n.claim("aws_x", "", tc.base, tc.fallback); got != tc.want {
 			t.Errorf("claim(%q) = %q, want %q", tc.base, got, tc.want)
 		}
 	}
@@ -771,5 +779,147 @@ func TestAWSDescription(t *testing.T) {
 		if got := awsDescription(in, "fallback"); got != want {
 			t.Errorf("awsDescription(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestTerraformValidate runs terraform init and terraform validate with the
+// AWS provider from a local mirror (VPCDOCTOR_TF_PROVIDER_MIRROR, else
+// /opt/tf-plugins; made with terraform providers mirror), when Terraform
+// and the mirror are there. Every error must be in a resource the README
+// asks a person to complete (an imported resource whose configuration the
+// snapshot does not hold); nothing else may be wrong, not even a warning.
+func TestTerraformValidate(t *testing.T) {
+	bin, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("terraform is not installed: skipping terraform validate")
+	}
+	mirror := os.Getenv("VPCDOCTOR_TF_PROVIDER_MIRROR")
+	if mirror == "" {
+		mirror = "/opt/tf-plugins"
+	}
+	if _, err := os.Stat(filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws")); err != nil {
+		t.Skipf("no AWS provider in a mirror at %s (set VPCDOCTOR_TF_PROVIDER_MIRROR): skipping terraform validate", mirror)
+	}
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	cfg := "provider_installation {\n  filesystem_mirror {\n    path = " + strconv.Quote(mirror) + "\n  }\n}\n"
+	if err := os.WriteFile(rc, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	twoRegions := terraformFixturePlan()
+	second := terraformFixturePlan().Regions[0]
+	second.Region = "ap-northeast-3"
+	twoRegions.Regions = append(twoRegions.Regions, second)
+	for name, p := range map[string]*Plan{"one region": terraformFixturePlan(), "two regions": twoRegions, "other moves": otherMovesPlan()} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := WriteTerraform(p, exampleInventory(t), dir); err != nil {
+				t.Fatal(err)
+			}
+			run := func(args ...string) []byte {
+				cmd := exec.Command(bin, args...)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+				out, _ := cmd.Output()
+				return out
+			}
+			run("init", "-backend=false", "-input=false", "-no-color")
+			var result struct {
+				Diagnostics []struct {
+					Severity, Summary, Detail string
+					Snippet                   struct{ Context string }
+				}
+			}
+			out := run("validate", "-json", "-no-color")
+			if err := json.Unmarshal(out, &result); err != nil {
+				t.Fatalf("terraform validate -json: %v\n%s", err, out)
+			}
+			readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+			for _, d := range result.Diagnostics {
+				fillIn := false
+				if f := strings.Fields(strings.ReplaceAll(d.Snippet.Context, `"`, "")); len(f) == 3 && f[0] == "resource" {
+					fillIn = bytes.Contains(readme, []byte("- `"+f[1]+"."+f[2]+"`:"))
+				}
+				if d.Severity != "error" || !fillIn {
+					t.Errorf("terraform validate: %s: %s (%s) %s", d.Severity, d.Summary, d.Snippet.Context, d.Detail)
+				}
+			}
+		})
+	}
+}
+
+// otherMovesPlan changes the fixture to use the moves and groups it does
+// not: resources that stay with new groups (an instance, Aurora, a Redis
+// replication group), a kept existing group, a read replica, an interface
+// endpoint and an internal load balancer moved to private subnets (the
+// last three unknown to the inventory).
+func otherMovesPlan() *Plan {
+	p := terraformFixturePlan()
+	rp := p.Regions[0]
+	private := []string{"subnet-new-private-1a", "subnet-new-private-1c"}
+	for _, m := range rp.Moves {
+		switch m.Resource {
+		case "i-0a1b2c3d4e5f60303", "oyatsu-aurora-instance-1", "oyatsu-aurora-instance-2", "oyatsu-redis-001":
+			m.Method, m.ToSubnets, m.SubnetGroup = MoveStay, m.FromSubnets, ""
+		}
+	}
+	// The ops group is kept, and the web servers accept 8443 from it.
+	rp.RetiredGroups = []string{fxSGALB, fxSGCommon}
+	for _, g := range rp.Groups {
+		if g.ID == "sg-new-web" {
+			g.Ingress = append(g.Ingress, fxRule("tcp", 8443, fxSGSSH, "", "config", "admin console from ops"))
+		}
+	}
+	rp.Moves = append(rp.Moves,
+		&Move{Resource: "legacy-mysql", Kind: "rds-db-instance", Role: "rds-db-instance/self:legacy-mysql", Method: MoveRDSReplica,
+			FromSubnets: []string{fxPublic1a, fxPublic1c}, ToSubnets: []string{"subnet-new-isolated-1a", "subnet-new-isolated-1c"},
+			NewGroups: []string{"sg-new-oyatsu-aurora"}, SubnetGroup: "legacy-mysql-private", Reason: "publicly accessible"},
+		&Move{Resource: "vpce-0a1b2c3d4e5f69999", Kind: "vpc-endpoint", Method: MoveEndpointSubnets,
+			FromSubnets: []string{fxPublic1a}, ToSubnets: private, NewGroups: []string{"sg-new-endpoints"}, Reason: "in a public subnet"},
+		&Move{Resource: "internal-api", Kind: "load-balancer", Name: "internal-api", Method: MoveLBSubnets,
+			FromSubnets: []string{fxPublic1a, fxPublic1c}, ToSubnets: private, NewGroups: []string{"sg-new-oyatsu-api"}, Reason: "internal load balancer in public subnets"},
+	)
+	return p
+}
+
+// TestTerraformOtherMoves: every other kind of move becomes an import of
+// the resource (stays, subnet changes) or a copy (read replica), and a kept
+// existing group is imported rather than retired.
+func TestTerraformOtherMoves(t *testing.T) {
+	p := otherMovesPlan()
+	c := writeAndParse(t, p, exampleInventory(t))
+	checkReferences(t, c)
+	imports := c.importIDs(t)
+	for id, typ := range map[string]string{
+		"i-0a1b2c3d4e5f60303":    "aws_instance",
+		"oyatsu-aurora":          "aws_rds_cluster",
+		"oyatsu-redis":           "aws_elasticache_replication_group",
+		"vpce-0a1b2c3d4e5f69999": "aws_vpc_endpoint",
+		"internal-api":           "aws_lb",
+		fxSGSSH:                  "aws_security_group",
+	} {
+		if !strings.HasPrefix(imports[id], typ+".") {
+			t.Errorf("%s: imported as %q, want a %s", id, imports[id], typ)
+		}
+	}
+	ph := c.byPlaceholder(t)
+	replica := false
+	for addr, b := range c.resources {
+		if b.Labels[0] == "aws_vpc_security_group_ingress_rule" && attr(t, b, "from_port") == "8443" {
+			if got := attr(t, b, "referenced_security_group_id"); got != imports[fxSGSSH]+".id" || attr(t, b, "security_group_id") != ph["sg-new-web"]+".id" {
+				t.Errorf("%s: from %s, want the kept group", addr, got)
+			}
+		}
+		if b.Labels[0] == "aws_db_instance" && attr(t, b, "replicate_source_db") == "legacy-mysql" {
+			replica = true
+			if !strings.HasPrefix(attr(t, b, "db_subnet_group_name"), "aws_db_subnet_group.") || attr(t, b, "publicly_accessible") != "false" {
+				t.Errorf("%s: the replica is not private in the new subnet group", addr)
+			}
+		}
+	}
+	if !replica {
+		t.Error("no read replica of legacy-mysql")
+	}
+	if _, ok := imports["oyatsu-aurora-instance-1"]; ok {
+		t.Error("Aurora instances are imported one by one: groups are the cluster's")
 	}
 }

@@ -38,7 +38,7 @@ func (w *tfWriter) writeVersions() {
 // variable declares a variable in variables.tf and returns its reference.
 // def is its default ("" with hasDefault false: the person must set it).
 func (w *tfWriter) variable(rg *tfRegion, base, description string, def string, hasDefault bool) tfRef {
-	name := w.names.claim("var", rg.prefix+base, "value")
+	name := w.names.claim("var", rg.prefix, base, "value")
 	b := w.variables.block(nil, "variable", name)
 	b.SetAttributeRaw("type", tokensIdent("string"))
 	setString(b, "description", description)

@@ -162,8 +162,8 @@ func tagSpecs(placeholder, name string, resourceTypes ...string) string {
 	return jsonArg(specs)
 }
 
-// tagList is RDS's and ElastiCache's --tags.
-func tagList(placeholder, name string) string {
+// tagsArg is RDS's and ElastiCache's --tags.
+func tagsArg(placeholder, name string) string {
 	return jsonArg(tagsOf(placeholder, name))
 }
 

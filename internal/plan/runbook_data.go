@@ -112,7 +112,7 @@ func (b *stageBuilder) subnetGroupStep(m *Move, id string) string {
 	args := []string{"rds", "create-db-subnet-group", "--db-subnet-group-name", name,
 		"--db-subnet-group-description", "Isolated subnets for " + id + " (vpcdoctor plan)", "--subnet-ids"}
 	args = append(args, refs(m.ToSubnets)...)
-	s.do(append(args, "--tags", tagList(name, name))...)
+	s.do(append(args, "--tags", tagsArg(name, name))...)
 	s.undo("rds", "delete-db-subnet-group", "--db-subnet-group-name", name)
 	return name
 }
@@ -141,7 +141,7 @@ func (b *stageBuilder) auroraClone(m *Move, c *model.DBCluster) {
 		"--db-cluster-identifier", xNew, "--restore-type", "copy-on-write", "--use-latest-restorable-time",
 		"--db-subnet-group-name", subnetGroup, "--vpc-security-group-ids"}
 	restore = append(restore, groups...)
-	clone.do(append(restore, "--tags", tagList(xNew, xNew))...)
+	clone.do(append(restore, "--tags", tagsArg(xNew, xNew))...)
 	members := b.clusterMembers(c, m)
 	for _, mem := range members {
 		args := []string{"rds", "create-db-instance", "--db-instance-identifier", mem.id + "-new", "--db-cluster-identifier", xNew}
@@ -151,7 +151,7 @@ func (b *stageBuilder) auroraClone(m *Move, c *model.DBCluster) {
 		if mem.class != "" {
 			args = append(args, "--db-instance-class", mem.class)
 		}
-		clone.do(append(args, "--no-publicly-accessible", "--tags", tagList(mem.id+"-new", mem.id+"-new"))...)
+		clone.do(append(args, "--no-publicly-accessible", "--tags", tagsArg(mem.id+"-new", mem.id+"-new"))...)
 	}
 	for _, mem := range members {
 		clone.do("rds", "wait", "db-instance-available", "--db-instance-identifier", mem.id+"-new")
@@ -267,7 +267,7 @@ func (b *stageBuilder) rdsReplica(m *Move) {
 	args := []string{"rds", "create-db-instance-read-replica", "--db-instance-identifier", dNew, "--source-db-instance-identifier", d,
 		"--db-subnet-group-name", subnetGroup, "--vpc-security-group-ids"}
 	args = append(args, refs(m.NewGroups)...)
-	rep.do(append(args, "--no-publicly-accessible", "--tags", tagList(dNew, dNew))...)
+	rep.do(append(args, "--no-publicly-accessible", "--tags", tagsArg(dNew, dNew))...)
 	rep.do("rds", "wait", "db-instance-available", "--db-instance-identifier", dNew)
 	rep.undo("rds", "delete-db-instance", "--db-instance-identifier", dNew, "--skip-final-snapshot")
 	rep.undo("rds", "wait", "db-instance-deleted", "--db-instance-identifier", dNew)
@@ -325,7 +325,7 @@ func (b *stageBuilder) cacheRestore(m *Move, id string, isGroup bool) {
 	args := []string{"elasticache", "create-cache-subnet-group", "--cache-subnet-group-name", name,
 		"--cache-subnet-group-description", "Isolated subnets for " + id + " (vpcdoctor plan)", "--subnet-ids"}
 	args = append(args, refs(m.ToSubnets)...)
-	sg.do(append(args, "--tags", tagList(name, name))...)
+	sg.do(append(args, "--tags", tagsArg(name, name))...)
 	sg.undo("elasticache", "delete-cache-subnet-group", "--cache-subnet-group-name", name)
 
 	if strings.EqualFold(engine, "memcached") {
@@ -339,7 +339,7 @@ func (b *stageBuilder) cacheRestore(m *Move, id string, isGroup bool) {
 	if isGroup {
 		source = "--replication-group-id"
 	}
-	snapStep.do("elasticache", "create-snapshot", source, id, "--snapshot-name", snap, "--tags", tagList(snap, snap))
+	snapStep.do("elasticache", "create-snapshot", source, id, "--snapshot-name", snap, "--tags", tagsArg(snap, snap))
 	snapStep.undo("elasticache", "delete-snapshot", "--snapshot-name", snap)
 	snapStep.manual("Wait until the snapshot is available: aws elasticache describe-snapshots --snapshot-name %s --query 'Snapshots[0].SnapshotStatus'", snap)
 
@@ -360,7 +360,7 @@ func (b *stageBuilder) cacheRestore(m *Move, id string, isGroup bool) {
 		create = append(create, "--cache-node-type", nodeType)
 	}
 	create = append(append(create, "--cache-subnet-group-name", name, "--security-group-ids"), refs(m.NewGroups)...)
-	s.do(append(create, "--tags", tagList(newID, newID))...)
+	s.do(append(create, "--tags", tagsArg(newID, newID))...)
 	if isGroup {
 		s.do("elasticache", "wait", "replication-group-available", "--replication-group-id", newID)
 		s.undo("elasticache", "delete-replication-group", "--replication-group-id", newID, "--no-retain-primary-cluster")

@@ -271,7 +271,7 @@ func (b *stageBuilder) ssmProfileStep() {
 	})
 	policy := "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 	s.do("iam", "create-role", "--role-name", ssmInstanceProfile, "--assume-role-policy-document", trust,
-		"--tags", tagList(ssmInstanceProfile, ""))
+		"--tags", tagsArg(ssmInstanceProfile, ""))
 	s.do("iam", "attach-role-policy", "--role-name", ssmInstanceProfile, "--policy-arn", policy)
 	s.do("iam", "create-instance-profile", "--instance-profile-name", ssmInstanceProfile)
 	s.do("iam", "add-role-to-instance-profile", "--instance-profile-name", ssmInstanceProfile, "--role-name", ssmInstanceProfile)
@@ -294,16 +294,6 @@ func union(a, b []string) []string {
 			out = append(out, x)
 		}
 	}
-	return out
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

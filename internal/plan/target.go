@@ -84,6 +84,9 @@ func WriteTarget(p *Plan, inv *model.Inventory, dir string) error {
 // region's Account label as the loader set it (the account ID, with the
 // folder's name when two folders hold one account).
 func findRegion(inv *model.Inventory, rp *RegionPlan) *model.Region {
+	if inv == nil {
+		return nil
+	}
 	for _, a := range inv.Accounts {
 		for _, r := range a.Regions {
 			if r.Name == rp.Region && r.Account == rp.Account {

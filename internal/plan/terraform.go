@@ -147,7 +147,7 @@ func (w *tfWriter) prepare(p *Plan, inv *model.Inventory) error {
 	for _, rp := range p.Regions {
 		rg := &tfRegion{
 			plan:     rp,
-			model:    findRegion(inv, rp.Account, rp.Region),
+			model:    findRegion(inv, rp),
 			ids:      map[string]tfRef{},
 			vpcData:  map[string]string{},
 			names:    map[string]string{},
@@ -182,7 +182,7 @@ func (w *tfWriter) nameRegion(rg *tfRegion) error {
 	for _, vpcID := range w.vpcIDs(rg) {
 		n := name("data.aws_vpc", vpcID, w.vpcName(rg, vpcID), "vpc")
 		rg.vpcData[vpcID] = n
-		rg.ids[vpcID] = ref("data", "aws_vpc", n, "id")
+		rg.ids[vpcID] = tfPath("data", "aws_vpc", n, "id")
 	}
 	for _, v := range rp.VPCs {
 		for _, id := range v.PublicSubnets {
@@ -190,23 +190,23 @@ func (w *tfWriter) nameRegion(rg *tfRegion) error {
 			if s := rg.subnet(id); s != nil && s.Tags.Name() != "" {
 				base = s.Tags.Name()
 			}
-			rg.ids[id] = ref("aws_subnet", name("aws_subnet", id, base, "subnet"), "id")
+			rg.ids[id] = tfPath("aws_subnet", name("aws_subnet", id, base, "subnet"), "id")
 		}
 		for _, s := range v.Subnets {
-			rg.ids[s.ID] = ref("aws_subnet", name("aws_subnet", s.ID, placeholderBase(s.ID), "subnet"), "id")
+			rg.ids[s.ID] = tfPath("aws_subnet", name("aws_subnet", s.ID, placeholderBase(s.ID), "subnet"), "id")
 		}
 		for _, t := range v.RouteTables {
-			rg.ids[t.ID] = ref("aws_route_table", name("aws_route_table", t.ID, placeholderBase(t.ID), "rtb"), "id")
+			rg.ids[t.ID] = tfPath("aws_route_table", name("aws_route_table", t.ID, placeholderBase(t.ID), "rtb"), "id")
 		}
 		for _, n := range v.NATGateways {
 			nn := name("aws_nat_gateway", n.ID, placeholderBase(n.ID), "nat")
-			rg.ids[n.ID] = ref("aws_nat_gateway", nn, "id")
+			rg.ids[n.ID] = tfPath("aws_nat_gateway", nn, "id")
 			// The Elastic IP carries its NAT gateway's name.
 			rg.names[n.AllocationID] = w.names.claim("aws_eip", "", nn, "eip")
-			rg.ids[n.AllocationID] = ref("aws_eip", rg.names[n.AllocationID], "id")
+			rg.ids[n.AllocationID] = tfPath("aws_eip", rg.names[n.AllocationID], "id")
 		}
 		for _, e := range v.Endpoints {
-			rg.ids[e.ID] = ref("aws_vpc_endpoint", name("aws_vpc_endpoint", e.ID, placeholderBase(e.ID), "vpce"), "id")
+			rg.ids[e.ID] = tfPath("aws_vpc_endpoint", name("aws_vpc_endpoint", e.ID, placeholderBase(e.ID), "vpce"), "id")
 		}
 		for _, t := range v.RouteTables {
 			for _, r := range t.Routes {
@@ -214,20 +214,20 @@ func (w *tfWriter) nameRegion(rg *tfRegion) error {
 					continue
 				}
 				if _, done := rg.ids[r.Target]; !done {
-					rg.ids[r.Target] = ref("data", "aws_nat_gateway", name("data.aws_nat_gateway", r.Target, r.Target, "nat"), "id")
+					rg.ids[r.Target] = tfPath("data", "aws_nat_gateway", name("data.aws_nat_gateway", r.Target, r.Target, "nat"), "id")
 				}
 			}
 		}
 	}
 	for _, g := range rp.Groups {
-		rg.ids[g.ID] = ref("aws_security_group", name("aws_security_group", g.ID, placeholderBase(g.ID), "sg"), "id")
+		rg.ids[g.ID] = tfPath("aws_security_group", name("aws_security_group", g.ID, placeholderBase(g.ID), "sg"), "id")
 	}
 	for _, id := range w.keptGroups(rg) {
 		base := id
 		if g := rg.group(id); g != nil {
 			base = g.Name
 		}
-		rg.ids[id] = ref("aws_security_group", name("aws_security_group", id, base, "sg"), "id")
+		rg.ids[id] = tfPath("aws_security_group", name("aws_security_group", id, base, "sg"), "id")
 	}
 	return w.checkPlaceholders(rg)
 }
@@ -367,21 +367,21 @@ func (w *tfWriter) data(f *tfFile, rg *tfRegion, comments []string, typ, name st
 
 func (w *tfWriter) setProvider(b *hclwrite.Body, rg *tfRegion) {
 	if rg.provider != "" {
-		setRef(b, "provider", ref("aws", rg.provider))
+		setRef(b, "provider", tfPath("aws", rg.provider))
 	}
 }
 
 // importBlock appends import { to = typ.name  id = "..." } to imports.tf.
 func (w *tfWriter) importBlock(rg *tfRegion, comments []string, typ, name, id string) {
 	b := w.imports.block(comments, "import")
-	setRef(b, "to", ref(typ, name))
+	setRef(b, "to", tfPath(typ, name))
 	setString(b, "id", id)
 	w.setProvider(b, rg)
 }
 
 // ref returns the reference for an ID: a declared block's, else the ID
 // itself as a literal.
-func (rg *tfRegion) ref(id string) tfRef {
+func (rg *tfRegion) tfPath(id string) tfRef {
 	if r, ok := rg.ids[id]; ok {
 		return r
 	}
@@ -392,13 +392,13 @@ func (rg *tfRegion) ref(id string) tfRef {
 func (rg *tfRegion) refs(ids []string) []tfRef {
 	out := make([]tfRef, len(ids))
 	for i, id := range ids {
-		out[i] = rg.ref(id)
+		out[i] = rg.tfPath(id)
 	}
 	return out
 }
 
 // vpcRef refers to a VPC's data source.
-func (rg *tfRegion) vpcRef(id string) tfRef { return rg.ref(id) }
+func (rg *tfRegion) vpcRef(id string) tfRef { return rg.tfPath(id) }
 
 func (rg *tfRegion) subnet(id string) *model.Subnet {
 	if rg.model == nil {
@@ -427,19 +427,6 @@ func (rg *tfRegion) groupLabel(id string) string {
 		return g.Label()
 	}
 	return id
-}
-
-// findRegion returns the inventory's region for a RegionPlan, or nil.
-func findRegion(inv *model.Inventory, account, region string) *model.Region {
-	if inv == nil {
-		return nil
-	}
-	for _, r := range inv.Regions() {
-		if r.Account == account && r.Name == region {
-			return r
-		}
-	}
-	return nil
 }
 
 func setOf(ids []string) map[string]bool {

@@ -7,10 +7,10 @@ package plan
 // subnets in every AZ, a NAT gateway per AZ, endpoints, one group per role.
 
 const (
-	fxVPC      = "vpc-0a1b2c3d4e5f60001"
-	fxPublic1a = "subnet-0a1b2c3d4e5f60011"
-	fxPublic1c = "subnet-0a1b2c3d4e5f60012"
-	fxPublic1d = "subnet-0a1b2c3d4e5f60013"
+	tfVPC      = "vpc-0a1b2c3d4e5f60001"
+	tfPublic1a = "subnet-0a1b2c3d4e5f60011"
+	tfPublic1c = "subnet-0a1b2c3d4e5f60012"
+	tfPublic1d = "subnet-0a1b2c3d4e5f60013"
 	fxSGDef    = "sg-0a1b2c3d4e5f60101"
 	fxSGALB    = "sg-0a1b2c3d4e5f60102"
 	fxSGCommon = "sg-0a1b2c3d4e5f60103"
@@ -25,7 +25,7 @@ func fxRule(proto string, port int, group, cidr, basis, desc string) *Rule {
 }
 
 func fxGroup(id, name, role string, members []string, ingress, egress []*Rule) *Group {
-	return &Group{ID: id, Name: name, VPCID: fxVPC, Role: role, Description: "oyatsu " + name + " (vpcdoctor plan)",
+	return &Group{ID: id, Name: name, VPCID: tfVPC, Role: role, Description: "oyatsu " + name + " (vpcdoctor plan)",
 		Members: members, Ingress: ingress, Egress: egress}
 }
 
@@ -41,29 +41,29 @@ func terraformFixturePlan() *Plan {
 		Account: "111122223333",
 		Region:  "ap-northeast-1",
 		VPCs: []*VPCPlan{{
-			VPCID:         fxVPC,
+			VPCID:         tfVPC,
 			Name:          "oyatsu-vpc",
 			CIDRs:         []string{"10.0.0.0/16"},
 			AZs:           []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"},
-			PublicSubnets: []string{fxPublic1a, fxPublic1c, fxPublic1d},
+			PublicSubnets: []string{tfPublic1a, tfPublic1c, tfPublic1d},
 			Subnets: []*Subnet{
-				{ID: "subnet-new-isolated-1a", Name: "oyatsu-isolated-1a", VPCID: fxVPC, AZ: "ap-northeast-1a", CIDR: "10.0.20.0/24", Tier: TierIsolated, RouteTable: "rtb-new-isolated"},
-				{ID: "subnet-new-isolated-1c", Name: "oyatsu-isolated-1c", VPCID: fxVPC, AZ: "ap-northeast-1c", CIDR: "10.0.21.0/24", Tier: TierIsolated, RouteTable: "rtb-new-isolated"},
-				{ID: "subnet-new-isolated-1d", Name: "oyatsu-isolated-1d", VPCID: fxVPC, AZ: "ap-northeast-1d", CIDR: "10.0.22.0/24", Tier: TierIsolated, RouteTable: "rtb-new-isolated"},
-				{ID: "subnet-new-private-1a", Name: "oyatsu-private-1a", VPCID: fxVPC, AZ: "ap-northeast-1a", CIDR: "10.0.10.0/24", Tier: TierPrivate, RouteTable: "rtb-new-private-1a"},
-				{ID: "subnet-new-private-1c", Name: "oyatsu-private-1c", VPCID: fxVPC, AZ: "ap-northeast-1c", CIDR: "10.0.11.0/24", Tier: TierPrivate, RouteTable: "rtb-new-private-1c"},
+				{ID: "subnet-new-isolated-1a", Name: "oyatsu-isolated-1a", VPCID: tfVPC, AZ: "ap-northeast-1a", CIDR: "10.0.20.0/24", Tier: TierIsolated, RouteTable: "rtb-new-isolated"},
+				{ID: "subnet-new-isolated-1c", Name: "oyatsu-isolated-1c", VPCID: tfVPC, AZ: "ap-northeast-1c", CIDR: "10.0.21.0/24", Tier: TierIsolated, RouteTable: "rtb-new-isolated"},
+				{ID: "subnet-new-isolated-1d", Name: "oyatsu-isolated-1d", VPCID: tfVPC, AZ: "ap-northeast-1d", CIDR: "10.0.22.0/24", Tier: TierIsolated, RouteTable: "rtb-new-isolated"},
+				{ID: "subnet-new-private-1a", Name: "oyatsu-private-1a", VPCID: tfVPC, AZ: "ap-northeast-1a", CIDR: "10.0.10.0/24", Tier: TierPrivate, RouteTable: "rtb-new-private-1a"},
+				{ID: "subnet-new-private-1c", Name: "oyatsu-private-1c", VPCID: tfVPC, AZ: "ap-northeast-1c", CIDR: "10.0.11.0/24", Tier: TierPrivate, RouteTable: "rtb-new-private-1c"},
 			},
 			RouteTables: []*RouteTable{
-				{ID: "rtb-new-isolated", Name: "oyatsu-isolated", VPCID: fxVPC, Subnets: isolated,
+				{ID: "rtb-new-isolated", Name: "oyatsu-isolated", VPCID: tfVPC, Subnets: isolated,
 					Routes: []Route{{Destination: "10.0.0.0/16", Target: "local"}}},
-				{ID: "rtb-new-private-1a", Name: "oyatsu-private-1a", VPCID: fxVPC, Subnets: []string{"subnet-new-private-1a"},
+				{ID: "rtb-new-private-1a", Name: "oyatsu-private-1a", VPCID: tfVPC, Subnets: []string{"subnet-new-private-1a"},
 					Routes: []Route{{Destination: "10.0.0.0/16", Target: "local"}, {Destination: "0.0.0.0/0", Target: "nat-new-1a"}}},
-				{ID: "rtb-new-private-1c", Name: "oyatsu-private-1c", VPCID: fxVPC, Subnets: []string{"subnet-new-private-1c"},
+				{ID: "rtb-new-private-1c", Name: "oyatsu-private-1c", VPCID: tfVPC, Subnets: []string{"subnet-new-private-1c"},
 					Routes: []Route{{Destination: "10.0.0.0/16", Target: "local"}, {Destination: "0.0.0.0/0", Target: "nat-new-1c"}}},
 			},
 			NATGateways: []*NATGateway{
-				{ID: "nat-new-1a", Subnet: fxPublic1a, AZ: "ap-northeast-1a", AllocationID: "eipalloc-new-1a", Serves: []string{"ap-northeast-1a"}},
-				{ID: "nat-new-1c", Subnet: fxPublic1c, AZ: "ap-northeast-1c", AllocationID: "eipalloc-new-1c", Serves: []string{"ap-northeast-1c"}},
+				{ID: "nat-new-1a", Subnet: tfPublic1a, AZ: "ap-northeast-1a", AllocationID: "eipalloc-new-1a", Serves: []string{"ap-northeast-1a"}},
+				{ID: "nat-new-1c", Subnet: tfPublic1c, AZ: "ap-northeast-1c", AllocationID: "eipalloc-new-1c", Serves: []string{"ap-northeast-1c"}},
 			},
 			Endpoints: []*Endpoint{
 				{ID: "vpce-new-dynamodb", Service: "com.amazonaws.ap-northeast-1.dynamodb", Type: "Gateway",
@@ -75,7 +75,7 @@ func terraformFixturePlan() *Plan {
 				{ID: "vpce-new-ssm", Service: "com.amazonaws.ap-northeast-1.ssm", Type: "Interface", Subnets: private,
 					Groups: []string{"sg-new-endpoints"}, PrivateDNS: true, Reason: "Session Manager replaces SSH"},
 			},
-			FlowLog: &FlowLog{ID: "fl-new-" + fxVPC, Destination: "s3://oyatsu-flow-logs/vpc", Format: fxFormat},
+			FlowLog: &FlowLog{ID: "fl-new-" + tfVPC, Destination: "s3://oyatsu-flow-logs/vpc", Format: fxFormat},
 			Reasons: []string{"Everything ran in public subnets."},
 		}},
 		Groups: []*Group{
@@ -108,31 +108,31 @@ func terraformFixturePlan() *Plan {
 		},
 		Moves: []*Move{
 			{Resource: "i-0a1b2c3d4e5f60301", Kind: "ec2-instance", Name: "web-1", Role: "ec2-instance/tag:web", Method: MoveReplaceInstance,
-				FromSubnets: []string{fxPublic1a}, ToSubnets: []string{"subnet-new-private-1a"}, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-web"}, DropsPublicIP: true,
+				FromSubnets: []string{tfPublic1a}, ToSubnets: []string{"subnet-new-private-1a"}, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-web"}, DropsPublicIP: true,
 				Reason: "in a public subnet with a public address"},
 			{Resource: "i-0a1b2c3d4e5f60302", Kind: "ec2-instance", Name: "web-2", Role: "ec2-instance/tag:web", Method: MoveReplaceInstance,
-				FromSubnets: []string{fxPublic1c}, ToSubnets: []string{"subnet-new-private-1c"}, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-web"}, DropsPublicIP: true,
+				FromSubnets: []string{tfPublic1c}, ToSubnets: []string{"subnet-new-private-1c"}, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-web"}, DropsPublicIP: true,
 				Reason: "in a public subnet with a public address"},
 			{Resource: "i-0a1b2c3d4e5f60303", Kind: "ec2-instance", Name: "batch-1", Role: "ec2-instance/tag:batch", Method: MoveReplaceInstance,
-				FromSubnets: []string{fxPublic1a}, ToSubnets: []string{"subnet-new-private-1a"}, OldGroups: []string{fxSGCommon, fxSGSSH}, NewGroups: []string{"sg-new-batch"}, DropsPublicIP: true,
+				FromSubnets: []string{tfPublic1a}, ToSubnets: []string{"subnet-new-private-1a"}, OldGroups: []string{fxSGCommon, fxSGSSH}, NewGroups: []string{"sg-new-batch"}, DropsPublicIP: true,
 				Reason: "in a public subnet with a public address"},
 			{Resource: fxECS, Kind: "ecs-service", Name: "oyatsu-api", Role: "ecs-service/service:" + fxECS, Method: MoveECSConfig,
-				FromSubnets: []string{fxPublic1a, fxPublic1c}, ToSubnets: private, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-api"}, DropsPublicIP: true,
+				FromSubnets: []string{tfPublic1a, tfPublic1c}, ToSubnets: private, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-api"}, DropsPublicIP: true,
 				Reason: "tasks get public addresses in public subnets"},
 			{Resource: "oyatsu-aurora-instance-1", Kind: "rds-db-instance", Name: "oyatsu-aurora-instance-1", Role: "rds-db-instance/cluster:oyatsu-aurora", Method: MoveAuroraClone,
-				FromSubnets: []string{fxPublic1a, fxPublic1c, fxPublic1d}, ToSubnets: isolated, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-aurora"}, DropsPublicIP: true,
+				FromSubnets: []string{tfPublic1a, tfPublic1c, tfPublic1d}, ToSubnets: isolated, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-aurora"}, DropsPublicIP: true,
 				SubnetGroup: "oyatsu-aurora-private", Reason: "publicly accessible writer in public subnets"},
 			{Resource: "oyatsu-aurora-instance-2", Kind: "rds-db-instance", Name: "oyatsu-aurora-instance-2", Role: "rds-db-instance/cluster:oyatsu-aurora", Method: MoveAuroraClone,
-				FromSubnets: []string{fxPublic1a, fxPublic1c, fxPublic1d}, ToSubnets: isolated, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-aurora"},
+				FromSubnets: []string{tfPublic1a, tfPublic1c, tfPublic1d}, ToSubnets: isolated, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-aurora"},
 				SubnetGroup: "oyatsu-aurora-private", Reason: "reader of the same cluster"},
 			{Resource: "oyatsu-order-notifier", Kind: "lambda-function", Name: "oyatsu-order-notifier", Role: "lambda-function/self:oyatsu-order-notifier", Method: MoveLambdaConfig,
-				FromSubnets: []string{fxPublic1a, fxPublic1c}, ToSubnets: private, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-order-notifier"},
+				FromSubnets: []string{tfPublic1a, tfPublic1c}, ToSubnets: private, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-order-notifier"},
 				Reason: "in public subnets it has no internet access at all"},
 			{Resource: "oyatsu-redis-001", Kind: "elasticache-cluster", Name: "oyatsu-redis-001", Role: "elasticache-cluster/rg:oyatsu-redis", Method: MoveCacheSnapshot,
-				FromSubnets: []string{fxPublic1a, fxPublic1c, fxPublic1d}, ToSubnets: isolated, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-redis"},
+				FromSubnets: []string{tfPublic1a, tfPublic1c, tfPublic1d}, ToSubnets: isolated, OldGroups: []string{fxSGCommon}, NewGroups: []string{"sg-new-oyatsu-redis"},
 				SubnetGroup: "oyatsu-redis-private", Reason: "cache subnet group of public subnets"},
 			{Resource: "oyatsu-web-alb", Kind: "load-balancer", Name: "oyatsu-web-alb", Role: "load-balancer/self:oyatsu-web-alb", Method: MoveStay,
-				FromSubnets: []string{fxPublic1a, fxPublic1c}, ToSubnets: []string{fxPublic1a, fxPublic1c}, OldGroups: []string{fxSGALB}, NewGroups: []string{"sg-new-oyatsu-web-alb"},
+				FromSubnets: []string{tfPublic1a, tfPublic1c}, ToSubnets: []string{tfPublic1a, tfPublic1c}, OldGroups: []string{fxSGALB}, NewGroups: []string{"sg-new-oyatsu-web-alb"},
 				Reason: "internet-facing load balancer: stays public"},
 		},
 		RetiredGroups: []string{fxSGALB, fxSGCommon, fxSGSSH},

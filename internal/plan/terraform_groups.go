@@ -101,7 +101,7 @@ func (w *tfWriter) writeRule(rg *tfRegion, g *Group, r *Rule, ingress bool) erro
 		comments = []string{r.Basis + "."}
 	}
 	b := w.resource(w.groups, rg, comments, typ, name)
-	setRef(b, "security_group_id", rg.ref(g.ID))
+	setRef(b, "security_group_id", rg.tfPath(g.ID))
 	setString(b, "description", awsDescription(r.Description, ""))
 	proto := strings.ToLower(r.Protocol)
 	switch proto {
@@ -116,7 +116,7 @@ func (w *tfWriter) writeRule(rg *tfRegion, g *Group, r *Rule, ingress bool) erro
 	}
 	switch {
 	case r.Group != "":
-		setRef(b, "referenced_security_group_id", rg.ref(r.Group))
+		setRef(b, "referenced_security_group_id", rg.tfPath(r.Group))
 	case r.PrefixList != "":
 		setString(b, "prefix_list_id", r.PrefixList)
 	case strings.Contains(r.CIDR, ":"):

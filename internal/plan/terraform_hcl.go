@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -20,8 +19,8 @@ type tfRef struct {
 	literal   string
 }
 
-// ref builds a reference from dotted names: ref("aws_subnet", "a", "id").
-func ref(names ...string) tfRef { return tfRef{traversal: names} }
+// ref builds a reference from dotted names: tfPath("aws_subnet", "a", "id").
+func tfPath(names ...string) tfRef { return tfRef{traversal: names} }
 
 // lit is a literal string expression.
 func lit(s string) tfRef { return tfRef{literal: s} }
@@ -142,16 +141,6 @@ func (t *tfFile) block(comments []string, typ string, labels ...string) *hclwrit
 
 // bytes is the file, formatted as terraform fmt formats it.
 func (t *tfFile) bytes() []byte { return hclwrite.Format(t.f.Bytes()) }
-
-// sortedKeys returns a map's keys, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // tokensIdent is a bare identifier expression, such as the type string.
 func tokensIdent(name string) hclwrite.Tokens { return hclwrite.TokensForIdentifier(name) }

@@ -51,7 +51,7 @@ func (w *tfWriter) writeNetwork(rg *tfRegion) error {
 			w.additive = append(w.additive, address("aws_vpc_ipv4_cidr_block_association", name))
 			// Subnets in the new block take the VPC ID from the association,
 			// so that Terraform creates them after it.
-			assoc := ref("aws_vpc_ipv4_cidr_block_association", name, "vpc_id")
+			assoc := tfPath("aws_vpc_ipv4_cidr_block_association", name, "vpc_id")
 			subnetVPC = func(cidr string) tfRef {
 				if p, err := netip.ParsePrefix(cidr); err == nil && secondary.Overlaps(p) {
 					return assoc
@@ -81,8 +81,8 @@ func (w *tfWriter) writeNetwork(rg *tfRegion) error {
 			setString(b, "domain", "vpc")
 			setTags(b, newTags(n.AllocationID, n.AllocationID))
 			b = w.resource(f, rg, []string{n.ID + ": the way out for the private subnets of " + strings.Join(n.Serves, ", ") + "."}, "aws_nat_gateway", name)
-			setRef(b, "allocation_id", rg.ref(n.AllocationID))
-			setRef(b, "subnet_id", rg.ref(n.Subnet))
+			setRef(b, "allocation_id", rg.tfPath(n.AllocationID))
+			setRef(b, "subnet_id", rg.tfPath(n.Subnet))
 			setString(b, "connectivity_type", "public")
 			setTags(b, newTags(n.ID, n.ID))
 			w.additive = append(w.additive, address("aws_eip", eip), address("aws_nat_gateway", name))
@@ -143,7 +143,7 @@ func (w *tfWriter) writeRouteTable(rg *tfRegion, v *VPCPlan, t *RouteTable) erro
 		}
 		rn := w.names.claim("aws_route", "", name+"_"+routeDestName(r.Destination), name+"_route")
 		b := w.resource(f, rg, nil, "aws_route", rn)
-		setRef(b, "route_table_id", rg.ref(t.ID))
+		setRef(b, "route_table_id", rg.tfPath(t.ID))
 		switch {
 		case strings.HasPrefix(r.Destination, "pl-"):
 			setString(b, "destination_prefix_list_id", r.Destination)
@@ -152,7 +152,7 @@ func (w *tfWriter) writeRouteTable(rg *tfRegion, v *VPCPlan, t *RouteTable) erro
 		default:
 			setString(b, "destination_cidr_block", r.Destination)
 		}
-		setRef(b, attr, rg.ref(r.Target))
+		setRef(b, attr, rg.tfPath(r.Target))
 		w.additive = append(w.additive, address("aws_route", rn))
 	}
 	subnets := append([]string{}, t.Subnets...)
@@ -164,8 +164,8 @@ func (w *tfWriter) writeRouteTable(rg *tfRegion, v *VPCPlan, t *RouteTable) erro
 	for _, s := range sortedUnique(subnets) {
 		an := w.names.claim("aws_route_table_association", "", rg.refName(s), "subnet")
 		b := w.resource(f, rg, nil, "aws_route_table_association", an)
-		setRef(b, "subnet_id", rg.ref(s))
-		setRef(b, "route_table_id", rg.ref(t.ID))
+		setRef(b, "subnet_id", rg.tfPath(s))
+		setRef(b, "route_table_id", rg.tfPath(t.ID))
 		w.additive = append(w.additive, address("aws_route_table_association", an))
 	}
 	return nil
@@ -245,7 +245,7 @@ func (w *tfWriter) writeEndpoint(rg *tfRegion, v *VPCPlan, e *Endpoint) {
 func (w *tfWriter) writeFlowLog(rg *tfRegion, v *VPCPlan) {
 	fl := v.FlowLog
 	vpcName := strings.TrimPrefix(rg.vpcData[v.VPCID], rg.prefix)
-	arn, destType := flowLogDestination(fl.Destination)
+	destType, arn := flowLogDestination(fl.Destination, rg.plan)
 	desc := "ARN of the S3 bucket (and optional folder) that receives the flow logs of " + v.VPCID +
 		". The bucket policy must let delivery.logs.amazonaws.com write to it."
 	if destType == "cloud-watch-logs" {
@@ -268,21 +268,6 @@ func (w *tfWriter) writeFlowLog(rg *tfRegion, v *VPCPlan) {
 	setInt(b, "max_aggregation_interval", 60)
 	setTags(b, newTags(fl.ID, fl.ID))
 	w.additive = append(w.additive, address("aws_flow_log", name))
-}
-
-// flowLogDestination turns the plan's destination into an ARN and a
-// destination type: "s3://bucket/prefix" and S3 ARNs → s3, log-group
-// ARNs → cloud-watch-logs; anything else gives no default.
-func flowLogDestination(d string) (arn, destType string) {
-	switch {
-	case strings.HasPrefix(d, "s3://"):
-		return "arn:aws:s3:::" + strings.TrimPrefix(d, "s3://"), "s3"
-	case strings.HasPrefix(d, "arn:") && strings.Contains(d, ":s3:::"):
-		return d, "s3"
-	case strings.HasPrefix(d, "arn:") && strings.Contains(d, ":logs:"):
-		return d, "cloud-watch-logs"
-	}
-	return "", "s3"
 }
 
 // isClientVPNGroup reports whether g is the Client VPN endpoint's group
@@ -314,7 +299,7 @@ func (w *tfWriter) writeClientVPN(rg *tfRegion, v *VPCPlan, g *Group) {
 	setRef(b, "server_certificate_arn", server)
 	setRef(b, "client_cidr_block", clientCIDR)
 	setRef(b, "vpc_id", rg.vpcRef(v.VPCID))
-	setRefs(b, "security_group_ids", []tfRef{rg.ref(g.ID)})
+	setRefs(b, "security_group_ids", []tfRef{rg.tfPath(g.ID)})
 	setBool(b, "split_tunnel", true)
 	auth := b.AppendNewBlock("authentication_options", nil).Body()
 	setString(auth, "type", "certificate-authentication")
@@ -327,14 +312,14 @@ func (w *tfWriter) writeClientVPN(rg *tfRegion, v *VPCPlan, g *Group) {
 	if subnet := clientVPNSubnet(v); subnet != "" {
 		an := w.names.claim("aws_ec2_client_vpn_network_association", "", name+"_"+strings.TrimPrefix(rg.refName(subnet), rg.prefix), "association")
 		b := w.resource(f, rg, []string{"One association (billed by the hour); add one per AZ for redundancy."}, "aws_ec2_client_vpn_network_association", an)
-		setRef(b, "client_vpn_endpoint_id", ref("aws_ec2_client_vpn_endpoint", name, "id"))
-		setRef(b, "subnet_id", rg.ref(subnet))
+		setRef(b, "client_vpn_endpoint_id", tfPath("aws_ec2_client_vpn_endpoint", name, "id"))
+		setRef(b, "subnet_id", rg.tfPath(subnet))
 		w.additive = append(w.additive, address("aws_ec2_client_vpn_network_association", an))
 	}
 	rn := w.names.claim("aws_ec2_client_vpn_authorization_rule", "", name+"_vpc", "vpc")
 	b = w.resource(f, rg, []string{"Users may reach the VPC; the data tiers' groups decide what exactly."}, "aws_ec2_client_vpn_authorization_rule", rn)
-	setRef(b, "client_vpn_endpoint_id", ref("aws_ec2_client_vpn_endpoint", name, "id"))
-	setRef(b, "target_network_cidr", ref("data", "aws_vpc", rg.vpcData[v.VPCID], "cidr_block"))
+	setRef(b, "client_vpn_endpoint_id", tfPath("aws_ec2_client_vpn_endpoint", name, "id"))
+	setRef(b, "target_network_cidr", tfPath("data", "aws_vpc", rg.vpcData[v.VPCID], "cidr_block"))
 	setBool(b, "authorize_all_groups", true)
 	w.additive = append(w.additive, address("aws_ec2_client_vpn_authorization_rule", rn))
 }

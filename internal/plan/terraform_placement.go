@@ -112,7 +112,7 @@ func (w *tfWriter) writeSubnetGroups(rg *tfRegion) {
 		setString(b, "description", "vpcdoctor plan: isolated subnets")
 		setRefs(b, "subnet_ids", rg.refs(sortedUnique(g.subnets)))
 		setTags(b, map[string]string{"Name": name})
-		rg.ids["subnet-group:"+name] = ref(typ, tf, "name")
+		rg.ids["subnet-group:"+name] = tfPath(typ, tf, "name")
 		w.additive = append(w.additive, address(typ, tf))
 	}
 }
@@ -218,7 +218,7 @@ func (w *tfWriter) replaceInstance(rg *tfRegion, m *Move, res *model.Resource) e
 	b := w.resource(w.placement, rg, comments, "aws_instance", name)
 	setRef(b, "ami", ami)
 	setRef(b, "instance_type", typeExpr)
-	setRef(b, "subnet_id", rg.ref(m.ToSubnets[0]))
+	setRef(b, "subnet_id", rg.tfPath(m.ToSubnets[0]))
 	setRefs(b, "vpc_security_group_ids", rg.refs(m.NewGroups))
 	setBool(b, "associate_public_ip_address", false)
 	setRef(b, "iam_instance_profile", prof)
@@ -255,7 +255,7 @@ func (w *tfWriter) registerReplacement(rg *tfRegion, m *Move, instance string) {
 				"Registers the replacement in " + tg.Name + " beside " + m.Resource + "; deregister the old one once this is healthy.",
 			}, "aws_lb_target_group_attachment", name)
 			setString(b, "target_group_arn", tg.ARN)
-			setRef(b, "target_id", ref("aws_instance", instance, "id"))
+			setRef(b, "target_id", tfPath("aws_instance", instance, "id"))
 			port := t.Port
 			if port == 0 {
 				port = tg.Port
@@ -279,7 +279,7 @@ func (w *tfWriter) registerReplacement(rg *tfRegion, m *Move, instance string) {
 				"Registers the replacement with " + r.LoadBalancer.Name + " beside " + m.Resource + "; deregister the old one once this is healthy.",
 			}, "aws_elb_attachment", name)
 			setString(b, "elb", r.LoadBalancer.Name)
-			setRef(b, "instance", ref("aws_instance", instance, "id"))
+			setRef(b, "instance", tfPath("aws_instance", instance, "id"))
 			w.copies = append(w.copies, address("aws_elb_attachment", name))
 		}
 	}
@@ -337,7 +337,7 @@ func (w *tfWriter) auroraClone(rg *tfRegion, m *Move, res *model.Resource, done 
 		engine = "aurora-mysql"
 	}
 	setString(b, "engine", engine)
-	setRef(b, "db_subnet_group_name", rg.ref("subnet-group:"+m.SubnetGroup))
+	setRef(b, "db_subnet_group_name", rg.tfPath("subnet-group:"+m.SubnetGroup))
 	setRefs(b, "vpc_security_group_ids", rg.refs(m.NewGroups))
 	restore := b.AppendNewBlock("restore_to_point_in_time", nil).Body()
 	setString(restore, "source_cluster_identifier", clusterID)
@@ -350,14 +350,14 @@ func (w *tfWriter) auroraClone(rg *tfRegion, m *Move, res *model.Resource, done 
 		in := w.names.claim("aws_rds_cluster_instance", rg.prefix, id+"_clone", "instance")
 		ib := w.resource(w.placement, rg, []string{"Takes the place of " + id + "."}, "aws_rds_cluster_instance", in)
 		setString(ib, "identifier", id+"-private")
-		setRef(ib, "cluster_identifier", ref("aws_rds_cluster", name, "id"))
-		setRef(ib, "engine", ref("aws_rds_cluster", name, "engine"))
+		setRef(ib, "cluster_identifier", tfPath("aws_rds_cluster", name, "id"))
+		setRef(ib, "engine", tfPath("aws_rds_cluster", name, "engine"))
 		if mem != nil && mem.DB != nil && mem.DB.Class != "" {
 			setString(ib, "instance_class", mem.DB.Class)
 		} else {
 			setRef(ib, "instance_class", w.variable(rg, "instance_class_"+tfIdent(id), "Instance class of the clone of "+id+".", "", false))
 		}
-		setRef(ib, "db_subnet_group_name", rg.ref("subnet-group:"+m.SubnetGroup))
+		setRef(ib, "db_subnet_group_name", rg.tfPath("subnet-group:"+m.SubnetGroup))
 		setBool(ib, "publicly_accessible", false)
 		w.copies = append(w.copies, address("aws_rds_cluster_instance", in))
 	}
@@ -408,7 +408,7 @@ func (w *tfWriter) rdsReplica(rg *tfRegion, m *Move, res *model.Resource) error 
 	} else {
 		setRef(b, "instance_class", w.variable(rg, "instance_class_"+tfIdent(m.Resource), "Instance class of the replica of "+m.Resource+".", "", false))
 	}
-	setRef(b, "db_subnet_group_name", rg.ref("subnet-group:"+m.SubnetGroup))
+	setRef(b, "db_subnet_group_name", rg.tfPath("subnet-group:"+m.SubnetGroup))
 	setRefs(b, "vpc_security_group_ids", rg.refs(m.NewGroups))
 	setBool(b, "publicly_accessible", false)
 	setBool(b, "skip_final_snapshot", true)
@@ -490,7 +490,7 @@ func (w *tfWriter) setCacheCommon(rg *tfRegion, b *hclwrite.Body, m *Move, info 
 	if info.Port != 0 {
 		setInt(b, "port", info.Port)
 	}
-	setRef(b, "subnet_group_name", rg.ref("subnet-group:"+m.SubnetGroup))
+	setRef(b, "subnet_group_name", rg.tfPath("subnet-group:"+m.SubnetGroup))
 	setRefs(b, "security_group_ids", rg.refs(m.NewGroups))
 	if snapshot.traversal != nil {
 		setRef(b, "snapshot_name", snapshot)
@@ -532,7 +532,7 @@ func (w *tfWriter) updateExisting(rg *tfRegion, m *Move, res *model.Resource, do
 			setString(b, "instance_type", res.Instance.InstanceType)
 		}
 		if len(subnets) > 0 {
-			setRef(b, "subnet_id", rg.ref(subnets[0]))
+			setRef(b, "subnet_id", rg.tfPath(subnets[0]))
 		}
 		setRefs(b, "vpc_security_group_ids", rg.refs(groups))
 	case model.KindLambda:

@@ -433,8 +433,6 @@ func checkRules(t *testing.T, c *tfConfig, rp *RegionPlan, ph map[string]string)
 	}
 }
 
-func itoa(i int) string { return cty.NumberIntVal(int64(i)).AsBigFloat().String() }
-
 func checkMoves(t *testing.T, c *tfConfig, rp *RegionPlan, ph map[string]string) {
 	t.Helper()
 	imports := c.importIDs(t)
@@ -871,12 +869,12 @@ func otherMovesPlan() *Plan {
 	}
 	rp.Moves = append(rp.Moves,
 		&Move{Resource: "legacy-mysql", Kind: "rds-db-instance", Role: "rds-db-instance/self:legacy-mysql", Method: MoveRDSReplica,
-			FromSubnets: []string{fxPublic1a, fxPublic1c}, ToSubnets: []string{"subnet-new-isolated-1a", "subnet-new-isolated-1c"},
+			FromSubnets: []string{tfPublic1a, tfPublic1c}, ToSubnets: []string{"subnet-new-isolated-1a", "subnet-new-isolated-1c"},
 			NewGroups: []string{"sg-new-oyatsu-aurora"}, SubnetGroup: "legacy-mysql-private", Reason: "publicly accessible"},
 		&Move{Resource: "vpce-0a1b2c3d4e5f69999", Kind: "vpc-endpoint", Method: MoveEndpointSubnets,
-			FromSubnets: []string{fxPublic1a}, ToSubnets: private, NewGroups: []string{"sg-new-endpoints"}, Reason: "in a public subnet"},
+			FromSubnets: []string{tfPublic1a}, ToSubnets: private, NewGroups: []string{"sg-new-endpoints"}, Reason: "in a public subnet"},
 		&Move{Resource: "internal-api", Kind: "load-balancer", Name: "internal-api", Method: MoveLBSubnets,
-			FromSubnets: []string{fxPublic1a, fxPublic1c}, ToSubnets: private, NewGroups: []string{"sg-new-oyatsu-api"}, Reason: "internal load balancer in public subnets"},
+			FromSubnets: []string{tfPublic1a, tfPublic1c}, ToSubnets: private, NewGroups: []string{"sg-new-oyatsu-api"}, Reason: "internal load balancer in public subnets"},
 	)
 	return p
 }

@@ -46,7 +46,7 @@ func (w *tfWriter) variable(rg *tfRegion, base, description string, def string, 
 		setString(b, "default", def)
 	}
 	w.vars = append(w.vars, tfVar{name: name, required: !hasDefault})
-	return ref("var", name)
+	return tfPath("var", name)
 }
 
 // isAccountID reports whether s is a 12-digit AWS account ID.

@@ -88,6 +88,18 @@ type tfRegion struct {
 	// names maps AWS IDs to the Terraform name of their block.
 	names             map[string]string
 	retired, defaults map[string]bool
+	// moveNames (resource → name) and registrations (instance → where it
+	// is registered) are built on first use.
+	moveNames     map[string]string
+	registrations map[string][]registration
+}
+
+// registration is one place an instance is registered: a target group
+// (with the target's port) or a classic load balancer.
+type registration struct {
+	group   *model.TargetGroup
+	port    int
+	classic string
 }
 
 // terraformFiles renders every file in memory.

@@ -2,10 +2,10 @@ package plan
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
@@ -297,10 +297,7 @@ func (w *tfWriter) checkPlaceholders(rg *tfRegion) error {
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // vpcIDs are the VPCs the region's plan touches, sorted.
@@ -471,7 +468,5 @@ func sortedUnique(ss []string) []string {
 	for _, s := range ss {
 		set[s] = true
 	}
-	out := sortedKeys(set)
-	sort.Strings(out)
-	return out
+	return sortedKeys(set)
 }

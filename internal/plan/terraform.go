@@ -2,10 +2,10 @@ package plan
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
@@ -88,6 +88,18 @@ type tfRegion struct {
 	// names maps AWS IDs to the Terraform name of their block.
 	names             map[string]string
 	retired, defaults map[string]bool
+	// moveNames (resource → name) and registrations (instance → where it
+	// is registered) are built on first use.
+	moveNames     map[string]string
+	registrations map[string][]tfRegistration
+}
+
+// tfRegistration is one place an instance is registered: a target group
+// (with the target's port) or a classic load balancer.
+type tfRegistration struct {
+	group   *model.TargetGroup
+	port    int
+	classic string
 }
 
 // terraformFiles renders every file in memory.
@@ -285,10 +297,7 @@ func (w *tfWriter) checkPlaceholders(rg *tfRegion) error {
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // vpcIDs are the VPCs the region's plan touches, sorted.
@@ -446,7 +455,5 @@ func sortedUnique(ss []string) []string {
 	for _, s := range ss {
 		set[s] = true
 	}
-	out := sortedKeys(set)
-	sort.Strings(out)
-	return out
+	return sortedKeys(set)
 }

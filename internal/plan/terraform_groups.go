@@ -65,14 +65,17 @@ func (w *tfWriter) writeGroups(rg *tfRegion) error {
 
 // memberLabels names a group's members for a comment.
 func (w *tfWriter) memberLabels(rg *tfRegion, ids []string) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = id
+	if rg.moveNames == nil {
+		rg.moveNames = map[string]string{}
 		for _, m := range rg.plan.Moves {
-			if m.Resource == id && m.Name != "" && m.Name != id {
-				out[i] = m.Name
+			if m.Name != "" {
+				rg.moveNames[m.Resource] = m.Name
 			}
 		}
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = nameOr(rg.moveNames[id], id)
 	}
 	return out
 }

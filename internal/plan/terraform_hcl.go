@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -87,9 +88,15 @@ func setTags(b *hclwrite.Body, tags map[string]string) {
 }
 
 // comment appends "# line" comments to a body; an empty line gives "#".
+// Line breaks inside a line (from the plan's reasons) start a new comment
+// line, so that no text escapes the comment.
 func comment(b *hclwrite.Body, lines ...string) {
 	var toks hclwrite.Tokens
+	var split []string
 	for _, l := range lines {
+		split = append(split, strings.Split(strings.ReplaceAll(l, "\r", ""), "\n")...)
+	}
+	for _, l := range split {
 		text := "#"
 		if l != "" {
 			text += " " + l
@@ -99,48 +106,67 @@ func comment(b *hclwrite.Body, lines ...string) {
 	b.AppendUnstructuredTokens(toks)
 }
 
-// tfFile is one .tf file being written: blocks separated by blank lines,
-// each with the comments that explain it.
+// tfFile is one .tf file being written: items (a comment, or a block with
+// the comments that explain it) separated by blank lines. Each item is
+// built in its own small hclwrite file and formatted when the next one
+// starts, which keeps large plans fast (formatting is linear in the item,
+// and the finished text is only bytes).
 type tfFile struct {
-	name    string
-	f       *hclwrite.File
-	started bool
+	name string
+	buf  bytes.Buffer
+	cur  *hclwrite.File
 }
 
 func newTFFile(name string, header ...string) *tfFile {
-	t := &tfFile{name: name, f: hclwrite.NewEmptyFile()}
+	t := &tfFile{name: name}
 	if len(header) > 0 {
 		t.note(header...)
 	}
 	return t
 }
 
-// separate puts a blank line between items.
-func (t *tfFile) separate() {
-	if t.started {
-		t.f.Body().AppendNewline()
+// next finishes the current item and starts another after a blank line.
+func (t *tfFile) next() *hclwrite.Body {
+	t.flush()
+	if t.buf.Len() > 0 {
+		t.buf.WriteByte('\n')
 	}
-	t.started = true
+	t.cur = hclwrite.NewEmptyFile()
+	return t.cur.Body()
 }
 
-// note appends a free-standing comment.
-func (t *tfFile) note(lines ...string) {
-	t.separate()
-	comment(t.f.Body(), lines...)
+// flush formats the current item, as terraform fmt would, into the text.
+func (t *tfFile) flush() {
+	if t.cur != nil {
+		t.buf.Write(hclwrite.Format(t.cur.Bytes()))
+		t.cur = nil
+	}
 }
+
+// note appends a free-standing comment; comment(t.body(), ...) adds lines
+// to it.
+func (t *tfFile) note(lines ...string) {
+	comment(t.next(), lines...)
+}
+
+// body is the current item's body.
+func (t *tfFile) body() *hclwrite.Body { return t.cur.Body() }
 
 // block appends a block preceded by its comment lines (none is fine) and
 // returns its body.
 func (t *tfFile) block(comments []string, typ string, labels ...string) *hclwrite.Body {
-	t.separate()
+	b := t.next()
 	if len(comments) > 0 {
-		comment(t.f.Body(), comments...)
+		comment(b, comments...)
 	}
-	return t.f.Body().AppendNewBlock(typ, labels).Body()
+	return b.AppendNewBlock(typ, labels).Body()
 }
 
-// bytes is the file, formatted as terraform fmt formats it.
-func (t *tfFile) bytes() []byte { return hclwrite.Format(t.f.Bytes()) }
+// bytes is the whole file.
+func (t *tfFile) bytes() []byte {
+	t.flush()
+	return t.buf.Bytes()
+}
 
 // tokensIdent is a bare identifier expression, such as the type string.
 func tokensIdent(name string) hclwrite.Tokens { return hclwrite.TokensForIdentifier(name) }

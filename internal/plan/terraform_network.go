@@ -33,7 +33,7 @@ func (w *tfWriter) writeNetwork(rg *tfRegion) error {
 	for _, v := range rg.plan.VPCs {
 		f.note(fmt.Sprintf("VPC %s (%s), %s.", w.vpcName(rg, v.VPCID), v.VPCID, rg.plan.Region))
 		for _, r := range v.Reasons {
-			comment(f.f.Body(), r)
+			comment(f.body(), r)
 		}
 		vpcID := rg.vpcRef(v.VPCID)
 		var secondary netip.Prefix

@@ -245,43 +245,47 @@ func (w *tfWriter) registerReplacement(rg *tfRegion, m *Move, instance string) {
 	if rg.model == nil {
 		return
 	}
-	for _, tg := range rg.model.TargetGroups {
-		for _, t := range tg.Targets {
-			if t.ID != m.Resource {
-				continue
+	if rg.registrations == nil {
+		rg.registrations = map[string][]tfRegistration{}
+		for _, tg := range rg.model.TargetGroups {
+			for _, t := range tg.Targets {
+				port := t.Port
+				if port == 0 {
+					port = tg.Port
+				}
+				rg.registrations[t.ID] = append(rg.registrations[t.ID], tfRegistration{group: tg, port: port})
 			}
+		}
+		for _, r := range rg.model.Resources {
+			if r.LoadBalancer != nil && r.LoadBalancer.Type == model.LBClassic {
+				for _, id := range r.LoadBalancer.InstanceIDs {
+					rg.registrations[id] = append(rg.registrations[id], tfRegistration{classic: r.LoadBalancer.Name})
+				}
+			}
+		}
+	}
+	for _, reg := range rg.registrations[m.Resource] {
+		if reg.group != nil {
+			tg := reg.group
 			name := w.names.claim("aws_lb_target_group_attachment", "", instance+"_"+nameOr(tg.Name, "tg"), "attachment")
 			b := w.resource(w.placement, rg, []string{
 				"Registers the replacement in " + tg.Name + " beside " + m.Resource + "; deregister the old one once this is healthy.",
 			}, "aws_lb_target_group_attachment", name)
 			setString(b, "target_group_arn", tg.ARN)
 			setRef(b, "target_id", tfPath("aws_instance", instance, "id"))
-			port := t.Port
-			if port == 0 {
-				port = tg.Port
-			}
-			if port != 0 {
-				setInt(b, "port", port)
+			if reg.port != 0 {
+				setInt(b, "port", reg.port)
 			}
 			w.copies = append(w.copies, address("aws_lb_target_group_attachment", name))
-		}
-	}
-	for _, r := range rg.model.Resources {
-		if r.LoadBalancer == nil || r.LoadBalancer.Type != model.LBClassic {
 			continue
 		}
-		for _, id := range r.LoadBalancer.InstanceIDs {
-			if id != m.Resource {
-				continue
-			}
-			name := w.names.claim("aws_elb_attachment", "", instance+"_"+r.LoadBalancer.Name, "attachment")
-			b := w.resource(w.placement, rg, []string{
-				"Registers the replacement with " + r.LoadBalancer.Name + " beside " + m.Resource + "; deregister the old one once this is healthy.",
-			}, "aws_elb_attachment", name)
-			setString(b, "elb", r.LoadBalancer.Name)
-			setRef(b, "instance", tfPath("aws_instance", instance, "id"))
-			w.copies = append(w.copies, address("aws_elb_attachment", name))
-		}
+		name := w.names.claim("aws_elb_attachment", "", instance+"_"+reg.classic, "attachment")
+		b := w.resource(w.placement, rg, []string{
+			"Registers the replacement with " + reg.classic + " beside " + m.Resource + "; deregister the old one once this is healthy.",
+		}, "aws_elb_attachment", name)
+		setString(b, "elb", reg.classic)
+		setRef(b, "instance", tfPath("aws_instance", instance, "id"))
+		w.copies = append(w.copies, address("aws_elb_attachment", name))
 	}
 }
 

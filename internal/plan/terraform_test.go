@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,7 +34,9 @@ type tfConfig struct {
 	imports   []*hclsyntax.Block
 }
 
-func exampleInventory(t *testing.T) *model.Inventory {
+func exampleInventory(t *testing.T) *model.Inventory { return exampleInventoryB(t) }
+
+func exampleInventoryB(t testing.TB) *model.Inventory {
 	t.Helper()
 	inv, err := snapshot.Load(filepath.Join("..", "..", "examples", "startup-all-public"))
 	if err != nil {
@@ -919,5 +922,51 @@ func TestTerraformOtherMoves(t *testing.T) {
 	}
 	if _, ok := imports["oyatsu-aurora-instance-1"]; ok {
 		t.Error("Aurora instances are imported one by one: groups are the cluster's")
+	}
+}
+
+// TestTerraformSurvivesOddText: reasons, evidence, names and descriptions
+// with line breaks, quotes and template sequences stay inside their
+// comments and strings.
+func TestTerraformSurvivesOddText(t *testing.T) {
+	p := terraformFixturePlan()
+	rp := p.Regions[0]
+	rp.Moves[0].Reason = "line one\nresource \"aws_vpc\" \"evil\" {\r\n}"
+	rp.Groups[0].Egress[0].Evidence = "seen\n${var.nothing} %{ if true }"
+	rp.Groups[0].Name = `oyatsu "batch" ${x}`
+	rp.VPCs[0].Reasons = append(rp.VPCs[0].Reasons, "two\nlines")
+	c := writeAndParse(t, p, exampleInventory(t))
+	checkReferences(t, c)
+	if c.resources["aws_vpc.evil"] != nil {
+		t.Error("a reason's text became a block")
+	}
+	ph := c.byPlaceholder(t)
+	if got := attr(t, c.resources[ph["sg-new-batch"]], "name"); got != rp.Groups[0].Name {
+		t.Errorf("group name %q, want %q", got, rp.Groups[0].Name)
+	}
+}
+
+// BenchmarkWriteTerraform renders a large plan: the fixture plus 1,000
+// groups of 10 rules and 5,000 replaced instances (about 13 MB of
+// Terraform). go test ./internal/plan -run '^$' -bench WriteTerraform
+func BenchmarkWriteTerraform(b *testing.B) {
+	p := terraformFixturePlan()
+	rp := p.Regions[0]
+	for i := range 1000 {
+		g := fxGroup(fmt.Sprintf("sg-new-role-%d", i), fmt.Sprintf("role-%d", i), fmt.Sprintf("r/%d", i), nil, nil, nil)
+		for j := range 10 {
+			g.Ingress = append(g.Ingress, fxRule("tcp", 1000+j, "sg-new-web", "", "flow-logs", "from web"))
+		}
+		rp.Groups = append(rp.Groups, g)
+	}
+	for i := range 5000 {
+		rp.Moves = append(rp.Moves, &Move{Resource: fmt.Sprintf("i-%08d", i), Kind: "ec2-instance", Name: fmt.Sprintf("app-%d", i),
+			Method: MoveReplaceInstance, ToSubnets: []string{"subnet-new-private-1a"}, NewGroups: []string{"sg-new-web"}})
+	}
+	inv := exampleInventoryB(b)
+	for b.Loop() {
+		if _, err := terraformFiles(p, inv); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

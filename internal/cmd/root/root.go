@@ -12,6 +12,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/explain"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/exposure"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/plan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/reach"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/rules"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/scan"
@@ -41,7 +42,7 @@ across unrelated resources. It never changes an account: it only reads.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cmdutil.BadInput(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
 	})
-	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), flows.NewCmd(io, nil), rules.NewCmd(io, nil), explain.NewCmd(io, nil), version.NewCmd(io))
+	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), flows.NewCmd(io, nil), plan.NewCmd(io, nil), rules.NewCmd(io, nil), explain.NewCmd(io, nil), version.NewCmd(io))
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }

@@ -421,6 +421,13 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// LoadConfig reads the configuration as every command does: file (from
+// --config), else .vpcdoctor.yaml when present, checking suppressions
+// against the catalogue's rule IDs.
+func LoadConfig(file string) (*config.Config, error) {
+	return config.Load(file, ruleIDs(), validSeverity)
+}
+
 func ruleIDs() []string {
 	ids := make([]string, len(check.All))
 	for i, c := range check.All {

@@ -147,7 +147,10 @@ func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint1
 		return v
 	}
 	for _, x := range a.internetExposures(to.Region) {
-		if x.Via != ViaLoadBalancer || x.ENI != eni {
+		// The interface's exposures: as a target through a load balancer,
+		// or as a node of a load balancer (a network load balancer without
+		// security groups is filtered by network ACLs only, §6).
+		if x.ENI != eni {
 			continue
 		}
 		box := packet.New(x.Protocol, x.Ports, setOf(x.Sources...))
@@ -238,6 +241,9 @@ func betweenENIs(from, to Endpoint, proto model.Protocol, port uint16) Verdict {
 	}
 	// 1. a's egress security-group rules.
 	hop, ok := groupsAdmit(reg, a.SecurityGroupIDs, true, proto, ports, bAddr, b.SecurityGroupIDs)
+	if nlb := groupless(a); nlb != nil {
+		hop, ok = Hop{Kind: "load-balancer", ID: nlb.ID, Detail: "a network load balancer without security groups: only network ACLs filter"}, true
+	}
 	if !ok {
 		return blocked(v, Hop{Kind: "security-group", ID: a.ID, Detail: "no egress rule of " + fmt.Sprint(a.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " to " + bAddr.String()})
 	}
@@ -301,6 +307,9 @@ func betweenENIs(from, to Endpoint, proto model.Protocol, port uint16) Verdict {
 	}
 	// 4. b's ingress security-group rules.
 	hop, ok = groupsAdmit(reg, b.SecurityGroupIDs, false, proto, ports, aAddr, a.SecurityGroupIDs)
+	if nlb := groupless(b); nlb != nil {
+		hop, ok = Hop{Kind: "load-balancer", ID: nlb.ID, Detail: "a network load balancer without security groups: only network ACLs filter"}, true
+	}
 	if !ok {
 		return blocked(v, Hop{Kind: "security-group", ID: b.ID, Detail: "no ingress rule of " + fmt.Sprint(b.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " from " + aAddr.String() + " or its groups"})
 	}
@@ -339,6 +348,20 @@ func (e *engine) ruleMatch(r model.Rule) (space packet.Set, group string) {
 	}
 	addrs, _ := e.peerAddrs(r.Peer)
 	return ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs), ""
+}
+
+// groupless returns the network load balancer an interface belongs to
+// when that load balancer has no security groups: its nodes are then
+// filtered by network ACLs only (AWS-SEMANTICS.md §6). Otherwise nil.
+func groupless(e *model.ENI) *model.Resource {
+	r := e.Owner.Resource
+	if r == nil || r.Kind != model.KindLoadBalancer || r.LoadBalancer == nil {
+		return nil
+	}
+	if r.LoadBalancer.Type == model.LBNetwork && len(r.LoadBalancer.SecurityGroupIDs) == 0 {
+		return r
+	}
+	return nil
 }
 
 // groupsAdmit finds a rule of groups (egress or ingress) that matches

@@ -133,3 +133,35 @@ func TestLoadBalancerWithoutInterfaces(t *testing.T) {
 		t.Fatal("no exposure for the load balancer without interfaces")
 	}
 }
+
+// Between agrees with the exposures for a network load balancer without
+// security groups (§6: only network ACLs filter its nodes): the internet
+// reaches its listener, and its nodes reach the targets, although its
+// interfaces carry no group. Before, Between answered "no ingress rule of
+// []" for both: a missed exposure.
+func TestBetweenGrouplessNLB(t *testing.T) {
+	reg := lbFixture(func(n *lbNet) {
+		n.lb.LoadBalancer.Type = model.LBNetwork
+		n.lb.LoadBalancer.SecurityGroupIDs = nil
+		n.lbENI.SecurityGroupIDs = nil
+		n.lb.LoadBalancer.Listeners[0].Protocol = "TCP"
+		n.tg.Attributes = map[string]string{"preserve_client_ip.enabled": "false"}
+		n.app.Ingress = []model.Rule{mt.Ingress("tcp", 80, 80, "10.0.1.0/24")}
+	})
+	lbENI, app := reg.ENI("eni-lb"), reg.ENI("eni-i-1")
+	v, err := reach.Between(reach.Endpoint{Internet: true}, reach.Endpoint{ENI: lbENI, Region: reg}, model.ProtocolTCP, 443)
+	if err != nil || !v.Reachable {
+		t.Errorf("internet → groupless NLB on its listener: %+v, %v; want reachable", v, err)
+	}
+	v, err = reach.Between(reach.Endpoint{ENI: lbENI, Region: reg}, reach.Endpoint{ENI: app, Region: reg}, model.ProtocolTCP, 80)
+	if err != nil || !v.Reachable {
+		t.Fatalf("groupless NLB → target: %+v (blocked by %+v), %v; want reachable", v, v.BlockedBy, err)
+	}
+	if !strings.Contains(v.Path[0].Detail, "only network ACLs filter") {
+		t.Errorf("first hop %+v does not say the load balancer has no groups", v.Path[0])
+	}
+	v, _ = reach.Between(reach.Endpoint{ENI: app, Region: reg}, reach.Endpoint{ENI: lbENI, Region: reg}, model.ProtocolTCP, 9999)
+	if !v.Reachable {
+		t.Errorf("target → groupless NLB: blocked by %+v; want reachable (nothing filters it but ACLs)", v.BlockedBy)
+	}
+}

@@ -26,7 +26,7 @@ trap 'rm -f "$ERR_FILE"' EXIT
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^# Accounts/p' "$0" | sed 's/^# \{0,1\}//'; }
 
 # quote WORD: WORD as the shell would read it back.
 quote() {

@@ -19,8 +19,14 @@ func (b *stageBuilder) removeOld() *Stage {
 			"before the next; a needed REJECT means: roll that step back (./rollback.sh 5 --from STEP), add the flow to the plan's config "+
 			"(extra_flows) and plan again. Who notices: the flow log's REJECTs first, then the applications.")
 	b.eachRegion(func() {
+		byGroup := map[string][]groupTarget{}
+		for _, t := range b.groupTargets() {
+			for _, id := range t.move.NewGroups {
+				byGroup[id] = append(byGroup[id], t)
+			}
+		}
 		for _, g := range b.rp.Groups {
-			b.detachStep(g)
+			b.detachStep(g, byGroup[g.ID])
 		}
 		b.releaseAddressesStep()
 		for _, id := range b.rp.DefaultGroups {
@@ -41,17 +47,9 @@ func (b *stageBuilder) removeOld() *Stage {
 	return st
 }
 
-// detachStep removes the old groups from every member of one new group.
-func (b *stageBuilder) detachStep(g *Group) {
-	var targets []groupTarget
-	for _, t := range b.groupTargets() {
-		for _, id := range t.move.NewGroups {
-			if id == g.ID {
-				targets = append(targets, t)
-				break
-			}
-		}
-	}
+// detachStep removes the old groups from every member of one new group
+// (targets: the group-setting targets whose new groups hold it).
+func (b *stageBuilder) detachStep(g *Group, targets []groupTarget) {
 	s := b.step("Remove the old groups from "+g.Name+"'s members: they keep only "+g.ID, g.ID)
 	for _, t := range targets {
 		m := t.move

@@ -367,6 +367,11 @@ func TestDryRunMakesOnlyTheLookups(t *testing.T) {
 					t.Errorf("%s %d --dry-run does not show step %s", script, st.Number, s.ID)
 				}
 			}
+			for _, c := range st.Checks {
+				if shown := strings.Contains(out, "CHECK: "+c.What+"\n"); shown == rollback {
+					t.Errorf("%s %d --dry-run: check %q shown: %v", script, st.Number, c.What, shown)
+				}
+			}
 		}
 	}
 }
@@ -477,6 +482,9 @@ func TestScriptsListStagesAndRefuseUnknownOnes(t *testing.T) {
 				t.Errorf("the listing lacks step %s", s.ID)
 			}
 		}
+	}
+	if _, out, err := runScript(t, dir, "runbook.sh", nil, "--help"); err != nil || !strings.Contains(out, "--dry-run") {
+		t.Errorf("--help: %v\n%s", err, out)
 	}
 	if _, out, err := runScript(t, dir, "runbook.sh", nil, "9"); err == nil {
 		t.Errorf("stage 9 was accepted:\n%s", out)

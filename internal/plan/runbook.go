@@ -221,22 +221,25 @@ func (sw *scriptWriter) command(c Command) {
 			needs = append(needs, v)
 		}
 	}
-	call := "call"
+	verb := "call"
 	if _, ok := placeholderOfVar(c.Sets); ok {
-		call = "create " + c.Sets
+		verb = "create " + c.Sets
 	}
+	var call strings.Builder
+	call.WriteString(verb)
 	for _, code := range alreadyDone[operation(c.Args)] {
-		call += " " + shellText(code)
+		call.WriteString(" " + shellText(code))
 	}
-	call += " --"
+	call.WriteString(" --")
 	for _, a := range c.Args {
-		call += " " + shellArg(a)
+		call.WriteString(" ")
+		call.WriteString(shellArg(a))
 	}
 	if len(needs) == 0 {
-		sw.printf("    %s\n", call)
+		sw.printf("    %s\n", call.String())
 		return
 	}
-	sw.printf("    if need %s; then\n      %s\n    fi\n", strings.Join(needs, " "), call)
+	sw.printf("    if need %s; then\n      %s\n    fi\n", strings.Join(needs, " "), call.String())
 }
 
 // main writes the argument parsing and the dispatch.

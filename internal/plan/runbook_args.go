@@ -3,7 +3,6 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
 	"strings"
 )
 
@@ -64,35 +63,47 @@ func refs(ids []string) []string {
 	return out
 }
 
-// varRefPattern finds "${NAME}" in a word.
-var varRefPattern = regexp.MustCompile(`\$\{([A-Z0-9_]+)\}`)
-
 // wordPart is a literal piece of a word or a variable reference.
 type wordPart struct {
 	text  string
 	isVar bool
 }
 
-// splitWord cuts a word into literal text and placeholder variables. A
-// whole word "$NAME" is a variable too (Command's documented form).
+// splitWord cuts a word into literal text and placeholder variables
+// ("${NAME}" where NAME names a placeholder). A whole word "$NAME" is a
+// variable too (Command's documented form).
 func splitWord(w string) []wordPart {
 	if strings.HasPrefix(w, "$") && !strings.HasPrefix(w, "${") {
 		if _, ok := placeholderOfVar(w[1:]); ok {
 			return []wordPart{{text: w[1:], isVar: true}}
 		}
 	}
+	if !strings.Contains(w, "${") {
+		return []wordPart{{text: w}}
+	}
 	var parts []wordPart
-	last := 0
-	for _, m := range varRefPattern.FindAllStringSubmatchIndex(w, -1) {
-		name := w[m[2]:m[3]]
+	last, i := 0, 0
+	for {
+		j := strings.Index(w[i:], "${")
+		if j < 0 {
+			break
+		}
+		j += i
+		k := strings.IndexByte(w[j+2:], '}')
+		if k < 0 {
+			break
+		}
+		name := w[j+2 : j+2+k]
 		if _, ok := placeholderOfVar(name); !ok {
+			i = j + 2
 			continue
 		}
-		if m[0] > last {
-			parts = append(parts, wordPart{text: w[last:m[0]]})
+		if j > last {
+			parts = append(parts, wordPart{text: w[last:j]})
 		}
 		parts = append(parts, wordPart{text: name, isVar: true})
-		last = m[1]
+		last = j + 3 + k
+		i = last
 	}
 	if last < len(w) || len(parts) == 0 {
 		parts = append(parts, wordPart{text: w[last:]})

@@ -189,6 +189,9 @@ func oddPlan(t testing.TB) *Plan {
 			r.Description = "rule: " + odd
 		}
 	}
+	// Only characters a careless quoter leaves bare, and $.
+	rp.Groups[0].Name = "batch $PATH and $1"
+	rp.Groups[0].Description = "costs $5 a month"
 	for _, s := range rp.VPCs[0].Subnets {
 		s.Name = "private subnet; echo " + odd
 	}

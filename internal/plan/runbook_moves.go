@@ -44,13 +44,24 @@ func (b *stageBuilder) compute() *Stage {
 		if len(moved) == 0 {
 			return
 		}
-		b.check("Every target group is healthy",
-			"every target healthy, none of them an instance that was replaced",
-			"elbv2", "describe-target-groups", "--query", "TargetGroups[].[TargetGroupName,TargetGroupArn]", "--output", "text")
-		b.check("No moved compute resource has a public address",
-			"no line: nothing in the new private subnets has a public IPv4 address",
-			"ec2", "describe-network-interfaces", "--filters", "Name=tag-key,Values="+TagPlaceholder,
-			"--query", "NetworkInterfaces[?Association.PublicIp].[NetworkInterfaceId,Association.PublicIp]", "--output", "text")
+		tgs := map[string]bool{}
+		for _, m := range b.rp.Moves {
+			if m.Method == MoveReplaceInstance {
+				for _, r := range b.targetGroupsOf(m.Resource) {
+					tgs[r.arn] = true
+				}
+			}
+		}
+		for _, arn := range sortedKeys(tgs) {
+			b.check("Target group "+arn[strings.LastIndex(arn, ":")+1:]+" serves from the replacements",
+				"the replacement instances healthy; the replaced ones no longer listed",
+				"elbv2", "describe-target-health", "--target-group-arn", arn,
+				"--query", "TargetHealthDescriptions[].[Target.Id,TargetHealth.State]", "--output", "text")
+		}
+		b.check("Only load balancers and NAT gateways have public addresses",
+			"only the interfaces of internet-facing load balancers and NAT gateways (and Elastic IPs still held by stopped, replaced instances)",
+			"ec2", "describe-network-interfaces", "--query",
+			"NetworkInterfaces[?Association.PublicIp].[NetworkInterfaceId,InterfaceType,Description,Association.PublicIp]", "--output", "text")
 	})
 	b.check("No new REJECT in the flow log since stage 2, and no error spike",
 		"no REJECT between the account's own resources that was not there before; functions, tasks and instances log no timeouts to AWS APIs (ECR, CloudWatch Logs, SSM, S3, STS)")
@@ -188,7 +199,7 @@ func (b *stageBuilder) replaceInstance(m *Move) {
 		"that must be consistent, stop the application's writes first, or drop --no-reboot and AWS reboots %s. "+
 		"Check that the new instance does %s's work: the application, its cron jobs and agents, and the SSM agent "+
 		"(Session Manager replaces SSH: no key pair, no public address; connect with `aws ssm start-session --target INSTANCE-ID`). "+
-		"Local data written on %s after the image is not on the new instance.", ref(inst), m.Resource, m.Resource, name, m.Resource)
+		"Local data written on %s after the image is not on the new instance.", inst, m.Resource, m.Resource, name, m.Resource)
 	if r != nil && r.Instance != nil && r.Instance.AutoScalingGroup != "" {
 		s.manual("%s belongs to Auto Scaling group %s: change the group's subnets instead "+
 			"(`aws autoscaling update-auto-scaling-group --auto-scaling-group-name %s --vpc-zone-identifier SUBNETS`, then an instance refresh), "+
@@ -218,7 +229,7 @@ func (b *stageBuilder) replaceInstance(m *Move) {
 	}
 	if len(tgs)+len(clbs) == 0 {
 		old.manual("%s is behind no load balancer: before it stops, make sure its work (scheduled jobs, queues) now runs on %s only, "+
-			"so that nothing runs twice or not at all.", m.Resource, ref(inst))
+			"so that nothing runs twice or not at all.", m.Resource, inst)
 	}
 	if m.DropsPublicIP {
 		old.manual("%s loses its public address %s: anyone who connects to it by that address, or allows it in a firewall, must change. "+

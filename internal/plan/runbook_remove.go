@@ -19,8 +19,14 @@ func (b *stageBuilder) removeOld() *Stage {
 			"before the next; a needed REJECT means: roll that step back (./rollback.sh 5 --from STEP), add the flow to the plan's config "+
 			"(extra_flows) and plan again. Who notices: the flow log's REJECTs first, then the applications.")
 	b.eachRegion(func() {
+		byGroup := map[string][]groupTarget{}
+		for _, t := range b.groupTargets() {
+			for _, id := range t.move.NewGroups {
+				byGroup[id] = append(byGroup[id], t)
+			}
+		}
 		for _, g := range b.rp.Groups {
-			b.detachStep(g)
+			b.detachStep(g, byGroup[g.ID])
 		}
 		b.releaseAddressesStep()
 		for _, id := range b.rp.DefaultGroups {
@@ -41,17 +47,9 @@ func (b *stageBuilder) removeOld() *Stage {
 	return st
 }
 
-// detachStep removes the old groups from every member of one new group.
-func (b *stageBuilder) detachStep(g *Group) {
-	var targets []groupTarget
-	for _, t := range b.groupTargets() {
-		for _, id := range t.move.NewGroups {
-			if id == g.ID {
-				targets = append(targets, t)
-				break
-			}
-		}
-	}
+// detachStep removes the old groups from every member of one new group
+// (targets: the group-setting targets whose new groups hold it).
+func (b *stageBuilder) detachStep(g *Group, targets []groupTarget) {
 	s := b.step("Remove the old groups from "+g.Name+"'s members: they keep only "+g.ID, g.ID)
 	for _, t := range targets {
 		m := t.move
@@ -100,9 +98,9 @@ func (b *stageBuilder) detachStep(g *Group) {
 // a VPC's flow log since a step: a CloudWatch Logs Insights or Athena
 // query, or vpcdoctor on the delivered files.
 func rejectQueries(v *VPCPlan, rp *RegionPlan, stepID string) string {
-	since := "the step's start (printed by the runbook)"
+	since := "START, the step's start (the runbook prints it)"
 	if stepID == "" {
-		since = "the start of this stage"
+		since = "START, the start of this stage"
 	}
 	var cidrs []string
 	dest := ""
@@ -135,7 +133,7 @@ func rejectQueries(v *VPCPlan, rp *RegionPlan, stepID string) string {
 			"  | stats count(*) as rejects by srcAddr, dstAddr, dstPort, protocol\n", since, strings.Join(insights, " or "))
 	}
 	if dest == "" || kind == "s3" {
-		fmt.Fprintf(&out, "Athena on the flow-log table (docs/athena.md), from %s (START as Unix seconds):\n"+
+		fmt.Fprintf(&out, "Athena on the flow-log table (docs/athena.md), from %s, in Unix seconds:\n"+
 			"  SELECT srcaddr, dstaddr, dstport, protocol, count(*) AS records FROM vpc_flow_logs\n"+
 			"  WHERE action = 'REJECT' AND \"start\" >= START AND (%s)\n"+
 			"  GROUP BY srcaddr, dstaddr, dstport, protocol ORDER BY records DESC\n", since, strings.Join(athena, " OR "))
@@ -251,19 +249,21 @@ func (b *stageBuilder) cleanUp() *Stage {
 				seen[c.ID] = true
 				old := c.ID + "-old"
 				s := b.step("Delete the old DB cluster "+old+" (final snapshot "+old+"-final)", old)
+				s.do("rds", "modify-db-cluster", "--db-cluster-identifier", old, "--no-deletion-protection", "--apply-immediately")
 				for _, mem := range b.clusterMembers(c, m) {
 					s.do("rds", "delete-db-instance", "--db-instance-identifier", mem.id+"-old")
 				}
 				for _, mem := range b.clusterMembers(c, m) {
 					s.do("rds", "wait", "db-instance-deleted", "--db-instance-identifier", mem.id+"-old")
 				}
-				s.do("rds", "modify-db-cluster", "--db-cluster-identifier", old, "--no-deletion-protection", "--apply-immediately")
 				s.do("rds", "delete-db-cluster", "--db-cluster-identifier", old, "--final-db-snapshot-identifier", old+"-final")
+				s.do("rds", "wait", "db-cluster-deleted", "--db-cluster-identifier", old)
 			case MoveRDSReplica:
 				old := m.Resource + "-old"
 				s := b.step("Delete the old DB instance "+old+" (final snapshot "+old+"-final)", old)
 				s.do("rds", "modify-db-instance", "--db-instance-identifier", old, "--no-deletion-protection", "--apply-immediately")
 				s.do("rds", "delete-db-instance", "--db-instance-identifier", old, "--final-db-snapshot-identifier", old+"-final")
+				s.do("rds", "wait", "db-instance-deleted", "--db-instance-identifier", old)
 			case MoveCacheSnapshot:
 				id, isGroup := b.cacheIDOf(m)
 				if seen["cache:"+id] {
@@ -273,8 +273,10 @@ func (b *stageBuilder) cleanUp() *Stage {
 				s := b.step("Delete the old cache "+id+" (final snapshot "+id+"-final)", id)
 				if isGroup {
 					s.do("elasticache", "delete-replication-group", "--replication-group-id", id, "--final-snapshot-identifier", id+"-final")
+					s.do("elasticache", "wait", "replication-group-deleted", "--replication-group-id", id)
 				} else {
 					s.do("elasticache", "delete-cache-cluster", "--cache-cluster-id", id, "--final-snapshot-identifier", id+"-final")
+					s.do("elasticache", "wait", "cache-cluster-deleted", "--cache-cluster-id", id)
 				}
 			}
 		}
@@ -287,6 +289,9 @@ func (b *stageBuilder) cleanUp() *Stage {
 		}
 	})
 	b.eachRegion(func() {
+		if len(b.rp.RetiredGroups) == 0 {
+			return
+		}
 		b.check("Nothing is left of the old network",
 			"no line: no interface carries a retired group",
 			"ec2", "describe-network-interfaces", "--filters",

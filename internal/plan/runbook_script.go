@@ -1,10 +1,8 @@
 package plan
 
-import "strings"
-
 // library writes the shell functions both scripts share.
 func (sw *scriptWriter) library() {
-	sw.printf("%s", strings.ReplaceAll(scriptLibrary, "@TAG@", TagPlaceholder))
+	sw.printf("%s", scriptLibrary)
 }
 
 // scriptLibrary is the runbook's and the rollback's shell functions.
@@ -28,7 +26,7 @@ trap 'rm -f "$ERR_FILE"' EXIT
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^# Accounts/p' "$0" | sed 's/^# \{0,1\}//'; }
 
 # quote WORD: WORD as the shell would read it back.
 quote() {
@@ -49,12 +47,12 @@ show() {
   say "$line"
 }
 
-# caller_account: the account of the credentials, asked once.
-caller_account() {
+# ask_caller_account: set CALLER_ACCOUNT to the account of the
+# credentials, asked once.
+ask_caller_account() {
   if [ -z "$CALLER_ACCOUNT" ]; then
     CALLER_ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
   fi
-  printf '%s' "$CALLER_ACCOUNT"
 }
 
 # begin_stage N NAME KIND RISK NOTE: say what the stage does and ask.
@@ -101,12 +99,11 @@ begin_region() {
     say "== account $ACCOUNT, region $REGION (make sure the credentials are for this account)"
     return 0
   fi
-  local current
-  current=$(caller_account)
-  if [ "$current" != "$ACCOUNT" ]; then
+  ask_caller_account
+  if [ "$CALLER_ACCOUNT" != "$ACCOUNT" ]; then
     SKIP_BLOCK=1
     SKIPPED_BLOCKS=$((SKIPPED_BLOCKS + 1))
-    say "== account $ACCOUNT, region $REGION: SKIPPED, the credentials are for account $current"
+    say "== account $ACCOUNT, region $REGION: SKIPPED, the credentials are for account $CALLER_ACCOUNT"
     return 0
   fi
   say "== account $ACCOUNT, region $REGION"
@@ -135,7 +132,7 @@ placeholder_of() {
 # nothing.
 lookup() {
   local id=$1 out
-  local filter="Name=tag:@TAG@,Values=$id"
+  local filter="Name=tag:$TAG_KEY,Values=$id"
   case $id in
     subnet-*) out=$(aws ec2 describe-subnets --filters "$filter" --query 'Subnets[0].SubnetId' --output text --region "$REGION") ;;
     rtb-*) out=$(aws ec2 describe-route-tables --filters "$filter" --query 'RouteTables[0].RouteTableId' --output text --region "$REGION") ;;
@@ -172,7 +169,7 @@ need() {
         say "  $id not found: nothing to undo"
         return 1
       else
-        warn "$id not found (no resource tagged @TAG@=$id): run the stage that creates it first"
+        warn "$id not found (no resource tagged $TAG_KEY=$id): run the stage that creates it first"
         exit 1
       fi
     fi

@@ -3,6 +3,8 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -444,5 +446,56 @@ func TestPlaceholderVariables(t *testing.T) {
 	}
 	if !slices.Equal(vars, []string{"SG_NEW_WEB"}) {
 		t.Errorf("variables %v, want only SG_NEW_WEB", vars)
+	}
+}
+
+// The move methods the example does not use: an internal load balancer and
+// an interface endpoint change subnets, a non-Aurora database moves by a
+// promoted read replica, a lone cache cluster by a snapshot — here without
+// an inventory, from what the plan says.
+func TestOtherMoveMethods_S8(t *testing.T) {
+	p := fixturePlan()
+	rp := p.Regions[0]
+	private := []string{"subnet-new-private-1a", "subnet-new-private-1c"}
+	isolated := []string{"subnet-new-isolated-1a", "subnet-new-isolated-1c"}
+	rp.Moves = append(rp.Moves,
+		&Move{Resource: "internal-api", Kind: "load-balancer", Method: MoveLBSubnets, FromSubnets: []string{fxPublic1a, fxPublic1c}, ToSubnets: private,
+			OldGroups: []string{fxCommonSG}, NewGroups: []string{"sg-new-web"}},
+		&Move{Resource: "vpce-0123456789abcdef0", Kind: "vpc-endpoint", Method: MoveEndpointSubnets, FromSubnets: []string{fxPublic1a}, ToSubnets: private[:1],
+			OldGroups: []string{fxCommonSG}, NewGroups: []string{"sg-new-endpoints"}},
+		&Move{Resource: "legacy-mysql", Kind: "rds-db-instance", Method: MoveRDSReplica, FromSubnets: []string{fxPublic1a}, ToSubnets: isolated,
+			OldGroups: []string{fxCommonSG}, NewGroups: []string{"sg-new-oyatsu-aurora"}, SubnetGroup: "legacy-mysql-private"},
+		&Move{Resource: "sessions-001", Kind: "elasticache-cluster", Method: MoveCacheSnapshot, FromSubnets: []string{fxPublic1a}, ToSubnets: isolated,
+			OldGroups: []string{fxCommonSG}, NewGroups: []string{"sg-new-oyatsu-redis"}},
+	)
+	p.Stages = BuildStages(p, nil)
+	b, _ := json.Marshal(p.Stages)
+	text := string(b)
+	for _, want := range []string{
+		`"modify-vpc-endpoint","--vpc-endpoint-id","vpce-0123456789abcdef0","--add-subnet-ids","${SUBNET_NEW_PRIVATE_1A}","--remove-subnet-ids","` + fxPublic1a + `"`,
+		`"modify-vpc-endpoint","--vpc-endpoint-id","vpce-0123456789abcdef0","--remove-subnet-ids","${SUBNET_NEW_PRIVATE_1A}","--add-subnet-ids","` + fxPublic1a + `"`,
+		`Move load balancer internal-api to the subnets subnet-new-private-1a subnet-new-private-1c`,
+		`"create-db-instance-read-replica","--db-instance-identifier","legacy-mysql-new","--source-db-instance-identifier","legacy-mysql","--db-subnet-group-name","legacy-mysql-private"`,
+		`"promote-read-replica","--db-instance-identifier","legacy-mysql-new"`,
+		`"--db-instance-identifier","legacy-mysql","--new-db-instance-identifier","legacy-mysql-old"`,
+		`"delete-db-instance","--db-instance-identifier","legacy-mysql-old","--final-db-snapshot-identifier","legacy-mysql-old-final"`,
+		`"create-snapshot","--cache-cluster-id","sessions-001"`,
+		`"create-cache-cluster","--cache-cluster-id","sessions-001-new","--snapshot-name","sessions-001-vpcdoctor"`,
+		`"create-cache-subnet-group","--cache-subnet-group-name","sessions-001-private"`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the stages lack %s", want)
+		}
+	}
+	dir := writeScripts(t, p)
+	if _, out, err := runScript(t, dir, "runbook.sh", nil, "4", "--dry-run"); err != nil {
+		t.Fatalf("runbook.sh 4 --dry-run: %v\n%s", err, out)
+	}
+	if shellcheck, err := exec.LookPath("shellcheck"); err == nil {
+		for _, script := range []string{"runbook.sh", "rollback.sh"} {
+			if out, err := exec.Command(shellcheck, filepath.Join(dir, script)).CombinedOutput(); err != nil {
+				t.Errorf("%s: shellcheck: %v\n%s", script, err, out)
+			}
+		}
 	}
 }

@@ -138,7 +138,9 @@ func (t *tfFile) next() *hclwrite.Body {
 // flush formats the current item, as terraform fmt would, into the text.
 func (t *tfFile) flush() {
 	if t.cur != nil {
-		t.buf.Write(hclwrite.Format(t.cur.Bytes()))
+		// hclwrite builds its blocks formatted; TestTerraformIsFormatted
+		// checks that no hclwrite.Format is needed.
+		t.buf.Write(t.cur.Bytes())
 		t.cur = nil
 	}
 }

@@ -59,11 +59,55 @@ func Between(from, to Endpoint, proto model.Protocol, port uint16) (Verdict, err
 type Asker struct {
 	engines   map[*model.Region]*engine
 	exposures map[*model.Region][]Exposure
+	// Per route table and network ACL, what betweenENIs needs of them.
+	routes map[*model.RouteTable][]routeRegion
+	acls   map[aclSide]packet.Set
+	reply  map[aclSide]packet.Set
+}
+
+// aclSide is one direction of a network ACL (nil: no ACL known).
+type aclSide struct {
+	acl    *model.NetworkACL
+	egress bool
 }
 
 // NewAsker returns an Asker with nothing computed yet.
 func NewAsker() *Asker {
-	return &Asker{engines: map[*model.Region]*engine{}, exposures: map[*model.Region][]Exposure{}}
+	return &Asker{engines: map[*model.Region]*engine{}, exposures: map[*model.Region][]Exposure{},
+		routes: map[*model.RouteTable][]routeRegion{}, acls: map[aclSide]packet.Set{}, reply: map[aclSide]packet.Set{}}
+}
+
+// routeRegions is routeRegions, once per route table.
+func (a *Asker) routeRegions(reg *model.Region, rt *model.RouteTable) []routeRegion {
+	r, ok := a.routes[rt]
+	if !ok {
+		r, _ = routeRegions(reg, rt)
+		a.routes[rt] = r
+	}
+	return r
+}
+
+// naclAllowed is naclAllowed, once per ACL and direction.
+func (a *Asker) naclAllowed(acl *model.NetworkACL, egress bool) packet.Set {
+	k := aclSide{acl, egress}
+	s, ok := a.acls[k]
+	if !ok {
+		s = naclAllowed(acl, egress)
+		a.acls[k] = s
+	}
+	return s
+}
+
+// replyAllowed is replyAllowed of the ACL's direction, once per ACL and
+// direction.
+func (a *Asker) replyAllowed(acl *model.NetworkACL, egress bool) packet.Set {
+	k := aclSide{acl, egress}
+	s, ok := a.reply[k]
+	if !ok {
+		s = replyAllowed(a.naclAllowed(acl, egress))
+		a.reply[k] = s
+	}
+	return s
 }
 
 // Between is the package's Between, sharing the work of earlier questions.
@@ -74,7 +118,7 @@ func (a *Asker) Between(from, to Endpoint, proto model.Protocol, port uint16) (V
 	if from.Internet {
 		return a.fromInternet(from, to, proto, port), nil
 	}
-	return betweenENIs(from, to, proto, port), nil
+	return betweenENIs(a, from, to, proto, port), nil
 }
 
 func (a *Asker) engine(reg *model.Region) *engine {
@@ -224,7 +268,7 @@ func firstMatch(acl *model.NetworkACL, egress bool, want packet.Set) string {
 // betweenENIs answers §7: a's egress groups, the route from a's subnet, both
 // subnets' ACLs (both ways, unless the two share a subnet), b's ingress
 // groups.
-func betweenENIs(from, to Endpoint, proto model.Protocol, port uint16) Verdict {
+func betweenENIs(ask *Asker, from, to Endpoint, proto model.Protocol, port uint16) Verdict {
 	a, b := from.ENI, to.ENI
 	var v Verdict
 	if from.Region != to.Region {
@@ -251,7 +295,7 @@ func betweenENIs(from, to Endpoint, proto model.Protocol, port uint16) Verdict {
 	// 2. The route from a's subnet to b's address.
 	sa, sb := reg.Subnet(a.SubnetID), reg.Subnet(b.SubnetID)
 	if sa != nil && sa.RouteTable != nil {
-		regions, _ := routeRegions(reg, sa.RouteTable)
+		regions := ask.routeRegions(reg, sa.RouteTable)
 		var best *model.Route
 		for _, rr := range regions {
 			if rr.Addrs.Contains(bAddr) {
@@ -288,16 +332,16 @@ func betweenENIs(from, to Endpoint, proto model.Protocol, port uint16) Verdict {
 		}
 		out := packet.New(proto, ports, setOf(netip.PrefixFrom(bAddr, bAddr.BitLen())))
 		in := packet.New(proto, ports, setOf(netip.PrefixFrom(aAddr, aAddr.BitLen())))
-		if naclAllowed(aACL, true).Intersect(out).IsEmpty() {
+		if ask.naclAllowed(aACL, true).Intersect(out).IsEmpty() {
 			return blocked(v, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "egress: " + firstMatch(aACL, true, out)})
 		}
-		if naclAllowed(bACL, false).Intersect(in).IsEmpty() {
+		if ask.naclAllowed(bACL, false).Intersect(in).IsEmpty() {
 			return blocked(v, Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "ingress: " + firstMatch(bACL, false, in)})
 		}
-		if replyAllowed(naclAllowed(bACL, true)).Intersect(packet.New(proto, model.AllPorts, setOf(netip.PrefixFrom(aAddr, aAddr.BitLen())))).IsEmpty() {
+		if ask.replyAllowed(bACL, true).Intersect(packet.New(proto, model.AllPorts, setOf(netip.PrefixFrom(aAddr, aAddr.BitLen())))).IsEmpty() {
 			return blocked(v, Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "egress: the reply cannot leave for the client's ports 1024-65535"})
 		}
-		if replyAllowed(naclAllowed(aACL, false)).Intersect(packet.New(proto, model.AllPorts, setOf(netip.PrefixFrom(bAddr, bAddr.BitLen())))).IsEmpty() {
+		if ask.replyAllowed(aACL, false).Intersect(packet.New(proto, model.AllPorts, setOf(netip.PrefixFrom(bAddr, bAddr.BitLen())))).IsEmpty() {
 			return blocked(v, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "ingress: the reply cannot come back to the client's ports 1024-65535"})
 		}
 		v.Path = append(v.Path, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "egress " + firstMatch(aACL, true, out)},

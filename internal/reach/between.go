@@ -285,8 +285,8 @@ func betweenENIs(ask *Asker, from, to Endpoint, proto model.Protocol, port uint1
 	}
 	// 1. a's egress security-group rules.
 	hop, ok := groupsAdmit(reg, a.SecurityGroupIDs, true, proto, ports, bAddr, b.SecurityGroupIDs)
-	if nlb := groupless(a); nlb != nil {
-		hop, ok = Hop{Kind: "load-balancer", ID: nlb.ID, Detail: "a network load balancer without security groups: only network ACLs filter"}, true
+	if h, open := groupless(a); open {
+		hop, ok = h, true
 	}
 	if !ok {
 		return blocked(v, Hop{Kind: "security-group", ID: a.ID, Detail: "no egress rule of " + fmt.Sprint(a.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " to " + bAddr.String()})
@@ -351,8 +351,8 @@ func betweenENIs(ask *Asker, from, to Endpoint, proto model.Protocol, port uint1
 	}
 	// 4. b's ingress security-group rules.
 	hop, ok = groupsAdmit(reg, b.SecurityGroupIDs, false, proto, ports, aAddr, a.SecurityGroupIDs)
-	if nlb := groupless(b); nlb != nil {
-		hop, ok = Hop{Kind: "load-balancer", ID: nlb.ID, Detail: "a network load balancer without security groups: only network ACLs filter"}, true
+	if h, open := groupless(b); open {
+		hop, ok = h, true
 	}
 	if !ok {
 		return blocked(v, Hop{Kind: "security-group", ID: b.ID, Detail: "no ingress rule of " + fmt.Sprint(b.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " from " + aAddr.String() + " or its groups"})
@@ -394,18 +394,23 @@ func (e *engine) ruleMatch(r model.Rule) (space packet.Set, group string) {
 	return ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs), ""
 }
 
-// groupless returns the network load balancer an interface belongs to
-// when that load balancer has no security groups: its nodes are then
-// filtered by network ACLs only (AWS-SEMANTICS.md §6). Otherwise nil.
-func groupless(e *model.ENI) *model.Resource {
+// groupless says why an interface is not filtered by security groups at
+// all, as a hop, or returns false: a NAT gateway's interface has no
+// security groups (AWS does not let one be attached), and neither do the
+// nodes of a network load balancer created without them (AWS-SEMANTICS.md
+// §6); only network ACLs filter those.
+func groupless(e *model.ENI) (Hop, bool) {
+	if e.Owner.Kind == model.OwnerNATGateway {
+		return Hop{Kind: "nat-gateway", ID: e.ID, Detail: "a NAT gateway's interface has no security groups: only network ACLs filter"}, true
+	}
 	r := e.Owner.Resource
 	if r == nil || r.Kind != model.KindLoadBalancer || r.LoadBalancer == nil {
-		return nil
+		return Hop{}, false
 	}
 	if r.LoadBalancer.Type == model.LBNetwork && len(r.LoadBalancer.SecurityGroupIDs) == 0 {
-		return r
+		return Hop{Kind: "load-balancer", ID: r.ID, Detail: "a network load balancer without security groups: only network ACLs filter"}, true
 	}
-	return nil
+	return Hop{}, false
 }
 
 // groupsAdmit finds a rule of groups (egress or ingress) that matches

@@ -121,3 +121,25 @@ func TestFromInternetBlockedBy(t *testing.T) {
 		}
 	}
 }
+
+// A NAT gateway's interface has no security groups (AWS lets none be
+// attached): only network ACLs filter what reaches it, so an instance
+// reaches it on any port its own egress allows (§7 with step 3 skipped).
+func TestBetweenToNATGateway(t *testing.T) {
+	var nat *model.Resource
+	reg, a, _ := pair(func(b *mt.Builder, _ *mt.RouteTable, _, _ *model.SecurityGroup) {
+		nat = b.NATGateway("nat-1", "subnet-b", "")
+	})
+	natENI := reg.ENI(nat.ENIs[0].ID)
+	if natENI == nil || natENI.Owner.Kind != model.OwnerNATGateway {
+		t.Fatalf("the NAT gateway's interface is not known as one: %+v", natENI)
+	}
+	v, err := reach.Between(reach.Endpoint{ENI: a, Region: reg}, reach.Endpoint{ENI: natENI, Region: reg}, model.ProtocolTCP, 443)
+	if err != nil || !v.Reachable {
+		t.Fatalf("instance → NAT gateway tcp/443: blocked by %+v, %v; want reachable", v.BlockedBy, err)
+	}
+	last := v.Path[len(v.Path)-1]
+	if last.Kind != "nat-gateway" || !strings.Contains(last.Detail, "no security groups") {
+		t.Errorf("last hop %+v does not say the NAT gateway has no groups", last)
+	}
+}

@@ -278,9 +278,10 @@ type Proof struct {
 	// reaches nothing but load-balancer listener ports, and the target
 	// scans with no finding at high or above.
 	Passed bool `json:"passed"`
-	// Kept are the needed flows the target allows; Broken those it would
-	// drop (each fails the plan).
-	Kept   []FlowCheck `json:"kept"`
+	// Kept counts the needed flows (RegionPlan.Needed) the target allows;
+	// Broken are those it would drop, or that the engine cannot answer
+	// (each fails the plan).
+	Kept   int         `json:"kept"`
 	Broken []FlowCheck `json:"broken"`
 	// Dropped are observed accepted flows the target no longer allows, on
 	// purpose (an internet scanner on SSH, for instance), with why.

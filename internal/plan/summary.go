@@ -97,7 +97,7 @@ func WriteSummary(w io.Writer, p *Plan) error {
 		if !pr.Passed {
 			verdict = "FAILED"
 		}
-		fmt.Fprintf(&b, "\nProof %s: %d needed %s kept", verdict, len(pr.Kept), pluralWord(len(pr.Kept), "flow", "flows"))
+		fmt.Fprintf(&b, "\nProof %s: %d needed %s kept", verdict, pr.Kept, pluralWord(pr.Kept, "flow", "flows"))
 		if len(pr.Broken) > 0 {
 			fmt.Fprintf(&b, ", %d BROKEN", len(pr.Broken))
 		}

@@ -239,10 +239,10 @@ func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, dir string) e
 		return err
 	}
 	p.Proof = proof
+	// Compact: a large account's plan is tens of megabytes, which
+	// indentation doubles (jq . plan.json indents it).
 	return writeFile(filepath.Join(dir, "plan.json"), 0o644, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(p)
+		return json.NewEncoder(w).Encode(p)
 	})
 }
 

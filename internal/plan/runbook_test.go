@@ -54,8 +54,9 @@ func TestScriptsPassBashSyntaxAndShellcheck(t *testing.T) {
 	if err != nil {
 		shellcheck = ""
 	}
-	fixture, _ := fixtureStaged(t)
-	for name, p := range map[string]*Plan{"fixture": fixture, "odd names": stagedOddPlan(t)} {
+	plans := stagedPlans(t)
+	plans["odd names"] = stagedOddPlan(t)
+	for name, p := range plans {
 		dir := writeScripts(t, p)
 		for _, script := range []string{"runbook.sh", "rollback.sh"} {
 			path := filepath.Join(dir, script)
@@ -381,8 +382,9 @@ func TestDryRunMakesOnlyTheLookups(t *testing.T) {
 // placeholders' real IDs, create what is missing, skip what exists, and
 // skip the blocks of an account the credentials are not for.
 func TestScriptsPassEveryArgumentExactly(t *testing.T) {
-	fixture, _ := fixtureStaged(t)
-	for name, p := range map[string]*Plan{"fixture": fixture, "odd names": stagedOddPlan(t)} {
+	plans := stagedPlans(t)
+	plans["odd names"] = stagedOddPlan(t)
+	for name, p := range plans {
 		dir := writeScripts(t, p)
 		for _, n := range []int{1, 2} {
 			st := p.Stages[n]

@@ -51,62 +51,65 @@ func TestBuildStagesOrderKindsAndRisks(t *testing.T) {
 // Every object the plan creates has exactly one command that creates it,
 // tagged with its placeholder so that the lookup finds it again.
 func TestEveryNewObjectIsCreatedOnceAndTagged(t *testing.T) {
-	p, _ := fixtureStaged(t)
-	rp := p.Regions[0]
-	var want []string
-	for _, v := range rp.VPCs {
-		for _, s := range v.Subnets {
-			want = append(want, s.ID)
-		}
-		for _, r := range v.RouteTables {
-			want = append(want, r.ID)
-		}
-		for _, n := range v.NATGateways {
-			want = append(want, n.ID, n.AllocationID)
-		}
-		for _, e := range v.Endpoints {
-			want = append(want, e.ID)
-		}
-		want = append(want, v.FlowLog.ID)
-	}
-	for _, g := range rp.Groups {
-		want = append(want, g.ID)
-	}
-	for _, m := range rp.Moves {
-		if m.Method == MoveReplaceInstance {
-			inst, image := replacementOf(m.Resource)
-			want = append(want, inst, image)
-		}
-	}
-	created := map[string]int{}
-	for _, c := range allCommands(p) {
-		if c.Sets == "" {
-			continue
-		}
-		id, ok := placeholderOfVar(c.Sets)
-		if !ok {
-			t.Errorf("%s sets %s, which names no placeholder", argsText(c.Args), c.Sets)
-			continue
-		}
-		created[id]++
-		tag := `{"Key":"` + TagPlaceholder + `","Value":"` + id + `"}`
-		if !slices.ContainsFunc(c.Args, func(a string) bool { return strings.Contains(a, tag) }) {
-			t.Errorf("creating %s does not tag it %s: %s", id, tag, argsText(c.Args))
-		}
-		if !strings.Contains(c.Idempotent, "looks up") {
-			t.Errorf("creating %s: Idempotent = %q", id, c.Idempotent)
-		}
-		if !slices.Contains(c.Args, "--query") {
-			t.Errorf("creating %s prints no ID (--query): %s", id, argsText(c.Args))
-		}
-	}
-	for _, id := range want {
-		if created[id] != 1 {
-			t.Errorf("%s is created %d times, want once", id, created[id])
-		}
-	}
-	if len(created) != len(want) {
-		t.Errorf("created %d objects, want %d", len(created), len(want))
+	for name, p := range stagedPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			rp := p.Regions[0]
+			var want []string
+			for _, v := range rp.VPCs {
+				for _, s := range v.Subnets {
+					want = append(want, s.ID)
+				}
+				for _, r := range v.RouteTables {
+					want = append(want, r.ID)
+				}
+				for _, n := range v.NATGateways {
+					want = append(want, n.ID, n.AllocationID)
+				}
+				for _, e := range v.Endpoints {
+					want = append(want, e.ID)
+				}
+				want = append(want, v.FlowLog.ID)
+			}
+			for _, g := range rp.Groups {
+				want = append(want, g.ID)
+			}
+			for _, m := range rp.Moves {
+				if m.Method == MoveReplaceInstance {
+					inst, image := replacementOf(m.Resource)
+					want = append(want, inst, image)
+				}
+			}
+			created := map[string]int{}
+			for _, c := range allCommands(p) {
+				if c.Sets == "" {
+					continue
+				}
+				id, ok := placeholderOfVar(c.Sets)
+				if !ok {
+					t.Errorf("%s sets %s, which names no placeholder", argsText(c.Args), c.Sets)
+					continue
+				}
+				created[id]++
+				tag := `{"Key":"` + TagPlaceholder + `","Value":"` + id + `"}`
+				if !slices.ContainsFunc(c.Args, func(a string) bool { return strings.Contains(a, tag) }) {
+					t.Errorf("creating %s does not tag it %s: %s", id, tag, argsText(c.Args))
+				}
+				if !strings.Contains(c.Idempotent, "looks up") {
+					t.Errorf("creating %s: Idempotent = %q", id, c.Idempotent)
+				}
+				if !slices.Contains(c.Args, "--query") {
+					t.Errorf("creating %s prints no ID (--query): %s", id, argsText(c.Args))
+				}
+			}
+			for _, id := range want {
+				if created[id] != 1 {
+					t.Errorf("%s is created %d times, want once", id, created[id])
+				}
+			}
+			if len(created) != len(want) {
+				t.Errorf("created %d objects, want %d", len(created), len(want))
+			}
+		})
 	}
 }
 
@@ -115,30 +118,33 @@ func TestEveryNewObjectIsCreatedOnceAndTagged(t *testing.T) {
 // happens before stage 5 — except compute changing subnets, which keeps
 // its old groups.
 func TestStagesCreateBeforeUseAndAddBeforeRemove_S8(t *testing.T) {
-	p, _ := fixtureStaged(t)
-	created := map[string]bool{}
-	for _, st := range p.Stages {
-		for _, s := range st.Steps {
-			for _, c := range s.Commands {
-				for _, id := range placeholdersIn(c.Args) {
-					if !created[id] {
-						t.Errorf("step %s uses %s before any step creates it: %s", s.ID, id, argsText(c.Args))
-					}
-				}
-				if id, ok := placeholderOfVar(c.Sets); ok {
-					created[id] = true
-				}
-				if st.Number < 5 {
-					op := operation(c.Args)
-					if strings.HasPrefix(op, "ec2 revoke-") && !strings.Contains(argsText(c.Args), "${SG_NEW_") {
-						t.Errorf("stage %d revokes an existing rule: %s", st.Number, argsText(c.Args))
-					}
-					if strings.Contains(op, "delete") || strings.Contains(op, "terminate") {
-						t.Errorf("stage %d deletes: %s", st.Number, argsText(c.Args))
+	for name, p := range stagedPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			created := map[string]bool{}
+			for _, st := range p.Stages {
+				for _, s := range st.Steps {
+					for _, c := range s.Commands {
+						for _, id := range placeholdersIn(c.Args) {
+							if !created[id] {
+								t.Errorf("step %s uses %s before any step creates it: %s", s.ID, id, argsText(c.Args))
+							}
+						}
+						if id, ok := placeholderOfVar(c.Sets); ok {
+							created[id] = true
+						}
+						if st.Number < 5 {
+							op := operation(c.Args)
+							if strings.HasPrefix(op, "ec2 revoke-") && !strings.Contains(argsText(c.Args), "${SG_NEW_") {
+								t.Errorf("stage %d revokes an existing rule: %s", st.Number, argsText(c.Args))
+							}
+							if strings.Contains(op, "delete") || strings.Contains(op, "terminate") {
+								t.Errorf("stage %d deletes: %s", st.Number, argsText(c.Args))
+							}
+						}
 					}
 				}
 			}
-		}
+		})
 	}
 }
 
@@ -175,151 +181,160 @@ func groupsSet(args []string) ([]string, bool) {
 // its new one; in stage 5 it keeps only the new one; the rollbacks put the
 // previous sets back.
 func TestGroupsBesideThenAlone_S2_S8(t *testing.T) {
-	p, _ := fixtureStaged(t)
-	old := map[string]bool{fxALBSG: true, fxCommonSG: true, fxSSHSG: true}
-	for _, st := range p.Stages {
-		for _, s := range st.Steps {
-			for _, c := range s.Commands {
-				if operation(c.Args) == "rds restore-db-cluster-to-point-in-time" || operation(c.Args) == "elasticache create-replication-group" {
-					continue
-				}
-				groups, ok := groupsSet(c.Args)
-				if !ok {
-					continue
-				}
-				var olds, news int
-				for _, g := range groups {
-					switch {
-					case old[g]:
-						olds++
-					case strings.HasPrefix(g, "${SG_NEW_"):
-						news++
-					default:
-						t.Errorf("step %s sets group %s, neither old nor new", s.ID, g)
-					}
-				}
-				switch st.Number {
-				case 2, 3:
-					if olds == 0 || news != 1 {
-						t.Errorf("step %s: %v, want the old groups and the new one beside them", s.ID, groups)
-					}
-				case 5:
-					if olds != 0 || news != 1 {
-						t.Errorf("step %s: %v, want only the new group", s.ID, groups)
+	for name, p := range stagedPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			old := map[string]bool{fxALBSG: true, fxCommonSG: true, fxSSHSG: true}
+			for _, st := range p.Stages {
+				for _, s := range st.Steps {
+					for _, c := range s.Commands {
+						if operation(c.Args) == "rds restore-db-cluster-to-point-in-time" || operation(c.Args) == "elasticache create-replication-group" {
+							continue
+						}
+						groups, ok := groupsSet(c.Args)
+						if !ok {
+							continue
+						}
+						var olds, news int
+						for _, g := range groups {
+							switch {
+							case old[g]:
+								olds++
+							case strings.HasPrefix(g, "${SG_NEW_"):
+								news++
+							default:
+								t.Errorf("step %s sets group %s, neither old nor new", s.ID, g)
+							}
+						}
+						switch st.Number {
+						case 2, 3:
+							if olds == 0 || news != 1 {
+								t.Errorf("step %s: %v, want the old groups and the new one beside them", s.ID, groups)
+							}
+						case 5:
+							if olds != 0 || news != 1 {
+								t.Errorf("step %s: %v, want only the new group", s.ID, groups)
+							}
+						}
 					}
 				}
 			}
-		}
-	}
-	// The batch server had two old groups: both stay beside the new one.
-	found := false
-	for _, s := range p.Stages[2].Steps {
-		for _, c := range s.Commands {
-			if slices.Contains(c.Args, "eni-0a1b2c3d4e5f60403") {
-				found = true
-				if g, _ := groupsSet(c.Args); !slices.Equal(g, []string{fxCommonSG, fxSSHSG, "${SG_NEW_BATCH}"}) {
-					t.Errorf("batch-1's interface gets %v", g)
+			// The batch server had two old groups: both stay beside the new one.
+			found := false
+			for _, s := range p.Stages[2].Steps {
+				for _, c := range s.Commands {
+					if slices.Contains(c.Args, "eni-0a1b2c3d4e5f60403") {
+						found = true
+						if g, _ := groupsSet(c.Args); !slices.Equal(g, []string{fxCommonSG, fxSSHSG, "${SG_NEW_BATCH}"}) {
+							t.Errorf("batch-1's interface gets %v", g)
+						}
+					}
 				}
 			}
-		}
-	}
-	if !found {
-		t.Error("no step attaches sg-new-batch to batch-1's interface")
+			if !found {
+				t.Error("no step attaches sg-new-batch to batch-1's interface")
+			}
+		})
 	}
 }
 
 // Rollbacks mirror the runbook: what a step creates, its rollback deletes
 // (the same variable); what it sets, its rollback sets back.
 func TestRollbackMirrorsTheStep(t *testing.T) {
-	p, _ := fixtureStaged(t)
-	for _, st := range p.Stages[:6] {
-		for _, s := range st.Steps {
-			changes := 0
-			for _, c := range s.Commands {
-				verb := ""
-				if len(c.Args) > 1 {
-					verb = c.Args[1]
-				}
-				if verb == "wait" || strings.HasPrefix(verb, "describe-") || verb == "associate-vpc-cidr-block" {
-					continue
-				}
-				changes++
-				if c.Sets == "" {
-					continue
-				}
-				undone := false
-				for _, r := range s.Rollback {
-					if slices.ContainsFunc(r.Args, func(a string) bool { return strings.Contains(a, "${"+c.Sets+"}") }) &&
-						(strings.Contains(r.Args[1], "delete") || strings.Contains(r.Args[1], "release") ||
-							strings.Contains(r.Args[1], "terminate") || strings.Contains(r.Args[1], "deregister")) {
-						undone = true
+	for name, p := range stagedPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			for _, st := range p.Stages[:6] {
+				for _, s := range st.Steps {
+					changes := 0
+					for _, c := range s.Commands {
+						verb := ""
+						if len(c.Args) > 1 {
+							verb = c.Args[1]
+						}
+						if verb == "wait" || strings.HasPrefix(verb, "describe-") || verb == "associate-vpc-cidr-block" {
+							continue
+						}
+						changes++
+						if c.Sets == "" {
+							continue
+						}
+						undone := false
+						for _, r := range s.Rollback {
+							if slices.ContainsFunc(r.Args, func(a string) bool { return strings.Contains(a, "${"+c.Sets+"}") }) &&
+								(strings.Contains(r.Args[1], "delete") || strings.Contains(r.Args[1], "release") ||
+									strings.Contains(r.Args[1], "terminate") || strings.Contains(r.Args[1], "deregister")) {
+								undone = true
+							}
+						}
+						if !undone {
+							t.Errorf("step %s creates %s; its rollback does not delete it", s.ID, c.Sets)
+						}
+					}
+					if changes > 0 && len(s.Rollback) == 0 {
+						t.Errorf("step %s (%s) changes the account and has no rollback", s.ID, s.Title)
+					}
+					// A step that sets groups (and subnets) is undone by setting
+					// what it found.
+					for _, c := range s.Commands {
+						g, ok := groupsSet(c.Args)
+						if !ok || st.Number == 4 {
+							continue
+						}
+						back := false
+						for _, r := range s.Rollback {
+							if _, ok := groupsSet(r.Args); ok && operation(r.Args) == operation(c.Args) && argsText(r.Args) != argsText(c.Args) {
+								back = true
+							}
+						}
+						if !back {
+							t.Errorf("step %s sets groups %v; no rollback sets them back", s.ID, g)
+						}
 					}
 				}
-				if !undone {
-					t.Errorf("step %s creates %s; its rollback does not delete it", s.ID, c.Sets)
-				}
 			}
-			if changes > 0 && len(s.Rollback) == 0 {
-				t.Errorf("step %s (%s) changes the account and has no rollback", s.ID, s.Title)
-			}
-			// A step that sets groups (and subnets) is undone by setting
-			// what it found.
-			for _, c := range s.Commands {
-				g, ok := groupsSet(c.Args)
-				if !ok || st.Number == 4 {
-					continue
-				}
-				back := false
-				for _, r := range s.Rollback {
-					if _, ok := groupsSet(r.Args); ok && operation(r.Args) == operation(c.Args) && argsText(r.Args) != argsText(c.Args) {
-						back = true
-					}
-				}
-				if !back {
-					t.Errorf("step %s sets groups %v; no rollback sets them back", s.ID, g)
-				}
-			}
-		}
+		})
 	}
 }
 
 // Every move of the plan is carried out by the stage its method belongs to.
 func TestEveryMoveHasItsSteps(t *testing.T) {
-	p, _ := fixtureStaged(t)
-	stageOf := map[string]int{
-		MoveReplaceInstance: 3, MoveLambdaConfig: 3, MoveECSConfig: 3, MoveLBSubnets: 3, MoveEndpointSubnets: 3,
-		MoveAuroraClone: 4, MoveRDSReplica: 4, MoveCacheSnapshot: 4,
-	}
-	text := func(n int) string {
-		b, _ := json.Marshal(p.Stages[n])
-		return string(b)
-	}
-	for _, m := range p.Regions[0].Moves {
-		n, ok := stageOf[m.Method]
-		if !ok {
-			continue
-		}
-		want := m.Resource
-		if m.Method == MoveAuroraClone {
-			want = "oyatsu-aurora-new"
-		}
-		if m.Method == MoveCacheSnapshot {
-			want = "oyatsu-redis-new"
-		}
-		if !strings.Contains(text(n), want) {
-			t.Errorf("move %s (%s): stage %d never names %s", m.Resource, m.Method, n, want)
-		}
-	}
-	for _, g := range p.Regions[0].RetiredGroups {
-		if !strings.Contains(text(6), `"delete-security-group","--group-id","`+g+`"`) {
-			t.Errorf("retired group %s is not deleted in stage 6", g)
-		}
-		if !strings.Contains(text(5), `"revoke-security-group-ingress","--group-id","`+g+`"`) {
-			t.Errorf("retired group %s keeps its rules after stage 5", g)
-		}
-	}
-	if !strings.Contains(text(5), `"revoke-security-group-ingress","--group-id","`+fxDefaultSG+`"`) {
-		t.Error("the default group is not emptied in stage 5")
+	for name, p := range stagedPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			stageOf := map[string]int{
+				MoveReplaceInstance: 3, MoveLambdaConfig: 3, MoveECSConfig: 3, MoveLBSubnets: 3, MoveEndpointSubnets: 3,
+				MoveAuroraClone: 4, MoveRDSReplica: 4, MoveCacheSnapshot: 4,
+			}
+			text := func(n int) string {
+				b, _ := json.Marshal(p.Stages[n])
+				return string(b)
+			}
+			for _, m := range p.Regions[0].Moves {
+				n, ok := stageOf[m.Method]
+				if !ok {
+					continue
+				}
+				want := m.Resource
+				if m.Method == MoveAuroraClone {
+					want = "oyatsu-aurora-new"
+				}
+				if m.Method == MoveCacheSnapshot {
+					want = "oyatsu-redis-new"
+				}
+				if !strings.Contains(text(n), want) {
+					t.Errorf("move %s (%s): stage %d never names %s", m.Resource, m.Method, n, want)
+				}
+			}
+			for _, g := range p.Regions[0].RetiredGroups {
+				if !strings.Contains(text(6), `"delete-security-group","--group-id","`+g+`"`) {
+					t.Errorf("retired group %s is not deleted in stage 6", g)
+				}
+				if !strings.Contains(text(5), `"revoke-security-group-ingress","--group-id","`+g+`"`) {
+					t.Errorf("retired group %s keeps its rules after stage 5", g)
+				}
+			}
+			if !strings.Contains(text(5), `"revoke-security-group-ingress","--group-id","`+fxDefaultSG+`"`) {
+				t.Error("the default group is not emptied in stage 5")
+			}
+		})
 	}
 }
 

@@ -221,8 +221,21 @@ func (c *tfConfig) importIDs(t *testing.T) map[string]string {
 // names a declared resource, data source, variable or provider alias, and
 // every import block's `to` is a declared resource.
 func TestTerraformReferencesResolve(t *testing.T) {
-	c := writeAndParse(t, terraformFixturePlan(), exampleInventory(t))
-	checkReferences(t, c)
+	for name, p := range terraformPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			c := writeAndParse(t, p, exampleInventory(t))
+			checkReferences(t, c)
+		})
+	}
+}
+
+// terraformPlans are the hand-made fixture and Design's own plans of the
+// bundled example (with its flow logs and without), so that the
+// Terraform is proved complete for every decision Design really makes.
+func terraformPlans(t *testing.T) map[string]*Plan {
+	withFlows, _ := designedExample(t, true)
+	without, _ := designedExample(t, false)
+	return map[string]*Plan{"fixture": terraformFixturePlan(), "designed with flow logs": withFlows, "designed without flow logs": without}
 }
 
 func checkReferences(t *testing.T, c *tfConfig) {
@@ -272,116 +285,119 @@ func checkReferences(t *testing.T, c *tfConfig) {
 // routes and associations), NAT gateway, endpoint, flow log, group and
 // rule of the plan has its resource, and every move its change.
 func TestTerraformCoversEveryDecision(t *testing.T) {
-	p := terraformFixturePlan()
-	inv := exampleInventory(t)
-	c := writeAndParse(t, p, inv)
-	ph := c.byPlaceholder(t)
-	rp := p.Regions[0]
-	want := func(id, typ string) string {
-		t.Helper()
-		addr := ph[id]
-		if !strings.HasPrefix(addr, typ+".") {
-			t.Errorf("%s: want a %s tagged with it, got %q", id, typ, addr)
-		}
-		return addr
-	}
-	for _, v := range rp.VPCs {
-		for _, s := range v.Subnets {
-			addr := want(s.ID, "aws_subnet")
-			if b := c.resources[addr]; b != nil {
-				if got := attr(t, b, "cidr_block"); got != s.CIDR {
-					t.Errorf("%s: cidr_block %s, want %s", addr, got, s.CIDR)
+	for name, p := range terraformPlans(t) {
+		t.Run(name, func(t *testing.T) {
+			inv := exampleInventory(t)
+			c := writeAndParse(t, p, inv)
+			ph := c.byPlaceholder(t)
+			rp := p.Regions[0]
+			want := func(id, typ string) string {
+				t.Helper()
+				addr := ph[id]
+				if !strings.HasPrefix(addr, typ+".") {
+					t.Errorf("%s: want a %s tagged with it, got %q", id, typ, addr)
 				}
-				if got := attr(t, b, "map_public_ip_on_launch"); got != "false" {
-					t.Errorf("%s: map_public_ip_on_launch %s", addr, got)
-				}
+				return addr
 			}
-		}
-		for _, rt := range v.RouteTables {
-			rtAddr := want(rt.ID, "aws_route_table")
-			for _, r := range rt.Routes {
-				if r.Target == "local" {
-					continue
-				}
-				found := false
-				for addr, b := range c.resources {
-					if strings.HasPrefix(addr, "aws_route.") && attr(t, b, "route_table_id") == rtAddr+".id" &&
-						attr(t, b, "destination_cidr_block") == r.Destination && attr(t, b, "nat_gateway_id") == ph[r.Target]+".id" {
-						found = true
+			for _, v := range rp.VPCs {
+				for _, s := range v.Subnets {
+					addr := want(s.ID, "aws_subnet")
+					if b := c.resources[addr]; b != nil {
+						if got := attr(t, b, "cidr_block"); got != s.CIDR {
+							t.Errorf("%s: cidr_block %s, want %s", addr, got, s.CIDR)
+						}
+						if got := attr(t, b, "map_public_ip_on_launch"); got != "false" {
+							t.Errorf("%s: map_public_ip_on_launch %s", addr, got)
+						}
 					}
 				}
-				if !found {
-					t.Errorf("%s: no aws_route %s → %s", rt.ID, r.Destination, r.Target)
-				}
-			}
-			for _, s := range rt.Subnets {
-				found := false
-				for addr, b := range c.resources {
-					if strings.HasPrefix(addr, "aws_route_table_association.") && attr(t, b, "route_table_id") == rtAddr+".id" &&
-						attr(t, b, "subnet_id") == ph[s]+".id" {
-						found = true
+				for _, rt := range v.RouteTables {
+					rtAddr := want(rt.ID, "aws_route_table")
+					for _, r := range rt.Routes {
+						if r.Target == "local" {
+							continue
+						}
+						found := false
+						for addr, b := range c.resources {
+							if strings.HasPrefix(addr, "aws_route.") && attr(t, b, "route_table_id") == rtAddr+".id" &&
+								attr(t, b, "destination_cidr_block") == r.Destination && attr(t, b, "nat_gateway_id") == ph[r.Target]+".id" {
+								found = true
+							}
+						}
+						if !found {
+							t.Errorf("%s: no aws_route %s → %s", rt.ID, r.Destination, r.Target)
+						}
+					}
+					for _, s := range rt.Subnets {
+						found := false
+						for addr, b := range c.resources {
+							if strings.HasPrefix(addr, "aws_route_table_association.") && attr(t, b, "route_table_id") == rtAddr+".id" &&
+								attr(t, b, "subnet_id") == ph[s]+".id" {
+								found = true
+							}
+						}
+						if !found {
+							t.Errorf("%s: %s is not associated", rt.ID, s)
+						}
 					}
 				}
-				if !found {
-					t.Errorf("%s: %s is not associated", rt.ID, s)
+				for _, n := range v.NATGateways {
+					addr := want(n.ID, "aws_nat_gateway")
+					if b := c.resources[addr]; b != nil {
+						if got := attr(t, b, "subnet_id"); got != c.importIDs(t)[n.Subnet]+".id" {
+							t.Errorf("%s: subnet_id %s, want the imported %s", addr, got, n.Subnet)
+						}
+						if got := attr(t, b, "allocation_id"); got != ph[n.AllocationID]+".id" || !strings.HasPrefix(got, "aws_eip.") {
+							t.Errorf("%s: allocation_id %s", addr, got)
+						}
+					}
+				}
+				for _, e := range v.Endpoints {
+					addr := want(e.ID, "aws_vpc_endpoint")
+					if b := c.resources[addr]; b != nil && attr(t, b, "service_name") != e.Service {
+						t.Errorf("%s: service_name %s", addr, attr(t, b, "service_name"))
+					}
+				}
+				if v.FlowLog != nil {
+					addr := want(v.FlowLog.ID, "aws_flow_log")
+					if b := c.resources[addr]; b != nil {
+						// The format's ${...} must survive as text, not become
+						// template interpolations.
+						if got := attr(t, b, "log_format"); got != v.FlowLog.Format {
+							t.Errorf("%s: log_format %q, want %q", addr, got, v.FlowLog.Format)
+						}
+						if !strings.HasPrefix(attr(t, b, "log_destination"), "var.") {
+							t.Errorf("%s: the bucket is not a variable", addr)
+						}
+					}
+				}
+				for _, id := range v.PublicSubnets {
+					addr := c.importIDs(t)[id]
+					if b := c.resources[addr]; b == nil || attr(t, b, "map_public_ip_on_launch") != "false" {
+						t.Errorf("kept public subnet %s: not imported (%q) with map_public_ip_on_launch = false", id, addr)
+					}
 				}
 			}
-		}
-		for _, n := range v.NATGateways {
-			addr := want(n.ID, "aws_nat_gateway")
-			if b := c.resources[addr]; b != nil {
-				if got := attr(t, b, "subnet_id"); got != c.importIDs(t)[n.Subnet]+".id" {
-					t.Errorf("%s: subnet_id %s, want the imported %s", addr, got, n.Subnet)
-				}
-				if got := attr(t, b, "allocation_id"); got != ph[n.AllocationID]+".id" || !strings.HasPrefix(got, "aws_eip.") {
-					t.Errorf("%s: allocation_id %s", addr, got)
-				}
-			}
-		}
-		for _, e := range v.Endpoints {
-			addr := want(e.ID, "aws_vpc_endpoint")
-			if b := c.resources[addr]; b != nil && attr(t, b, "service_name") != e.Service {
-				t.Errorf("%s: service_name %s", addr, attr(t, b, "service_name"))
-			}
-		}
-		if v.FlowLog != nil {
-			addr := want(v.FlowLog.ID, "aws_flow_log")
-			if b := c.resources[addr]; b != nil {
-				// The format's ${...} must survive as text, not become
-				// template interpolations.
-				if got := attr(t, b, "log_format"); got != v.FlowLog.Format {
-					t.Errorf("%s: log_format %q, want %q", addr, got, v.FlowLog.Format)
-				}
-				if !strings.HasPrefix(attr(t, b, "log_destination"), "var.") {
-					t.Errorf("%s: the bucket is not a variable", addr)
+			checkRules(t, c, rp, ph)
+			checkMoves(t, c, rp, ph)
+			for _, id := range rp.DefaultGroups {
+				addr := c.importIDs(t)[id]
+				b := c.resources[addr]
+				if !strings.HasPrefix(addr, "aws_default_security_group.") || b == nil {
+					t.Errorf("default group %s: not imported as aws_default_security_group (%q)", id, addr)
+				} else if len(b.Body.Blocks) > 0 {
+					t.Errorf("%s keeps rule blocks", addr)
 				}
 			}
-		}
-		for _, id := range v.PublicSubnets {
-			addr := c.importIDs(t)[id]
-			if b := c.resources[addr]; b == nil || attr(t, b, "map_public_ip_on_launch") != "false" {
-				t.Errorf("kept public subnet %s: not imported (%q) with map_public_ip_on_launch = false", id, addr)
+			for _, id := range rp.RetiredGroups {
+				if !strings.Contains(c.text["security_groups.tf"], "--group-id "+id) {
+					t.Errorf("retired group %s is not named in security_groups.tf", id)
+				}
+				if _, imported := c.importIDs(t)[id]; imported {
+					t.Errorf("retired group %s is imported", id)
+				}
 			}
-		}
-	}
-	checkRules(t, c, rp, ph)
-	checkMoves(t, c, rp, ph)
-	for _, id := range rp.DefaultGroups {
-		addr := c.importIDs(t)[id]
-		b := c.resources[addr]
-		if !strings.HasPrefix(addr, "aws_default_security_group.") || b == nil {
-			t.Errorf("default group %s: not imported as aws_default_security_group (%q)", id, addr)
-		} else if len(b.Body.Blocks) > 0 {
-			t.Errorf("%s keeps rule blocks", addr)
-		}
-	}
-	for _, id := range rp.RetiredGroups {
-		if !strings.Contains(c.text["security_groups.tf"], "--group-id "+id) {
-			t.Errorf("retired group %s is not named in security_groups.tf", id)
-		}
-		if _, imported := c.importIDs(t)[id]; imported {
-			t.Errorf("retired group %s is imported", id)
-		}
+		})
 	}
 }
 
@@ -409,7 +425,11 @@ func checkRules(t *testing.T, c *tfConfig, rp *RegionPlan, ph map[string]string)
 				if r.Group != "" {
 					peer = ph[r.Group] + ".id"
 				}
-				want = append(want, ruleKey(gAddr+".id", dir, r.Protocol, itoa(r.FromPort), itoa(r.ToPort), peer))
+				from, to := itoa(r.FromPort), itoa(r.ToPort)
+				if r.Protocol == "-1" {
+					from, to = "", "" // all traffic: Terraform takes no ports
+				}
+				want = append(want, ruleKey(gAddr+".id", dir, r.Protocol, from, to, peer))
 			}
 		}
 	}

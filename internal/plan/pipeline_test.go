@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -139,5 +141,72 @@ func TestProofFailsWhenANeededFlowIsRemoved(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("broken flows do not include web → database on 3306:%s", proofReport(pr))
+	}
+}
+
+// The same, with the rule taken out of the written target's files, as a
+// person editing target/ would: the proof reads the target, not the plan.
+func TestProofFailsWhenARuleIsRemovedFromTheTargetFiles(t *testing.T) {
+	inv := loadExample(t)
+	edges := exampleEdges(t, inv)
+	p, err := Design(inv, edges, Options{NAT: NATPerAZ, FlowLogs: true, ClientVPN: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "target")
+	if err := WriteTarget(p, inv, dir); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "ap-northeast-1", "ec2-describe-security-groups.json")
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		SecurityGroups []map[string]any
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	// Redis's new group: drop every ingress rule on 6379.
+	removed := 0
+	for _, g := range doc.SecurityGroups {
+		if g["GroupId"] != "sg-new-oyatsu-redis" {
+			continue
+		}
+		var keep []any
+		for _, perm := range g["IpPermissions"].([]any) {
+			if m := perm.(map[string]any); m["FromPort"] == float64(6379) {
+				removed++
+				continue
+			}
+			keep = append(keep, perm)
+		}
+		g["IpPermissions"] = keep
+	}
+	if removed == 0 {
+		t.Fatal("no 6379 rule in sg-new-oyatsu-redis to remove")
+	}
+	raw, _ = json.MarshalIndent(doc, "", "    ")
+	if err := os.WriteFile(file, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	target, err := snapshot.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := Prove(p, target, edges)
+	if pr.Passed {
+		t.Fatal("the proof passed with Redis's rules removed from the target")
+	}
+	broken := 0
+	for _, fc := range pr.Broken {
+		if fc.Flow.Port != 6379 {
+			t.Errorf("broken flow on another port: %s: %s", flowLabel(fc.Flow), fc.Reason)
+		}
+		broken++
+	}
+	if broken == 0 {
+		t.Error("no broken flow to Redis")
 	}
 }

@@ -57,12 +57,14 @@ interface endpoints Session Manager and the workloads need; everything but
 internet-facing load balancers and NAT gateways moved to them the way each
 service allows; one security group per role, whose rules admit only the
 needed flows, from other groups by ID; no SSH (Session Manager instead);
-databases reachable from their roles and an AWS Client VPN endpoint.
+databases reachable from their roles and from the group of an AWS Client
+VPN endpoint (--no-client-vpn leaves it out).
 
 Needed flows come from VPC flow logs (--flows): the accepted flows between
-roles and from the internet to load-balancer listeners. Without flow logs
-they are inferred from the wiring (listeners, target groups, who can reach
-each database now) and marked "inferred: confirm with flow logs".
+roles and from the internet to load-balancer listeners. The wiring's flows
+(the internet to every listener, load balancers to their targets) are
+always kept. Without flow logs, who can reach each database and cache now
+is kept too, and such rules are marked "inferred: confirm with flow logs".
 
 The proof runs the reachability engine on the target: every needed flow
 must still be allowed, the internet may reach only the load balancers'
@@ -78,8 +80,8 @@ DIR receives:
   terraform/      the same target as Terraform, with import blocks
 
 The config file (.vpcdoctor.yaml, or --config) may name roles, pin
-resources in place, choose the NAT mode and add flows the logs do not show:
-see docs/plan.md.`,
+resources in place, choose the NAT mode and the price table, and add flows
+the logs do not show: see docs/plan.md.`,
 		Example: `  # Plan the bundled example from its flow logs (from a clone of the repository)
   vpcdoctor plan examples/startup-all-public \
       --flows internal/flows/testdata/startup-all-public-flowlogs --out /tmp/oyatsu-plan

@@ -29,9 +29,13 @@ func NewCmd(io *cmdutil.IOStreams) *cobra.Command {
 		Long: `vpcdoctor reads an AWS account's network (from a saved snapshot of AWS CLI
 output) and reports what is exposed and why: public subnets hosting servers
 and databases, security groups open to the whole internet, groups reused
-across unrelated resources. It never changes an account: it only reads.`,
+across unrelated resources. From VPC Flow Logs it learns the traffic that
+really flows, and it plans the least-privilege network with the staged
+migration to it. It never changes an account: it reads, and writes files a
+person reviews.`,
 		Example: `  vpcdoctor scan examples/startup-all-public
-  vpcdoctor scan snapshots/prod --format json`,
+  vpcdoctor scan snapshots/prod --format json
+  vpcdoctor plan examples/startup-all-public --out /tmp/oyatsu-plan`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version.String(),

@@ -22,7 +22,8 @@ type cliCall struct {
 // service, operation or waiter exists, every option is an input member (or
 // a global option, or one the CLI adds), every required member is given,
 // boolean members are flags without a value, JSON values parse and fit
-// the member's shape (botocore's validator). When the AWS CLI (v1, Python)
+// the member's shape (botocore's validator); and the error codes the
+// runbook takes as "already done" are errors of their operations. When the AWS CLI (v1, Python)
 // is installed too, each kind of call is also parsed by the CLI itself,
 // stopped before it sends anything. One python3 process checks them all.
 func TestRunbookCallsAreRealAWSCLICalls(t *testing.T) {
@@ -36,7 +37,7 @@ func TestRunbookCallsAreRealAWSCLICalls(t *testing.T) {
 	if len(calls) < 100 {
 		t.Fatalf("only %d calls collected", len(calls))
 	}
-	in, err := json.Marshal(calls)
+	in, err := json.Marshal(map[string]any{"calls": calls, "already_done": alreadyDone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +67,11 @@ func TestRunbookCallsAreRealAWSCLICalls(t *testing.T) {
 	}
 	if !strings.Contains(text, "CHECKED ") {
 		t.Fatalf("the checker did not finish:\n%s", text)
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "NOTE ") {
+			t.Log(line)
+		}
 	}
 	t.Logf("%d distinct calls checked", len(calls))
 }
@@ -126,8 +132,10 @@ func fillPlaceholders(w string) string {
 	return b.String()
 }
 
-// cliCheckScript reads the calls as JSON on stdin and prints "FAIL where:
-// aws ARGS" and the reasons for each wrong one, then "CHECKED n"; it
+// cliCheckScript reads {"calls": [cliCall...], "already_done": alreadyDone}
+// as JSON on stdin and prints "FAIL where: aws ARGS" and the reasons for
+// each wrong call, "FAIL already-done error code ..." for each wrong code,
+// "NOTE ..." for what it could not check, then "CHECKED n"; it
 // exits 1 when any is wrong, 3 (after "SKIP reason") without botocore.
 const cliCheckScript = `import io, json, os, sys
 
@@ -437,8 +445,35 @@ def signature(args):
     return tuple(out)
 
 
+def check_error_codes(table):
+    """Errors of the codes the runbook takes as "already done": each must be
+    an error the operation's model names (EC2's models name none)."""
+    out = []
+    for op in sorted(table):
+        cli_service, cmd = op.split(" ", 1)
+        service = SERVICES.get(cli_service, cli_service)
+        if service not in available:
+            out.append("%s: no service %r" % (op, cli_service))
+            continue
+        m = model(service)
+        names = {xform_name(n, "-"): n for n in m.operation_names}
+        if cmd not in names:
+            out.append("%s: no such operation" % op)
+            continue
+        o = m.operation_model(names[cmd])
+        codes = {e.metadata.get("error", {}).get("code", e.name) for e in o.error_shapes}
+        if not codes:
+            print("NOTE %s: the model names no errors, %s not checked" % (op, ", ".join(table[op])))
+            continue
+        for code in table[op]:
+            if code not in codes:
+                out.append("%s: %s is not an error of it (it has: %s)" % (op, code, ", ".join(sorted(codes))))
+    return out
+
+
 def main():
-    cmds = json.load(sys.stdin)
+    data = json.load(sys.stdin)
+    cmds = data["calls"]
     driver = None
     try:
         from awscli.clidriver import create_clidriver
@@ -469,6 +504,9 @@ def main():
         for e in errs:
             failed += 1
             print("FAIL %s: aws %s\n    %s" % (c["where"], " ".join(c["args"]), e))
+    for e in check_error_codes(data["already_done"]):
+        failed += 1
+        print("FAIL already-done error code %s" % e)
     print("CHECKED %d" % len(cmds))
     sys.exit(1 if failed else 0)
 

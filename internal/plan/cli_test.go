@@ -1,13 +1,17 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
 // cliCall is one AWS CLI call of the stages, for the checker script.
@@ -18,7 +22,8 @@ type cliCall struct {
 
 // TestRunbookCallsAreRealAWSCLICalls checks every Command and Check of the
 // stages of the bundled example's designed plans (with and without flow
-// logs) and the hand-made fixtures against the AWS CLI's own models: the
+// logs), the hand-made fixtures and widePlans, and the calls runbook.sh
+// makes itself, against the AWS CLI's own models: the
 // service, operation or waiter exists, every option is an input member (or
 // a global option, or one the CLI adds), every required member is given,
 // boolean members are flags without a value, JSON values parse and fit
@@ -33,7 +38,10 @@ func TestRunbookCallsAreRealAWSCLICalls(t *testing.T) {
 	}
 	plans := stagedPlans(t)
 	plans["odd names"] = stagedOddPlan(t)
-	calls := cliCalls(plans)
+	for name, p := range widePlans(t) {
+		plans[name] = p
+	}
+	calls := append(cliCalls(plans), scriptCalls(t, plans["fixture"])...)
 	if len(calls) < 100 {
 		t.Fatalf("only %d calls collected", len(calls))
 	}
@@ -76,6 +84,51 @@ func TestRunbookCallsAreRealAWSCLICalls(t *testing.T) {
 	t.Logf("%d distinct calls checked", len(calls))
 }
 
+// widePlans are the hand-made fixture with what neither it nor the
+// example has, so that every kind of call the stages make is checked: a
+// secondary VPC block, a non-Aurora database (read replica), an internal
+// load balancer that moves subnets, a classic load balancer in front of a
+// replaced instance, and (in the second plan) a classic load balancer
+// whose groups change.
+func widePlans(t *testing.T) map[string]*Plan {
+	t.Helper()
+	inv := fixtureInventory(t)
+	var reg *model.Region
+	for _, r := range inv.Regions() {
+		if r.Account == fxAccount && r.Name == fxRegion {
+			reg = r
+		}
+	}
+	if reg == nil {
+		t.Fatal("the fixture has no region " + fxRegion)
+	}
+	reg.LoadBalancers = append(reg.LoadBalancers, &model.LoadBalancer{Name: "legacy-clb", Type: model.LBClassic, InstanceIDs: []string{fxWeb1}})
+	wide := func() *Plan {
+		p := fixturePlan()
+		rp := p.Regions[0]
+		rp.VPCs[0].SecondaryCIDR = "100.64.0.0/16"
+		mysql := &Move{Resource: "legacy-mysql", Kind: string(model.KindDBInstance), Name: "legacy-mysql", Role: "rds-db-instance/self:legacy-mysql",
+			Method: MoveRDSReplica, FromSubnets: []string{fxPublic1a}, ToSubnets: []string{"subnet-new-isolated-1a", "subnet-new-isolated-1c"},
+			OldGroups: []string{fxCommonSG}, NewGroups: []string{"sg-new-oyatsu-aurora"}, SubnetGroup: "legacy-mysql-private", Reason: "the plan"}
+		for _, m := range rp.Moves {
+			if m.Resource == "oyatsu-web-alb" {
+				m.Method, m.ToSubnets = MoveLBSubnets, []string{"subnet-new-private-1a", "subnet-new-private-1c"}
+			}
+		}
+		rp.Moves = append(rp.Moves, mysql)
+		p.Stages = BuildStages(p, inv)
+		return p
+	}
+	out := map[string]*Plan{"wide": wide()}
+	alb := reg.Resource(model.KindLoadBalancer, "oyatsu-web-alb")
+	if alb == nil || alb.LoadBalancer == nil {
+		t.Fatal("the fixture has no load balancer oyatsu-web-alb")
+	}
+	alb.LoadBalancer.Type = model.LBClassic
+	out["wide, classic load balancer"] = wide()
+	return out
+}
+
 // cliCalls lists the distinct AWS CLI calls of the plans' stages (steps'
 // commands and rollbacks, stages' checks), placeholders replaced by their
 // placeholder IDs as the values the calls would carry, in plan-name order.
@@ -115,6 +168,86 @@ func cliCalls(plans map[string]*Plan) []cliCall {
 		}
 	}
 	return out
+}
+
+// scriptCalls are the AWS CLI calls runbook.sh makes itself (the account
+// check, the lookups by tag): every "$(aws ...)" of the written script,
+// its variables given sample values.
+func scriptCalls(t *testing.T, p *Plan) []cliCall {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteRunbook(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"filter": "Name=tag:" + TagPlaceholder + ",Values=sg-new-web", "REGION": fxRegion}
+	var out []cliCall
+	for _, m := range regexp.MustCompile(`\$\(aws ([^)]*)\)`).FindAllStringSubmatch(buf.String(), -1) {
+		if strings.Contains(m[1], `"$@"`) {
+			continue
+		}
+		words, err := shellWords(m[1], vars)
+		if err != nil {
+			t.Fatalf("runbook.sh: %v: %s", err, m[0])
+		}
+		out = append(out, cliCall{Where: "runbook.sh", Args: words})
+	}
+	if len(out) < 5 {
+		t.Fatalf("only %d calls found in runbook.sh", len(out))
+	}
+	return out
+}
+
+// shellWords splits a simple shell command line into words: blanks
+// separate, '...' is literal, "..." expands $NAME and ${NAME} from vars.
+func shellWords(line string, vars map[string]string) ([]string, error) {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	expand := func(s string) (string, error) {
+		var err error
+		res := regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`).ReplaceAllStringFunc(s, func(v string) string {
+			name := strings.Trim(v, "${}")
+			val, ok := vars[name]
+			if !ok {
+				err = fmt.Errorf("no sample value for $%s", name)
+			}
+			return val
+		})
+		return res, err
+	}
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == ' ' || c == '\t':
+			if inWord {
+				words, inWord = append(words, cur.String()), false
+				cur.Reset()
+			}
+		case c == '\'' || c == '"':
+			j := strings.IndexByte(line[i+1:], c)
+			if j < 0 {
+				return nil, fmt.Errorf("unclosed %c", c)
+			}
+			text := line[i+1 : i+1+j]
+			if c == '"' {
+				var err error
+				if text, err = expand(text); err != nil {
+					return nil, err
+				}
+			}
+			cur.WriteString(text)
+			inWord = true
+			i += j + 1
+		case c == '$' || c == '\\' || c == '`':
+			return nil, fmt.Errorf("unquoted %c", c)
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, nil
 }
 
 // fillPlaceholders replaces the shell variables of a word by the
@@ -172,6 +305,12 @@ for op in ("authorize-security-group-ingress", "authorize-security-group-egress"
            "revoke-security-group-ingress", "revoke-security-group-egress"):
     EXTRA[("ec2", op)] = {"--protocol": "string", "--port": "string", "--cidr": "string",
                           "--source-group": "string", "--group-owner": "string"}
+# Lists of one-member structures the CLI also takes as bare words
+# (--instances i-1 i-2 is [{"InstanceId": "i-1"}, ...]): awscli/argprocess.py.
+OLD_LIST = {("elb", "register-instances-with-load-balancer", "--instances"),
+            ("elb", "deregister-instances-from-load-balancer", "--instances"),
+            ("elb", "describe-instance-health", "--instances"),
+            ("elb", "remove-tags", "--tags")}
 # Required members the CLI fills in itself.
 FILLED = {("ec2", "run-instances"): {"MinCount", "MaxCount"}}
 # Options the CLI renames (awscli/customizations/argrename.py).
@@ -241,7 +380,7 @@ def scalar(shape, word, errs, opt):
     return word
 
 
-def value(shape, words, errs, opt):
+def value(shape, words, errs, opt, old_list=False):
     """The Python value of an option's words, as the CLI would build it."""
     t = shape.type_name
     if len(words) == 1 and words[0][:1] in "[{":
@@ -253,6 +392,9 @@ def value(shape, words, errs, opt):
         return words[0] if t == "string" else parsed
     if t == "list":
         member = shape.member
+        if old_list and member.type_name == "structure" and len(member.members) == 1:
+            key = list(member.members)[0]
+            return [{key: w} if "=" not in w else shorthand(member, w, errs, opt) for w in words]
         if member.type_name in ("structure", "list", "map"):
             return [shorthand(member, w, errs, opt) for w in words]
         return [scalar(member, w, errs, opt) for w in words]
@@ -324,7 +466,7 @@ def check_operation(service, op, opts, extra=None, filled=()):
             if not words:
                 errs.append("%s needs a value" % opt)
                 continue
-            v = value(members[name], words, errs, opt)
+            v = value(members[name], words, errs, opt, (service, xform_name(op.name, "-"), opt) in OLD_LIST)
             if v is not None:
                 params[name] = v
         elif extra and opt in extra:

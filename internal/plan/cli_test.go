@@ -23,14 +23,15 @@ type cliCall struct {
 // TestRunbookCallsAreRealAWSCLICalls checks every Command and Check of the
 // stages of the bundled example's designed plans (with and without flow
 // logs), the hand-made fixtures and widePlans, and the calls runbook.sh
-// makes itself, against the AWS CLI's own models: the
-// service, operation or waiter exists, every option is an input member (or
-// a global option, or one the CLI adds), every required member is given,
+// makes itself, against the AWS CLI's own models (botocore): the service,
+// operation or waiter exists, every option is an input member (or a
+// global option, or one the CLI adds), every required member is given,
 // boolean members are flags without a value, JSON values parse and fit
 // the member's shape (botocore's validator); and the error codes the
-// runbook takes as "already done" are errors of their operations. When the AWS CLI (v1, Python)
-// is installed too, each kind of call is also parsed by the CLI itself,
-// stopped before it sends anything. One python3 process checks them all.
+// runbook takes as "already done" are errors of their operations. When
+// the AWS CLI (v1, Python) is installed too, each kind of call is also
+// parsed by the CLI itself, stopped before it sends anything. One python3
+// process checks them all.
 func TestRunbookCallsAreRealAWSCLICalls(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {

@@ -143,18 +143,29 @@ func (b *stageBuilder) auroraClone(m *Move, c *model.DBCluster) {
 	restore = append(restore, groups...)
 	clone.do(append(restore, "--tags", tagsArg(xNew, xNew))...)
 	members := b.clusterMembers(c, m)
+	// create-db-instance requires the engine and the class: a member whose
+	// engine or class the inventory does not say is created by hand.
+	var unknown []string
 	for _, mem := range members {
-		args := []string{"rds", "create-db-instance", "--db-instance-identifier", mem.id + "-new", "--db-cluster-identifier", xNew}
-		if mem.engine != "" {
-			args = append(args, "--engine", mem.engine)
+		if mem.engine == "" || mem.class == "" {
+			unknown = append(unknown, mem.id)
+			continue
 		}
-		if mem.class != "" {
-			args = append(args, "--db-instance-class", mem.class)
-		}
-		clone.do(append(args, "--no-publicly-accessible", "--tags", tagsArg(mem.id+"-new", mem.id+"-new"))...)
+		clone.do("rds", "create-db-instance", "--db-instance-identifier", mem.id+"-new", "--db-cluster-identifier", xNew,
+			"--engine", mem.engine, "--db-instance-class", mem.class,
+			"--no-publicly-accessible", "--tags", tagsArg(mem.id+"-new", mem.id+"-new"))
 	}
 	for _, mem := range members {
-		clone.do("rds", "wait", "db-instance-available", "--db-instance-identifier", mem.id+"-new")
+		if mem.engine != "" && mem.class != "" {
+			clone.do("rds", "wait", "db-instance-available", "--db-instance-identifier", mem.id+"-new")
+		}
+	}
+	for _, id := range unknown {
+		clone.manual("The snapshot does not say the engine and class of %[1]s: read them "+
+			"(aws rds describe-db-instances --db-instance-identifier %[1]s --query 'DBInstances[0].[Engine,DBInstanceClass]' --output text), "+
+			"create %[1]s-new in %[2]s with them "+
+			"(aws rds create-db-instance --db-instance-identifier %[1]s-new --db-cluster-identifier %[2]s --engine ENGINE --db-instance-class CLASS --no-publicly-accessible) "+
+			"and wait for it (aws rds wait db-instance-available --db-instance-identifier %[1]s-new).", id, xNew)
 	}
 	for _, mem := range members {
 		clone.undo("rds", "delete-db-instance", "--db-instance-identifier", mem.id+"-new", "--skip-final-snapshot")

@@ -279,6 +279,12 @@ func (b *stageBuilder) ssmProfileStep() {
 	s.undo("iam", "delete-instance-profile", "--instance-profile-name", ssmInstanceProfile)
 	s.undo("iam", "detach-role-policy", "--role-name", ssmInstanceProfile, "--policy-arn", policy)
 	s.undo("iam", "delete-role", "--role-name", ssmInstanceProfile)
+	// An instance profile holds one role: AWS refuses a second with
+	// LimitExceeded, which the runbook takes as done; this shows which.
+	b.check("Instance profile "+ssmInstanceProfile+" carries role "+ssmInstanceProfile,
+		ssmInstanceProfile+" (another role means the profile existed before: remove that role and add this one)",
+		"iam", "get-instance-profile", "--instance-profile-name", ssmInstanceProfile,
+		"--query", "InstanceProfile.Roles[].RoleName", "--output", "text")
 }
 
 // union is a followed by the members of b not in a.

@@ -16,8 +16,8 @@ func (b *stageBuilder) removeOld() *Stage {
 	st := b.newStage(5, "Remove the old access", StageSubtractive, RiskMedium,
 		"This is where a flow the plan missed stops: new connections that only an old group allowed are refused at once "+
 			"(tracked connections may live on until idle). Each step removes one role's old groups and is checked against the flow log "+
-			"before the next; a needed REJECT means: roll that step back (./rollback.sh 5 --from STEP), add the flow to the plan's config "+
-			"(extra_flows) and plan again. Who notices: the flow log's REJECTs first, then the applications.")
+			"before the next; a needed REJECT means: roll that step back (./rollback.sh 5 --from STEP), add the flow to the configuration's plan.flows "+
+			"and plan again. Who notices: the flow log's REJECTs first, then the applications.")
 	b.eachRegion(func() {
 		byGroup := map[string][]groupTarget{}
 		for _, t := range b.groupTargets() {

@@ -313,21 +313,30 @@ func (t *regionTarget) newSubnetGroups(kind model.ResourceKind) [][2]string {
 // rds-describe-db-subnet-groups.json, when the snapshot has it (vpcdoctor
 // does not read it; the DB instances describe their groups).
 func (t *regionTarget) editDBSubnetGroups() error {
-	groups, root, err := t.result("rds-describe-db-subnet-groups.json", "DBSubnetGroups")
+	return t.addSubnetGroups("rds-describe-db-subnet-groups.json", "DBSubnetGroups", "DBSubnetGroupName", model.KindDBInstance,
+		func(name, vpcID string) map[string]any {
+			o := t.dbSubnetGroup(name, vpcID)
+			o["DBSubnetGroupArn"] = t.arn("rds", "subgrp:"+name)
+			return o
+		})
+}
+
+// addSubnetGroups appends to the file's list under key the new subnet
+// groups of the moves of kind that it does not list yet (by nameKey), each
+// as newGroup prints it; a file the snapshot lacks stays absent.
+func (t *regionTarget) addSubnetGroups(file, key, nameKey string, kind model.ResourceKind, newGroup func(name, vpcID string) map[string]any) error {
+	groups, root, err := t.result(file, key)
 	if err != nil || root == nil {
 		return err
 	}
 	have := map[string]bool{}
 	for _, g := range groups {
-		have[str(g, "DBSubnetGroupName")] = true
+		have[str(g, nameKey)] = true
 	}
-	for _, g := range t.newSubnetGroups(model.KindDBInstance) {
-		if have[g[0]] {
-			continue
+	for _, g := range t.newSubnetGroups(kind) {
+		if !have[g[0]] {
+			appendTo(root, key, newGroup(g[0], g[1]))
 		}
-		o := t.dbSubnetGroup(g[0], g[1])
-		o["DBSubnetGroupArn"] = t.arn("rds", "subgrp:"+g[0])
-		appendTo(root, "DBSubnetGroups", o)
 	}
 	return nil
 }
@@ -353,36 +362,25 @@ func (t *regionTarget) editCacheClusters() error {
 }
 
 func (t *regionTarget) editCacheSubnetGroups() error {
-	groups, root, err := t.result("elasticache-describe-cache-subnet-groups.json", "CacheSubnetGroups")
-	if err != nil || root == nil {
-		return err
-	}
-	have := map[string]bool{}
-	for _, g := range groups {
-		have[str(g, "CacheSubnetGroupName")] = true
-	}
-	for _, g := range t.newSubnetGroups(model.KindCacheCluster) {
-		if have[g[0]] {
-			continue
-		}
-		var subnets []any
-		for _, z := range t.zonesOf(t.subnetGroupSubnets(g[0], g[1])) {
-			subnets = append(subnets, map[string]any{
-				"SubnetIdentifier":       z[1],
-				"SubnetAvailabilityZone": map[string]any{"Name": z[0]},
-				"SupportedNetworkTypes":  []any{"ipv4"},
-			})
-		}
-		appendTo(root, "CacheSubnetGroups", map[string]any{
-			"CacheSubnetGroupName":        g[0],
-			"CacheSubnetGroupDescription": "isolated subnets (vpcdoctor plan)",
-			"VpcId":                       g[1],
-			"Subnets":                     subnets,
-			"ARN":                         t.arn("elasticache", "subnetgroup:"+g[0]),
-			"SupportedNetworkTypes":       []any{"ipv4"},
+	return t.addSubnetGroups("elasticache-describe-cache-subnet-groups.json", "CacheSubnetGroups", "CacheSubnetGroupName", model.KindCacheCluster,
+		func(name, vpcID string) map[string]any {
+			var subnets []any
+			for _, z := range t.zonesOf(t.subnetGroupSubnets(name, vpcID)) {
+				subnets = append(subnets, map[string]any{
+					"SubnetIdentifier":       z[1],
+					"SubnetAvailabilityZone": map[string]any{"Name": z[0]},
+					"SupportedNetworkTypes":  []any{"ipv4"},
+				})
+			}
+			return map[string]any{
+				"CacheSubnetGroupName":        name,
+				"CacheSubnetGroupDescription": "isolated subnets (vpcdoctor plan)",
+				"VpcId":                       vpcID,
+				"Subnets":                     subnets,
+				"ARN":                         t.arn("elasticache", "subnetgroup:"+name),
+				"SupportedNetworkTypes":       []any{"ipv4"},
+			}
 		})
-	}
-	return nil
 }
 
 func (t *regionTarget) editLambdas() error {
@@ -397,9 +395,7 @@ func (t *regionTarget) editLambdas() error {
 			continue
 		}
 		if m.relocates() {
-			subnets := slices.Clone(m.ToSubnets)
-			sort.Strings(subnets)
-			cfg["SubnetIds"] = anyStrings(slices.Compact(subnets))
+			cfg["SubnetIds"] = anyStrings(sortedUnique(m.ToSubnets))
 		}
 		if len(m.NewGroups) > 0 {
 			cfg["SecurityGroupIds"] = anyStrings(m.NewGroups)
@@ -415,9 +411,7 @@ func (t *regionTarget) awsvpc(holder map[string]any, m *resourceMove) {
 		return
 	}
 	if m.relocates() {
-		subnets := slices.Clone(m.ToSubnets)
-		sort.Strings(subnets)
-		cfg["subnets"] = anyStrings(slices.Compact(subnets))
+		cfg["subnets"] = anyStrings(sortedUnique(m.ToSubnets))
 	}
 	if len(m.NewGroups) > 0 {
 		cfg["securityGroups"] = anyStrings(m.NewGroups)

@@ -85,11 +85,18 @@ func Prove(p *Plan, target *model.Inventory, observed []flows.Edge) *Proof {
 		})
 	}
 
-	// Internet exposure, and the scan.
+	// Internet exposure (once per resource, protocol, ports, sources and
+	// load balancer: a load balancer has an interface per subnet), and
+	// the scan.
 	wg.Wait()
+	seen := map[Exposure]bool{}
 	for _, reg := range target.Regions() {
 		for _, x := range res.Exposures[reg] {
 			ex := exposureOf(x)
+			if seen[ex] {
+				continue
+			}
+			seen[ex] = true
 			pr.Exposures = append(pr.Exposures, ex)
 			if !listenerExposure(x) {
 				pr.Unexpected = append(pr.Unexpected, ex)

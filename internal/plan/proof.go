@@ -155,7 +155,8 @@ func exposureOf(x reach.Exposure) Exposure {
 }
 
 // listenerExposure reports whether x is an internet-facing load
-// balancer's listener port, or a target reached through such a load
+// balancer's listener port (on the listener's protocol: UDP on a TCP
+// listener's port is not one), or a target reached through such a load
 // balancer (the listener forwards to it), the only exposure a plan's
 // target may have.
 func listenerExposure(x reach.Exposure) bool {
@@ -170,7 +171,9 @@ func listenerExposure(x reach.Exposure) bool {
 		return false
 	}
 	for p := int(x.Ports.From); p <= int(x.Ports.To); p++ {
-		if !slices.ContainsFunc(lb.LoadBalancer.Listeners, func(l model.Listener) bool { return l.Port == p }) {
+		if !slices.ContainsFunc(lb.LoadBalancer.Listeners, func(l model.Listener) bool {
+			return l.Port == p && slices.Contains(l.IPProtocols(), x.Protocol)
+		}) {
 			return false
 		}
 	}

@@ -88,16 +88,23 @@ func (t *regionTarget) zonesOf(subnets []string) [][2]string {
 	return slices.Compact(out)
 }
 
-func (t *regionTarget) editLoadBalancers() error {
-	lbs, _, err := t.result("elbv2-describe-load-balancers.json", "LoadBalancers")
+// editMoved calls edit on each object of the file's list under key whose
+// idKey names a resource of kind that the plan moves.
+func (t *regionTarget) editMoved(file, key string, kind model.ResourceKind, idKey string, edit func(o map[string]any, m *resourceMove)) error {
+	objs, _, err := t.result(file, key)
 	if err != nil {
 		return err
 	}
-	for _, o := range lbs {
-		m := t.move(model.KindLoadBalancer, str(o, "LoadBalancerName"))
-		if m == nil {
-			continue
+	for _, o := range objs {
+		if m := t.move(kind, str(o, idKey)); m != nil {
+			edit(o, m)
 		}
+	}
+	return nil
+}
+
+func (t *regionTarget) editLoadBalancers() error {
+	return t.editMoved("elbv2-describe-load-balancers.json", "LoadBalancers", model.KindLoadBalancer, "LoadBalancerName", func(o map[string]any, m *resourceMove) {
 		if len(m.NewGroups) > 0 {
 			o["SecurityGroups"] = anyStrings(m.NewGroups)
 		}
@@ -108,20 +115,11 @@ func (t *regionTarget) editLoadBalancers() error {
 			}
 			o["AvailabilityZones"] = zones
 		}
-	}
-	return nil
+	})
 }
 
 func (t *regionTarget) editClassicLoadBalancers() error {
-	lbs, _, err := t.result("elb-describe-load-balancers.json", "LoadBalancerDescriptions")
-	if err != nil {
-		return err
-	}
-	for _, o := range lbs {
-		m := t.move(model.KindLoadBalancer, str(o, "LoadBalancerName"))
-		if m == nil {
-			continue
-		}
+	return t.editMoved("elb-describe-load-balancers.json", "LoadBalancerDescriptions", model.KindLoadBalancer, "LoadBalancerName", func(o map[string]any, m *resourceMove) {
 		if len(m.NewGroups) > 0 {
 			o["SecurityGroups"] = anyStrings(m.NewGroups)
 		}
@@ -135,8 +133,7 @@ func (t *regionTarget) editClassicLoadBalancers() error {
 			o["Subnets"] = anyStrings(subnets)
 			o["AvailabilityZones"] = anyStrings(slices.Compact(azs))
 		}
-	}
-	return nil
+	})
 }
 
 // editTargetHealth follows moved IP targets (ECS tasks, instances
@@ -226,15 +223,7 @@ func (t *regionTarget) dbSubnetGroup(name, vpcID string) map[string]any {
 }
 
 func (t *regionTarget) editDBInstances() error {
-	dbs, _, err := t.result("rds-describe-db-instances.json", "DBInstances")
-	if err != nil {
-		return err
-	}
-	for _, o := range dbs {
-		m := t.move(model.KindDBInstance, str(o, "DBInstanceIdentifier"))
-		if m == nil {
-			continue
-		}
+	return t.editMoved("rds-describe-db-instances.json", "DBInstances", model.KindDBInstance, "DBInstanceIdentifier", func(o map[string]any, m *resourceMove) {
 		if len(m.NewGroups) > 0 {
 			o["VpcSecurityGroups"] = membership(m.NewGroups, "VpcSecurityGroupId")
 		}
@@ -248,8 +237,7 @@ func (t *regionTarget) editDBInstances() error {
 			}
 			o["DBSubnetGroup"] = t.dbSubnetGroup(m.SubnetGroup, vpc)
 		}
-	}
-	return nil
+	})
 }
 
 // clusterMove is what happens to a DB cluster: the plan's move naming the
@@ -342,23 +330,14 @@ func (t *regionTarget) addSubnetGroups(file, key, nameKey string, kind model.Res
 }
 
 func (t *regionTarget) editCacheClusters() error {
-	clusters, _, err := t.result("elasticache-describe-cache-clusters.json", "CacheClusters")
-	if err != nil {
-		return err
-	}
-	for _, o := range clusters {
-		m := t.move(model.KindCacheCluster, str(o, "CacheClusterId"))
-		if m == nil {
-			continue
-		}
+	return t.editMoved("elasticache-describe-cache-clusters.json", "CacheClusters", model.KindCacheCluster, "CacheClusterId", func(o map[string]any, m *resourceMove) {
 		if len(m.NewGroups) > 0 {
 			o["SecurityGroups"] = membership(m.NewGroups, "SecurityGroupId")
 		}
 		if m.SubnetGroup != "" {
 			o["CacheSubnetGroupName"] = m.SubnetGroup
 		}
-	}
-	return nil
+	})
 }
 
 func (t *regionTarget) editCacheSubnetGroups() error {
@@ -384,15 +363,10 @@ func (t *regionTarget) editCacheSubnetGroups() error {
 }
 
 func (t *regionTarget) editLambdas() error {
-	fns, _, err := t.result("lambda-list-functions.json", "Functions")
-	if err != nil {
-		return err
-	}
-	for _, o := range fns {
-		m := t.move(model.KindLambda, str(o, "FunctionName"))
+	return t.editMoved("lambda-list-functions.json", "Functions", model.KindLambda, "FunctionName", func(o map[string]any, m *resourceMove) {
 		cfg := obj(o["VpcConfig"])
-		if m == nil || cfg == nil {
-			continue
+		if cfg == nil {
+			return
 		}
 		if m.relocates() {
 			cfg["SubnetIds"] = anyStrings(sortedUnique(m.ToSubnets))
@@ -400,8 +374,7 @@ func (t *regionTarget) editLambdas() error {
 		if len(m.NewGroups) > 0 {
 			cfg["SecurityGroupIds"] = anyStrings(m.NewGroups)
 		}
-	}
-	return nil
+	})
 }
 
 // awsvpc edits an ECS awsvpcConfiguration for a move.

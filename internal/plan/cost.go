@@ -161,7 +161,7 @@ func estimateCost(designs []*regionDesign, t *priceTable, from string) Cost {
 			c.Comparisons = append(c.Comparisons, prefix+fmt.Sprintf("AWS charges for every public IPv4 address: removing %d saves %s a month", dropped, money(float64(dropped*HoursPerMonth)*p.PublicIPv4Hour)))
 		}
 		if flowLogs > 0 {
-			c.Comparisons = append(c.Comparisons, prefix+fmt.Sprintf("%d new flow logs to S3 cost %s per GB of records delivered; their volume depends on the traffic and is not estimated", flowLogs, unit(p.FlowLogsS3GB)))
+			c.Comparisons = append(c.Comparisons, prefix+fmt.Sprintf("%d new %s to S3 %s %s per GB of records delivered; their volume depends on the traffic and is not estimated", flowLogs, pluralWord(flowLogs, "flow log", "flow logs"), pluralWord(flowLogs, "costs", "cost"), unit(p.FlowLogsS3GB)))
 		}
 	}
 	for _, it := range c.Items {

@@ -230,6 +230,17 @@ func (v *vpcDesign) placeholder(prefix, name string) string {
 	return prefix + "-new-" + v.qual + name
 }
 
+// newObjectTags are the tags of an object the plan creates: TagPlaceholder
+// = its placeholder ID (the runbook finds it again by it), and its Name
+// when it has one.
+func newObjectTags(placeholder, name string) map[string]string {
+	tags := map[string]string{TagPlaceholder: placeholder}
+	if name != "" {
+		tags["Name"] = name
+	}
+	return tags
+}
+
 // subnetsAZs are the AZs of the subnets ids, sorted, without repeats.
 func (d *regionDesign) subnetsAZs(ids []string) []string {
 	var out []string
@@ -251,6 +262,13 @@ func (d *regionDesign) azsOf(res *model.Resource) []string {
 			out = append(out, e.AZ)
 		}
 	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// sortedUnique returns a sorted copy of ss without repeats (never nil).
+func sortedUnique(ss []string) []string {
+	out := append(make([]string, 0, len(ss)), ss...)
 	sort.Strings(out)
 	return slices.Compact(out)
 }

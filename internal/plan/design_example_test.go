@@ -69,10 +69,11 @@ func exampleChecks(t *testing.T, p *Plan) {
 	if len(web.Ingress) != 1 || web.Ingress[0].Group != alb.ID || web.Ingress[0].FromPort != 80 || web.Ingress[0].ToPort != 80 || web.Ingress[0].Protocol != "tcp" {
 		t.Errorf("web ingress = %s; want only tcp/80 from %s", rulesString(web.Ingress), alb.ID)
 	}
-	// Aurora accepts 3306 from the roles that use it and the Client VPN.
+	// Aurora accepts 3306 from the roles that use it, the Client VPN, and
+	// itself: its copy replicates from it until the cut-over (§8).
 	aurora := groupByName(t, rp, "oyatsu-aurora")
 	want := map[string]bool{}
-	for _, n := range []string{"web", "batch", "oyatsu-api", "oyatsu-order-notifier", "client-vpn"} {
+	for _, n := range []string{"web", "batch", "oyatsu-api", "oyatsu-order-notifier", "client-vpn", "oyatsu-aurora"} {
 		want[groupByName(t, rp, n).ID] = true
 	}
 	got := map[string]bool{}
@@ -110,9 +111,12 @@ func exampleChecks(t *testing.T, p *Plan) {
 			}
 		}
 		if g.Role != "" && (strings.HasPrefix(g.Role, "rds-") || strings.HasPrefix(g.Role, "elasticache-")) {
-			// Data tiers start no connections: no egress at all.
-			if len(g.Egress) != 0 {
-				t.Errorf("data tier %s has egress %s", g.ID, rulesString(g.Egress))
+			// Data tiers start no connections: no egress but the
+			// replication of a copy to its old cluster, in the group (§8).
+			for _, r := range g.Egress {
+				if r.Basis != BasisReplication || r.Group != g.ID {
+					t.Errorf("data tier %s has egress %s", g.ID, ruleString(r))
+				}
 			}
 		}
 	}

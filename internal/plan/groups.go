@@ -236,9 +236,16 @@ func (d *regionDesign) writeRules() {
 		}
 	}
 	seen := d.outboundByRole()
+	outside := d.inboundFromOutside()
 	for _, v := range d.vpcs {
 		d.vpnRules(v)
 		d.endpointRules(v)
+		d.replicationRules(v)
+		for _, r := range v.roles {
+			if r.group != nil {
+				outsideIngress(r, outside[r])
+			}
+		}
 		for _, r := range v.roles {
 			if r.isCompute() && r.group != nil {
 				d.computeEgress(r, seen[r])
@@ -368,6 +375,83 @@ func (d *regionDesign) endpointRules(v *vpcDesign) {
 		in.Evidence = "AWS APIs through the interface endpoints (Session Manager, ECR, CloudWatch Logs)"
 		in.Description = awsText("HTTPS from " + r.name)
 		g.Ingress = append(g.Ingress, in)
+	}
+}
+
+// replicationRules let a database role's group reach itself on its port
+// when its members move by a copy kept in sync by replication
+// (AWS-SEMANTICS.md §8): the copy, which carries only the new group,
+// connects to the old cluster, which carries the new group beside its old
+// ones from the stage that attaches the new groups until the clean-up.
+// Without them the data tier's group, which has no other egress rule,
+// would stop the replication.
+func (d *regionDesign) replicationRules(v *vpcDesign) {
+	for _, r := range v.roles {
+		if !r.isData() || r.group == nil {
+			continue
+		}
+		var ports []int
+		for _, m := range r.members {
+			if pl := d.placement[m]; pl != nil && pl.method == MoveAuroraClone {
+				ports = append(ports, d.dataPort(m))
+			}
+		}
+		slices.Sort(ports)
+		for _, port := range slices.Compact(ports) {
+			what := portName("tcp", int32(port))
+			evidence := "replication from the old cluster to its copy in the isolated subnets until the cut-over (AWS-SEMANTICS.md §8); remove after the clean-up"
+			in := ruleFor("tcp", int32(port))
+			in.Group, in.Basis, in.Evidence = r.group.ID, BasisReplication, evidence
+			in.Description = awsText(what + " from the copy of " + r.name + " (replication until the cut-over)")
+			r.group.Ingress = append(r.group.Ingress, in)
+			out := ruleFor("tcp", int32(port))
+			out.Group, out.Basis, out.Evidence = r.group.ID, BasisReplication, evidence
+			out.Description = awsText(what + " to the old " + r.name + " (replication until the cut-over)")
+			r.group.Egress = append(r.group.Egress, out)
+		}
+	}
+}
+
+// inboundFromOutside is, for each role, the private addresses outside the
+// snapshot (a peered VPC of another account, a network reached over VPN or
+// Direct Connect) that the flow logs show opening accepted connections to
+// it, by (protocol, port).
+func (d *regionDesign) inboundFromOutside() map[*role]map[protoPort][]string {
+	out := map[*role]map[protoPort][]string{}
+	for _, e := range d.edges {
+		if e.Action != "ACCEPT" || e.Src.Kind != flows.KindUnknown {
+			continue
+		}
+		a, err := netip.ParseAddr(e.Src.ID)
+		if err != nil || !a.Is4() {
+			continue
+		}
+		dst := d.resourceOf(e.Dst)
+		if dst == nil {
+			continue
+		}
+		r := d.roleOf[dst]
+		if out[r] == nil {
+			out[r] = map[protoPort][]string{}
+		}
+		k := protoPort{e.Protocol, e.Port}
+		out[r][k] = append(out[r][k], netip.PrefixFrom(a, 32).String())
+	}
+	return out
+}
+
+// outsideIngress lets the addresses outside the snapshot that the flow
+// logs show calling r keep calling it: no role holds them, so no group can
+// name them, and a rule names each address (never a wider block).
+func outsideIngress(r *role, seen map[protoPort][]string) {
+	for _, k := range sortedPP(seen) {
+		for _, c := range sortedUnique(seen[k]) {
+			in := ruleFor(k.proto, k.port)
+			in.CIDR, in.Basis = c, BasisFlowLogs
+			in.Evidence = "seen in the flow logs; the address is in no interface of the snapshot"
+			in.Description = awsText(portName(k.proto, k.port) + " from " + c + " (outside the snapshot)")
+			r.group.Ingress = append(r.group.Ingress, in)
+		}
 	}
 }
 

@@ -21,6 +21,9 @@ const (
 	BasisListener  = "listener"
 	BasisClientVPN = "client-vpn"
 	BasisEndpoint  = "endpoint"
+	// BasisReplication: a database's group reaching itself so that its
+	// copy can replicate from it until the cut-over.
+	BasisReplication = "replication"
 )
 
 // internetEndpoint stands for every internet address in a needed flow: its

@@ -88,35 +88,33 @@ func (d *regionDesign) plumb(v *vpcDesign) error {
 		vp.Subnets = append(vp.Subnets, s)
 		return s, nil
 	}
-	var newPrivate []*Subnet
-	for _, az := range privateAZs {
-		if s := reusePrivate[az]; s != nil {
-			v.privateSubnet[az] = s.ID
-			v.reusedRouteTables = append(v.reusedRouteTables, s.RouteTable.ID)
-			vp.Reasons = append(vp.Reasons, fmt.Sprintf("%s is already private (0.0.0.0/0 goes to a NAT gateway): it serves as the private subnet of %s.", s.Label(), az))
-			continue
+	// tier gives each AZ its subnet of the tier: an existing one that
+	// serves (why says so), else a new one, returned.
+	tier := func(name string, azs []string, reuse map[string]*model.Subnet, ids map[string]string, why string) ([]*Subnet, error) {
+		var created []*Subnet
+		for _, az := range azs {
+			if s := reuse[az]; s != nil {
+				ids[az] = s.ID
+				v.reusedRouteTables = append(v.reusedRouteTables, s.RouteTable.ID)
+				vp.Reasons = append(vp.Reasons, fmt.Sprintf("%s %s: it serves as the %s subnet of %s.", s.Label(), why, name, az))
+				continue
+			}
+			s, err := newSubnet(name, az)
+			if err != nil {
+				return nil, err
+			}
+			ids[az] = s.ID
+			created = append(created, s)
 		}
-		s, err := newSubnet(TierPrivate, az)
-		if err != nil {
-			return err
-		}
-		v.privateSubnet[az] = s.ID
-		newPrivate = append(newPrivate, s)
+		return created, nil
 	}
-	var newIsolated []*Subnet
-	for _, az := range isolatedAZs {
-		if s := reuseIsolated[az]; s != nil {
-			v.isolatedSubnet[az] = s.ID
-			v.reusedRouteTables = append(v.reusedRouteTables, s.RouteTable.ID)
-			vp.Reasons = append(vp.Reasons, fmt.Sprintf("%s has no route out of the VPC: it serves as the isolated subnet of %s.", s.Label(), az))
-			continue
-		}
-		s, err := newSubnet(TierIsolated, az)
-		if err != nil {
-			return err
-		}
-		v.isolatedSubnet[az] = s.ID
-		newIsolated = append(newIsolated, s)
+	newPrivate, err := tier(TierPrivate, privateAZs, reusePrivate, v.privateSubnet, "is already private (0.0.0.0/0 goes to a NAT gateway)")
+	if err != nil {
+		return err
+	}
+	newIsolated, err := tier(TierIsolated, isolatedAZs, reuseIsolated, v.isolatedSubnet, "has no route out of the VPC")
+	if err != nil {
+		return err
 	}
 	if alloc.secondary.IsValid() {
 		vp.SecondaryCIDR = alloc.secondary.String()

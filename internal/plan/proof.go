@@ -85,11 +85,18 @@ func Prove(p *Plan, target *model.Inventory, observed []flows.Edge) *Proof {
 		})
 	}
 
-	// Internet exposure, and the scan.
+	// Internet exposure (once per resource, protocol, ports, sources and
+	// load balancer: a load balancer has an interface per subnet), and
+	// the scan.
 	wg.Wait()
+	seen := map[Exposure]bool{}
 	for _, reg := range target.Regions() {
 		for _, x := range res.Exposures[reg] {
 			ex := exposureOf(x)
+			if seen[ex] {
+				continue
+			}
+			seen[ex] = true
 			pr.Exposures = append(pr.Exposures, ex)
 			if !listenerExposure(x) {
 				pr.Unexpected = append(pr.Unexpected, ex)
@@ -148,7 +155,8 @@ func exposureOf(x reach.Exposure) Exposure {
 }
 
 // listenerExposure reports whether x is an internet-facing load
-// balancer's listener port, or a target reached through such a load
+// balancer's listener port (on the listener's protocol: UDP on a TCP
+// listener's port is not one), or a target reached through such a load
 // balancer (the listener forwards to it), the only exposure a plan's
 // target may have.
 func listenerExposure(x reach.Exposure) bool {
@@ -163,7 +171,9 @@ func listenerExposure(x reach.Exposure) bool {
 		return false
 	}
 	for p := int(x.Ports.From); p <= int(x.Ports.To); p++ {
-		if !slices.ContainsFunc(lb.LoadBalancer.Listeners, func(l model.Listener) bool { return l.Port == p }) {
+		if !slices.ContainsFunc(lb.LoadBalancer.Listeners, func(l model.Listener) bool {
+			return l.Port == p && slices.Contains(l.IPProtocols(), x.Protocol)
+		}) {
 			return false
 		}
 	}

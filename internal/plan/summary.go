@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 )
 
@@ -25,14 +24,14 @@ func WriteSummary(w io.Writer, p *Plan) error {
 			if len(v.Subnets) > 0 {
 				var parts []string
 				for _, s := range v.Subnets {
-					parts = append(parts, fmt.Sprintf("%s %s (%s)", s.Tier, s.CIDR, azShort(s.AZ)))
+					parts = append(parts, fmt.Sprintf("%s %s (%s)", s.Tier, s.CIDR, azSuffix(rp.Region, s.AZ)))
 				}
 				fmt.Fprintf(&b, "    new subnets     %d: %s\n", len(v.Subnets), strings.Join(parts, ", "))
 			}
 			if len(v.NATGateways) > 0 {
 				var azs []string
 				for _, n := range v.NATGateways {
-					azs = append(azs, azShort(n.AZ))
+					azs = append(azs, azSuffix(rp.Region, n.AZ))
 				}
 				fmt.Fprintf(&b, "    NAT gateways    %d new (%s; --nat %s)\n", len(v.NATGateways), strings.Join(azs, ", "), p.Options.NAT)
 			}
@@ -84,12 +83,7 @@ func WriteSummary(w io.Writer, p *Plan) error {
 			fmt.Fprintf(&b, " (prices of %s, %s)", p.Cost.PricesDate, p.Cost.PricesFrom)
 		}
 		b.WriteString("\n")
-		for _, it := range p.Cost.Items {
-			fmt.Fprintf(&b, "  %-50s %10.2f\n", it.What, it.Monthly)
-		}
-		for _, c := range p.Cost.Comparisons {
-			fmt.Fprintf(&b, "  %s\n", c)
-		}
+		writeCost(&b, p)
 	}
 
 	if pr := p.Proof; pr != nil {
@@ -111,21 +105,7 @@ func WriteSummary(w io.Writer, p *Plan) error {
 		for _, fc := range pr.Dropped {
 			fmt.Fprintf(&b, "  dropped  %s: %s\n", flowLabel(fc.Flow), fc.Reason)
 		}
-		var exp []string
-		for _, x := range pr.Exposures {
-			e := fmt.Sprintf("%s %s/%s", x.Resource, x.Protocol, x.Ports)
-			if x.Via != "" {
-				e += " through " + x.Via
-			}
-			exp = append(exp, e)
-		}
-		slices.Sort(exp)
-		exp = slices.Compact(exp)
-		if len(exp) == 0 {
-			b.WriteString("  the internet reaches nothing\n")
-		} else {
-			fmt.Fprintf(&b, "  the internet reaches %s\n", strings.Join(exp, ", "))
-		}
+		fmt.Fprintf(&b, "  the internet reaches %s\n", exposureSummary(pr.Exposures))
 		for _, x := range pr.Unexpected {
 			fmt.Fprintf(&b, "  UNEXPECTED exposure: %s %s/%s from %s\n", x.Resource, x.Protocol, x.Ports, x.Sources)
 		}
@@ -193,15 +173,6 @@ func flowLabel(n NeededFlow) string {
 		return id
 	}
 	return fmt.Sprintf("%s → %s %s/%d", name(n.Src.ID, n.Src.Name), name(n.Dst.ID, n.Dst.Name), n.Protocol, n.Port)
-}
-
-// azSuffixOf shortens an AZ name to its number and letter:
-// "ap-northeast-1a" → "1a".
-func azShort(az string) string {
-	if i := strings.LastIndexByte(az, '-'); i >= 0 {
-		return az[i+1:]
-	}
-	return az
 }
 
 func pluralWord(n int, one, many string) string {

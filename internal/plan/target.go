@@ -386,22 +386,15 @@ func (t *regionTarget) prefetch() error {
 		err error
 	}
 	results := make([]read, len(names))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, name := range names {
-		rel := t.dir + "/" + name
+	inParallel(len(names), func(i int) {
+		rel := t.dir + "/" + names[i]
 		path := filepath.Join(t.acct.Path, filepath.FromSlash(rel))
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-				return
-			}
-			f, ok, err := readJSONFile(path, rel)
-			results[i] = read{f, ok, err}
-		})
-	}
-	wg.Wait()
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		f, ok, err := readJSONFile(path, rel)
+		results[i] = read{f, ok, err}
+	})
 	for i, name := range names {
 		rel := t.dir + "/" + name
 		switch r := results[i]; {
@@ -418,28 +411,17 @@ func (t *regionTarget) prefetch() error {
 
 // encodeAll marshals every changed file, concurrently.
 func (t *regionTarget) encodeAll() (map[string][]byte, error) {
-	rels := make([]string, 0, len(t.files))
-	for rel := range t.files {
-		rels = append(rels, rel)
-	}
-	sort.Strings(rels)
+	rels := sortedKeys(t.files)
 	type encoded struct {
 		data    []byte
 		changed bool
 		err     error
 	}
 	results := make([]encoded, len(rels))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, rel := range rels {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			data, changed, err := t.files[rel].encode()
-			results[i] = encoded{data, changed, err}
-		})
-	}
-	wg.Wait()
+	inParallel(len(rels), func(i int) {
+		data, changed, err := t.files[rels[i]].encode()
+		results[i] = encoded{data, changed, err}
+	})
 	out := map[string][]byte{}
 	for i, rel := range rels {
 		r := results[i]
@@ -451,4 +433,19 @@ func (t *regionTarget) encodeAll() (map[string][]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// inParallel calls f(0) … f(n-1) on at most GOMAXPROCS goroutines at a
+// time and returns when all have returned.
+func inParallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range n {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(i)
+		})
+	}
+	wg.Wait()
 }

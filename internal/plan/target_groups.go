@@ -57,7 +57,7 @@ func (t *regionTarget) editSecurityGroups() error {
 			"OwnerId":             t.owner,
 			"GroupId":             g.ID,
 			"IpPermissionsEgress": out,
-			"Tags":                placeholderTags(g.ID, g.Name),
+			"Tags":                tagList(newObjectTags(g.ID, g.Name)),
 			"VpcId":               g.VPCID,
 		})
 	}

@@ -361,13 +361,8 @@ func numOf(m map[string]any, key string) (int, bool) {
 
 // tagList is an EC2 tag list (Key/Value), sorted by key.
 func tagList(tags map[string]string) []any {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]any, 0, len(keys))
-	for _, k := range keys {
+	out := make([]any, 0, len(tags))
+	for _, k := range sortedKeys(tags) {
 		out = append(out, map[string]any{"Key": k, "Value": tags[k]})
 	}
 	return out

@@ -14,16 +14,6 @@ import (
 // network ACL associations, NAT gateways, VPC endpoints, prefix lists and
 // flow logs, as the AWS CLI prints them.
 
-// placeholderTags are the tags of a new object: its name and the
-// placeholder tag the runbook finds it by.
-func placeholderTags(id, name string) []any {
-	tags := map[string]string{TagPlaceholder: id}
-	if name != "" {
-		tags["Name"] = name
-	}
-	return tagList(tags)
-}
-
 // partition is the ARN partition of a region.
 func partition(region string) string {
 	switch {
@@ -177,7 +167,7 @@ func (t *regionTarget) editSubnets() error {
 				"OwnerId":                     t.owner,
 				"AssignIpv6AddressOnCreation": false,
 				"Ipv6CidrBlockAssociationSet": []any{},
-				"Tags":                        placeholderTags(s.ID, s.Name),
+				"Tags":                        tagList(newObjectTags(s.ID, s.Name)),
 				"SubnetArn":                   t.arn("ec2", "subnet/"+s.ID),
 				"EnableDns64":                 false,
 				"Ipv6Native":                  false,
@@ -313,9 +303,7 @@ func (t *regionTarget) editRouteTables() error {
 		for _, a := range objects(o, "Associations") {
 			have[str(a, "SubnetId")] = true
 		}
-		subnets := slices.Clone(assoc[table])
-		sort.Strings(subnets)
-		for _, s := range slices.Compact(subnets) {
+		for _, s := range sortedUnique(assoc[table]) {
 			if have[s] {
 				continue
 			}
@@ -345,7 +333,7 @@ func (t *regionTarget) editRouteTables() error {
 				"PropagatingVgws": []any{},
 				"RouteTableId":    rt.ID,
 				"Routes":          []any{},
-				"Tags":            placeholderTags(rt.ID, rt.Name),
+				"Tags":            tagList(newObjectTags(rt.ID, rt.Name)),
 				"VpcId":           vpc,
 				"OwnerId":         t.owner,
 			}
@@ -443,7 +431,7 @@ func (t *regionTarget) editNATGateways() error {
 				"State":               "available",
 				"SubnetId":            n.Subnet,
 				"VpcId":               v.VPCID,
-				"Tags":                placeholderTags(n.ID, n.ID),
+				"Tags":                tagList(newObjectTags(n.ID, n.ID)),
 				"ConnectivityType":    "public",
 			})
 		}
@@ -495,17 +483,13 @@ func (t *regionTarget) editVPCEndpoints() error {
 				"RequesterManaged":    false,
 				"NetworkInterfaceIds": []any{},
 				"DnsEntries":          []any{},
-				"Tags":                placeholderTags(ep.ID, ep.ID),
+				"Tags":                tagList(newObjectTags(ep.ID, ep.ID)),
 				"OwnerId":             t.owner,
 			}
 			if gateway {
-				rts := slices.Clone(ep.RouteTables)
-				sort.Strings(rts)
-				o["RouteTableIds"] = anyStrings(slices.Compact(rts))
+				o["RouteTableIds"] = anyStrings(sortedUnique(ep.RouteTables))
 			} else {
-				subnets := slices.Clone(ep.Subnets)
-				sort.Strings(subnets)
-				o["SubnetIds"] = anyStrings(slices.Compact(subnets))
+				o["SubnetIds"] = anyStrings(sortedUnique(ep.Subnets))
 				o["Groups"] = t.groupRefs(ep.Groups)
 				var enis []string
 				for _, e := range t.newENIsOf(ep.ID) {
@@ -548,7 +532,7 @@ func (t *regionTarget) editFlowLogs() error {
 			"LogDestinationType":     destinationType(fl.Destination),
 			"LogDestination":         fl.Destination,
 			"MaxAggregationInterval": num(600),
-			"Tags":                   placeholderTags(fl.ID, fl.ID),
+			"Tags":                   tagList(newObjectTags(fl.ID, fl.ID)),
 		}
 		o["LogFormat"] = fl.Format
 		if fl.Format == "" {

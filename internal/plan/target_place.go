@@ -140,10 +140,7 @@ func (m *resourceMove) relocates() bool {
 	if len(from) == 0 {
 		from = m.res.SubnetIDs
 	}
-	a, b := slices.Clone(m.ToSubnets), slices.Clone(from)
-	sort.Strings(a)
-	sort.Strings(b)
-	return !slices.Equal(slices.Compact(a), slices.Compact(b))
+	return !slices.Equal(sortedUnique(m.ToSubnets), sortedUnique(from))
 }
 
 // place decides where every interface of a moved resource goes and which
@@ -250,12 +247,7 @@ func (t *regionTarget) assignAddresses() error {
 			used[e.SubnetID][a.Private] = true
 		}
 	}
-	ids := make([]string, 0, len(bySubnet))
-	for id := range bySubnet {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range sortedKeys(bySubnet) {
 		s := t.subnets[id]
 		if s == nil || !s.CIDR.IsValid() {
 			return fmt.Errorf("subnet %s: the plan places interfaces there, but neither the snapshot nor the plan gives its IPv4 CIDR block", id)

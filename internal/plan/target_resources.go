@@ -88,16 +88,23 @@ func (t *regionTarget) zonesOf(subnets []string) [][2]string {
 	return slices.Compact(out)
 }
 
-func (t *regionTarget) editLoadBalancers() error {
-	lbs, _, err := t.result("elbv2-describe-load-balancers.json", "LoadBalancers")
+// editMoved calls edit on each object of the file's list under key whose
+// idKey names a resource of kind that the plan moves.
+func (t *regionTarget) editMoved(file, key string, kind model.ResourceKind, idKey string, edit func(o map[string]any, m *resourceMove)) error {
+	objs, _, err := t.result(file, key)
 	if err != nil {
 		return err
 	}
-	for _, o := range lbs {
-		m := t.move(model.KindLoadBalancer, str(o, "LoadBalancerName"))
-		if m == nil {
-			continue
+	for _, o := range objs {
+		if m := t.move(kind, str(o, idKey)); m != nil {
+			edit(o, m)
 		}
+	}
+	return nil
+}
+
+func (t *regionTarget) editLoadBalancers() error {
+	return t.editMoved("elbv2-describe-load-balancers.json", "LoadBalancers", model.KindLoadBalancer, "LoadBalancerName", func(o map[string]any, m *resourceMove) {
 		if len(m.NewGroups) > 0 {
 			o["SecurityGroups"] = anyStrings(m.NewGroups)
 		}
@@ -108,20 +115,11 @@ func (t *regionTarget) editLoadBalancers() error {
 			}
 			o["AvailabilityZones"] = zones
 		}
-	}
-	return nil
+	})
 }
 
 func (t *regionTarget) editClassicLoadBalancers() error {
-	lbs, _, err := t.result("elb-describe-load-balancers.json", "LoadBalancerDescriptions")
-	if err != nil {
-		return err
-	}
-	for _, o := range lbs {
-		m := t.move(model.KindLoadBalancer, str(o, "LoadBalancerName"))
-		if m == nil {
-			continue
-		}
+	return t.editMoved("elb-describe-load-balancers.json", "LoadBalancerDescriptions", model.KindLoadBalancer, "LoadBalancerName", func(o map[string]any, m *resourceMove) {
 		if len(m.NewGroups) > 0 {
 			o["SecurityGroups"] = anyStrings(m.NewGroups)
 		}
@@ -135,8 +133,7 @@ func (t *regionTarget) editClassicLoadBalancers() error {
 			o["Subnets"] = anyStrings(subnets)
 			o["AvailabilityZones"] = anyStrings(slices.Compact(azs))
 		}
-	}
-	return nil
+	})
 }
 
 // editTargetHealth follows moved IP targets (ECS tasks, instances
@@ -226,15 +223,7 @@ func (t *regionTarget) dbSubnetGroup(name, vpcID string) map[string]any {
 }
 
 func (t *regionTarget) editDBInstances() error {
-	dbs, _, err := t.result("rds-describe-db-instances.json", "DBInstances")
-	if err != nil {
-		return err
-	}
-	for _, o := range dbs {
-		m := t.move(model.KindDBInstance, str(o, "DBInstanceIdentifier"))
-		if m == nil {
-			continue
-		}
+	return t.editMoved("rds-describe-db-instances.json", "DBInstances", model.KindDBInstance, "DBInstanceIdentifier", func(o map[string]any, m *resourceMove) {
 		if len(m.NewGroups) > 0 {
 			o["VpcSecurityGroups"] = membership(m.NewGroups, "VpcSecurityGroupId")
 		}
@@ -248,8 +237,7 @@ func (t *regionTarget) editDBInstances() error {
 			}
 			o["DBSubnetGroup"] = t.dbSubnetGroup(m.SubnetGroup, vpc)
 		}
-	}
-	return nil
+	})
 }
 
 // clusterMove is what happens to a DB cluster: the plan's move naming the
@@ -313,99 +301,80 @@ func (t *regionTarget) newSubnetGroups(kind model.ResourceKind) [][2]string {
 // rds-describe-db-subnet-groups.json, when the snapshot has it (vpcdoctor
 // does not read it; the DB instances describe their groups).
 func (t *regionTarget) editDBSubnetGroups() error {
-	groups, root, err := t.result("rds-describe-db-subnet-groups.json", "DBSubnetGroups")
+	return t.addSubnetGroups("rds-describe-db-subnet-groups.json", "DBSubnetGroups", "DBSubnetGroupName", model.KindDBInstance,
+		func(name, vpcID string) map[string]any {
+			o := t.dbSubnetGroup(name, vpcID)
+			o["DBSubnetGroupArn"] = t.arn("rds", "subgrp:"+name)
+			return o
+		})
+}
+
+// addSubnetGroups appends to the file's list under key the new subnet
+// groups of the moves of kind that it does not list yet (by nameKey), each
+// as newGroup prints it; a file the snapshot lacks stays absent.
+func (t *regionTarget) addSubnetGroups(file, key, nameKey string, kind model.ResourceKind, newGroup func(name, vpcID string) map[string]any) error {
+	groups, root, err := t.result(file, key)
 	if err != nil || root == nil {
 		return err
 	}
 	have := map[string]bool{}
 	for _, g := range groups {
-		have[str(g, "DBSubnetGroupName")] = true
+		have[str(g, nameKey)] = true
 	}
-	for _, g := range t.newSubnetGroups(model.KindDBInstance) {
-		if have[g[0]] {
-			continue
+	for _, g := range t.newSubnetGroups(kind) {
+		if !have[g[0]] {
+			appendTo(root, key, newGroup(g[0], g[1]))
 		}
-		o := t.dbSubnetGroup(g[0], g[1])
-		o["DBSubnetGroupArn"] = t.arn("rds", "subgrp:"+g[0])
-		appendTo(root, "DBSubnetGroups", o)
 	}
 	return nil
 }
 
 func (t *regionTarget) editCacheClusters() error {
-	clusters, _, err := t.result("elasticache-describe-cache-clusters.json", "CacheClusters")
-	if err != nil {
-		return err
-	}
-	for _, o := range clusters {
-		m := t.move(model.KindCacheCluster, str(o, "CacheClusterId"))
-		if m == nil {
-			continue
-		}
+	return t.editMoved("elasticache-describe-cache-clusters.json", "CacheClusters", model.KindCacheCluster, "CacheClusterId", func(o map[string]any, m *resourceMove) {
 		if len(m.NewGroups) > 0 {
 			o["SecurityGroups"] = membership(m.NewGroups, "SecurityGroupId")
 		}
 		if m.SubnetGroup != "" {
 			o["CacheSubnetGroupName"] = m.SubnetGroup
 		}
-	}
-	return nil
+	})
 }
 
 func (t *regionTarget) editCacheSubnetGroups() error {
-	groups, root, err := t.result("elasticache-describe-cache-subnet-groups.json", "CacheSubnetGroups")
-	if err != nil || root == nil {
-		return err
-	}
-	have := map[string]bool{}
-	for _, g := range groups {
-		have[str(g, "CacheSubnetGroupName")] = true
-	}
-	for _, g := range t.newSubnetGroups(model.KindCacheCluster) {
-		if have[g[0]] {
-			continue
-		}
-		var subnets []any
-		for _, z := range t.zonesOf(t.subnetGroupSubnets(g[0], g[1])) {
-			subnets = append(subnets, map[string]any{
-				"SubnetIdentifier":       z[1],
-				"SubnetAvailabilityZone": map[string]any{"Name": z[0]},
-				"SupportedNetworkTypes":  []any{"ipv4"},
-			})
-		}
-		appendTo(root, "CacheSubnetGroups", map[string]any{
-			"CacheSubnetGroupName":        g[0],
-			"CacheSubnetGroupDescription": "isolated subnets (vpcdoctor plan)",
-			"VpcId":                       g[1],
-			"Subnets":                     subnets,
-			"ARN":                         t.arn("elasticache", "subnetgroup:"+g[0]),
-			"SupportedNetworkTypes":       []any{"ipv4"},
+	return t.addSubnetGroups("elasticache-describe-cache-subnet-groups.json", "CacheSubnetGroups", "CacheSubnetGroupName", model.KindCacheCluster,
+		func(name, vpcID string) map[string]any {
+			var subnets []any
+			for _, z := range t.zonesOf(t.subnetGroupSubnets(name, vpcID)) {
+				subnets = append(subnets, map[string]any{
+					"SubnetIdentifier":       z[1],
+					"SubnetAvailabilityZone": map[string]any{"Name": z[0]},
+					"SupportedNetworkTypes":  []any{"ipv4"},
+				})
+			}
+			return map[string]any{
+				"CacheSubnetGroupName":        name,
+				"CacheSubnetGroupDescription": "isolated subnets (vpcdoctor plan)",
+				"VpcId":                       vpcID,
+				"Subnets":                     subnets,
+				"ARN":                         t.arn("elasticache", "subnetgroup:"+name),
+				"SupportedNetworkTypes":       []any{"ipv4"},
+			}
 		})
-	}
-	return nil
 }
 
 func (t *regionTarget) editLambdas() error {
-	fns, _, err := t.result("lambda-list-functions.json", "Functions")
-	if err != nil {
-		return err
-	}
-	for _, o := range fns {
-		m := t.move(model.KindLambda, str(o, "FunctionName"))
+	return t.editMoved("lambda-list-functions.json", "Functions", model.KindLambda, "FunctionName", func(o map[string]any, m *resourceMove) {
 		cfg := obj(o["VpcConfig"])
-		if m == nil || cfg == nil {
-			continue
+		if cfg == nil {
+			return
 		}
 		if m.relocates() {
-			subnets := slices.Clone(m.ToSubnets)
-			sort.Strings(subnets)
-			cfg["SubnetIds"] = anyStrings(slices.Compact(subnets))
+			cfg["SubnetIds"] = anyStrings(sortedUnique(m.ToSubnets))
 		}
 		if len(m.NewGroups) > 0 {
 			cfg["SecurityGroupIds"] = anyStrings(m.NewGroups)
 		}
-	}
-	return nil
+	})
 }
 
 // awsvpc edits an ECS awsvpcConfiguration for a move.
@@ -415,9 +384,7 @@ func (t *regionTarget) awsvpc(holder map[string]any, m *resourceMove) {
 		return
 	}
 	if m.relocates() {
-		subnets := slices.Clone(m.ToSubnets)
-		sort.Strings(subnets)
-		cfg["subnets"] = anyStrings(slices.Compact(subnets))
+		cfg["subnets"] = anyStrings(sortedUnique(m.ToSubnets))
 	}
 	if len(m.NewGroups) > 0 {
 		cfg["securityGroups"] = anyStrings(m.NewGroups)

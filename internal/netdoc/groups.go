@@ -182,10 +182,21 @@ func (g *gen) roleLabel(r *model.Role) string {
 
 // memberLabel names a resource of the plan by its ID.
 func (g *gen) memberLabel(reg *model.Region, id string) string {
-	for _, res := range reg.Resources {
-		if res.ID == id {
-			return g.resourceLabel(res)
+	if g.byID == nil {
+		g.byID = map[*model.Region]map[string]*model.Resource{}
+	}
+	ids := g.byID[reg]
+	if ids == nil {
+		ids = map[string]*model.Resource{}
+		for _, res := range reg.Resources {
+			if _, dup := ids[res.ID]; !dup {
+				ids[res.ID] = res
+			}
 		}
+		g.byID[reg] = ids
+	}
+	if res := ids[id]; res != nil {
+		return g.resourceLabel(res)
 	}
 	if i := strings.LastIndexByte(id, '/'); i >= 0 && strings.HasPrefix(id, "arn:") {
 		return code(id[i+1:])

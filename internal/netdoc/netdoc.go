@@ -50,6 +50,9 @@ type gen struct {
 	p   *plan.Plan
 	t   func(key string, args ...any) string
 	d   doc
+	// byID finds a region's resources by ID (the plan names its groups'
+	// members by ID), built on first use.
+	byID map[*model.Region]map[string]*model.Resource
 }
 
 // planned reports whether the document describes a plan's target.

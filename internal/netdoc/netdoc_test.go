@@ -307,10 +307,9 @@ func houseStatus(t *testing.T, out string, lang i18n.Lang, n int, name string) s
 func TestHouseRules(t *testing.T) {
 	before := write(t, load(t, exampleBefore), nil, i18n.English)
 	notFollowed := strings.SplitN(i18n.English.T("doc.house.not_followed", 0), "0", 2)[0]
-	for i, name := range []string{"world", "ssh", "data", "own"} {
-		_ = i
-		n := map[string]int{"world": 1, "groups": 2, "ssh": 3, "data": 4, "own": 5}[name]
-		if s := houseStatus(t, before, i18n.English, n, name); !strings.Contains(s, notFollowed) {
+	// The office prefix list on MySQL breaks "groups reference groups" too.
+	for n, name := range []string{"world", "groups", "ssh", "data", "own"} {
+		if s := houseStatus(t, before, i18n.English, n+1, name); !strings.Contains(s, notFollowed) {
 			t.Errorf("before: rule %s: %s; want not followed", name, s)
 		}
 	}

@@ -159,8 +159,9 @@ func (g *gen) addressSources(reg *model.Region, add func(string)) {
 	}
 }
 
-// sshRules: no rule opens SSH (tcp/22) from an address range, and no rule
-// opens port 22 on purpose; administrators use Session Manager.
+// sshRules: no rule opens SSH (tcp/22) from an address range or a prefix
+// list, all traffic included, and no rule opens exactly port 22 from
+// anything; administrators use Session Manager.
 func (g *gen) sshRules(reg *model.Region, add func(string)) {
 	for _, sg := range reg.SecurityGroups {
 		for _, r := range sg.Ingress {
@@ -169,7 +170,7 @@ func (g *gen) sshRules(reg *model.Region, add func(string)) {
 				continue
 			}
 			explicit := r.Protocol == model.ProtocolTCP && r.Ports.From == 22 && r.Ports.To == 22
-			if explicit || r.Peer.Kind == model.PeerCIDR {
+			if explicit || r.Peer.Kind == model.PeerCIDR || r.Peer.Kind == model.PeerPrefixList {
 				add(g.ruleItem(reg, sg, r))
 			}
 		}

@@ -28,9 +28,27 @@ var evidencePatterns = []struct {
 	{regexp.MustCompile(`^AWS APIs and S3 over HTTPS, through the NAT gateway and the endpoints$`), "doc.evidence.https_out"},
 }
 
+// groupPatterns are the descriptions internal/plan gives the groups that
+// serve no role (groups.go: the interface endpoints' and the Client VPN
+// endpoint's).
+var groupPatterns = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{regexp.MustCompile(`^Interface VPC endpoints: HTTPS from the workloads of the VPC; planned by vpcdoctor$`), "doc.groups.role_endpoints"},
+	{regexp.MustCompile(`^AWS Client VPN endpoint: the only human path to the databases; planned by vpcdoctor$`), "doc.groups.role_client_vpn"},
+}
+
 // evidence says the plan's evidence in the reader's language, escaped.
-func (g *gen) evidence(s string) string {
-	for _, p := range evidencePatterns {
+func (g *gen) evidence(s string) string { return g.known(evidencePatterns, s) }
+
+// known says s in the reader's language when a pattern recognises it, and
+// escaped as it is otherwise.
+func (g *gen) known(patterns []struct {
+	re  *regexp.Regexp
+	key string
+}, s string) string {
+	for _, p := range patterns {
 		m := p.re.FindStringSubmatch(s)
 		if m == nil {
 			continue

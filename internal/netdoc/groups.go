@@ -64,7 +64,7 @@ func (g *gen) retired(reg *model.Region, rp *plan.RegionPlan) {
 // plannedGroup writes a group of the plan.
 func (g *gen) plannedGroup(reg *model.Region, rp *plan.RegionPlan, pg *plan.Group) {
 	g.d.heading(3, g.t("doc.groups.group", code(pg.Name), code(pg.ID)))
-	role := esc(pg.Description)
+	role := g.known(groupPatterns, pg.Description)
 	if pg.Role != "" {
 		for _, r := range reg.Roles {
 			if r.ID == pg.Role {

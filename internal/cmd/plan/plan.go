@@ -206,13 +206,15 @@ func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, dir string) e
 	var wg sync.WaitGroup
 	var targetErr, stagesErr, tfErr error
 	var proof *plan.Proof
+	var target *model.Inventory
 	wg.Go(func() {
 		targetDir := filepath.Join(dir, "target")
 		if err := plan.WriteTarget(p, inv, targetDir); err != nil {
 			targetErr = fmt.Errorf("writing the target: %w", err)
 			return
 		}
-		target, err := snapshot.Load(targetDir)
+		var err error
+		target, err = snapshot.Load(targetDir)
 		if err != nil {
 			// A bug of the planner, not of the input: say so.
 			targetErr = fmt.Errorf("the target the plan wrote does not load (a bug in vpcdoctor; please report it): %w", err)
@@ -241,6 +243,9 @@ func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, dir string) e
 		return err
 	}
 	p.Proof = proof
+	if err := writeShow(p, target, dir); err != nil {
+		return err
+	}
 	// Compact: a large account's plan is tens of megabytes, which
 	// indentation doubles (jq . plan.json indents it).
 	return writeFile(filepath.Join(dir, "plan.json"), 0o644, func(w io.Writer) error {

@@ -97,6 +97,9 @@ func (b *builder) layoutSubnets(regions []*model.Region, subnets []*subnetData, 
 				}
 				vn.azs = append(vn.azs, an)
 			}
+			if len(vn.azs) == 0 && len(vn.gateways) == 0 {
+				vn.gateways = append(vn.gateways, &box{name: b.next("e"), kind: boxEmpty, lines: []string{b.lang.T("diagram.empty-vpc")}})
+			}
 			b.sc.vpcs = append(b.sc.vpcs, vn)
 			if len(vn.igws) > 0 {
 				b.sc.internet = true
@@ -197,6 +200,10 @@ func (b *builder) subnetNode(reg *model.Region, d *subnetData, rps int) *subnetN
 		g.box = b.groupBox(g)
 		sn.boxes = append(sn.boxes, g.box)
 		b.setRep(g.key, g.box, g.members)
+	}
+	if len(d.sorted) == 0 {
+		// Graphviz leaves an empty cluster out: say it is empty.
+		sn.boxes = append(sn.boxes, &box{name: b.next("e"), kind: boxEmpty, lines: []string{b.lang.T("diagram.empty-subnet")}})
 	}
 	if len(rest) > 0 {
 		m := 0

@@ -53,6 +53,7 @@ const (
 	boxEndpoint = "endpoint"
 	boxGateway  = "gateway"
 	boxMore     = "more"
+	boxEmpty    = "empty"
 )
 
 type box struct {

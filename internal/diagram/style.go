@@ -32,6 +32,7 @@ var boxStyles = map[string]boxStyle{
 	boxEndpoint: {"box", "filled", "#e0f2fe", "#075985"},
 	boxGateway:  {"box", "filled,bold", "#f3f4f6", colourMuted},
 	boxMore:     {"box", "rounded,filled,dashed", "#f9fafb", colourMuted},
+	boxEmpty:    {"plaintext", "", "#ffffff", colourMuted},
 }
 
 // fontFamily is written into the SVG: generic sans-serif, with Japanese

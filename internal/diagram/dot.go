@@ -19,7 +19,7 @@ const (
 func writeDOT(sc *scene, lang i18n.Lang) []byte {
 	var w strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
-	p("digraph vpcdoctor {\n")
+	p("digraph %s {\n", quote(sc.title)) // the SVG's <title>, its accessible name
 	p("  graph [rankdir=LR, newrank=true, compound=true, fontname=\"Helvetica\", fontsize=14, fontcolor=%q, labelloc=t, labeljust=l, label=%s, nodesep=0.25, ranksep=0.7, pad=0.3, bgcolor=\"#ffffff\"];\n", colourText, quote(sc.title))
 	p("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=%q, fontcolor=%q, fontname=\"Helvetica\", fontsize=%g, margin=\"0.14,0.06\"];\n", colourBorder, colourText, fontSize)
 	p("  edge [fontname=\"Helvetica\", fontsize=10, color=%q, fontcolor=%q, arrowsize=0.7];\n", colourFlow, colourFlow)

@@ -15,7 +15,9 @@ var gvMu sync.Mutex
 
 // render lays out a DOT graph with Graphviz's dot and returns the SVG,
 // made self-contained: no DOCTYPE (which names an external DTD), no
-// comments, and the Japanese-capable font list on every text.
+// comments, and the Japanese-capable font list on every text. The XML
+// declaration is dropped too (UTF-8 is XML's default), so that the SVG
+// can be put inline in an HTML page as it is.
 func render(dot []byte) ([]byte, error) {
 	gvMu.Lock()
 	defer gvMu.Unlock()
@@ -38,6 +40,7 @@ func render(dot []byte) ([]byte, error) {
 }
 
 var (
+	xmlDecl     = regexp.MustCompile(`^<\?xml[^>]*\?>\s*`)
 	doctype     = regexp.MustCompile(`(?s)<!DOCTYPE[^>]*>\s*`)
 	comment     = regexp.MustCompile(`(?s)<!--.*?-->\s*`)
 	fontAttr    = regexp.MustCompile(`font-family="[^"]*"`)
@@ -45,6 +48,7 @@ var (
 )
 
 func clean(svg []byte) []byte {
+	svg = xmlDecl.ReplaceAll(svg, nil)
 	svg = doctype.ReplaceAll(svg, nil)
 	svg = comment.ReplaceAll(svg, nil)
 	svg = fontAttr.ReplaceAll(svg, fontFamAttr)

@@ -66,6 +66,12 @@ func TestSmallNetwork(t *testing.T) {
 	if !strings.Contains(root.text(), `small <network> & "quotes"`) {
 		t.Error("the title is not drawn as given")
 	}
+	if len(root.Children) == 0 || root.Children[0].title() != `small <network> & "quotes"` {
+		t.Error("the SVG's <title> (its accessible name) is not the diagram's title")
+	}
+	if !strings.HasPrefix(string(svg), "<svg ") {
+		t.Errorf("the SVG starts %.20q, want <svg (to be put inline in HTML)", svg)
+	}
 	exps := root.all("exposure")
 	if len(exps) != 1 || exps[0].text() != "tcp/22" {
 		t.Fatalf("exposures: %d, want one labelled tcp/22", len(exps))

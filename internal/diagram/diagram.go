@@ -44,7 +44,8 @@ type Options struct {
 	Limits Limits
 }
 
-// Limits bound the drawing so that a large account stays legible.
+// Limits bound the drawing so that a large account stays legible. A zero
+// field is no limit.
 type Limits struct {
 	// RolesPerSubnet is the most role boxes drawn in one subnet; the rest
 	// become one "+K more roles" box.

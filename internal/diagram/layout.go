@@ -44,7 +44,13 @@ func (b *builder) layoutSubnets(regions []*model.Region, subnets []*subnetData, 
 		}
 	}
 	// Lower the roles per subnet until the boxes fit.
-	rps := max(lim.RolesPerSubnet, 1)
+	rps := lim.RolesPerSubnet
+	if rps <= 0 { // no limit
+		for d := range kept {
+			rps = max(rps, len(d.sorted))
+		}
+	}
+	rps = max(rps, 1)
 	boxes := func(rps int) int {
 		n := 0
 		for d := range kept {

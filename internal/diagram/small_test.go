@@ -80,3 +80,23 @@ func TestSmallNetwork(t *testing.T) {
 		t.Error("want one NAT gateway and one internet gateway")
 	}
 }
+
+// TestZeroLimitIsNoLimit: a zero field of Limits collapses nothing.
+func TestZeroLimitIsNoLimit(t *testing.T) {
+	inv := loadExample(t, "startup-rebuilt")
+	sc := buildScene(inv, Options{Lang: "en", Limits: Limits{Arrows: 5}})
+	if len(sc.notes) != 0 {
+		t.Errorf("notes %v, want nothing collapsed", sc.notes)
+	}
+	for _, v := range sc.vpcs {
+		for _, az := range v.azs {
+			for _, s := range az.subnets {
+				for _, bx := range s.boxes {
+					if bx.kind == boxMore {
+						t.Errorf("subnet %v collapsed", s.label)
+					}
+				}
+			}
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/diagram"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/docs"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/explain"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/exposure"
@@ -48,7 +49,7 @@ person reviews.`,
 		return cmdutil.BadInput(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
 	})
 	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), flows.NewCmd(io, nil), plan.NewCmd(io, nil), rules.NewCmd(io, nil), explain.NewCmd(io, nil), version.NewCmd(io))
-	cmd.AddCommand(docs.NewCmd(io, nil))
+	cmd.AddCommand(diagram.NewCmd(io, nil), docs.NewCmd(io, nil))
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }

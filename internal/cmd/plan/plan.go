@@ -22,6 +22,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
 	"github.com/vpcdoctor/vpcdoctor/internal/config"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/plan"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
@@ -39,6 +40,7 @@ type Options struct {
 	Prices      string
 	Format      string
 	Force       bool
+	Lang        string
 }
 
 // NewCmd builds the command; runF replaces Run in tests when non-nil.
@@ -78,6 +80,10 @@ DIR receives:
   runbook.sh      the migration as AWS CLI commands, stage by stage
   rollback.sh     the way back, stage by stage
   terraform/      the same target as Terraform, with import blocks
+  before.svg, after.svg
+                  the network before and after, with the needed flows
+  NETWORK-RULES.md, NETWORK-RULES.ja.md
+                  the target's network rules, in English and Japanese
 
 The config file (.vpcdoctor.yaml, or --config) may name roles, pin
 resources in place, choose the NAT mode and the price table, and add flows
@@ -110,6 +116,7 @@ the logs do not show: see docs/plan.md.`,
 	f.StringVar(&opts.Prices, "prices", "", "read prices from `FILE` instead of the embedded table (docs/plan.md)")
 	f.StringVarP(&opts.Format, "format", "f", "text", "what to print: text (the summary) or json (plan.json)")
 	f.BoolVar(&opts.Force, "force", false, "replace DIR when it exists and is not empty")
+	f.StringVar(&opts.Lang, "lang", "en", "language of the diagrams and the HTML report: en or ja (the network-rule document is written in both)")
 	return cmd
 }
 
@@ -123,6 +130,10 @@ func Run(opts *Options) error {
 	}
 	if opts.NAT != "" && opts.NAT != "single" && opts.NAT != "per-az" {
 		return cmdutil.BadInput(fmt.Errorf("--nat %q: want single or per-az", opts.NAT))
+	}
+	lang, err := i18n.Parse(opts.Lang)
+	if err != nil {
+		return cmdutil.BadInput(fmt.Errorf("--lang: %w", err))
 	}
 	if err := checkOut(opts.Out, opts.Force); err != nil {
 		return cmdutil.BadInput(err)
@@ -168,7 +179,7 @@ func Run(opts *Options) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := write(p, inv, edges, tmp); err != nil {
+	if err := write(p, inv, edges, lang, tmp); err != nil {
 		return err
 	}
 	if err := replace(tmp, opts.Out); err != nil {
@@ -185,7 +196,7 @@ func Run(opts *Options) error {
 		if err := plan.WriteSummary(opts.IO.Out, p); err != nil {
 			return err
 		}
-		fmt.Fprintf(opts.IO.Out, "\nWrote %s: target/, plan.json, runbook.sh, rollback.sh, terraform/. Review them; vpcdoctor changed nothing in AWS.\n", opts.Out)
+		fmt.Fprintf(opts.IO.Out, "\nWrote %s: target/, plan.json, runbook.sh, rollback.sh, terraform/, before.svg, after.svg, NETWORK-RULES.md, NETWORK-RULES.ja.md. Review them; vpcdoctor changed nothing in AWS.\n", opts.Out)
 	}
 	if p.Proof != nil && !p.Proof.Passed {
 		return cmdutil.Exit(cmdutil.ExitFindings, fmt.Sprintf("the proof failed: %d needed %s broken, %d unexpected %s, %d %s at high or above (see %s)",
@@ -199,58 +210,74 @@ func Run(opts *Options) error {
 
 // write writes every file of the plan into dir, proving the target on the
 // way: the target is read back by the snapshot loader exactly as any other
-// snapshot would be. The target and its proof, the stages with the
-// runbook, and the Terraform are independent of one another, so they are
-// written side by side; plan.json comes last, with the proof and stages.
-func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, dir string) error {
-	var wg sync.WaitGroup
-	var targetErr, stagesErr, tfErr error
+// snapshot would be. The work runs in two rounds of independent jobs side
+// by side: first the target and its proof, the stages with the scripts,
+// the Terraform and the "before" diagram; then what needs the target or
+// the proof: the "after" diagram, the network-rule documents and
+// plan.json.
+func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, lang i18n.Lang, dir string) error {
 	var proof *plan.Proof
 	var target *model.Inventory
-	wg.Go(func() {
-		targetDir := filepath.Join(dir, "target")
-		if err := plan.WriteTarget(p, inv, targetDir); err != nil {
-			targetErr = fmt.Errorf("writing the target: %w", err)
-			return
-		}
-		var err error
-		target, err = snapshot.Load(targetDir)
-		if err != nil {
-			// A bug of the planner, not of the input: say so.
-			targetErr = fmt.Errorf("the target the plan wrote does not load (a bug in vpcdoctor; please report it): %w", err)
-			return
-		}
-		proof = plan.Prove(p, target, edges)
-	})
-	wg.Go(func() {
-		stages := plan.BuildStages(p, inv)
-		q := *p
-		q.Stages = stages
-		if err := writeFile(filepath.Join(dir, "runbook.sh"), 0o755, func(w io.Writer) error { return plan.WriteRunbook(w, &q) }); err != nil {
-			stagesErr = err
-			return
-		}
-		stagesErr = writeFile(filepath.Join(dir, "rollback.sh"), 0o755, func(w io.Writer) error { return plan.WriteRollback(w, &q) })
-		p.Stages = stages // read by nothing else until wg.Wait
-	})
-	wg.Go(func() {
-		if err := plan.WriteTerraform(p, inv, filepath.Join(dir, "terraform")); err != nil {
-			tfErr = fmt.Errorf("writing the Terraform: %w", err)
-		}
-	})
+	var stages []*plan.Stage
+	err := parallel(
+		func() error {
+			targetDir := filepath.Join(dir, "target")
+			if err := plan.WriteTarget(p, inv, targetDir); err != nil {
+				return fmt.Errorf("writing the target: %w", err)
+			}
+			var err error
+			target, err = snapshot.Load(targetDir)
+			if err != nil {
+				// A bug of the planner, not of the input: say so.
+				return fmt.Errorf("the target the plan wrote does not load (a bug in vpcdoctor; please report it): %w", err)
+			}
+			proof = plan.Prove(p, target, edges)
+			return nil
+		},
+		func() error {
+			stages = plan.BuildStages(p, inv)
+			q := *p
+			q.Stages = stages
+			if err := writeFile(filepath.Join(dir, "runbook.sh"), 0o755, func(w io.Writer) error { return plan.WriteRunbook(w, &q) }); err != nil {
+				return err
+			}
+			return writeFile(filepath.Join(dir, "rollback.sh"), 0o755, func(w io.Writer) error { return plan.WriteRollback(w, &q) })
+		},
+		func() error {
+			if err := plan.WriteTerraform(p, inv, filepath.Join(dir, "terraform")); err != nil {
+				return fmt.Errorf("writing the Terraform: %w", err)
+			}
+			return nil
+		},
+		func() error { return writeDiagram(p, inv, false, lang, filepath.Join(dir, "before.svg")) },
+	)
+	if err != nil {
+		return err
+	}
+	p.Stages, p.Proof = stages, proof
+	return parallel(
+		func() error { return writeDiagram(p, target, true, lang, filepath.Join(dir, "after.svg")) },
+		func() error { return writeRules(p, target, i18n.English, filepath.Join(dir, "NETWORK-RULES.md")) },
+		func() error { return writeRules(p, target, i18n.Japanese, filepath.Join(dir, "NETWORK-RULES.ja.md")) },
+		func() error {
+			// Compact: a large account's plan is tens of megabytes, which
+			// indentation doubles (jq . plan.json indents it).
+			return writeFile(filepath.Join(dir, "plan.json"), 0o644, func(w io.Writer) error {
+				return json.NewEncoder(w).Encode(p)
+			})
+		},
+	)
+}
+
+// parallel runs the jobs side by side and returns their errors joined.
+func parallel(jobs ...func() error) error {
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		wg.Go(func() { errs[i] = job() })
+	}
 	wg.Wait()
-	if err := errors.Join(targetErr, stagesErr, tfErr); err != nil {
-		return err
-	}
-	p.Proof = proof
-	if err := writeShow(p, target, dir); err != nil {
-		return err
-	}
-	// Compact: a large account's plan is tens of megabytes, which
-	// indentation doubles (jq . plan.json indents it).
-	return writeFile(filepath.Join(dir, "plan.json"), 0o644, func(w io.Writer) error {
-		return json.NewEncoder(w).Encode(p)
-	})
+	return errors.Join(errs...)
 }
 
 func writeFile(path string, mode fs.FileMode, fill func(io.Writer) error) error {

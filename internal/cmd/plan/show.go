@@ -1,23 +1,57 @@
 package plan
 
 import (
+	"fmt"
 	"io"
-	"path/filepath"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/diagram"
+	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/netdoc"
 	"github.com/vpcdoctor/vpcdoctor/internal/plan"
 )
 
-// writeShow writes what people read of the plan (issue 7): the
-// network-rule document of the target, in English and Japanese.
-func writeShow(p *plan.Plan, target *model.Inventory, dir string) error {
-	for name, lang := range map[string]i18n.Lang{"NETWORK-RULES.md": i18n.English, "NETWORK-RULES.ja.md": i18n.Japanese} {
-		err := writeFile(filepath.Join(dir, name), 0o644, func(w io.Writer) error { return netdoc.Write(w, target, p, lang) })
-		if err != nil {
-			return err
+// What people read of the plan (issue 7): the diagrams before and after
+// and the network-rule document of the target.
+
+// writeDiagram draws inv (the account before, or the target after) with
+// the plan's needed flows as arrows; after, the plan's subnets carry
+// their planned tiers.
+func writeDiagram(p *plan.Plan, inv *model.Inventory, after bool, lang i18n.Lang, path string) error {
+	var edges []flows.Edge
+	tiers := map[string]string{}
+	for _, rp := range p.Regions {
+		for _, n := range rp.Needed {
+			edges = append(edges, n.Edge())
+		}
+		if !after {
+			continue
+		}
+		for _, v := range rp.VPCs {
+			for _, s := range v.Subnets {
+				tiers[s.ID] = s.Tier
+			}
+			for _, id := range v.PublicSubnets {
+				tiers[id] = plan.TierPublic
+			}
 		}
 	}
-	return nil
+	title := lang.T("diagram.plan.before")
+	if after {
+		title = lang.T("diagram.plan.after")
+	}
+	svg, err := diagram.SVG(inv, diagram.Options{Lang: lang, Title: title, Flows: edges, Tiers: tiers})
+	if err != nil {
+		return fmt.Errorf("drawing %s: %w", path, err)
+	}
+	return writeFile(path, 0o644, func(w io.Writer) error {
+		_, err := w.Write(svg)
+		return err
+	})
+}
+
+// writeRules writes the target's network-rule document in lang.
+func writeRules(p *plan.Plan, target *model.Inventory, lang i18n.Lang, path string) error {
+	return writeFile(path, 0o644, func(w io.Writer) error { return netdoc.Write(w, target, p, lang) })
 }

@@ -118,8 +118,15 @@ func flowViewOf(l i18n.Lang, f plan.FlowCheck) flowView {
 	return flowView{From: endpointLabel(l, f.Flow.Src), To: endpointLabel(l, f.Flow.Dst), Traffic: t, Reason: f.Reason, Evidence: f.Flow.Evidence}
 }
 
+// wholeInternet is what plan.json says for an exposure to every internet
+// address (plan.Exposure.Sources).
+const wholeInternet = "the whole internet"
+
 func targetExposureOf(l i18n.Lang, x plan.Exposure) targetExposure {
 	t := targetExposure{Resource: x.Resource, Traffic: x.Protocol + "/" + x.Ports, Sources: x.Sources, Via: l.T("report.via.direct")}
+	if x.Sources == wholeInternet {
+		t.Sources = l.T("report.sources.internet")
+	}
 	if x.Protocol == "all" || x.Protocol == "-1" {
 		t.Traffic = l.T("report.traffic.all")
 	}

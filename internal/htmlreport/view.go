@@ -43,7 +43,6 @@ type view struct {
 	Suppressed int
 	Status     string // how many rows show, before the script filters them
 
-
 	Ports     []portCount
 	Worst     []*exposureView
 	WorstMore int // critical and high exposures beyond Worst

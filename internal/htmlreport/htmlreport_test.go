@@ -136,7 +136,9 @@ func TestAccessibleMarkup(t *testing.T) {
 			t.Errorf("%s: %d h1", name, n)
 		}
 		last := 1
-		for _, h := range all(doc, func(n *html.Node) bool { return len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' }) {
+		for _, h := range all(doc, func(n *html.Node) bool {
+			return len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6'
+		}) {
 			level := int(h.Data[1] - '0')
 			if level > last+1 {
 				t.Errorf("%s: <%s>%s</%s> follows an h%d", name, h.Data, text(h), h.Data, last)
@@ -390,7 +392,9 @@ func TestPlanSection(t *testing.T) {
 	if plan == nil {
 		t.Fatal("no plan section")
 	}
-	stages := all(plan, func(n *html.Node) bool { return n.Data == "tr" && strings.HasPrefix(func() string { v, _ := attr(n, "id"); return v }(), "stage-") })
+	stages := all(plan, func(n *html.Node) bool {
+		return n.Data == "tr" && strings.HasPrefix(func() string { v, _ := attr(n, "id"); return v }(), "stage-")
+	})
 	if len(stages) != len(in.Plan.Stages) {
 		t.Fatalf("%d stage rows, want %d", len(stages), len(in.Plan.Stages))
 	}

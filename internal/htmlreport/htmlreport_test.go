@@ -499,7 +499,7 @@ func TestWriteErrors(t *testing.T) {
 	}
 	in := richInput(i18n.English)
 	in.Diagrams = append(in.Diagrams, Diagram{Title: "broken", SVG: []byte("<png>")})
-	if err := Write(&buf, in); err == nil || !strings.Contains(err.Error(), "diagram-3") {
+	if err := Write(&buf, in); err == nil || !strings.Contains(err.Error(), `diagram 3 ("broken")`) {
 		t.Errorf("a broken diagram: %v", err)
 	}
 	if buf.Len() != 0 {

@@ -2,7 +2,7 @@ package htmlreport
 
 import (
 	"bytes"
-	"fmt"
+	"errors"
 	"regexp"
 	"strconv"
 )
@@ -26,7 +26,7 @@ func inlineSVG(svg []byte, prefix string) (string, error) {
 	start := bytes.Index(svg, []byte("<svg"))
 	end := bytes.LastIndex(svg, []byte("</svg>"))
 	if start < 0 || end < start {
-		return "", fmt.Errorf("htmlreport: %s is not an SVG document (no <svg> ... </svg>)", prefix)
+		return "", errors.New("not an SVG document (no <svg> ... </svg>)")
 	}
 	svg = svg[start : end+len("</svg>")]
 	declared := map[string]bool{}

@@ -1,6 +1,7 @@
 package htmlreport
 
 import (
+	"fmt"
 	"html/template"
 	"slices"
 	"sort"
@@ -110,7 +111,7 @@ func build(in Input) (*view, error) {
 	for i, d := range in.Diagrams {
 		svg, err := inlineSVG(d.SVG, diagramPrefix(i))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("htmlreport: diagram %d (%q): %w", i+1, d.Title, err)
 		}
 		v.Diagrams = append(v.Diagrams, diagramView{ID: diagramPrefix(i), Title: d.Title, SVG: template.HTML(svg)})
 	}

@@ -13,6 +13,10 @@ import (
 // worstShown caps the summary's worst paths; the exposure list has them all.
 const worstShown = 10
 
+// sourcesShown caps the source CIDRs listed for an exposure (the internet
+// but a few ranges is some fifty).
+const sourcesShown = 20
+
 // exposureView is one internet exposure, with its path hop by hop.
 type exposureView struct {
 	ID            string // the element ID of its row in the exposure list
@@ -22,9 +26,10 @@ type exposureView struct {
 	Resource      string // the resource, else the interface, else the load balancer
 	ResourceType  string
 	ENI           string
-	Traffic       string // tcp/443, all traffic, ...
-	Sources       string // in a few words
-	SourceList    []string
+	Traffic       string   // tcp/443, all traffic, ...
+	Sources       string   // in a few words
+	SourceList    []string // at most sourcesShown
+	SourcesMore   int
 	WholeInternet bool
 	Via           string
 	// Severity is the worst of the unsuppressed findings that name the
@@ -56,7 +61,7 @@ func exposuresOf(l i18n.Lang, rep *report.Report) *exposureIndex {
 		ev := &exposureView{
 			ID: "exposure-" + strconv.Itoa(i+1), order: i, Account: x.Account, Region: x.Region,
 			Resource: firstOf(x.Resource, x.ENI, x.LoadBalancer), ResourceType: x.ResourceType, ENI: x.ENI,
-			Traffic: traffic(l, x), Sources: sources(l, x), SourceList: x.Sources, WholeInternet: x.WholeInternet,
+			Traffic: traffic(l, x), Sources: sources(l, x), SourceList: x.Sources[:min(len(x.Sources), sourcesShown)], SourcesMore: max(len(x.Sources)-sourcesShown, 0), WholeInternet: x.WholeInternet,
 			Via: via(l, x), Notes: x.Notes,
 		}
 		for _, h := range x.Path {
@@ -102,21 +107,14 @@ func add(m map[[3]string][]*exposureView, ev *exposureView, ids ...string) {
 	}
 }
 
-// of returns the exposures of the resources a finding names, in the
-// report's order, each once.
+// of returns the exposures of a finding's main resource (its first: a
+// finding about a security group names the group first, and the many
+// resources that carry it after), in the report's order.
 func (ix *exposureIndex) of(f report.Finding) []*exposureView {
-	seen := map[*exposureView]bool{}
-	var out []*exposureView
-	for _, r := range f.Resources {
-		for _, ev := range ix.byKey[[3]string{f.Account, f.Region, r}] {
-			if !seen[ev] {
-				seen[ev] = true
-				out = append(out, ev)
-			}
-		}
+	if len(f.Resources) == 0 {
+		return nil
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].order < out[j].order })
-	return out
+	return ix.byKey[[3]string{f.Account, f.Region, f.Resources[0]}]
 }
 
 // worst are the exposures of resources with a critical or high finding,

@@ -12,6 +12,10 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
+// pathsShown caps the paths shown in a finding; the exposure list has
+// them all.
+const pathsShown = 5
+
 // severities are the severity names, worst first.
 var severities = []string{"critical", "high", "medium", "low", "info"}
 
@@ -75,8 +79,11 @@ type findingView struct {
 	// Filter is what the resource filter searches: the resources, the
 	// account and the region, lower case.
 	Filter string
-	// Paths are the exposures of the finding's resources, with their hops.
-	Paths []*exposureView
+	// Paths are the exposures of the finding's main resource, with their
+	// hops: at most pathsShown; PathsMore are the others, in the exposure
+	// list.
+	Paths     []*exposureView
+	PathsMore int
 }
 
 // diagramView is one diagram ready to inline.
@@ -135,6 +142,9 @@ func findingsOf(l i18n.Lang, rep *report.Report, exposures *exposureIndex) ([]fi
 		fv := findingView{ID: "finding-" + strconv.Itoa(i+1), Severity: f.Severity, SeverityLabel: severityLabel(l, f.Severity), Finding: f}
 		fv.Filter = strings.ToLower(strings.Join(append(append([]string{}, f.Resources...), f.Account, f.Region), " "))
 		fv.Paths = exposures.of(f)
+		if n := len(fv.Paths); n > pathsShown {
+			fv.Paths, fv.PathsMore = fv.Paths[:pathsShown], n-pathsShown
+		}
 		out = append(out, fv)
 		rules[f.Rule] += boolInt(!f.Suppressed) // listed even when all its findings are suppressed
 	}

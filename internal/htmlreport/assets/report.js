@@ -51,7 +51,17 @@
     }
   }
 
-  form.addEventListener("input", apply);
+  // On a large account (thousands of rows) typing in the resource filter
+  // waits for a pause instead of filtering at every key.
+  var timer = 0;
+  form.addEventListener("input", function (e) {
+    if (e.target === text && rows.length > 1000) {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(apply, 200);
+      return;
+    }
+    apply();
+  });
   form.addEventListener("change", apply);
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });

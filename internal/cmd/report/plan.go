@@ -96,8 +96,9 @@ func jsonKind(t reflect.Type) string {
 	return "number"
 }
 
-// position is the line and column (from 1) of the byte at offset, or of
-// the last byte before it.
+// position is the line and column (from 1) of the last byte the JSON
+// decoder read before stopping at offset (the end of a value of the wrong
+// type, the character it could not read), within data.
 func position(data []byte, offset int64) (line, col int) {
 	offset = min(max(offset, 1), int64(len(data)))
 	before := data[:offset-1]

@@ -115,8 +115,12 @@ func TestSelfContained(t *testing.T) {
 		if c, _ := attr(csp[0], "content"); !strings.HasPrefix(c, "default-src 'none';") || strings.Contains(c, "http") {
 			t.Errorf("%s: Content-Security-Policy %q lets the page reach the network", name, c)
 		}
-		if strings.Contains(string(render(t, in)), "@import") || strings.Contains(string(render(t, in)), "url(http") {
+		page := string(render(t, in))
+		if strings.Contains(page, "@import") || strings.Contains(page, "url(http") {
 			t.Errorf("%s: the CSS loads something", name)
+		}
+		if strings.Contains(page, "ZgotmplZ") {
+			t.Errorf("%s: html/template refused a value (ZgotmplZ)", name)
 		}
 	}
 }

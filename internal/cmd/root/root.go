@@ -16,6 +16,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/plan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/reach"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/report"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/rules"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/scan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/version"
@@ -49,7 +50,7 @@ person reviews.`,
 		return cmdutil.BadInput(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
 	})
 	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), flows.NewCmd(io, nil), plan.NewCmd(io, nil), rules.NewCmd(io, nil), explain.NewCmd(io, nil), version.NewCmd(io))
-	cmd.AddCommand(diagram.NewCmd(io, nil), docs.NewCmd(io, nil))
+	cmd.AddCommand(diagram.NewCmd(io, nil), docs.NewCmd(io, nil), report.NewCmd(io, nil))
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }

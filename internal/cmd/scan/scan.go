@@ -211,6 +211,18 @@ func prepare(opts *Options) error {
 	return nil
 }
 
+// BuildReport scans as Run does and returns the report instead of
+// rendering it (the report command renders it as HTML): it validates
+// opts, reads the configuration, the snapshots of opts.Paths and the flow
+// logs of opts.Flows, runs every check and applies the suppressions. Its
+// errors are Run's: input errors (exit 2) for bad input.
+func BuildReport(opts *Options) (*report.Report, error) {
+	if err := prepare(opts); err != nil {
+		return nil, err
+	}
+	return scan(opts)
+}
+
 // scan reads the snapshots, runs every check and applies the
 // suppressions; prepare has run. Its errors are input errors (exit 2).
 func scan(opts *Options) (*report.Report, error) {

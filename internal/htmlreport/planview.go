@@ -1,0 +1,166 @@
+package htmlreport
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/plan"
+)
+
+// planView is the plan section: its stages and its proof.
+type planView struct {
+	Stages   []stageView
+	Proof    *proofView // nil when the plan carries no proof
+	Cost     string     // the monthly estimate in a sentence, "" without items
+	Warnings []string
+}
+
+// stageView is one row of the stages table.
+type stageView struct {
+	Number    int
+	Name      string
+	Kind      string // additive, subtractive, cutover: the CSS class
+	KindLabel string
+	Risk      string // low, medium, high: the CSS class
+	RiskLabel string
+	RiskNote  string
+	Steps     int
+	Checks    []checkView
+}
+
+// checkView is one check to run before the next stage.
+type checkView struct {
+	What    string
+	Command string // "aws ...", "" when it is not an AWS CLI call
+	Expect  string
+}
+
+// proofView is what the reachability engine said about the target.
+type proofView struct {
+	Passed     bool
+	Kept       int
+	Broken     []flowView
+	Dropped    []flowView
+	Exposures  []targetExposure
+	Unexpected []targetExposure
+	Findings   []severityCount // the target scan's findings
+	High       []string
+}
+
+// flowView is one needed or observed flow and what the engine said.
+type flowView struct {
+	From, To string
+	Traffic  string
+	Reason   string
+	Evidence string
+}
+
+// targetExposure is one internet exposure of the target.
+type targetExposure struct {
+	Resource string
+	Traffic  string
+	Sources  string
+	Via      string
+}
+
+func planViewOf(l i18n.Lang, p *plan.Plan) *planView {
+	pv := &planView{Warnings: p.Warnings}
+	for _, s := range p.Stages {
+		sv := stageView{
+			Number: s.Number, Name: s.Name, Kind: s.Kind, KindLabel: labelOr(l, "report.stage.kind."+s.Kind, s.Kind),
+			Risk: s.Risk, RiskLabel: labelOr(l, "report.risk."+s.Risk, s.Risk), RiskNote: s.RiskNote, Steps: len(s.Steps),
+		}
+		for _, c := range s.Checks {
+			cv := checkView{What: c.What, Expect: c.Expect}
+			if len(c.Args) > 0 {
+				cv.Command = "aws " + strings.Join(c.Args, " ")
+			}
+			sv.Checks = append(sv.Checks, cv)
+		}
+		pv.Stages = append(pv.Stages, sv)
+	}
+	if len(p.Cost.Items) > 0 {
+		pv.Cost = l.T("report.plan.cost", fmt.Sprintf("%.2f", p.Cost.Monthly), p.Cost.Currency, p.Cost.PricesDate)
+	}
+	if p.Proof != nil {
+		pv.Proof = proofViewOf(l, p.Proof)
+	}
+	return pv
+}
+
+func proofViewOf(l i18n.Lang, pr *plan.Proof) *proofView {
+	v := &proofView{Passed: pr.Passed, Kept: pr.Kept, High: pr.High}
+	for _, f := range pr.Broken {
+		v.Broken = append(v.Broken, flowViewOf(l, f))
+	}
+	for _, f := range pr.Dropped {
+		v.Dropped = append(v.Dropped, flowViewOf(l, f))
+	}
+	for _, x := range pr.Exposures {
+		v.Exposures = append(v.Exposures, targetExposureOf(l, x))
+	}
+	for _, x := range pr.Unexpected {
+		v.Unexpected = append(v.Unexpected, targetExposureOf(l, x))
+	}
+	for _, s := range severities {
+		v.Findings = append(v.Findings, severityCount{Name: s, Label: severityLabel(l, s), Count: pr.Findings[s]})
+	}
+	return v
+}
+
+func flowViewOf(l i18n.Lang, f plan.FlowCheck) flowView {
+	t := f.Flow.Protocol
+	if f.Flow.Port != 0 {
+		t = fmt.Sprintf("%s/%d", f.Flow.Protocol, f.Flow.Port)
+	}
+	return flowView{From: endpointLabel(l, f.Flow.Src), To: endpointLabel(l, f.Flow.Dst), Traffic: t, Reason: f.Reason, Evidence: f.Flow.Evidence}
+}
+
+// wholeInternet is what plan.json says for an exposure to every internet
+// address (plan.Exposure.Sources).
+const wholeInternet = "the whole internet"
+
+func targetExposureOf(l i18n.Lang, x plan.Exposure) targetExposure {
+	t := targetExposure{Resource: x.Resource, Traffic: x.Protocol + "/" + x.Ports, Sources: x.Sources, Via: l.T("report.via.direct")}
+	if x.Sources == wholeInternet {
+		t.Sources = l.T("report.sources.internet")
+	}
+	if x.Protocol == "all" || x.Protocol == "-1" {
+		t.Traffic = l.T("report.traffic.all")
+	}
+	if x.Via != "" {
+		t.Via = l.T("report.via.load-balancer", x.Via)
+	}
+	return t
+}
+
+// endpointLabel names one side of a flow: the resource and its name, the
+// AWS service, or the address.
+func endpointLabel(l i18n.Lang, e flows.Endpoint) string {
+	switch e.Kind {
+	case flows.KindResource:
+		switch {
+		case e.Name == "" || e.Name == e.ID:
+			return e.ID
+		case strings.HasPrefix(e.ID, "arn:"):
+			return e.Name // an ECS service: its ARN says nothing more to a person
+		}
+		return e.Name + " (" + e.ID + ")"
+	case flows.KindAWSService:
+		return l.T("report.endpoint.aws-service", e.ID)
+	case flows.KindInternet:
+		return l.T("report.endpoint.internet", e.ID)
+	}
+	return e.ID
+}
+
+// labelOr is key's text in l, or fallback when the catalogue lacks it (a
+// value a newer plan brings).
+func labelOr(l i18n.Lang, key, fallback string) string {
+	if !i18n.Has(key) {
+		return fallback
+	}
+	return l.T(key)
+}

@@ -1,0 +1,172 @@
+package htmlreport
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/report"
+)
+
+// pathsShown caps the paths shown in a finding; the exposure list has
+// them all.
+const pathsShown = 5
+
+// severities are the severity names, worst first.
+var severities = []string{"critical", "high", "medium", "low", "info"}
+
+// severityRank orders severity names: critical 5 down to info 1, and 0 for
+// a name that is not a severity.
+func severityRank(s string) int {
+	if i := slices.Index(severities, s); i >= 0 {
+		return len(severities) - i
+	}
+	return 0
+}
+
+// view is everything the template shows, decided here so that the
+// template only lays it out.
+type view struct {
+	Lang      string
+	Generated string
+	CSS       template.CSS
+	JS        template.JS
+
+	Accounts []report.Account
+	Regions  []report.Region
+	Complete bool
+	Warnings []string
+
+	Severities []severityCount
+	Findings   []findingView
+	Rules      []ruleCount
+	Shown      int // the unsuppressed findings: shown before any filter
+	Suppressed int
+	Status     string // how many rows show, before the script filters them
+
+	Ports     []portCount
+	Worst     []*exposureView
+	WorstMore int // critical and high exposures beyond Worst
+	Exposures []*exposureView
+
+	Diagrams []diagramView
+	Plan     *planView
+}
+
+// severityCount is one severity of the summary and of the filter.
+type severityCount struct {
+	Name  string // critical ... info: the CSS class and the filter's value
+	Label string
+	Count int // unsuppressed findings
+}
+
+// ruleCount is one rule of the rule filter.
+type ruleCount struct {
+	ID    string
+	Count int
+}
+
+// findingView is one row of the findings table.
+type findingView struct {
+	ID            string // the row's element ID
+	Severity      string
+	SeverityLabel string
+	report.Finding
+	// Filter is what the resource filter searches: the resources, the
+	// account and the region, lower case.
+	Filter string
+	// Paths are the exposures of the finding's main resource, with their
+	// hops: at most pathsShown; PathsMore are the others, in the exposure
+	// list.
+	Paths     []*exposureView
+	PathsMore int
+}
+
+// diagramView is one diagram ready to inline.
+type diagramView struct {
+	ID    string
+	Title string
+	SVG   template.HTML
+}
+
+func build(in Input) (*view, error) {
+	rep := in.Report
+	v := &view{
+		Lang: string(in.Lang), Generated: in.Generated,
+		CSS: template.CSS(css), JS: template.JS(js),
+		Accounts: rep.Scanned.Accounts, Regions: rep.Scanned.Regions,
+		Complete: rep.Summary.Complete, Warnings: rep.Warnings,
+		Shown: rep.Summary.Findings, Suppressed: rep.Summary.Suppressed,
+	}
+	counts := map[string]int{
+		"critical": rep.Summary.Critical, "high": rep.Summary.High, "medium": rep.Summary.Medium,
+		"low": rep.Summary.Low, "info": rep.Summary.Info,
+	}
+	for _, s := range severities {
+		v.Severities = append(v.Severities, severityCount{Name: s, Label: severityLabel(in.Lang, s), Count: counts[s]})
+	}
+	exposures := exposuresOf(in.Lang, rep)
+	v.Exposures = exposures.all
+	v.Findings, v.Rules = findingsOf(in.Lang, rep, exposures)
+	v.Worst, v.WorstMore = exposures.worst()
+	v.Status = findingsStatus(in.Lang, len(v.Findings), len(v.Findings))
+	v.Ports = portsOf(in.Lang, exposures.all)
+	for i, d := range in.Diagrams {
+		svg, err := inlineSVG(d.SVG, diagramPrefix(i))
+		if err != nil {
+			return nil, fmt.Errorf("htmlreport: diagram %d (%q): %w", i+1, d.Title, err)
+		}
+		v.Diagrams = append(v.Diagrams, diagramView{ID: diagramPrefix(i), Title: d.Title, SVG: template.HTML(svg)})
+	}
+	if in.Plan != nil {
+		v.Plan = planViewOf(in.Lang, in.Plan)
+	}
+	return v, nil
+}
+
+// severityLabel is a severity's name in l; an unknown one stays as it is.
+func severityLabel(l i18n.Lang, s string) string {
+	return labelOr(l, "common.severity."+s, s)
+}
+
+// findingsOf lists the findings worst first (the report's order within a
+// severity), and the rules they belong to, sorted by ID.
+func findingsOf(l i18n.Lang, rep *report.Report, exposures *exposureIndex) ([]findingView, []ruleCount) {
+	out := make([]findingView, 0, len(rep.Findings))
+	rules := map[string]int{}
+	for i, f := range rep.Findings {
+		fv := findingView{ID: "finding-" + strconv.Itoa(i+1), Severity: f.Severity, SeverityLabel: severityLabel(l, f.Severity), Finding: f}
+		fv.Filter = strings.ToLower(strings.Join(append(append([]string{}, f.Resources...), f.Account, f.Region), " "))
+		fv.Paths = exposures.of(f)
+		if n := len(fv.Paths); n > pathsShown {
+			fv.Paths, fv.PathsMore = fv.Paths[:pathsShown], n-pathsShown
+		}
+		out = append(out, fv)
+		rules[f.Rule] += boolInt(!f.Suppressed) // listed even when all its findings are suppressed
+	}
+	sort.SliceStable(out, func(i, j int) bool { return severityRank(out[i].Severity) > severityRank(out[j].Severity) })
+	var rc []ruleCount
+	for id, n := range rules {
+		rc = append(rc, ruleCount{ID: id, Count: n})
+	}
+	sort.Slice(rc, func(i, j int) bool { return rc[i].ID < rc[j].ID })
+	return out, rc
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// findingsStatus says how many findings the table shows. The script says
+// it again after each filter, from the same text, whose {shown} and
+// {total} it replaces.
+func findingsStatus(l i18n.Lang, shown, total int) string {
+	return strings.NewReplacer("{shown}", strconv.Itoa(shown), "{total}", strconv.Itoa(total)).Replace(l.T("report.findings.status"))
+}

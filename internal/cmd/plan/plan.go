@@ -13,18 +13,22 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	flowscmd "github.com/vpcdoctor/vpcdoctor/internal/cmd/flows"
 	scancmd "github.com/vpcdoctor/vpcdoctor/internal/cmd/scan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
 	"github.com/vpcdoctor/vpcdoctor/internal/config"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/htmlreport"
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/plan"
+	"github.com/vpcdoctor/vpcdoctor/internal/report"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
 
@@ -84,6 +88,8 @@ DIR receives:
                   the network before and after, with the needed flows
   NETWORK-RULES.md, NETWORK-RULES.ja.md
                   the target's network rules, in English and Japanese
+  report.html     one self-contained page: the scan, the diagrams, the
+                  plan's stages and proof
 
 The config file (.vpcdoctor.yaml, or --config) may name roles, pin
 resources in place, choose the NAT mode and the price table, and add flows
@@ -116,7 +122,7 @@ the logs do not show: see docs/plan.md.`,
 	f.StringVar(&opts.Prices, "prices", "", "read prices from `FILE` instead of the embedded table (docs/plan.md)")
 	f.StringVarP(&opts.Format, "format", "f", "text", "what to print: text (the summary) or json (plan.json)")
 	f.BoolVar(&opts.Force, "force", false, "replace DIR when it exists and is not empty")
-	f.StringVar(&opts.Lang, "lang", "en", "language of the diagrams and the HTML report: en or ja (the network-rule document is written in both)")
+	f.StringVar(&opts.Lang, "lang", "en", "language of the diagrams and report.html: en or ja (the network-rule document is written in both)")
 	return cmd
 }
 
@@ -151,15 +157,28 @@ func Run(opts *Options) error {
 		return cmdutil.BadInput(err)
 	}
 	var edges []flows.Edge
+	var observed flowscmd.Observed
 	if len(opts.Flows) > 0 {
-		o, err := flowscmd.Observe(opts.Flows, inv)
+		observed, err = flowscmd.Observe(opts.Flows, inv)
 		if err != nil {
 			return err
 		}
-		for _, w := range o.Warnings {
+		for _, w := range observed.Warnings {
 			fmt.Fprintln(opts.IO.ErrOut, "vpcdoctor: warning: "+w)
 		}
-		edges = flows.Edges(o.Observations, flows.NewEndpoints(inv, flows.EmbeddedIPRanges()))
+		edges = flows.Edges(observed.Observations, flows.NewEndpoints(inv, flows.EmbeddedIPRanges()))
+	}
+	// The scan of the account as it is, for report.html: as `vpcdoctor
+	// scan` makes it, with the flow logs' rule usage and the suppressions.
+	scanned := func() *report.Report {
+		var copts check.Options
+		if len(opts.Flows) > 0 {
+			copts.Flows = flows.Attribute(inv, observed.Observations, observed.Stats)
+		}
+		rep := report.Build(inv, check.RunWith(inv, check.All, copts), check.All)
+		rep.Warnings = append(rep.Warnings, observed.Warnings...)
+		rep.Suppress(cfg, opts.IO.Time())
+		return rep
 	}
 
 	// Planning allocates much and keeps little: collecting less often
@@ -179,7 +198,8 @@ func Run(opts *Options) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := write(p, inv, edges, lang, tmp); err != nil {
+	label := "by vpcdoctor plan " + strings.Join(opts.Paths, " ")
+	if err := write(p, inv, edges, scanned, lang, label, tmp); err != nil {
 		return err
 	}
 	if err := replace(tmp, opts.Out); err != nil {
@@ -196,7 +216,7 @@ func Run(opts *Options) error {
 		if err := plan.WriteSummary(opts.IO.Out, p); err != nil {
 			return err
 		}
-		fmt.Fprintf(opts.IO.Out, "\nWrote %s: target/, plan.json, runbook.sh, rollback.sh, terraform/, before.svg, after.svg, NETWORK-RULES.md, NETWORK-RULES.ja.md. Review them; vpcdoctor changed nothing in AWS.\n", opts.Out)
+		fmt.Fprintf(opts.IO.Out, "\nWrote %s: target/, plan.json, runbook.sh, rollback.sh, terraform/, before.svg, after.svg, NETWORK-RULES.md, NETWORK-RULES.ja.md, report.html. Review them; vpcdoctor changed nothing in AWS.\n", opts.Out)
 	}
 	if p.Proof != nil && !p.Proof.Passed {
 		return cmdutil.Exit(cmdutil.ExitFindings, fmt.Sprintf("the proof failed: %d needed %s broken, %d unexpected %s, %d %s at high or above (see %s)",
@@ -215,10 +235,12 @@ func Run(opts *Options) error {
 // the Terraform and the "before" diagram; then what needs the target or
 // the proof: the "after" diagram, the network-rule documents and
 // plan.json.
-func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, lang i18n.Lang, dir string) error {
+func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, scanned func() *report.Report, lang i18n.Lang, label, dir string) error {
 	var proof *plan.Proof
 	var target *model.Inventory
 	var stages []*plan.Stage
+	var before, after htmlreport.Diagram
+	var rep *report.Report
 	err := parallel(
 		func() error {
 			targetDir := filepath.Join(dir, "target")
@@ -249,14 +271,23 @@ func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, lang i18n.Lan
 			}
 			return nil
 		},
-		func() error { return writeDiagram(p, inv, false, lang, filepath.Join(dir, "before.svg")) },
+		func() (err error) {
+			before, err = writeDiagram(p, inv, false, lang, filepath.Join(dir, "before.svg"))
+			return err
+		},
+		func() error { rep = scanned(); return nil },
 	)
 	if err != nil {
 		return err
 	}
 	p.Stages, p.Proof = stages, proof
 	return parallel(
-		func() error { return writeDiagram(p, target, true, lang, filepath.Join(dir, "after.svg")) },
+		func() (err error) {
+			if after, err = writeDiagram(p, target, true, lang, filepath.Join(dir, "after.svg")); err != nil {
+				return err
+			}
+			return writeHTML(p, rep, []htmlreport.Diagram{before, after}, lang, label, filepath.Join(dir, "report.html"))
+		},
 		func() error { return writeRules(p, target, i18n.English, filepath.Join(dir, "NETWORK-RULES.md")) },
 		func() error { return writeRules(p, target, i18n.Japanese, filepath.Join(dir, "NETWORK-RULES.ja.md")) },
 		func() error {

@@ -6,19 +6,21 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/diagram"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/htmlreport"
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/netdoc"
 	"github.com/vpcdoctor/vpcdoctor/internal/plan"
+	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
-// What people read of the plan (issue 7): the diagrams before and after
-// and the network-rule document of the target.
+// What people read of the plan (issue 7): the diagrams before and after,
+// the network-rule document of the target, and the HTML report.
 
 // writeDiagram draws inv (the account before, or the target after) with
 // the plan's needed flows as arrows; after, the plan's subnets carry
 // their planned tiers.
-func writeDiagram(p *plan.Plan, inv *model.Inventory, after bool, lang i18n.Lang, path string) error {
+func writeDiagram(p *plan.Plan, inv *model.Inventory, after bool, lang i18n.Lang, path string) (htmlreport.Diagram, error) {
 	var edges []flows.Edge
 	tiers := map[string]string{}
 	for _, rp := range p.Regions {
@@ -43,12 +45,19 @@ func writeDiagram(p *plan.Plan, inv *model.Inventory, after bool, lang i18n.Lang
 	}
 	svg, err := diagram.SVG(inv, diagram.Options{Lang: lang, Title: title, Flows: edges, Tiers: tiers})
 	if err != nil {
-		return fmt.Errorf("drawing %s: %w", path, err)
+		return htmlreport.Diagram{}, fmt.Errorf("drawing %s: %w", path, err)
 	}
-	return writeFile(path, 0o644, func(w io.Writer) error {
+	return htmlreport.Diagram{Title: title, SVG: svg}, writeFile(path, 0o644, func(w io.Writer) error {
 		_, err := w.Write(svg)
 		return err
 	})
+}
+
+// writeHTML writes report.html: the scan of the account as it is, the
+// diagrams before and after, and the plan with its stages and proof.
+func writeHTML(p *plan.Plan, rep *report.Report, diagrams []htmlreport.Diagram, lang i18n.Lang, label, path string) error {
+	in := htmlreport.Input{Lang: lang, Report: rep, Plan: p, Diagrams: diagrams, Generated: label}
+	return writeFile(path, 0o644, func(w io.Writer) error { return htmlreport.Write(w, in) })
 }
 
 // writeRules writes the target's network-rule document in lang.

@@ -231,10 +231,10 @@ func Run(opts *Options) error {
 // write writes every file of the plan into dir, proving the target on the
 // way: the target is read back by the snapshot loader exactly as any other
 // snapshot would be. The work runs in two rounds of independent jobs side
-// by side: first the target and its proof, the stages with the scripts,
-// the Terraform and the "before" diagram; then what needs the target or
-// the proof: the "after" diagram, the network-rule documents and
-// plan.json.
+// by side: first the target with its proof and "after" diagram, the
+// stages with the scripts, the Terraform, the "before" diagram and the
+// scan of the account as it is; then what needs the proof and the stages:
+// report.html, the network-rule documents and plan.json.
 func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, scanned func() *report.Report, lang i18n.Lang, label, dir string) error {
 	var proof *plan.Proof
 	var target *model.Inventory
@@ -253,8 +253,15 @@ func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, scanned func(
 				// A bug of the planner, not of the input: say so.
 				return fmt.Errorf("the target the plan wrote does not load (a bug in vpcdoctor; please report it): %w", err)
 			}
-			proof = plan.Prove(p, target, edges)
-			return nil
+			// The "after" diagram needs only the target and the needed
+			// flows: it is drawn while the proof runs.
+			return parallel(
+				func() error { proof = plan.Prove(p, target, edges); return nil },
+				func() (err error) {
+					after, err = writeDiagram(p, target, true, lang, filepath.Join(dir, "after.svg"))
+					return err
+				},
+			)
 		},
 		func() error {
 			stages = plan.BuildStages(p, inv)
@@ -282,10 +289,7 @@ func write(p *plan.Plan, inv *model.Inventory, edges []flows.Edge, scanned func(
 	}
 	p.Stages, p.Proof = stages, proof
 	return parallel(
-		func() (err error) {
-			if after, err = writeDiagram(p, target, true, lang, filepath.Join(dir, "after.svg")); err != nil {
-				return err
-			}
+		func() error {
 			return writeHTML(p, rep, []htmlreport.Diagram{before, after}, lang, label, filepath.Join(dir, "report.html"))
 		},
 		func() error { return writeRules(p, target, i18n.English, filepath.Join(dir, "NETWORK-RULES.md")) },

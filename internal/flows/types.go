@@ -7,6 +7,7 @@ package flows
 
 import (
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -75,6 +76,26 @@ type Endpoint struct {
 	Role         string `json:"role,omitempty"`          // the role's ID
 	Account      string `json:"account,omitempty"`
 	Region       string `json:"region,omitempty"`
+}
+
+// Label names the endpoint for a person, in English: the resource and
+// its name, the AWS service, or the address.
+func (e Endpoint) Label() string {
+	switch e.Kind {
+	case KindResource:
+		switch {
+		case e.Name == "" || e.Name == e.ID:
+			return e.ID
+		case strings.HasPrefix(e.ID, "arn:"):
+			return e.Name // an ECS service: its ARN says nothing more to a person
+		}
+		return e.Name + " (" + e.ID + ")"
+	case KindAWSService:
+		return "AWS " + e.ID
+	case KindInternet:
+		return "internet " + e.ID
+	}
+	return e.ID
 }
 
 // Edge is the traffic from one client endpoint to one server endpoint on

@@ -140,20 +140,12 @@ func targetExposureOf(l i18n.Lang, x plan.Exposure) targetExposure {
 // AWS service, or the address.
 func endpointLabel(l i18n.Lang, e flows.Endpoint) string {
 	switch e.Kind {
-	case flows.KindResource:
-		switch {
-		case e.Name == "" || e.Name == e.ID:
-			return e.ID
-		case strings.HasPrefix(e.ID, "arn:"):
-			return e.Name // an ECS service: its ARN says nothing more to a person
-		}
-		return e.Name + " (" + e.ID + ")"
 	case flows.KindAWSService:
 		return l.T("report.endpoint.aws-service", e.ID)
 	case flows.KindInternet:
 		return l.T("report.endpoint.internet", e.ID)
 	}
-	return e.ID
+	return e.Label()
 }
 
 // labelOr is key's text in l, or fallback when the catalogue lacks it (a

@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
@@ -52,7 +51,7 @@ func FlowsText(w io.Writer, rep *report.FlowsReport, top int, opt Options) error
 			for i, b := range e.Direction {
 				bases[i] = string(b)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", endpointLabel(e.Src), endpointLabel(e.Dst), port, e.Action,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", e.Src.Label(), e.Dst.Label(), port, e.Action,
 				humanBytes(e.Bytes), e.Packets, e.Connections, strings.Join(bases, ","))
 		}
 		tw.Flush()
@@ -77,26 +76,6 @@ func FlowsText(w io.Writer, rep *report.FlowsReport, top int, opt Options) error
 	t.printf("%s, %s, %d NODATA and %d SKIPDATA records, %s that did not parse; AWS IP ranges of %s\n",
 		count(len(rep.Flows), "flow"), count(st.Observations, "observation"), st.NoData, st.SkipData, count(int(st.BadLines), "line"), st.IPRanges)
 	return t.w.Flush()
-}
-
-// endpointLabel names an endpoint for a person: the resource and its name,
-// the AWS service, or the address.
-func endpointLabel(e flows.Endpoint) string {
-	switch e.Kind {
-	case flows.KindResource:
-		switch {
-		case e.Name == "" || e.Name == e.ID:
-			return e.ID
-		case strings.HasPrefix(e.ID, "arn:"):
-			return e.Name // an ECS service: its ARN says nothing more to a person
-		}
-		return e.Name + " (" + e.ID + ")"
-	case flows.KindAWSService:
-		return "AWS " + e.ID
-	case flows.KindInternet:
-		return "internet " + e.ID
-	}
-	return e.ID
 }
 
 func humanBytes(n int64) string {

@@ -164,7 +164,7 @@ func writeFlowsText(out io.Writer, doc flowsDoc, only string) error {
 		fmt.Fprintln(tw, "VERDICT\tFLOW\tTRAFFIC\tACTION\tCONNECTIONS\tWHY")
 		for _, c := range doc.Edges {
 			fmt.Fprintf(tw, "%s\t%s -> %s\t%s\t%s\t%d", strings.ToUpper(strings.ReplaceAll(c.Verdict, "-", " ")),
-				endpointLabel(c.Src), endpointLabel(c.Dst), traffic(c.Edge), c.Action, c.Connections)
+				c.Src.Label(), c.Dst.Label(), traffic(c.Edge), c.Action, c.Connections)
 			if c.Reason != "" {
 				fmt.Fprintf(tw, "\t%s", c.Reason)
 			}
@@ -199,26 +199,6 @@ func traffic(e flows.Edge) string {
 		return e.Protocol
 	}
 	return e.Protocol + "/" + strconv.Itoa(int(e.Port))
-}
-
-// endpointLabel names an edge's endpoint for a person, as `flows` does:
-// the resource and its name, the AWS service, or the address.
-func endpointLabel(e flows.Endpoint) string {
-	switch e.Kind {
-	case flows.KindResource:
-		switch {
-		case e.Name == "" || e.Name == e.ID:
-			return e.ID
-		case strings.HasPrefix(e.ID, "arn:"):
-			return e.Name // an ECS service: its ARN says nothing more to a person
-		}
-		return e.Name + " (" + e.ID + ")"
-	case flows.KindAWSService:
-		return "AWS " + e.ID
-	case flows.KindInternet:
-		return "internet " + e.ID
-	}
-	return e.ID
 }
 
 func plural(n int, noun string) string {

@@ -51,7 +51,7 @@ func writeObserved(b *strings.Builder, edges []flows.Edge) {
 	}
 	fmt.Fprintf(b, "Observed in the flow logs:\n")
 	for _, e := range edges {
-		fmt.Fprintf(b, "  %s -> %s %s %s: %d %s, %d bytes", endpointLabel(e.Src), endpointLabel(e.Dst), traffic(e), e.Action,
+		fmt.Fprintf(b, "  %s -> %s %s %s: %d %s, %d bytes", e.Src.Label(), e.Dst.Label(), traffic(e), e.Action,
 			e.Connections, plural(int(e.Connections), "connection"), e.Bytes)
 		if !e.FirstSeen.IsZero() && !e.LastSeen.IsZero() {
 			fmt.Fprintf(b, ", %s to %s", e.FirstSeen.Format(time.DateTime), e.LastSeen.Format(time.DateTime))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
@@ -19,7 +20,7 @@ var updateDocs = flag.Bool("update-docs", false, "rewrite docs/rules.md and the 
 func rulesMarkdown(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
-	if err := render.RulesMarkdown(&b, report.RulesOf(check.All)); err != nil {
+	if err := render.RulesMarkdown(&b, report.RulesOf(check.All), i18n.English); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()

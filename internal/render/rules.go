@@ -8,25 +8,66 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
 // The catalogue's documentation in three forms, all made from the same
 // metadata: a table for a terminal (`vpcdoctor rules`), JSON for tools
-// (`--format json`) and Markdown, which is docs/rules.md.
+// (`--format json`) and Markdown, which is docs/rules.md. Each is written
+// in a language of the message catalogue (internal/i18n, areas "rules"
+// for the headings and "check" for the rules' texts); English is the
+// metadata as it is.
 
-// RulesText lists the rules as a table: ID, severity, title.
-func RulesText(w io.Writer, rules []report.Rule, opt Options) error {
+// RulesIn returns rules with their title, rationale and remediation in
+// l, from the catalogue's "check" area (check.<id>.title, ...). A text
+// stays as it is where the catalogue lacks it or where its English there
+// is not the rule's text (a rule the catalogue does not describe). In
+// English the rules come back unchanged.
+func RulesIn(rules []report.Rule, l i18n.Lang) []report.Rule {
+	if l == i18n.English || l == "" {
+		return rules
+	}
+	out := make([]report.Rule, len(rules))
+	for i, r := range rules {
+		r.Title = CheckText(l, r.ID, "title", r.Title)
+		r.Rationale = CheckText(l, r.ID, "rationale", r.Rationale)
+		r.Remediation = CheckText(l, r.ID, "remediation", r.Remediation)
+		out[i] = r
+	}
+	return out
+}
+
+// CheckText is the text of one field of a check (title, rationale or
+// remediation) in l: the catalogue's check.<rule>.<field> when the
+// catalogue has it and its English is english; else english itself.
+func CheckText(l i18n.Lang, rule, field, english string) string {
+	key := "check." + rule + "." + field
+	if l == i18n.English || l == "" || !i18n.Has(key) || i18n.English.T(key) != english {
+		return english
+	}
+	return l.T(key)
+}
+
+// RulesText lists the rules as a table: ID, severity, title, with the
+// headings in l.
+func RulesText(w io.Writer, rules []report.Rule, l i18n.Lang, opt Options) error {
 	t := &textWriter{w: bufio.NewWriter(w), color: opt.Color, width: opt.Width}
-	idw := len("ID")
+	idHead, sevHead := l.T("rules.col.id"), l.T("rules.col.severity")
+	idw := displayWidth(idHead)
 	for _, r := range rules {
 		idw = max(idw, len(r.ID))
 	}
-	t.printf("%s  %-8s  %s\n", t.style(fmt.Sprintf("%-*s", idw, "ID"), ansiBold), "SEVERITY", "TITLE")
+	sevw := max(8, displayWidth(sevHead))
+	t.printf("%s  %s  %s\n", t.style(padRight(idHead, idw), ansiBold), padRight(sevHead, sevw), l.T("rules.col.title"))
 	for _, r := range rules {
-		t.printf("%-*s  %s  %s\n", idw, r.ID, t.style(fmt.Sprintf("%-8s", r.Severity), severityStyle[r.Severity]), r.Title)
+		t.printf("%-*s  %s  %s\n", idw, r.ID, t.style(padRight(r.Severity, sevw), severityStyle[r.Severity]), r.Title)
 	}
-	t.printf("\n%s. `vpcdoctor explain RULE` prints one rule's documentation.\n", count(len(rules), "rule"))
+	count := l.T("rules.count.other", len(rules))
+	if len(rules) == 1 {
+		count = l.T("rules.count.one")
+	}
+	t.printf("\n%s\n", count)
 	return t.w.Flush()
 }
 
@@ -41,33 +82,27 @@ func RulesJSON(w io.Writer, rules []report.Rule) error {
 	return enc.Encode(rules)
 }
 
-// RulesMarkdown writes docs/rules.md: an index table, then one section per
-// rule.
-func RulesMarkdown(w io.Writer, rules []report.Rule) error {
+// RulesMarkdown writes docs/rules.md (in English): an index table, then
+// one section per rule, with the headings in l.
+func RulesMarkdown(w io.Writer, rules []report.Rule, l i18n.Lang) error {
 	b := bufio.NewWriter(w)
-	fmt.Fprintf(b, "# Rules\n\n")
-	fmt.Fprintf(b, "vpcdoctor's %d checks, generated from the catalogue's metadata in `internal/check` by\n", len(rules))
-	fmt.Fprintf(b, "`vpcdoctor rules --format markdown`; a test fails when this file is out of date\n")
-	fmt.Fprintf(b, "(`go test ./cmd/vpcdoctor -update-docs` rewrites it). `vpcdoctor explain RULE` prints one rule.\n\n")
-	fmt.Fprintf(b, "Severities mean something: `critical` and `high` only for what exposes resources to the internet\n")
-	fmt.Fprintf(b, "or lets any source reach a data tier; hygiene, cost and resilience findings are `medium` or lower,\n")
-	fmt.Fprintf(b, "so `--fail-on high` is a gate a team can keep on. A check that needs a call that was not collected\n")
-	fmt.Fprintf(b, "is skipped for that region, and the report's coverage says so.\n\n")
-	fmt.Fprintf(b, "| ID | Severity | Title |\n|---|---|---|\n")
+	fmt.Fprintf(b, "# %s\n\n", l.T("rules.md.heading"))
+	fmt.Fprintf(b, "%s\n\n", l.T("rules.md.intro", len(rules)))
+	fmt.Fprintf(b, "%s\n|---|---|---|\n", l.T("rules.md.col"))
 	for _, r := range rules {
 		fmt.Fprintf(b, "| [`%s`](#%s) | %s | %s |\n", r.ID, r.ID, r.Severity, mdCell(r.Title))
 	}
 	for _, r := range rules {
-		fmt.Fprintf(b, "\n## %s\n\n**%s** — severity %s\n\n", r.ID, r.Title, r.Severity)
-		fmt.Fprintf(b, "%s\n\n**Fix.** %s\n\n", r.Rationale, r.Remediation)
+		fmt.Fprintf(b, "\n## %s\n\n**%s** — %s\n\n", r.ID, r.Title, l.T("rules.md.severity", r.Severity))
+		fmt.Fprintf(b, "%s\n\n%s %s\n\n", r.Rationale, l.T("rules.md.fix"), r.Remediation)
 		needs := make([]string, len(r.Needs))
 		for i, n := range r.Needs {
 			needs[i] = "`" + n + "`"
 		}
 		if r.NeedsFlowLogs {
-			needs = append(needs, "flow logs (`vpcdoctor scan --flows`)")
+			needs = append(needs, l.T("rules.md.flow-logs"))
 		}
-		fmt.Fprintf(b, "**Needs:** %s\n\n**References:**\n\n", strings.Join(needs, ", "))
+		fmt.Fprintf(b, "%s %s\n\n%s\n\n", l.T("rules.md.needs"), strings.Join(needs, ", "), l.T("rules.md.references"))
 		for _, ref := range r.References {
 			fmt.Fprintf(b, "- %s\n", ref)
 		}
@@ -78,27 +113,32 @@ func RulesMarkdown(w io.Writer, rules []report.Rule) error {
 // mdCell escapes a pipe so text stays in its table cell.
 func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
-// Explain writes one rule's documentation for a terminal.
-func Explain(w io.Writer, r report.Rule, opt Options) error {
+// Explain writes one rule's documentation for a terminal, with the
+// headings in l.
+func Explain(w io.Writer, r report.Rule, l i18n.Lang, opt Options) error {
 	t := &textWriter{w: bufio.NewWriter(w), color: opt.Color, width: opt.Width}
 	if t.width <= 0 || t.width > 100 {
 		t.width = 100
 	}
+	para := t.para
+	if l != i18n.English && l != "" {
+		para = t.paraWide
+	}
 	t.printf("%s  %s\n", t.style(r.ID, ansiBold), t.style(r.Severity, severityStyle[r.Severity]))
-	t.para("", "", r.Title)
-	t.printf("\n%s\n", t.style("Why it matters", ansiBold))
-	t.para("  ", "  ", r.Rationale)
-	t.printf("\n%s\n", t.style("How to fix it", ansiBold))
-	t.para("  ", "  ", r.Remediation)
-	t.printf("\n%s\n", t.style("Needs", ansiBold))
+	para("", "", r.Title)
+	t.printf("\n%s\n", t.style(l.T("rules.explain.why"), ansiBold))
+	para("  ", "  ", r.Rationale)
+	t.printf("\n%s\n", t.style(l.T("rules.explain.fix"), ansiBold))
+	para("  ", "  ", r.Remediation)
+	t.printf("\n%s\n", t.style(l.T("rules.explain.needs"), ansiBold))
 	needs := r.Needs
 	if r.NeedsFlowLogs {
-		needs = append(slices.Clone(needs), "flow logs (vpcdoctor scan --flows)")
+		needs = append(slices.Clone(needs), l.T("rules.explain.flow-logs"))
 	}
-	t.para("  ", "  ", strings.Join(needs, ", ")+" (without them the check is skipped, and the report says so)")
-	t.printf("\n%s\n", t.style("References", ansiBold))
+	para("  ", "  ", l.T("rules.explain.needs-note", strings.Join(needs, ", ")))
+	t.printf("\n%s\n", t.style(l.T("rules.explain.references"), ansiBold))
 	for _, ref := range r.References {
-		t.para("    ", "  - ", ref)
+		para("    ", "  - ", ref)
 	}
 	return t.w.Flush()
 }

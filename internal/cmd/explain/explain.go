@@ -11,6 +11,7 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
@@ -21,6 +22,7 @@ type Options struct {
 	Rule   string
 	Format string
 	Color  string
+	Lang   string
 }
 
 // NewCmd builds the command; runF replaces Run in tests when non-nil.
@@ -32,11 +34,16 @@ func NewCmd(io *cmdutil.IOStreams, runF func(*Options) error) *cobra.Command {
 		Long: `Explain prints what one rule finds, why it matters, how to fix it (the AWS
 setting or CLI call), which calls it needs and its references (AWS
 Foundational Security Best Practices controls, CIS AWS Foundations Benchmark
-sections, AWS documentation). "vpcdoctor rules" lists the rule IDs.`,
+sections, AWS documentation). "vpcdoctor rules" lists the rule IDs. With
+--lang ja the texts and headings are in Japanese (the AWS CLI commands and
+references stay as they are).`,
 		Example: `  vpcdoctor explain sg-admin-port-world-open
 
   # The same as JSON
-  vpcdoctor explain db-publicly-accessible --format json`,
+  vpcdoctor explain db-publicly-accessible --format json
+
+  # In Japanese
+  vpcdoctor explain sg-admin-port-world-open --lang ja`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			ids := make([]string, len(check.All))
@@ -55,6 +62,7 @@ sections, AWS documentation). "vpcdoctor rules" lists the rule IDs.`,
 	}
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "text", "output format: text or json")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto, always or never")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "en", "language of the texts and headings: en or ja")
 	return cmd
 }
 
@@ -62,6 +70,10 @@ sections, AWS documentation). "vpcdoctor rules" lists the rule IDs.`,
 func Run(opts *Options) error {
 	if err := cmdutil.CheckColor(opts.Color); err != nil {
 		return err
+	}
+	lang, err := i18n.Parse(opts.Lang)
+	if err != nil {
+		return cmdutil.BadInput(fmt.Errorf("--lang: %w", err))
 	}
 	c := check.ByID(opts.Rule)
 	if c == nil {
@@ -71,10 +83,10 @@ func Run(opts *Options) error {
 		}
 		return cmdutil.BadInput(fmt.Errorf("%s\n`vpcdoctor rules` lists every rule", msg))
 	}
-	r := report.RulesOf([]*check.Check{c})[0]
+	r := render.RulesIn(report.RulesOf([]*check.Check{c}), lang)[0]
 	switch opts.Format {
 	case "text":
-		return render.Explain(opts.IO.Out, r, render.Options{Color: opts.IO.ColorEnabled(opts.Color), Width: opts.IO.Width})
+		return render.Explain(opts.IO.Out, r, lang, render.Options{Color: opts.IO.ColorEnabled(opts.Color), Width: opts.IO.Width})
 	case "json":
 		return render.RulesJSON(opts.IO.Out, []report.Rule{r})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
@@ -18,6 +19,7 @@ type Options struct {
 	IO     *cmdutil.IOStreams
 	Format string
 	Color  string
+	Lang   string
 }
 
 // NewCmd builds the command; runF replaces Run in tests when non-nil.
@@ -30,12 +32,17 @@ func NewCmd(io *cmdutil.IOStreams, runF func(*Options) error) *cobra.Command {
 IDs are stable; use them in suppressions (.vpcdoctor.yaml) and with
 "vpcdoctor explain". The JSON form holds every field: id, title, severity,
 rationale, remediation, references and the calls each rule needs.
-docs/rules.md is the Markdown form.`,
+docs/rules.md is the Markdown form. With --lang ja the titles, rationales,
+remediations and headings are in Japanese (the IDs, severities, AWS CLI
+commands and references stay as they are).`,
 		Example: `  # The catalogue as a table
   vpcdoctor rules
 
   # Every field of every rule, for other tools
   vpcdoctor rules --format json
+
+  # The catalogue in Japanese
+  vpcdoctor rules --lang ja
 
   # One rule's documentation
   vpcdoctor explain sg-world-open-port`,
@@ -49,6 +56,7 @@ docs/rules.md is the Markdown form.`,
 	}
 	cmd.Flags().StringVarP(&opts.Format, "format", "f", "text", "output format: text, json or markdown")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto, always or never")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "en", "language of the titles, texts and headings: en or ja")
 	return cmd
 }
 
@@ -57,14 +65,18 @@ func Run(opts *Options) error {
 	if err := cmdutil.CheckColor(opts.Color); err != nil {
 		return err
 	}
-	rules := report.RulesOf(check.All)
+	lang, err := i18n.Parse(opts.Lang)
+	if err != nil {
+		return cmdutil.BadInput(fmt.Errorf("--lang: %w", err))
+	}
+	rules := render.RulesIn(report.RulesOf(check.All), lang)
 	switch opts.Format {
 	case "text":
-		return render.RulesText(opts.IO.Out, rules, render.Options{Color: opts.IO.ColorEnabled(opts.Color), Width: opts.IO.Width})
+		return render.RulesText(opts.IO.Out, rules, lang, render.Options{Color: opts.IO.ColorEnabled(opts.Color), Width: opts.IO.Width})
 	case "json":
 		return render.RulesJSON(opts.IO.Out, rules)
 	case "markdown":
-		return render.RulesMarkdown(opts.IO.Out, rules)
+		return render.RulesMarkdown(opts.IO.Out, rules, lang)
 	}
 	return cmdutil.BadInput(fmt.Errorf("unknown format %q: want text, json or markdown", opts.Format))
 }

@@ -69,8 +69,8 @@ func planViewOf(l i18n.Lang, p *plan.Plan) *planView {
 	pv := &planView{Warnings: p.Warnings}
 	for _, s := range p.Stages {
 		sv := stageView{
-			Number: s.Number, Name: s.Name, Kind: s.Kind, KindLabel: labelOr(l, "report.stage.kind."+s.Kind, s.Kind),
-			Risk: s.Risk, RiskLabel: labelOr(l, "report.risk."+s.Risk, s.Risk), RiskNote: s.RiskNote, Steps: len(s.Steps),
+			Number: s.Number, Name: planText(l, fmt.Sprintf("report.stage.%d", s.Number), s.Name), Kind: s.Kind, KindLabel: labelOr(l, "report.stage.kind."+s.Kind, s.Kind),
+			Risk: s.Risk, RiskLabel: labelOr(l, "report.risk."+s.Risk, s.Risk), RiskNote: planText(l, fmt.Sprintf("report.stage.%d.note", s.Number), s.RiskNote), Steps: len(s.Steps),
 		}
 		for _, c := range s.Checks {
 			cv := checkView{What: c.What, Expect: c.Expect}
@@ -153,6 +153,17 @@ func endpointLabel(l i18n.Lang, e flows.Endpoint) string {
 func labelOr(l i18n.Lang, key, fallback string) string {
 	if !i18n.Has(key) {
 		return fallback
+	}
+	return l.T(key)
+}
+
+// planText is one of the plan's fixed English sentences (a stage's name,
+// its risk note) in l: the catalogue's key when its English is exactly
+// the plan's text, else the plan's text as it is (a plan whose wording
+// changed is shown in English rather than mistranslated).
+func planText(l i18n.Lang, key, english string) string {
+	if !i18n.Has(key) || i18n.English.T(key) != english {
+		return english
 	}
 	return l.T(key)
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	// catalogue.CheckText: a check's texts in the reader's language
+	catalogue "github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
@@ -84,6 +86,12 @@ type findingView struct {
 	// list.
 	Paths     []*exposureView
 	PathsMore int
+	// Translated: the title (Finding.Title) is the check's, in the
+	// page's language, which is not English; the summary then shows it,
+	// and the finding's Message (always English) is shown labelled
+	// inside, with the check's Rationale in the page's language.
+	Translated bool
+	Rationale  string
 }
 
 // diagramView is one diagram ready to inline.
@@ -138,8 +146,13 @@ func severityLabel(l i18n.Lang, s string) string {
 func findingsOf(l i18n.Lang, rep *report.Report, exposures *exposureIndex) ([]findingView, []ruleCount) {
 	out := make([]findingView, 0, len(rep.Findings))
 	rules := map[string]int{}
+	rationales := map[string]string{}
+	for _, r := range rep.Rules {
+		rationales[r.ID] = r.Rationale
+	}
 	for i, f := range rep.Findings {
 		fv := findingView{ID: "finding-" + strconv.Itoa(i+1), Severity: f.Severity, SeverityLabel: severityLabel(l, f.Severity), Finding: f}
+		fv.translate(l, rationales[f.Rule])
 		fv.Filter = strings.ToLower(strings.Join(append(append([]string{}, f.Resources...), f.Account, f.Region), " "))
 		fv.Paths = exposures.of(f)
 		if n := len(fv.Paths); n > pathsShown {
@@ -169,4 +182,22 @@ func boolInt(b bool) int {
 // {total} it replaces.
 func findingsStatus(l i18n.Lang, shown, total int) string {
 	return strings.NewReplacer("{shown}", strconv.Itoa(shown), "{total}", strconv.Itoa(total)).Replace(l.T("report.findings.status"))
+}
+
+// translate puts the check's texts of the finding (its title and
+// remediation, and the rule's rationale) in l where the catalogue has
+// them (area "check"); a text that is not the check's stays as it is.
+func (fv *findingView) translate(l i18n.Lang, rationale string) {
+	if l == i18n.English {
+		return
+	}
+	title := catalogue.CheckText(l, fv.Rule, "title", fv.Title)
+	fv.Translated = title != fv.Title
+	fv.Title = title
+	fv.Remediation = catalogue.CheckText(l, fv.Rule, "remediation", fv.Remediation)
+	if fv.Translated && rationale != "" {
+		if r := catalogue.CheckText(l, fv.Rule, "rationale", rationale); r != rationale {
+			fv.Rationale = r
+		}
+	}
 }

@@ -1,0 +1,135 @@
+package htmlreport
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+)
+
+// findingRows are the rows of the findings table whose rule is rule.
+func findingRows(doc *html.Node, rule string) []*html.Node {
+	return all(doc, func(n *html.Node) bool {
+		v, _ := attr(n, "data-rule")
+		return n.Data == "tr" && hasClass(n, "finding") && v == rule
+	})
+}
+
+// In Japanese a finding shows its check's title, rationale and
+// remediation from the catalogue; its message, which the check wrote in
+// English, is shown as it is, labelled and marked lang="en". In English
+// the row is what it was: the message, then the rule's title.
+func TestFindingsInJapanese(t *testing.T) {
+	in := exampleInput(t)
+	in.Lang = i18n.Japanese
+	ja := parse(t, render(t, in))
+	en := parse(t, render(t, exampleInput(t)))
+	for _, rule := range []string{"internet-exposed", "sg-admin-port-world-open", "db-publicly-accessible"} {
+		var f *findingView
+		for i := range in.Report.Findings {
+			if in.Report.Findings[i].Rule == rule {
+				f = &findingView{Finding: in.Report.Findings[i]}
+				break
+			}
+		}
+		if f == nil {
+			t.Fatalf("the example has no %s finding", rule)
+		}
+		rows := findingRows(ja, rule)
+		if len(rows) == 0 {
+			t.Fatalf("no %s row", rule)
+		}
+		row := rows[0]
+		summary := all(row, tag("summary"))[0]
+		if got, want := text(summary), i18n.Japanese.T("check."+rule+".title"); got != want {
+			t.Errorf("%s: summary %q, want the Japanese title %q", rule, got, want)
+		}
+		page := text(row)
+		for _, want := range []string{
+			i18n.Japanese.T("report.finding.message"),
+			i18n.Japanese.T("check." + rule + ".rationale"),
+			i18n.Japanese.T("check." + rule + ".remediation"),
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: the Japanese row lacks %q", rule, want)
+			}
+		}
+		spans := all(row, func(n *html.Node) bool { v, _ := attr(n, "lang"); return n.Data == "span" && v == "en" })
+		if len(spans) != 1 || text(spans[0]) != f.Message {
+			t.Errorf("%s: the message is not shown once, marked English: %d spans", rule, len(spans))
+		}
+		for _, english := range []string{f.Title, f.Remediation} {
+			if strings.Contains(page, english) {
+				t.Errorf("%s: the Japanese row shows %q", rule, english)
+			}
+		}
+
+		enRow := findingRows(en, rule)[0]
+		if got := text(all(enRow, tag("summary"))[0]); got != f.Message {
+			t.Errorf("%s: English summary %q, want the message %q", rule, got, f.Message)
+		}
+		if !strings.Contains(text(enRow), f.Title) || !strings.Contains(text(enRow), f.Remediation) {
+			t.Errorf("%s: the English row lacks its title or remediation", rule)
+		}
+	}
+}
+
+// A finding whose title is not its check's (the rich fixture's
+// sg-world-open-port says "Port open to the world") is not given the
+// check's translation: it stays as the report wrote it.
+func TestFindingsOwnTextStays(t *testing.T) {
+	doc := parse(t, render(t, richInput(i18n.Japanese)))
+	row := findingRows(doc, "sg-world-open-port")[0]
+	if got := text(all(row, tag("summary"))[0]); got != "sg-0web admits tcp/22 from 0.0.0.0/0." {
+		t.Errorf("summary %q, want the message", got)
+	}
+	if !strings.Contains(text(row), "Port open to the world") || strings.Contains(text(row), i18n.Japanese.T("check.sg-world-open-port.title")) {
+		t.Error("the finding's own title was replaced")
+	}
+	if got := text(all(findingRows(doc, "sg-unused")[0], tag("summary"))[0]); got != i18n.Japanese.T("check.sg-unused.title") {
+		t.Errorf("sg-unused summary %q, want its Japanese title", got)
+	}
+}
+
+// The plan's stage names and risk notes are the catalogue's
+// report.stage.N and report.stage.N.note: the English there must be the
+// plan's own words (a test fails here when the plan's wording changes, so
+// that the Japanese is looked at again), and the Japanese page shows the
+// Japanese.
+func TestStagesInJapanese(t *testing.T) {
+	in := exampleInput(t)
+	if len(in.Plan.Stages) == 0 {
+		t.Fatal("the example's plan has no stages")
+	}
+	in.Lang = i18n.Japanese
+	doc := parse(t, render(t, in))
+	for _, s := range in.Plan.Stages {
+		key := fmt.Sprintf("report.stage.%d", s.Number)
+		if got := i18n.English.T(key); got != s.Name {
+			t.Errorf("%s = %q, the plan says %q", key, got, s.Name)
+		}
+		if got := i18n.English.T(key + ".note"); got != s.RiskNote {
+			t.Errorf("%s.note = %q, the plan says %q", key, got, s.RiskNote)
+		}
+		row := byID(doc, fmt.Sprintf("stage-%d", s.Number))
+		if row == nil {
+			t.Fatalf("no row for stage %d", s.Number)
+		}
+		got := text(row)
+		if !strings.Contains(got, i18n.Japanese.T(key)) || !strings.Contains(got, i18n.Japanese.T(key+".note")) {
+			t.Errorf("stage %d: the Japanese row lacks its Japanese name or note: %q", s.Number, got)
+		}
+		if strings.Contains(got, s.Name) || strings.Contains(got, s.RiskNote) {
+			t.Errorf("stage %d: the Japanese row shows the English", s.Number)
+		}
+	}
+	// A stage whose name is not the catalogue's stays as the plan wrote it.
+	p := richPlan() // a fresh plan of its own
+	p.Stages[0].Name = "Something else"
+	if got := planViewOf(i18n.Japanese, p).Stages[0].Name; got != "Something else" {
+		t.Errorf("an unknown stage name became %q", got)
+	}
+}

@@ -27,6 +27,9 @@ func TestFindingsInJapanese(t *testing.T) {
 	in.Lang = i18n.Japanese
 	ja := parse(t, render(t, in))
 	en := parse(t, render(t, exampleInput(t)))
+	if byID(en, "rule-texts") != nil {
+		t.Error("the English page has the rules' texts, which its findings do not link to")
+	}
 	for _, rule := range []string{"internet-exposed", "sg-admin-port-world-open", "db-publicly-accessible"} {
 		var f *findingView
 		for i := range in.Report.Findings {
@@ -50,12 +53,22 @@ func TestFindingsInJapanese(t *testing.T) {
 		page := text(row)
 		for _, want := range []string{
 			i18n.Japanese.T("report.finding.message"),
-			i18n.Japanese.T("check." + rule + ".rationale"),
+			i18n.Japanese.T("report.finding.rationale"),
 			i18n.Japanese.T("check." + rule + ".remediation"),
 		} {
 			if !strings.Contains(page, want) {
 				t.Errorf("%s: the Japanese row lacks %q", rule, want)
 			}
+		}
+		// The rationale is under the findings, once per rule, where the
+		// row's link leads.
+		links := all(row, func(n *html.Node) bool { v, _ := attr(n, "href"); return n.Data == "a" && v == "#rule-"+rule })
+		dt := byID(ja, "rule-"+rule)
+		if len(links) != 1 || dt == nil {
+			t.Errorf("%s: %d links to the rule's rationale, target %v", rule, len(links), dt)
+		} else if !strings.Contains(text(dt), i18n.Japanese.T("check."+rule+".title")) ||
+			nextElement(dt) == nil || text(nextElement(dt)) != i18n.Japanese.T("check."+rule+".rationale") {
+			t.Errorf("%s: the rule's text under the findings is not its Japanese title and rationale", rule)
 		}
 		spans := all(row, func(n *html.Node) bool { v, _ := attr(n, "lang"); return n.Data == "span" && v == "en" })
 		if len(spans) != 1 || text(spans[0]) != f.Message {
@@ -132,4 +145,14 @@ func TestStagesInJapanese(t *testing.T) {
 	if got := planViewOf(i18n.Japanese, p).Stages[0].Name; got != "Something else" {
 		t.Errorf("an unknown stage name became %q", got)
 	}
+}
+
+// nextElement is the element after n, or nil.
+func nextElement(n *html.Node) *html.Node {
+	for s := n.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == html.ElementNode {
+			return s
+		}
+	}
+	return nil
 }

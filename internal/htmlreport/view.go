@@ -46,7 +46,8 @@ type view struct {
 	Severities []severityCount
 	Findings   []findingView
 	Rules      []ruleCount
-	Shown      int // the unsuppressed findings: shown before any filter
+	RuleTexts  []ruleText // the findings' rules, translated; none in English
+	Shown      int        // the unsuppressed findings: shown before any filter
 	Suppressed int
 	Status     string // how many rows show, before the script filters them
 
@@ -89,9 +90,17 @@ type findingView struct {
 	// Translated: the title (Finding.Title) is the check's, in the
 	// page's language, which is not English; the summary then shows it,
 	// and the finding's Message (always English) is shown labelled
-	// inside, with the check's Rationale in the page's language.
+	// inside, with a link to its rule's rationale when the page has it
+	// (Why: view.RuleTexts).
 	Translated bool
-	Rationale  string
+	Why        bool
+}
+
+// ruleText is why one rule matters, in the page's language: shown once
+// per rule under the findings (not in each finding: at 10,000 findings
+// that would be 11 MB more), for pages not in English.
+type ruleText struct {
+	ID, Title, Rationale string
 }
 
 // diagramView is one diagram ready to inline.
@@ -120,6 +129,14 @@ func build(in Input) (*view, error) {
 	exposures := exposuresOf(in.Lang, rep)
 	v.Exposures = exposures.all
 	v.Findings, v.Rules = findingsOf(in.Lang, rep, exposures)
+	v.RuleTexts = ruleTextsOf(in.Lang, rep, v.Rules)
+	why := map[string]bool{}
+	for _, r := range v.RuleTexts {
+		why[r.ID] = true
+	}
+	for i := range v.Findings {
+		v.Findings[i].Why = why[v.Findings[i].Rule]
+	}
 	v.Worst, v.WorstMore = exposures.worst()
 	v.Status = findingsStatus(in.Lang, len(v.Findings), len(v.Findings))
 	v.Ports = portsOf(in.Lang, exposures.all)
@@ -146,13 +163,9 @@ func severityLabel(l i18n.Lang, s string) string {
 func findingsOf(l i18n.Lang, rep *report.Report, exposures *exposureIndex) ([]findingView, []ruleCount) {
 	out := make([]findingView, 0, len(rep.Findings))
 	rules := map[string]int{}
-	rationales := map[string]string{}
-	for _, r := range rep.Rules {
-		rationales[r.ID] = r.Rationale
-	}
 	for i, f := range rep.Findings {
 		fv := findingView{ID: "finding-" + strconv.Itoa(i+1), Severity: f.Severity, SeverityLabel: severityLabel(l, f.Severity), Finding: f}
-		fv.translate(l, rationales[f.Rule])
+		fv.translate(l)
 		fv.Filter = strings.ToLower(strings.Join(append(append([]string{}, f.Resources...), f.Account, f.Region), " "))
 		fv.Paths = exposures.of(f)
 		if n := len(fv.Paths); n > pathsShown {
@@ -185,9 +198,9 @@ func findingsStatus(l i18n.Lang, shown, total int) string {
 }
 
 // translate puts the check's texts of the finding (its title and
-// remediation, and the rule's rationale) in l where the catalogue has
-// them (area "check"); a text that is not the check's stays as it is.
-func (fv *findingView) translate(l i18n.Lang, rationale string) {
+// remediation) in l where the catalogue has them (area "check"); a text
+// that is not the check's stays as it is.
+func (fv *findingView) translate(l i18n.Lang) {
 	if l == i18n.English {
 		return
 	}
@@ -195,9 +208,29 @@ func (fv *findingView) translate(l i18n.Lang, rationale string) {
 	fv.Translated = title != fv.Title
 	fv.Title = title
 	fv.Remediation = catalogue.CheckText(l, fv.Rule, "remediation", fv.Remediation)
-	if fv.Translated && rationale != "" {
-		if r := catalogue.CheckText(l, fv.Rule, "rationale", rationale); r != rationale {
-			fv.Rationale = r
+}
+
+// ruleTextsOf is the title and rationale of each rule of the findings in
+// l, sorted by ID: those the catalogue translates; none in English.
+func ruleTextsOf(l i18n.Lang, rep *report.Report, rules []ruleCount) []ruleText {
+	if l == i18n.English {
+		return nil
+	}
+	of := map[string]report.Rule{}
+	for _, r := range rep.Rules {
+		of[r.ID] = r
+	}
+	var out []ruleText
+	for _, rc := range rules {
+		r, ok := of[rc.ID]
+		if !ok {
+			continue
+		}
+		title := catalogue.CheckText(l, r.ID, "title", r.Title)
+		rationale := catalogue.CheckText(l, r.ID, "rationale", r.Rationale)
+		if title != r.Title && rationale != r.Rationale {
+			out = append(out, ruleText{ID: r.ID, Title: title, Rationale: rationale})
 		}
 	}
+	return out
 }

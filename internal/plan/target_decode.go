@@ -2,6 +2,7 @@ package plan
 
 import (
 	"encoding/json"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -35,6 +36,16 @@ func decodeGeneric(data []byte) (v any, ok bool) {
 type genericDecoder struct {
 	s string
 	i int
+	// pairs and items are scratch stacks: an object's members and an
+	// array's elements gather there, so that each map and slice is
+	// allocated once, at its final size.
+	pairs []pair
+	items []any
+}
+
+type pair struct {
+	k string
+	v any
 }
 
 // maxGenericDepth is encoding/json's nesting limit.
@@ -88,11 +99,12 @@ func (d *genericDecoder) object(depth int) (any, bool) {
 		return nil, false
 	}
 	d.i++ // {
-	m := map[string]any{}
+	base := len(d.pairs)
+	defer func() { d.pairs = d.pairs[:base] }()
 	d.space()
 	if d.i < len(d.s) && d.s[d.i] == '}' {
 		d.i++
-		return m, true
+		return map[string]any{}, true
 	}
 	for {
 		if d.i >= len(d.s) || d.s[d.i] != '"' {
@@ -112,7 +124,7 @@ func (d *genericDecoder) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[k] = v
+		d.pairs = append(d.pairs, pair{k, v})
 		d.space()
 		if d.i >= len(d.s) {
 			return nil, false
@@ -123,6 +135,10 @@ func (d *genericDecoder) object(depth int) (any, bool) {
 			d.space()
 		case '}':
 			d.i++
+			m := make(map[string]any, len(d.pairs)-base)
+			for _, p := range d.pairs[base:] {
+				m[p.k] = p.v // in order: the last of repeated keys wins
+			}
 			return m, true
 		default:
 			return nil, false
@@ -135,18 +151,19 @@ func (d *genericDecoder) array(depth int) (any, bool) {
 		return nil, false
 	}
 	d.i++ // [
-	a := []any{}
+	base := len(d.items)
+	defer func() { d.items = d.items[:base] }()
 	d.space()
 	if d.i < len(d.s) && d.s[d.i] == ']' {
 		d.i++
-		return a, true
+		return []any{}, true
 	}
 	for {
 		v, ok := d.value(depth)
 		if !ok {
 			return nil, false
 		}
-		a = append(a, v)
+		d.items = append(d.items, v)
 		d.space()
 		if d.i >= len(d.s) {
 			return nil, false
@@ -157,7 +174,7 @@ func (d *genericDecoder) array(depth int) (any, bool) {
 			d.space()
 		case ']':
 			d.i++
-			return a, true
+			return slices.Clone(d.items[base:]), true
 		default:
 			return nil, false
 		}

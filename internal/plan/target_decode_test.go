@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/synth"
 )
 
 // oracleDecode is what readJSONFile did before decodeGeneric: encoding/json's
@@ -109,6 +111,53 @@ func FuzzDecodeGeneric(f *testing.F) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q:\ngot  %#v\nwant %#v", data, got, want)
+		}
+	})
+}
+
+// BenchmarkDecode times decoding the scale-target account's largest file
+// (the interface list) with decodeGeneric and with encoding/json, the way
+// readJSONFile did before:
+//
+//	go test ./internal/plan -run '^$' -bench Decode -benchmem
+func BenchmarkDecode(b *testing.B) {
+	src := filepath.Join(b.TempDir(), "acct")
+	if err := synth.WriteAccount(src, synth.Target); err != nil {
+		b.Fatal(err)
+	}
+	var path string
+	var size int64
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if info, err := d.Info(); err == nil && info.Size() > size {
+			path, size = p, info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: %d bytes", filepath.Base(path), len(data))
+	b.Run("decodeGeneric", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, ok := decodeGeneric(data); !ok {
+				b.Fatal("not decoded")
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, ok := oracleDecode(data); !ok {
+				b.Fatal("not decoded")
+			}
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
@@ -46,5 +47,30 @@ func TestExposurePointsAtExposedSubnet(t *testing.T) {
 	}
 	if got := boxSubnet[sc.exposures[0].to]; got != "subnet-pub" {
 		t.Errorf("the exposure points at a box in %q, want subnet-pub (the exposed interface's)", got)
+	}
+}
+
+// TestControlCharactersInNames: a NUL in a name ended Graphviz's string
+// early and the whole drawing failed (and with it `vpcdoctor plan`);
+// control characters become spaces, bytes that are not UTF-8 U+FFFD.
+func TestControlCharactersInNames(t *testing.T) {
+	b := modeltest.New("111122223333", "ap-northeast-1")
+	b.VPC("vpc-1", "10.0.0.0/16").Tags = model.Tags{"Name": "nul\x00tab\tcr\rbad\xff"}
+	b.Subnet("subnet-1", "vpc-1", "10.0.1.0/24").Tags = model.Tags{"Name": "line\nbreak\x1b[31m"}
+	b.SecurityGroup("sg-1", "vpc-1")
+	b.Instance("i-1", "subnet-1", "sg-1").Tags = model.Tags{"Role": "r\x00ole"}
+	inv := &model.Inventory{Accounts: []*model.Account{{ID: "111122223333", Name: "t\x00", Regions: []*model.Region{b.Link()}}}}
+	svg, err := SVG(inv, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := parseSVG(t, svg).text()
+	for _, want := range []string{"nul tab cr bad\uFFFD", "r ole"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the SVG does not show %q", want)
+		}
+	}
+	if got := printable("plain 日本語", ""); got != "plain 日本語" {
+		t.Errorf("printable changed clean text: %q", got)
 	}
 }

@@ -116,7 +116,7 @@ func FuzzDecodeGeneric(f *testing.F) {
 }
 
 // BenchmarkDecode times decoding the scale-target account's largest file
-// (the interface list) with decodeGeneric and with encoding/json, the way
+// (the instance list, 69 MB) with decodeGeneric and with encoding/json, the way
 // readJSONFile did before:
 //
 //	go test ./internal/plan -run '^$' -bench Decode -benchmem

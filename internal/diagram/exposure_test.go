@@ -1,12 +1,16 @@
 package diagram
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/model/modeltest"
+	"github.com/vpcdoctor/vpcdoctor/internal/reach"
+	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
+	"github.com/vpcdoctor/vpcdoctor/internal/synth"
 )
 
 // TestExposurePointsAtExposedSubnet: a role whose members sit in two
@@ -73,4 +77,89 @@ func TestControlCharactersInNames(t *testing.T) {
 	if got := printable("plain 日本語", ""); got != "plain 日本語" {
 		t.Errorf("printable changed clean text: %q", got)
 	}
+}
+
+// TestEveryExposureDrawn: every internet exposure the reachability engine
+// finds has an arrow from the internet to the box of its interface's
+// subnet (or, through a load balancer, to the load balancer's), and an
+// arrow into a collapsed box comes with the note that says what was
+// collapsed: on both examples, and on a synthetic account collapsed hard.
+func TestEveryExposureDrawn(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "acct")
+	if err := synth.WriteAccount(dir, synth.Size{VPCs: 2, SecurityGroups: 40, ENIs: 400}); err != nil {
+		t.Fatal(err)
+	}
+	synthetic, err := snapshot.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		inv  *model.Inventory
+		lim  Limits
+	}{
+		{"before", loadExample(t, "startup-all-public"), DefaultLimits},
+		{"before-collapsed", loadExample(t, "startup-all-public"), Limits{RolesPerSubnet: 1, SubnetsPerTier: 1, Boxes: 2, Arrows: 1}},
+		{"rebuilt", loadExample(t, "startup-rebuilt"), DefaultLimits},
+		{"synthetic", synthetic, Limits{RolesPerSubnet: 2, SubnetsPerTier: 1, Boxes: 20, Arrows: 5}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sb := sceneBuilder(c.inv, Options{Lang: i18n.English, Limits: c.lim})
+			sc := sb.sc
+			kind := map[string]string{}
+			for _, v := range sc.vpcs {
+				for _, az := range v.azs {
+					for _, s := range az.subnets {
+						for _, bx := range s.boxes {
+							kind[bx.name] = bx.kind
+						}
+					}
+				}
+			}
+			arrows := map[string]bool{}
+			for _, a := range sc.exposures {
+				if a.from != internetNode {
+					t.Errorf("exposure arrow from %s", a.from)
+				}
+				arrows[a.to] = true
+			}
+			n := 0
+			for _, reg := range c.inv.Regions() {
+				for _, e := range reach.InternetExposures(reg) {
+					n++
+					x := e
+					if x.Via == reach.ViaLoadBalancer {
+						x = reach.Exposure{Resource: e.LoadBalancer}
+						if len(e.LoadBalancer.ENIs) > 0 {
+							x.ENI = e.LoadBalancer.ENIs[0]
+						}
+					}
+					bx := sb.exposedBox(reg, x)
+					if bx == nil {
+						t.Errorf("%s %v: no box drawn", resourceOf(e), e.Protocol)
+						continue
+					}
+					if !arrows[bx.name] {
+						t.Errorf("%s %v: no arrow to its box %s", resourceOf(e), e.Protocol, bx.name)
+					}
+					if kind[bx.name] == boxMore && len(sc.notes) == 0 {
+						t.Errorf("%s: drawn into a collapsed box, and no note says so", resourceOf(e))
+					}
+				}
+			}
+			if n == 0 && c.name != "rebuilt" {
+				t.Error("no exposure to check")
+			}
+		})
+	}
+}
+
+func resourceOf(e reach.Exposure) string {
+	switch {
+	case e.Resource != nil:
+		return e.Resource.ID
+	case e.ENI != nil:
+		return e.ENI.ID
+	}
+	return "?"
 }

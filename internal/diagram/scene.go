@@ -113,7 +113,11 @@ func (b *builder) next(prefix string) string {
 	return fmt.Sprintf("%s%d", prefix, b.seq)
 }
 
-func buildScene(inv *model.Inventory, opts Options) *scene {
+func buildScene(inv *model.Inventory, opts Options) *scene { return sceneBuilder(inv, opts).sc }
+
+// sceneBuilder builds the scene and returns the builder, which knows the
+// box of every group.
+func sceneBuilder(inv *model.Inventory, opts Options) *builder {
 	b := &builder{lang: opts.Lang, opts: opts, sc: &scene{}, rep: map[string]*box{}, repN: map[string]int{}, byRole: map[string]string{}, exp: map[*model.Region][]reach.Exposure{}, subnets: map[string]*subnetData{}}
 	b.sc.title = opts.Title
 	if b.sc.title == "" {
@@ -138,7 +142,7 @@ func buildScene(inv *model.Inventory, opts Options) *scene {
 	if len(b.sc.exposures) > 0 {
 		b.sc.internet = true
 	}
-	return b.sc
+	return b
 }
 
 func (b *builder) defaultTitle(inv *model.Inventory) string {

@@ -134,6 +134,12 @@ func TestShowRobust(t *testing.T) {
 						t.Errorf("%s: a name's <script> got through unescaped", file)
 					}
 				}
+				if !bytes.Contains(first["report.html"], []byte("&lt;script&gt;alert(")) {
+					t.Error("report.html does not show the diagram's title, escaped")
+				}
+				if name == "one" && !bytes.Contains(first["diagram.svg"], []byte("本番ウェブサーバー（東京）")) {
+					t.Error("the diagram does not show the Japanese name")
+				}
 				for file, data := range first {
 					if strings.Contains(string(data), "%!") {
 						t.Errorf("%s: a bad format verb: %q", file, excerpt(string(data), "%!"))

@@ -161,3 +161,35 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkEncode times writing the scale-target account's instance list
+// back (marshalJSON, with the fingerprint that decides whether to):
+//
+//	go test ./internal/plan -run '^$' -bench Encode -benchmem
+func BenchmarkEncode(b *testing.B) {
+	src := filepath.Join(b.TempDir(), "acct")
+	if err := synth.WriteAccount(src, synth.Target); err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(src, "ap-northeast-1", "ec2-describe-instances.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, ok := decodeGeneric(data)
+	if !ok {
+		b.Fatal("not decoded")
+	}
+	b.Run("fingerprint", func(b *testing.B) {
+		for b.Loop() {
+			fingerprint(v)
+		}
+	})
+	b.Run("marshalJSON", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := marshalJSON(v, len(data)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -87,7 +87,7 @@ func (b *builder) flowKeys(e flows.Edge) (src, dst string, ok bool) {
 func (b *builder) exposures(reg *model.Region) {
 	byBox := map[string]*arrow{}
 	for _, e := range b.exp[reg] {
-		bx := b.rep[exposureKey(reg, e)]
+		bx := b.exposedBox(reg, e)
 		if bx == nil {
 			continue
 		}
@@ -103,6 +103,30 @@ func (b *builder) exposures(reg *model.Region) {
 		}
 		a.ports = append(a.ports, p)
 	}
+}
+
+// exposedBox is the box an exposure points at: its group's box in the
+// exposed interface's subnet (a role may sit in several subnets, and only
+// some of its members be exposed), else the role's representative box.
+func (b *builder) exposedBox(reg *model.Region, e reach.Exposure) *box {
+	key := exposureKey(reg, e)
+	if key == "" {
+		return nil
+	}
+	var subnets []string
+	if e.ENI != nil {
+		subnets = []string{e.ENI.SubnetID}
+	} else if e.Resource != nil {
+		subnets = subnetsOf(e.Resource)
+	}
+	for _, id := range subnets {
+		if d := b.subnets[regionKey(reg, id)]; d != nil {
+			if g := d.groups[key]; g != nil && g.box != nil {
+				return g.box
+			}
+		}
+	}
+	return b.rep[key]
 }
 
 // flowArrows draws the flows between roles, merged per pair of boxes.

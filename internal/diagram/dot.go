@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 )
@@ -151,7 +152,7 @@ func writeLegend(p func(string, ...any), sc *scene, lang i18n.Lang) {
 // quote writes s as a DOT string, lines centred.
 func quote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	return `"` + r.Replace(s) + `"`
+	return `"` + r.Replace(printable(s, "\n")) + `"`
 }
 
 // quoteLeft writes lines as a DOT string, each left-justified.
@@ -160,7 +161,7 @@ func quoteLeft(lines []string) string {
 	var b strings.Builder
 	b.WriteString(`"`)
 	for _, l := range lines {
-		b.WriteString(r.Replace(l))
+		b.WriteString(r.Replace(printable(l, "")))
 		b.WriteString(`\l`)
 	}
 	b.WriteString(`"`)
@@ -168,7 +169,32 @@ func quoteLeft(lines []string) string {
 }
 
 // esc escapes text for a Graphviz HTML-like label.
-func esc(s string) string { return html.EscapeString(s) }
+func esc(s string) string { return html.EscapeString(printable(s, "")) }
+
+// printable makes text safe for Graphviz: a NUL ends its strings early
+// (the graph then fails to parse) and other control characters are not
+// text, so each becomes a space; bytes that are not UTF-8 become U+FFFD.
+// The characters in keep stay (a quoted string's newlines).
+func printable(s, keep string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || r < 0x20 || r == 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if (r < 0x20 || r == 0x7f) && !strings.ContainsRune(keep, r) {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // dotID keeps letters, digits and underscores.
 func dotID(s string) string {

@@ -103,6 +103,9 @@ type builder struct {
 	repN   map[string]int  // members in rep
 	byRole map[string]string
 	exp    map[*model.Region][]reach.Exposure
+	// subnets are the collected subnets by region-qualified subnet ID:
+	// an exposure points at its interface's subnet's box.
+	subnets map[string]*subnetData
 }
 
 func (b *builder) next(prefix string) string {
@@ -110,8 +113,12 @@ func (b *builder) next(prefix string) string {
 	return fmt.Sprintf("%s%d", prefix, b.seq)
 }
 
-func buildScene(inv *model.Inventory, opts Options) *scene {
-	b := &builder{lang: opts.Lang, opts: opts, sc: &scene{}, rep: map[string]*box{}, repN: map[string]int{}, byRole: map[string]string{}, exp: map[*model.Region][]reach.Exposure{}}
+func buildScene(inv *model.Inventory, opts Options) *scene { return sceneBuilder(inv, opts).sc }
+
+// sceneBuilder builds the scene and returns the builder, which knows the
+// box of every group.
+func sceneBuilder(inv *model.Inventory, opts Options) *builder {
+	b := &builder{lang: opts.Lang, opts: opts, sc: &scene{}, rep: map[string]*box{}, repN: map[string]int{}, byRole: map[string]string{}, exp: map[*model.Region][]reach.Exposure{}, subnets: map[string]*subnetData{}}
 	b.sc.title = opts.Title
 	if b.sc.title == "" {
 		b.sc.title = b.defaultTitle(inv)
@@ -135,7 +142,7 @@ func buildScene(inv *model.Inventory, opts Options) *scene {
 	if len(b.sc.exposures) > 0 {
 		b.sc.internet = true
 	}
-	return b.sc
+	return b
 }
 
 func (b *builder) defaultTitle(inv *model.Inventory) string {
@@ -161,6 +168,7 @@ func (b *builder) collect(reg *model.Region, keep map[string]bool) []*subnetData
 	for _, s := range reg.Subnets {
 		d := &subnetData{subnet: s, reg: reg, vpc: s.VPCID, tier: TierOf(s, b.opts.Tiers), groups: map[string]*group{}}
 		bySubnet[s.ID] = d
+		b.subnets[regionKey(reg, s.ID)] = d
 		out = append(out, d)
 	}
 	add := func(subnet, key string, fill func(g *group)) {

@@ -66,13 +66,14 @@ func (g *gen) ruleItem(reg *model.Region, sg *model.SecurityGroup, r model.Rule)
 	return g.t("doc.house.item.rule", g.groupName(reg, nil, sg.ID), g.modelPorts(r), g.modelPeer(reg, sg.ID, r.Peer))
 }
 
-// worldOpen: no rule open to the whole internet except a listener port of
-// an internet-facing load balancer, and nothing the reachability engine
+// worldOpen: no rule open to the whole internet (alone or with the
+// group's other rules: worldRules) except a listener port of an
+// internet-facing load balancer, and nothing the reachability engine
 // finds reachable from the internet directly but such a load balancer.
 func (g *gen) worldOpen(reg *model.Region, add func(string)) {
 	for _, sg := range reg.SecurityGroups {
-		for _, r := range sg.Ingress {
-			if r.Peer.Kind == model.PeerCIDR && r.Peer.CIDR.Bits() == 0 && !listenerRule(sg, r) {
+		for _, r := range worldRules(reg, sg) {
+			if !listenerRule(sg, r) {
 				add(g.ruleItem(reg, sg, r))
 			}
 		}

@@ -71,6 +71,7 @@ func TestWorldOpenAndAddressSources(t *testing.T) {
 		modeltest.Ingress("tcp", 8080, 8080, "10.0.5.0/24"),
 		modeltest.IngressFromPrefixList("tcp", 8080, 8080, "pl-1"))
 	app.Name = "app"
+	b.PrefixList("pl-1", "111122223333", "192.0.2.0/24") // the office
 	lb := b.NetworkLoadBalancer("nlb", "internet-facing", []string{"subnet-1"}, "sg-lb")
 	b.Listen(lb, "TCP", 443)
 	reg := b.Link()

@@ -43,6 +43,11 @@ func readJSONFile(path, rel string) (*jsonFile, bool, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, false, nil
 	}
+	newline := bytes.HasSuffix(data, []byte("\n"))
+	if root, ok := decodeGeneric(data); ok {
+		return &jsonFile{rel: rel, root: root, fingerprint: fingerprint(root), size: len(data), newline: newline}, true, nil
+	}
+	// Not decoded in one pass: encoding/json decides, and names the error.
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var root any
@@ -52,7 +57,7 @@ func readJSONFile(path, rel string) (*jsonFile, bool, error) {
 	if _, err := dec.Token(); err == nil {
 		return nil, false, fmt.Errorf("read %s: %s: more than one JSON value", path, position(data, dec.InputOffset()))
 	}
-	return &jsonFile{rel: rel, root: root, fingerprint: fingerprint(root), size: len(data), newline: bytes.HasSuffix(data, []byte("\n"))}, true, nil
+	return &jsonFile{rel: rel, root: root, fingerprint: fingerprint(root), size: len(data), newline: newline}, true, nil
 }
 
 // encode returns the file's bytes, and whether its value differs from the

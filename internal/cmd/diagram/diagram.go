@@ -117,25 +117,5 @@ func Run(opts *Options) error {
 		_, err := opts.IO.Out.Write(svg)
 		return err
 	}
-	return writeFile(opts.Out, svg)
-}
-
-// writeFile writes data to path through a temporary file in its folder.
-func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".vpcdoctor-diagram-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return cmdutil.WriteFileWhole(opts.Out, svg)
 }

@@ -85,30 +85,5 @@ func Run(opts *Options) error {
 		_, err := opts.IO.Out.Write(b.Bytes())
 		return err
 	}
-	return writeFile(opts.Output, b.Bytes())
-}
-
-// writeFile writes data to path through a temporary file in the same
-// folder, renamed once complete: a reader never sees half a document.
-func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return cmdutil.BadInput(fmt.Errorf("--output: %w", err))
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("--output: %w", werr)
-	}
-	return nil
+	return cmdutil.WriteFileWhole(opts.Output, b.Bytes())
 }

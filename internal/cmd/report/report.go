@@ -132,7 +132,7 @@ func Run(opts *Options) error {
 		_, err := opts.IO.Out.Write(buf.Bytes())
 		return err
 	}
-	if err := writeFile(opts.Output, buf.Bytes()); err != nil {
+	if err := cmdutil.WriteFileWhole(opts.Output, buf.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Wrote %s.\n", opts.Output)
@@ -156,30 +156,6 @@ func checkOutput(path string) error {
 		return fmt.Errorf("-o %s: %w", path, err)
 	case !fi.IsDir():
 		return fmt.Errorf("-o %s: %s is not a folder", path, dir)
-	}
-	return nil
-}
-
-// writeFile puts data at path whole or not at all: it writes a temporary
-// file beside it and renames it.
-func writeFile(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("-o %s: %w", path, err)
-	}
-	defer os.Remove(f.Name()) // fails harmlessly once renamed
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }

@@ -198,8 +198,9 @@ func (b *builder) collect(reg *model.Region, keep map[string]bool) []*subnetData
 					g.sort = res.Role.Name
 				}
 			})
-			if res.Kind == model.KindVPCEndpoint {
-				if g := bySubnet[s].groups[key]; g != nil {
+			if d := bySubnet[s]; d != nil && res.Kind == model.KindVPCEndpoint {
+				// (a subnet the snapshot lacks has no box: add drew nothing)
+				if g := d.groups[key]; g != nil {
 					g.detail = append(g.detail, endpointService(reg, res.ID))
 				}
 			}

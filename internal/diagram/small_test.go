@@ -100,3 +100,21 @@ func TestZeroLimitIsNoLimit(t *testing.T) {
 		}
 	}
 }
+
+// An interface endpoint in a subnet the snapshot lacks (CloudMapper's demo
+// account has such data) is drawn nowhere and does not crash the drawing.
+func TestEndpointInMissingSubnet(t *testing.T) {
+	b := modeltest.New("111122223333", "ap-northeast-1")
+	b.VPC("vpc-1", "10.0.0.0/16")
+	b.Subnet("subnet-a", "vpc-1", "10.0.1.0/24")
+	b.SecurityGroup("sg-e", "vpc-1")
+	b.InterfaceEndpoint("vpce-1", "com.amazonaws.ap-northeast-1.ssm", []string{"subnet-a", "subnet-gone"}, "sg-e")
+	inv := &model.Inventory{Accounts: []*model.Account{{ID: "111122223333", Name: "test", Regions: []*model.Region{b.Link()}}}}
+	svg, err := SVG(inv, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(svg), "ssm") {
+		t.Error("the endpoint's box in subnet-a lacks its service")
+	}
+}

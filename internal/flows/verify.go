@@ -81,6 +81,8 @@ type target struct {
 	kind string // the resource type, or "network-interface"
 	noun string
 	enis []*model.ENI
+	// assumed: the interfaces are stand-ins (standIns), not the data's.
+	assumed bool
 }
 
 // question is one call of reach.Between.
@@ -102,6 +104,10 @@ func NewVerifier(inv *model.Inventory) *Verifier {
 			enis := slices.Clone(res.ENIs)
 			slices.SortStableFunc(enis, func(a, b *model.ENI) int { return strings.Compare(a.ID, b.ID) })
 			t := target{reg: reg, id: res.ID, kind: string(res.Kind), noun: res.Kind.Noun(), enis: enis}
+			if len(enis) == 0 {
+				t.enis = standIns(reg, res)
+				t.assumed = len(t.enis) > 0
+			}
 			v.byID[res.ID] = append(v.byID[res.ID], t)
 			if res.Name != "" && res.Name != res.ID {
 				v.byName[res.Name] = append(v.byName[res.Name], t)
@@ -169,6 +175,46 @@ func (v *Verifier) matching(ts []target, ep Endpoint) []target {
 	return out
 }
 
+// standIns are the interfaces a load balancer must have when the data
+// lacks them (a snapshot without its network interfaces): one in each of
+// its subnets, with its security groups, at the subnet's first usable
+// address, with a public address when it is internet-facing; as the
+// exposure engine assumes them (internal/reach/loadbalancer.go). Other
+// resources get none.
+func standIns(reg *model.Region, res *model.Resource) []*model.ENI {
+	lb := res.LoadBalancer
+	if res.Kind != model.KindLoadBalancer || lb == nil {
+		return nil
+	}
+	var out []*model.ENI
+	for _, id := range lb.SubnetIDs {
+		s := reg.Subnet(id)
+		if s == nil || !s.CIDR.IsValid() {
+			continue
+		}
+		addr := s.CIDR.Masked().Addr()
+		for range 4 { // AWS reserves the first four addresses
+			addr = addr.Next()
+		}
+		pair := model.AddressPair{Private: addr}
+		if lb.Scheme == "internet-facing" {
+			pair.Public = netip.MustParseAddr("0.0.0.1") // some public address
+		}
+		out = append(out, &model.ENI{ID: "assumed:" + res.ID + "@" + id, SubnetID: id, VPCID: s.VPCID, AZ: s.AZ,
+			SecurityGroupIDs: lb.SecurityGroupIDs, Addresses: []model.AddressPair{pair},
+			Owner: model.Owner{Kind: model.OwnerLoadBalancer, ID: res.ID, Resource: res, Basis: "assumed"}})
+	}
+	return out
+}
+
+// assumedNote says when t's interfaces are stand-ins.
+func assumedNote(t target) []string {
+	if !t.assumed {
+		return nil
+	}
+	return []string{"the network interfaces of " + t.noun + " " + t.id + " are not in the data: one is assumed in each of its subnets, with its security groups"}
+}
+
 // renamed is a note when t stands for ep under another ID (find).
 func renamed(ep Endpoint, t target) []string {
 	if t.id == ep.ID {
@@ -232,7 +278,7 @@ func (v *Verifier) Verify(e Edge) Verified {
 // (in interface-ID order), with notes on endpoints found by Name, or why
 // there are none to ask about.
 func (v *Verifier) pairsOf(e Edge, dst target) ([]pair, []string, string) {
-	notes := renamed(e.Dst, dst)
+	notes := append(renamed(e.Dst, dst), assumedNote(dst)...)
 	var pairs []pair
 	var srcENIs []*model.ENI
 	switch e.Src.Kind {
@@ -254,6 +300,7 @@ func (v *Verifier) pairsOf(e Edge, dst target) ([]pair, []string, string) {
 		}
 		srcENIs = src.enis
 		notes = append(notes, renamed(e.Src, src)...)
+		notes = append(notes, assumedNote(src)...)
 		for _, s := range src.enis {
 			for _, d := range dst.enis {
 				if s.VPCID == d.VPCID || v.peered[dst.reg][[2]string{s.VPCID, d.VPCID}] {

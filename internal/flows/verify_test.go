@@ -451,3 +451,34 @@ func TestVerifySharingChangesNothing(t *testing.T) {
 		t.Errorf("checked %d edges from the internet, %d between interfaces, %d blocked: the account should have each", fromInternet, between, blocked)
 	}
 }
+
+// A load balancer whose network interfaces the data lacks (CloudMapper's
+// demo account, say) is checked through stand-ins: one interface in each
+// of its subnets with its groups, as the exposure engine assumes, and the
+// verdict says so. Its groups still decide: a port they do not admit is
+// blocked.
+func TestVerifyLoadBalancerWithoutInterfaces(t *testing.T) {
+	b := modeltest.New("111122223333", "ap-northeast-1")
+	b.VPC("vpc-1", "10.0.0.0/16")
+	b.Subnet("subnet-a", "vpc-1", "10.0.1.0/24")
+	b.Subnet("subnet-b", "vpc-1", "10.0.2.0/24")
+	b.RouteTable("rtb-1", "vpc-1").Main()
+	b.SecurityGroup("sg-client", "vpc-1", modeltest.Ingress("tcp", 443, 443, "10.0.0.0/16"))
+	b.SecurityGroup("sg-lb", "vpc-1", modeltest.Ingress("tcp", 443, 443, "10.0.0.0/16"))
+	b.Instance("i-client", "subnet-a", "sg-client")
+	b.LoadBalancer("lb", modeltest.Internal, []string{"subnet-a", "subnet-b"}, "sg-lb")
+	inv := modeltest.Inventory(b.Link())
+	edge := func(port int32) flows.Edge {
+		return flows.Edge{Src: flows.Endpoint{Kind: flows.KindResource, ID: "i-client"}, Dst: flows.Endpoint{Kind: flows.KindResource, ID: "lb"}, Protocol: "tcp", Port: port, Action: "ACCEPT"}
+	}
+	got := flows.Verify(inv, []flows.Edge{edge(443), edge(8080)})
+	if !got[0].Checked || !got[0].Allowed {
+		t.Fatalf("client → lb tcp/443 through stand-ins: checked %v allowed %v (%s)", got[0].Checked, got[0].Allowed, got[0].Reason)
+	}
+	if !strings.Contains(strings.Join(got[0].Notes, "\n"), "are not in the data: one is assumed in each of its subnets") {
+		t.Errorf("notes %q do not say the interfaces were assumed", got[0].Notes)
+	}
+	if !got[1].Checked || got[1].Allowed {
+		t.Errorf("client → lb tcp/8080: checked %v allowed %v; the load balancer's group does not admit it", got[1].Checked, got[1].Allowed)
+	}
+}

@@ -78,7 +78,8 @@ func (t *regionTarget) indexSubnets() error {
 // indexMoves joins each move to its resource. A move of an ECS task is
 // carried out with its service (the tasks follow the service's network
 // configuration); a task whose service has no move moves the service's
-// interfaces. Moves of resources the snapshot does not hold are ignored.
+// interfaces, and a task outside any service moves its own. Moves of
+// resources the snapshot does not hold are ignored.
 func (t *regionTarget) indexMoves() {
 	moves := slices.Clone(t.rp.Moves)
 	sort.SliceStable(moves, func(i, j int) bool {
@@ -101,7 +102,15 @@ func (t *regionTarget) indexMoves() {
 	}
 	for _, m := range tasks {
 		svc := t.serviceOfTask(m.Resource)
-		if svc == nil || t.moveOf[string(svc.Kind)+"/"+svc.ID] != nil {
+		if svc == nil {
+			// A task outside any service (run-task) moves its own
+			// interfaces.
+			if res := t.reg.Resource(model.KindECSTask, m.Resource); res != nil {
+				t.addMove(&resourceMove{Move: m, res: res})
+			}
+			continue
+		}
+		if t.moveOf[string(svc.Kind)+"/"+svc.ID] != nil {
 			continue
 		}
 		t.addMove(&resourceMove{Move: m, res: svc})

@@ -81,7 +81,8 @@ type target struct {
 	kind string // the resource type, or "network-interface"
 	noun string
 	enis []*model.ENI
-	// assumed: the interfaces are stand-ins (standIns), not the data's.
+	// assumed: the interfaces are stand-ins (reach.AssumedInterfaces),
+	// not the data's.
 	assumed bool
 }
 
@@ -105,7 +106,7 @@ func NewVerifier(inv *model.Inventory) *Verifier {
 			slices.SortStableFunc(enis, func(a, b *model.ENI) int { return strings.Compare(a.ID, b.ID) })
 			t := target{reg: reg, id: res.ID, kind: string(res.Kind), noun: res.Kind.Noun(), enis: enis}
 			if len(enis) == 0 {
-				t.enis = standIns(reg, res)
+				t.enis = reach.AssumedInterfaces(reg, res)
 				t.assumed = len(t.enis) > 0
 			}
 			v.byID[res.ID] = append(v.byID[res.ID], t)
@@ -171,38 +172,6 @@ func (v *Verifier) matching(ts []target, ep Endpoint) []target {
 			continue
 		}
 		out = append(out, t)
-	}
-	return out
-}
-
-// standIns are the interfaces a load balancer must have when the data
-// lacks them (a snapshot without its network interfaces): one in each of
-// its subnets, with its security groups, at the subnet's first usable
-// address, with a public address when it is internet-facing; as the
-// exposure engine assumes them (internal/reach/loadbalancer.go). Other
-// resources get none.
-func standIns(reg *model.Region, res *model.Resource) []*model.ENI {
-	lb := res.LoadBalancer
-	if res.Kind != model.KindLoadBalancer || lb == nil {
-		return nil
-	}
-	var out []*model.ENI
-	for _, id := range lb.SubnetIDs {
-		s := reg.Subnet(id)
-		if s == nil || !s.CIDR.IsValid() {
-			continue
-		}
-		addr := s.CIDR.Masked().Addr()
-		for range 4 { // AWS reserves the first four addresses
-			addr = addr.Next()
-		}
-		pair := model.AddressPair{Private: addr}
-		if lb.Scheme == "internet-facing" {
-			pair.Public = netip.MustParseAddr("0.0.0.1") // some public address
-		}
-		out = append(out, &model.ENI{ID: "assumed:" + res.ID + "@" + id, SubnetID: id, VPCID: s.VPCID, AZ: s.AZ,
-			SecurityGroupIDs: lb.SecurityGroupIDs, Addresses: []model.AddressPair{pair},
-			Owner: model.Owner{Kind: model.OwnerLoadBalancer, ID: res.ID, Resource: res, Basis: "assumed"}})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
+	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
 
 // NAT modes (Options.NAT).
@@ -102,6 +103,10 @@ type regionDesign struct {
 	clientVPNFlows []configuredVPN
 	// byAddr maps private addresses to their resources (resourceAt).
 	byAddr map[netip.Addr]*model.Resource
+	// exposures are the region's internet exposures now, computed on
+	// first use (internetOpen).
+	exposures     []reach.Exposure
+	exposuresDone bool
 }
 
 // vpcDesign is the work on one planned VPC.

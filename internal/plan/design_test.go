@@ -668,3 +668,44 @@ func TestInferredDatabaseClients(t *testing.T) {
 		t.Errorf("database clients %v, want only i-app", got)
 	}
 }
+
+// The plan never opens what is closed now (AWS-SEMANTICS.md §6): a
+// listener that the load balancer's group does not admit from the
+// internet is not a needed flow, gets no world-open rule, and the plan
+// says why. (CloudMapper's demo account has one: HTTP:8000 behind a group
+// that admits only 443.)
+func TestClosedListenerStaysClosed_S6(t *testing.T) {
+	b := twoAZ()
+	b.SecurityGroup("sg-lb", "vpc-1", modeltest.Ingress("tcp", 443, 443, "0.0.0.0/0"))
+	lb := b.LoadBalancer("lb", modeltest.InternetFacing, []string{"subnet-pub-a", "subnet-pub-c"}, "sg-lb")
+	b.Listen(lb, "HTTPS", 443)
+	b.Listen(lb, "HTTP", 8000)
+	for s, ip := range map[string]string{"a": "203.0.113.21", "c": "203.0.113.22"} {
+		e := b.ENI("eni-lb-"+s, "subnet-pub-"+s, "sg-lb")
+		e.Description, e.RequesterID = "ELB app/lb/0123456789abcdef", "amazon-elb"
+		modeltest.SetPublicIP(e, ip)
+	}
+	p, rp := design(t, b.Link(), nil, Options{})
+	for _, n := range rp.Needed {
+		if n.Src.Kind == flows.KindInternet && n.Port == 8000 {
+			t.Errorf("the internet → lb tcp/8000 is needed, though its group closes it now")
+		}
+	}
+	open443 := false
+	for _, g := range rp.Groups {
+		for _, r := range g.Ingress {
+			if r.CIDR == "0.0.0.0/0" && r.FromPort <= 8000 && 8000 <= r.ToPort {
+				t.Errorf("%s opens tcp/8000 to the world", g.ID)
+			}
+			if r.CIDR == "0.0.0.0/0" && r.FromPort == 443 {
+				open443 = true
+			}
+		}
+	}
+	if !open443 {
+		t.Error("the open listener 443 lost its world-open rule")
+	}
+	if !strings.Contains(strings.Join(p.Warnings, "\n"), "listener HTTP:8000 of lb is not reachable from the internet now") {
+		t.Errorf("no warning about the closed listener: %q", p.Warnings)
+	}
+}

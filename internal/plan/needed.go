@@ -218,6 +218,11 @@ func (d *regionDesign) wiringFlows(s *neededSet) {
 			if res.IsInternetFacingLoadBalancer() {
 				for _, l := range lb.Listeners {
 					for _, p := range l.IPProtocols() {
+						if !d.internetOpen(res, p, l.Port) {
+							// The plan never opens what is closed now.
+							d.warn("listener %s:%d of %s is not reachable from the internet now (its security groups or network ACLs drop it): the plan keeps it closed; name the flow in the configuration's plan flows to open it", l.Protocol, l.Port, res.ID)
+							continue
+						}
 						s.add(&NeededFlow{Src: internetEndpoint, Dst: dst, Protocol: p.String(), Port: int32(l.Port), Basis: BasisInferred,
 							Evidence: fmt.Sprintf("listener %s:%d of %s", l.Protocol, l.Port, res.ID)}, nil, d.roleOf[res])
 					}
@@ -229,6 +234,24 @@ func (d *regionDesign) wiringFlows(s *neededSet) {
 			}
 		}
 	}
+}
+
+// internetOpen reports whether the internet can reach the load balancer lb
+// on (proto, port) now, by the reachability engine (AWS-SEMANTICS.md §6):
+// a listener its groups or network ACLs close stays closed in the plan.
+func (d *regionDesign) internetOpen(lb *model.Resource, proto model.Protocol, port int) bool {
+	if !d.exposuresDone {
+		d.exposures, d.exposuresDone = reach.InternetExposures(d.reg), true
+	}
+	for _, x := range d.exposures {
+		if x.Resource != lb || x.Via != reach.ViaDirect {
+			continue
+		}
+		if (x.Protocol == proto || x.Protocol == model.ProtocolAll) && port >= 0 && port <= 65535 && x.Ports.Contains(uint16(port)) {
+			return true
+		}
+	}
+	return false
 }
 
 // lbTarget is one target of a load balancer.

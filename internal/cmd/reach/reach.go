@@ -227,6 +227,11 @@ func answerOf(from, to []engine.Endpoint, proto model.Protocol, port int) (answe
 		}
 	}
 	a := answer{From: bestFrom.Label(), To: bestTo.Label(), Protocol: proto.String(), Port: port, Reachable: best.Reachable, Path: hops(best.Path), Notes: best.Notes}
+	for _, p := range []engine.Endpoint{bestFrom, bestTo} {
+		if p.ENI != nil && strings.HasPrefix(p.ENI.ID, "assumed:") {
+			a.Notes = append(a.Notes, "the network interfaces of "+p.ENI.Owner.ID+" are not in the data: one is assumed in each of its subnets, with its security groups")
+		}
+	}
 	if a.Notes == nil {
 		a.Notes = []string{}
 	}
@@ -284,7 +289,10 @@ func resolve(inv *model.Inventory, name string, source bool) ([]engine.Endpoint,
 			for _, e := range r.ENIs {
 				out = append(out, engine.Endpoint{ENI: e, Region: reg})
 			}
-			if len(r.ENIs) == 0 {
+			for _, e := range engine.AssumedInterfaces(reg, r) {
+				out = append(out, engine.Endpoint{ENI: e, Region: reg})
+			}
+			if len(out) == 0 {
 				return nil, fmt.Errorf("%s %s has no network interface in the data", r.Kind.Noun(), name)
 			}
 		}

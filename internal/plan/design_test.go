@@ -709,3 +709,25 @@ func TestClosedListenerStaysClosed_S6(t *testing.T) {
 		t.Errorf("no warning about the closed listener: %q", p.Warnings)
 	}
 }
+
+// Databases that already sit in private subnets stay there: the plan adds
+// no isolated subnets that nothing would move into (the rebuilt example).
+func TestNoIsolatedSubnetsWhenNoDatabaseMoves(t *testing.T) {
+	b := twoAZ()
+	b.Subnet("subnet-priv-a", "vpc-1", "10.0.10.0/24")
+	b.Subnet("subnet-priv-c", "vpc-1", "10.0.11.0/24").AZ = region + "c"
+	b.NATGateway("nat-1", "subnet-pub-a", "203.0.113.9")
+	b.RouteTable("rtb-priv", "vpc-1").Associate("subnet-priv-a", "subnet-priv-c").Route("0.0.0.0/0", "nat-1")
+	b.DBInstance("db-1", "", []string{"subnet-priv-a", "subnet-priv-c"}, "sg-old")
+	_, rp := design(t, b.Link(), nil, Options{})
+	if m := moveOf(t, rp, "db-1"); m.Method != MoveStay {
+		t.Fatalf("db-1 moves by %s; it is already private", m.Method)
+	}
+	for _, v := range rp.VPCs {
+		for _, s := range v.Subnets {
+			if s.Tier == TierIsolated {
+				t.Errorf("isolated subnet %s planned, though no database moves", s.ID)
+			}
+		}
+	}
+}

@@ -171,9 +171,10 @@ func (d *regionDesign) plumb(v *vpcDesign) error {
 }
 
 // tierAZs are the AZs that need a private subnet (those of every
-// resource of the private tier) and an isolated one (when the VPC holds a
-// database or cache: every AZ its subnets use, at least two, since a DB
-// subnet group needs two).
+// resource of the private tier) and an isolated one (when a database or
+// cache of the VPC moves: every AZ its subnets use, at least two, since a
+// DB subnet group needs two; databases that stay where they are need
+// none).
 func (d *regionDesign) tierAZs(v *vpcDesign, vpcSubnets []*model.Subnet) (private, isolated []string) {
 	hasData := false
 	for _, res := range v.resources {
@@ -181,7 +182,7 @@ func (d *regionDesign) tierAZs(v *vpcDesign, vpcSubnets []*model.Subnet) (privat
 		case TierPrivate:
 			private = append(private, d.azsOf(res)...)
 		case TierIsolated:
-			hasData = true
+			hasData = hasData || d.placement[res].moves
 		}
 	}
 	sort.Strings(private)

@@ -34,8 +34,6 @@ package render
 // it (GitLab does).
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -381,8 +379,7 @@ func sarifResultOf(f report.Finding) sarifResult {
 		path += "/" + main
 		logical = sarifLogicalLocation{Name: main, FullyQualifiedName: account + "/" + region + "/" + main, Kind: "resource"}
 	}
-	sum := sha256.Sum256([]byte(strings.Join([]string{f.Rule, f.Account, f.Region, main}, "\x00")))
-	fp := hex.EncodeToString(sum[:])
+	fp := f.Fingerprint()
 
 	msg := f.Message // GitHub needs a non-empty message
 	if msg == "" {

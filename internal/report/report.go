@@ -6,6 +6,8 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
@@ -121,6 +123,21 @@ type Finding struct {
 	// the finding; it stays in the report, with the suppression.
 	Suppressed  bool         `json:"suppressed"`
 	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// Fingerprint identifies the problem a finding reports across scans: the
+// hex SHA-256 of its rule, account, region and main resource (the first
+// of Resources). The same problem on the same resource has the same
+// fingerprint in every run, even when its message changes (a port added,
+// a count grown); SARIF's partialFingerprints, `vpcdoctor diff` and the
+// scan history all match findings by it.
+func (f Finding) Fingerprint() string {
+	main := ""
+	if len(f.Resources) > 0 {
+		main = f.Resources[0]
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{f.Rule, f.Account, f.Region, main}, "\x00")))
+	return hex.EncodeToString(sum[:])
 }
 
 // Suppression is the configuration entry that accepted a finding.

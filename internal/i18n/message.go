@@ -1,0 +1,87 @@
+package i18n
+
+import "strings"
+
+// Message is a text to write later, in the reader's language: a catalogue
+// key and its arguments. An argument that is itself a Message (or a
+// []Message, or a List) is rendered in the same language, so a sentence
+// can be built from translated fragments. Code that produces a text for
+// several outputs (a finding's message, a hop of a path, a reason in a
+// plan) keeps the Message and renders it where the language is known;
+// English is l.Render with English.
+type Message struct {
+	Key  string
+	Args []any
+}
+
+// M builds a Message.
+func M(key string, args ...any) Message { return Message{Key: key, Args: args} }
+
+// IsZero reports whether m is the zero Message (no key).
+func (m Message) IsZero() bool { return m.Key == "" }
+
+// List is a list of items written as the language writes lists: "a, b
+// and c" in English (common.list.and), "a、b、c" in Japanese. Items are
+// rendered like Message arguments (strings as they are, Messages in the
+// language).
+type List []any
+
+// Render writes m in l: its key's text in l (English when l lacks it)
+// formatted with its arguments, each Message, []Message or List argument
+// rendered in l first.
+func (l Lang) Render(m Message) string {
+	if m.Key == "" {
+		return ""
+	}
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		args[i] = l.arg(a)
+	}
+	return l.T(m.Key, args...)
+}
+
+// arg renders one argument of a Message in l.
+func (l Lang) arg(a any) any {
+	switch v := a.(type) {
+	case Message:
+		return l.Render(v)
+	case *Message:
+		if v == nil {
+			return ""
+		}
+		return l.Render(*v)
+	case []Message:
+		items := make(List, len(v))
+		for i, m := range v {
+			items[i] = m
+		}
+		return l.join(items)
+	case List:
+		return l.join(v)
+	}
+	return a
+}
+
+// join writes items as a list in l: "a", "a and b", "a, b and c"
+// (common.list.pair, common.list.sep, common.list.last).
+func (l Lang) join(items List) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		switch v := l.arg(it).(type) {
+		case string:
+			parts[i] = v
+		default:
+			parts[i] = l.T("common.list.item", v)
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	case 2:
+		return l.T("common.list.pair", parts[0], parts[1])
+	}
+	head := strings.Join(parts[:len(parts)-1], l.T("common.list.sep"))
+	return l.T("common.list.last", head, parts[len(parts)-1])
+}

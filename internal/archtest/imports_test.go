@@ -56,7 +56,7 @@ var thirdParty = map[string][]string{
 	"internal/flowlog":         {"github.com/klauspost/compress/gzip"},
 	"internal/flows":           {"go4.org/netipx"},
 	"internal/flows/athena":    {},
-	"internal/awsapi":          {"github.com/aws/aws-sdk-go-v2/", "github.com/aws/smithy-go"},
+	"internal/awsapi":          {"github.com/aws/aws-sdk-go-v2/", "github.com/aws/smithy-go", "github.com/aws/aws-lambda-go/"},
 	"internal/render":          {},
 	"internal/plan":            {"go4.org/netipx", "github.com/hashicorp/hcl/v2/", "github.com/zclconf/go-cty/"},
 	"internal/i18n":            {},

@@ -67,7 +67,7 @@ var (
 	regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	runName    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
-	externalID = regexp.MustCompile(`^[\w+=,.@:/-]{2,1224}$`)
+	externalID = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
 )
 
 // ParseEvent decodes an invocation's JSON. Errors name the member and
@@ -150,7 +150,7 @@ func (e Event) validate() error {
 	default:
 		bad("role %q: expected a role ARN (arn:aws:iam::ACCOUNT:role/NAME) or a role name", e.Role)
 	}
-	if e.ExternalID != "" && !externalID.MatchString(e.ExternalID) {
+	if e.ExternalID != "" && (len(e.ExternalID) < 2 || len(e.ExternalID) > 1224 || !externalID.MatchString(e.ExternalID)) {
 		bad("external_id: expected 2 to 1224 characters of letters, digits and +=,.@:/-")
 	}
 	if e.ExternalID != "" && e.Role == "" {

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/awsapi"
@@ -56,11 +58,15 @@ const multiAccount = "multi-account"
 // scan collects (or reads the stored snapshot), scans, writes the reports
 // and then the summary.
 func (h *Handler) scan(ctx context.Context, e Event, now time.Time) (*Summary, error) {
-	dir, err := os.MkdirTemp("", "vpcdoctor-snapshot-")
+	tmp, err := os.MkdirTemp("", "vpcdoctor-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer os.RemoveAll(tmp)
+	// The snapshot's folder names the account in the report (its
+	// scanned.accounts[].name): the account, or the stored snapshot's
+	// folder.
+	dir := filepath.Join(tmp, snapshotName(e))
 	start := time.Now()
 	if e.Snapshot != "" {
 		err = h.fetchSnapshot(ctx, e.Snapshot, dir)
@@ -76,7 +82,10 @@ func (h *Handler) scan(ctx context.Context, e Event, now time.Time) (*Summary, e
 	if err != nil {
 		return nil, err
 	}
-	account := reportAccount(rep, e.Account)
+	account, err := reportAccount(rep, e.Account)
+	if err != nil {
+		return nil, err
+	}
 	folder := awsapi.S3Key(e.Prefix, e.Run, account)
 	sum := &Summary{
 		Account: account, Run: e.Run, Scanned: now.Format(time.RFC3339), Bucket: e.Bucket,
@@ -103,6 +112,21 @@ func (h *Handler) scan(ctx context.Context, e Event, now time.Time) (*Summary, e
 		account, time.Since(start).Round(time.Millisecond), collected.Round(time.Millisecond),
 		rep.Summary.Findings, rep.Summary.Critical, rep.Summary.High, e.Bucket, folder)
 	return sum, nil
+}
+
+// snapshotName is the name of the folder the scan reads.
+func snapshotName(e Event) string {
+	if e.Snapshot != "" {
+		_, prefix, _ := strings.Cut(strings.TrimPrefix(e.Snapshot, "s3://"), "/")
+		if name := path.Base(strings.Trim(prefix, "/")); name != "." && name != ".." && name != "/" {
+			return name
+		}
+		return "snapshot"
+	}
+	if e.Account != "" {
+		return e.Account
+	}
+	return "account"
 }
 
 // collect writes the account of the event into dir.
@@ -157,15 +181,21 @@ func (h *Handler) fetchSnapshot(ctx context.Context, url, dir string) error {
 }
 
 // reportAccount names the folder of the scan's reports: the report's one
-// account ID, else the event's account, else multiAccount.
-func reportAccount(rep *report.Report, asked string) string {
+// account ID, else the event's account, else multiAccount. A report of
+// another account than the one asked for is an error: the role or the
+// stored snapshot is not what the event says.
+func reportAccount(rep *report.Report, asked string) (string, error) {
 	if len(rep.Scanned.Accounts) == 1 && rep.Scanned.Accounts[0].ID != "" {
-		return rep.Scanned.Accounts[0].ID
+		got := rep.Scanned.Accounts[0].ID
+		if asked != "" && got != asked {
+			return "", fmt.Errorf("asked to scan account %s, the data collected is of account %s", asked, got)
+		}
+		return got, nil
 	}
 	if asked != "" {
-		return asked
+		return asked, nil
 	}
-	return multiAccount
+	return multiAccount, nil
 }
 
 // reportObjects renders the report as JSON, SARIF and HTML, then the

@@ -1,0 +1,300 @@
+package lambda
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/johannesboyne/gofakes3"
+)
+
+// rieModule is the AWS Lambda Runtime Interface Emulator, at the version
+// the Go module proxy serves; its cmd/aws-lambda-rie is the emulator
+// the provided.al2023 image runs outside Lambda.
+const (
+	rieModule  = "github.com/aws/aws-lambda-runtime-interface-emulator"
+	rieVersion = "v0.0.0-20261030222936-bef5c4ba774d"
+)
+
+// buildEmulator returns the emulator's binary, built once per machine
+// into the user's cache folder (go install into a temporary GOBIN, then
+// renamed). It skips the test, saying why, where the emulator cannot be
+// built: no Go command, no Linux, no module proxy.
+func buildEmulator(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skipf("the Lambda Runtime Interface Emulator runs on Linux only, not %s", runtime.GOOS)
+	}
+	goCmd := goCommand(t)
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	dir := filepath.Join(cache, "vpcdoctor-test", "aws-lambda-rie-"+rieVersion)
+	bin := filepath.Join(dir, "aws-lambda-rie")
+	if _, err := os.Stat(bin); err == nil {
+		return bin
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Skipf("the emulator cannot be built: %v", err)
+	}
+	gobin, err := os.MkdirTemp(dir, "build-")
+	if err != nil {
+		t.Skipf("the emulator cannot be built: %v", err)
+	}
+	defer os.RemoveAll(gobin)
+	cmd := exec.Command(goCmd, "install", rieModule+"/cmd/aws-lambda-rie@"+rieVersion)
+	cmd.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=", "CGO_ENABLED=0")
+	cmd.Dir = gobin // outside this module: go install PKG@VERSION builds the module alone
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("the Lambda Runtime Interface Emulator cannot be built here (%v): go install %s/cmd/aws-lambda-rie@%s:\n%s", err, rieModule, rieVersion, out)
+	}
+	if err := os.Rename(filepath.Join(gobin, "aws-lambda-rie"), bin); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// goCommand is the go command that runs the tests.
+func goCommand(t *testing.T) string {
+	t.Helper()
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+		return p
+	}
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build the emulator and vpcdoctor with")
+	}
+	return p
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// buildVpcdoctor builds the vpcdoctor binary, the function's bootstrap,
+// as deploy/Dockerfile does (static, no cgo).
+func buildVpcdoctor(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "vpcdoctor")
+	// As deploy/Dockerfile builds it but for -trimpath, which would
+	// compile every package again instead of reusing the tests' cache.
+	cmd := exec.Command(goCommand(t), "build", "-ldflags=-s -w", "-o", bin, "./cmd/vpcdoctor")
+	cmd.Dir = filepath.Join("..", "..", "..")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/vpcdoctor: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// freeAddr is an address on 127.0.0.1 nothing listens on now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// emulator is the emulator running vpcdoctor as its function.
+type emulator struct {
+	addr string
+	mu   sync.Mutex
+	log  bytes.Buffer // the emulator's and the function's output
+}
+
+func (e *emulator) Write(p []byte) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.log.Write(p)
+}
+
+func (e *emulator) output() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.log.String()
+}
+
+// startEmulator runs the emulator with `vpcdoctor lambda` as the
+// bootstrap, the environment env added to a clean one, and stops it (and
+// the function it started: one process group) when the test ends.
+func startEmulator(t *testing.T, rie, vpcdoctor string, env []string) *emulator {
+	t.Helper()
+	e := &emulator{addr: freeAddr(t)}
+	cmd := exec.Command(rie, "--runtime-interface-emulator-address", e.addr, "--runtime-api-address", freeAddr(t), vpcdoctor, "lambda")
+	home := t.TempDir()
+	cmd.Dir = home
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + t.TempDir(), "LOG_LEVEL=info",
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
+		"AWS_EC2_METADATA_DISABLED=true", "AWS_LAMBDA_FUNCTION_TIMEOUT=120"}, env...)
+	cmd.Stdout, cmd.Stderr = e, e
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the emulator: %v", err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("emulator and function output:\n%s", e.output())
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := net.Dial("tcp", e.addr)
+		if err == nil {
+			c.Close()
+			return e
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the emulator does not listen on %s: %v\n%s", e.addr, err, e.output())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// invoke posts event to the function, as Lambda's Invoke API is
+// emulated, and returns the response's body.
+func (e *emulator) invoke(t *testing.T, event string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+e.addr+"/2015-03-31/functions/function/invocations", strings.NewReader(event))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("invoke: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("invoke: HTTP %d: %s", resp.StatusCode, body)
+	}
+	return body
+}
+
+// awsRouter is one endpoint for every AWS service, as AWS_ENDPOINT_URL
+// makes it: S3 requests (by their signature's credential scope) go to
+// s3, the others to rest (nil: 501).
+func awsRouter(s3, rest http.Handler) *httptest.Server {
+	scope := regexp.MustCompile(`Credential=[^/]+/[0-9]+/[^/]+/([^/]+)/aws4_request`)
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := scope.FindStringSubmatch(r.Header.Get("Authorization"))
+		switch {
+		case m != nil && m[1] == "s3":
+			s3.ServeHTTP(w, r)
+		case rest != nil:
+			rest.ServeHTTP(w, r)
+		default:
+			http.Error(w, "no fake for this service", http.StatusNotImplemented)
+		}
+	}))
+}
+
+// reportDuration reads the emulator's REPORT line of an invocation.
+var reportLine = regexp.MustCompile(`REPORT RequestId: \S+\s+(Init Duration: [0-9.]+ ms\s+)?Duration: ([0-9.]+) ms`)
+
+// TestUnderEmulator runs the vpcdoctor binary as a Lambda function under
+// the AWS Lambda Runtime Interface Emulator, with an in-process
+// S3-compatible server behind AWS_ENDPOINT_URL: a stored snapshot is
+// scanned, its reports land in the bucket (the JSON equal to `vpcdoctor
+// scan --format json`'s), the summary answered is the one written, and a
+// wrong event fails with the error type InputError.
+func TestUnderEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the emulator test builds two binaries")
+	}
+	rie := buildEmulator(t)
+	vpcdoctor := buildVpcdoctor(t)
+	s := newTestS3(t)
+	s.putFolder(t, example, "snapshots/startup-all-public/")
+	router := awsRouter(gofakes3.New(s.backend).Server(), nil)
+	defer router.Close()
+	e := startEmulator(t, rie, vpcdoctor, []string{
+		"AWS_ACCESS_KEY_ID=AKIDVPCDOCTORTEST", "AWS_SECRET_ACCESS_KEY=test-secret", "AWS_REGION=ap-northeast-1",
+		"AWS_ENDPOINT_URL=" + router.URL, "VPCDOCTOR_BUCKET=reports", "VPCDOCTOR_PREFIX=vpcdoctor",
+	})
+
+	// A wrong event first: the cold start (the emulator starts the
+	// function on the first invocation), answered with Lambda's error
+	// document, typed InputError.
+	start := time.Now()
+	wrong := func() {
+		t.Helper()
+		var failed struct{ ErrorMessage, ErrorType string }
+		if err := json.Unmarshal(e.invoke(t, `{"regions": "ap-northeast-1"}`), &failed); err != nil || failed.ErrorType != "InputError" || !strings.Contains(failed.ErrorMessage, `member "regions"`) {
+			t.Errorf("a wrong event answered %+v (%v)", failed, err)
+		}
+	}
+	wrong()
+	cold := time.Since(start)
+	start = time.Now()
+	wrong()
+	warm := time.Since(start)
+
+	start = time.Now()
+	body := e.invoke(t, `{"snapshot": "s3://reports/snapshots/startup-all-public/", "run": "rie-1"}`)
+	scanned := time.Since(start)
+	var sum Summary
+	if err := json.Unmarshal(body, &sum); err != nil || sum.Account != exampleID {
+		t.Fatalf("response %s (%v)", body, err)
+	}
+	folder := "vpcdoctor/rie-1/" + exampleID + "/"
+	if want := (ReportKeys{JSON: folder + "vpcdoctor.json", SARIF: folder + "vpcdoctor.sarif", HTML: folder + "vpcdoctor.html", Summary: folder + "summary.json"}); sum.Keys != want {
+		t.Errorf("keys %+v, want %+v", sum.Keys, want)
+	}
+	golden, err := os.ReadFile(exampleGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(s.get(t, sum.Keys.JSON), golden) {
+		t.Errorf("the JSON report in S3 differs from %s", exampleGolden)
+	}
+	if sum.Counts.Critical != 7 || sum.Counts.High != 2 || sum.Exposures == 0 {
+		t.Errorf("counts %+v, %d exposures", sum.Counts, sum.Exposures)
+	}
+	var written Summary
+	if err := json.Unmarshal(s.get(t, sum.Keys.Summary), &written); err != nil || fmt.Sprint(written) != fmt.Sprint(sum) {
+		t.Errorf("summary.json %+v, answered %+v (%v)", written, sum, err)
+	}
+	s.get(t, sum.Keys.SARIF)
+	s.get(t, sum.Keys.HTML)
+	// The function stays up: a second scan, another run.
+	start = time.Now()
+	if err := json.Unmarshal(e.invoke(t, `{"snapshot": "s3://reports/snapshots/startup-all-public/", "run": "rie-2"}`), &sum); err != nil || sum.Run != "rie-2" {
+		t.Errorf("the second scan: %+v (%v)", sum, err)
+	}
+	t.Logf("cold start (first invocation, a wrong event) %v, warm %v; scan of the example from S3 %v, again %v", cold.Round(time.Millisecond), warm.Round(time.Millisecond), scanned.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	logReport(t, e.output())
+}
+
+// logReport logs the emulator's REPORT lines: the cold start (Init
+// Duration) and each invocation's duration.
+func logReport(t *testing.T, out string) {
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		if m := reportLine.FindStringSubmatch(sc.Text()); m != nil {
+			t.Logf("emulator: %s", strings.Join(strings.Fields(sc.Text()), " "))
+		}
+	}
+}
+

@@ -297,4 +297,3 @@ func logReport(t *testing.T, out string) {
 		}
 	}
 }
-

@@ -269,7 +269,9 @@ func TestScanFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, _ := newTestHandler(t, s)
-	h.Services.Collect = func(context.Context, Target, string) error { return errors.New("AccessDenied: not authorized to perform sts:AssumeRole") }
+	h.Services.Collect = func(context.Context, Target, string) error {
+		return errors.New("AccessDenied: not authorized to perform sts:AssumeRole")
+	}
 	for _, tt := range []struct{ event, want string }{
 		{`{"account": "222233334444", "role": "r", "bucket": "reports"}`, "collect account 222233334444: AccessDenied"},
 		{`{"snapshot": "s3://reports/broken/", "bucket": "reports"}`, "ec2-describe-vpcs.json"},

@@ -85,7 +85,9 @@ var regionalCalls = []regionalCall{
 	}},
 	{call: model.CallVPCEndpoints, service: "ec2", run: func(ctx context.Context, r *regionRun) (any, error) {
 		out := &ec2.DescribeVpcEndpointsOutput{VpcEndpoints: []ec2types.VpcEndpoint{}}
-		return out, drain(ctx, r, ec2.NewDescribeVpcEndpointsPaginator(r.ec2, &ec2.DescribeVpcEndpointsInput{}), func(o *ec2.DescribeVpcEndpointsOutput) { out.VpcEndpoints = append(out.VpcEndpoints, o.VpcEndpoints...) })
+		return out, drain(ctx, r, ec2.NewDescribeVpcEndpointsPaginator(r.ec2, &ec2.DescribeVpcEndpointsInput{}), func(o *ec2.DescribeVpcEndpointsOutput) {
+			out.VpcEndpoints = append(out.VpcEndpoints, o.VpcEndpoints...)
+		})
 	}},
 	{call: model.CallPeeringConnections, service: "ec2", run: func(ctx context.Context, r *regionRun) (any, error) {
 		out := &ec2.DescribeVpcPeeringConnectionsOutput{VpcPeeringConnections: []ec2types.VpcPeeringConnection{}}

@@ -39,6 +39,7 @@ var allowed = map[string][]string{
 	"internal/source/snapshot": {"internal/model"},
 	"internal/cmdutil":         {},
 	"internal/synth":           {"internal/flowlog"},
+	"internal/fakeaws":         {"internal/model"},
 	"internal/cmd":             {"internal/"},
 	"cmd/vpcdoctor":            {"internal/"},
 }
@@ -66,6 +67,7 @@ var thirdParty = map[string][]string{
 	"internal/source/snapshot": {},
 	"internal/cmdutil":         {"golang.org/x/term"},
 	"internal/synth":           {},
+	"internal/fakeaws":         {},
 	"internal/cmd":             {"github.com/spf13/cobra"},
 	"cmd/vpcdoctor":            {},
 }

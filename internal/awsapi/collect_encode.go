@@ -213,7 +213,9 @@ func (e *cliEncoder) memberName(field string) string {
 // offset. vpcdoctor writes UTC ("+00:00"); the CLI prints the service's
 // or the local offset for the same instant.
 func cliTime(t time.Time) string {
-	t = t.UTC()
+	// Python's datetime keeps microseconds, rounded: 1614318281.226 is
+	// .226000 there, whatever float rounding made of it here.
+	t = t.UTC().Round(time.Microsecond)
 	s := t.Format("2006-01-02T15:04:05")
 	if us := t.Nanosecond() / 1000; us != 0 {
 		s += fmt.Sprintf(".%06d", us)

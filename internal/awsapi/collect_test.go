@@ -319,3 +319,44 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// corpusDir is the third-party corpus beside the clone (shared/corpus, see
+// its README); tests that read it skip where it is absent.
+const corpusDir = "../../../shared/corpus"
+
+func corpusPath(t *testing.T, rel string) string {
+	t.Helper()
+	p := filepath.Join(corpusDir, rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("third-party corpus not found at %s (expected beside the clone, see shared/corpus/README.md): %v", p, err)
+	}
+	return p
+}
+
+// CloudMapper's demo account, real CLI output nobody here wrote, comes
+// back the same for every regional call vpcdoctor reads.
+func TestCollectCloudMapperDemo(t *testing.T) {
+	demo := corpusPath(t, "cloudmapper-demo/account-data-demo")
+	isolateAWS(t)
+	srv := startFake(t, fakeaws.Options{Snapshot: demo, PageSize: 2})
+	out := newDiskOutput(t)
+	if _, err := Collect(context.Background(), out.options(CollectOptions{Regions: []string{"us-east-1"}, Endpoint: srv.URL()})); err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	compared := 0
+	for _, rc := range regionalCalls {
+		f := "us-east-1/" + string(rc.call) + ".json"
+		want := filepath.Join(demo, f)
+		if _, err := os.Stat(want); err != nil {
+			continue // not in the demo: served empty
+		}
+		compared++
+		a, b := normalised(t, want), normalised(t, filepath.Join(out.dir, f))
+		if !sameJSON(a, b) {
+			t.Errorf("%s differs:\n%s", f, jsonDiff(a, b, "$"))
+		}
+	}
+	if compared < 10 {
+		t.Errorf("compared %d files of the demo, want 10 or more", compared)
+	}
+}

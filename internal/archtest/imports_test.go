@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"internal/flowlog":         {},
 	"internal/flows":           {"internal/model", "internal/reach", "internal/flowlog"},
 	"internal/flows/athena":    {"internal/flowlog", "internal/flows"},
-	"internal/awsapi":          {"internal/flowlog", "internal/flows"},
+	"internal/awsapi":          {"internal/flowlog", "internal/flows", "internal/model"},
 	"internal/render":          {"internal/report", "internal/flows", "internal/i18n"},
 	"internal/plan":            {"internal/model", "internal/reach", "internal/flows", "internal/check", "internal/report", "internal/config", "internal/source/snapshot"},
 	"internal/i18n":            {},

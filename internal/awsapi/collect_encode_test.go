@@ -187,9 +187,9 @@ func TestEncoderNamesAreModelMembers(t *testing.T) {
 // indentation.
 func TestEncodeCLI(t *testing.T) {
 	out := &ec2.DescribeVpcsOutput{Vpcs: []ec2types.Vpc{{
-		VpcId:     aws.String("vpc-1"),
-		IsDefault: aws.Bool(false),
-		Tags:      []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("a<b>&c \"q\"\n")}},
+		VpcId:                   aws.String("vpc-1"),
+		IsDefault:               aws.Bool(false),
+		Tags:                    []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("a<b>&c \"q\"\n")}},
 		CidrBlockAssociationSet: []ec2types.VpcCidrBlockAssociation{},
 	}}}
 	got, err := encodeCLI(out, false)

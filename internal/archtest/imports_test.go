@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"internal/flowlog":         {},
 	"internal/flows":           {"internal/model", "internal/reach", "internal/flowlog"},
 	"internal/flows/athena":    {"internal/flowlog", "internal/flows"},
-	"internal/awsapi":          {"internal/flowlog", "internal/flows"},
+	"internal/awsapi":          {"internal/flowlog", "internal/flows", "internal/model"},
 	"internal/render":          {"internal/report", "internal/flows", "internal/i18n"},
 	"internal/plan":            {"internal/model", "internal/reach", "internal/flows", "internal/check", "internal/report", "internal/config", "internal/source/snapshot"},
 	"internal/i18n":            {},
@@ -39,6 +39,7 @@ var allowed = map[string][]string{
 	"internal/source/snapshot": {"internal/model"},
 	"internal/cmdutil":         {},
 	"internal/synth":           {"internal/flowlog"},
+	"internal/fakeaws":         {"internal/model"},
 	"internal/cmd":             {"internal/"},
 	"cmd/vpcdoctor":            {"internal/"},
 }
@@ -66,6 +67,7 @@ var thirdParty = map[string][]string{
 	"internal/source/snapshot": {},
 	"internal/cmdutil":         {"golang.org/x/term"},
 	"internal/synth":           {},
+	"internal/fakeaws":         {},
 	"internal/cmd":             {"github.com/spf13/cobra"},
 	"cmd/vpcdoctor":            {},
 }

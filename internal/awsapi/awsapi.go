@@ -1,11 +1,16 @@
 // Package awsapi is vpcdoctor's only door to the AWS APIs, and the only
-// package that imports the AWS SDK for Go (internal/archtest): it reads
-// flow-log objects from S3 and runs the flows query on Amazon Athena. It
-// only reads from the account: the calls it makes are S3 ListObjectsV2
-// and GetObject and Athena StartQueryExecution, GetQueryExecution and
-// GetQueryResults (the narrow interfaces s3API and athenaAPI list them; a
-// test pins that list). StartQueryExecution reads the table and writes
-// only the query's result, to the output location the user names.
+// package that imports the AWS SDK for Go (internal/archtest): it collects
+// accounts into the snapshot layout (Collect: the Describe, List and Get
+// calls of model.Calls, with sts GetCallerIdentity and AssumeRole,
+// organizations ListAccounts and ec2 DescribeRegions for the scope), reads
+// flow-log objects from S3 (ListObjectsV2, GetObject) and runs the flows
+// query on Amazon Athena (StartQueryExecution, GetQueryExecution,
+// GetQueryResults). It only reads from the account: readonly_test.go lists
+// every operation the code can call and fails on any but Describe*, List*
+// and Get* and two that change nothing (sts AssumeRole, a credential
+// exchange; Athena StartQueryExecution, which writes only the query's
+// result, to the output location the user names); docs/iam-policy.json is
+// the policy for exactly those, kept in sync by a test.
 package awsapi
 
 import (

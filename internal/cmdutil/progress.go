@@ -48,6 +48,24 @@ func (p *Progress) Set(done int64) {
 	p.drawn = true
 }
 
+// Line draws text as the progress line, for work not counted in bytes;
+// like Set, only on a terminal and at most ten times a second. Safe from
+// several goroutines.
+func (p *Progress) Line(text string) {
+	if p == nil || !p.s.ErrIsTTY {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	fmt.Fprintf(p.s.ErrOut, "\r\x1b[K%s: %s", p.label, text)
+	p.drawn = true
+}
+
 // Done erases the line.
 func (p *Progress) Done() {
 	if p == nil {

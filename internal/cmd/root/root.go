@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/collect"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/diagram"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/docs"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/explain"
@@ -53,6 +54,8 @@ person reviews.`,
 	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), flows.NewCmd(io, nil), plan.NewCmd(io, nil), rules.NewCmd(io, nil), explain.NewCmd(io, nil), version.NewCmd(io))
 	cmd.AddCommand(diagram.NewCmd(io, nil), docs.NewCmd(io, nil), report.NewCmd(io, nil))
 	cmd.AddCommand(lambda.NewCmd(io, nil))
+	cmd.AddCommand(collect.NewCmd(io, nil))
+	scan.Collect = collect.Live // scan --live
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }

@@ -4,17 +4,21 @@ package scan
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/collect/scope"
 	flowscmd "github.com/vpcdoctor/vpcdoctor/internal/cmd/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/version"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
@@ -45,15 +49,26 @@ type Options struct {
 	// Flows are the paths of VPC flow logs to read (files, or folders
 	// walked for them); none: the checks that read flow logs are skipped.
 	Flows []string
+	// Live collects the accounts of Scope from the AWS APIs (into a
+	// temporary folder, removed after) and scans them; it is implied when
+	// no path is given.
+	Live  bool
+	Scope scope.Flags
 
-	cfg *config.Config
+	cfg        *config.Config
+	scopeGiven []string // the scope flags on the command line
 }
+
+// Collect is the live collection (`vpcdoctor collect` into dir) that
+// --live uses; root sets it, so that this package builds without the AWS
+// SDK. Nil: --live is not available.
+var Collect func(ctx context.Context, io *cmdutil.IOStreams, s scope.Flags, dir string) error
 
 // NewCmd builds the command; runF replaces Run in tests when non-nil.
 func NewCmd(io *cmdutil.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: io}
 	cmd := &cobra.Command{
-		Use:   "scan PATH...",
+		Use:   "scan [PATH...]",
 		Short: "Find what is wrong with the networks in a saved snapshot",
 		Long: `Scan reads one or more snapshots and reports what is wrong with their networks.
 
@@ -96,7 +111,14 @@ format), attributes every accepted connection to the security-group rules
 and network-ACL entries that admitted it, and runs the checks that need
 flow logs (sg-rule-unused-in-flows): inbound rules that admitted nothing in
 the logged period, stated with the period and the volume of logs read.
-Without --flows those checks are skipped, and the coverage says so.`,
+Without --flows those checks are skipped, and the coverage says so.
+
+Live: with no PATH (or --live), scan collects the accounts straight from the
+AWS APIs first, as "vpcdoctor collect" does (read-only; the same --profile,
+--region, --all-regions, --assume-role, --org-role, --accounts and
+--exclude-accounts), into a temporary folder removed after the scan. Calls
+that fail are warnings, and the coverage reports them as not collected with
+the reason. To keep the snapshot, use "vpcdoctor collect --out DIR".`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
@@ -115,11 +137,14 @@ Without --flows those checks are skipped, and the coverage says so.`,
   # A folder of account folders (a multi-account snapshot)
   vpcdoctor scan snapshots/
 
+  # Live, from the account of an SSO profile
+  vpcdoctor scan --profile prod --region ap-northeast-1
+
   # With a month of VPC flow logs: which inbound rules admitted no traffic
   vpcdoctor scan snapshot/ --flows flowlogs/AWSLogs/111122223333/vpcflowlogs/ap-northeast-1/2024/05`,
-		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
+			opts.scopeGiven = scope.Given(cmd)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -136,6 +161,8 @@ Without --flows those checks are skipped, and the coverage says so.`,
 	cmd.Flags().StringVar(&opts.CriticalOn, "critical-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check CRITICAL (default high, or mackerel.critical in the configuration)")
 	cmd.Flags().StringArrayVar(&opts.Flows, "flows", nil, "read VPC flow logs from `PATH` (a file, or a folder walked for *.log, *.gz, *.txt; repeat for several) for the checks that need them")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
+	cmd.Flags().BoolVar(&opts.Live, "live", false, "collect from the AWS APIs (read-only) and scan that, as with no PATH")
+	opts.Scope.Register(cmd)
 	return cmd
 }
 
@@ -226,7 +253,12 @@ func BuildReport(opts *Options) (*report.Report, error) {
 // scan reads the snapshots, runs every check and applies the
 // suppressions; prepare has run. Its errors are input errors (exit 2).
 func scan(opts *Options) (*report.Report, error) {
-	inv, err := snapshot.Load(opts.Paths...)
+	paths, cleanup, err := livePaths(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	inv, err := snapshot.Load(paths...)
 	if err != nil {
 		return nil, cmdutil.BadInput(err)
 	}
@@ -242,6 +274,35 @@ func scan(opts *Options) (*report.Report, error) {
 	rep.Warnings = append(rep.Warnings, warnings...)
 	rep.Suppress(opts.cfg, opts.IO.Time())
 	return rep, nil
+}
+
+// livePaths returns the snapshots to read: opts.Paths, or, live, a
+// temporary folder the collection wrote (cleanup removes it).
+func livePaths(opts *Options) (paths []string, cleanup func(), err error) {
+	cleanup = func() {}
+	live := opts.Live || len(opts.Paths) == 0
+	switch {
+	case opts.Live && len(opts.Paths) > 0:
+		return nil, cleanup, cmdutil.BadInput(fmt.Errorf("--live collects from AWS: give no PATH with it"))
+	case !live && len(opts.scopeGiven) > 0:
+		return nil, cleanup, cmdutil.BadInput(fmt.Errorf("%s: only for a live scan (--live, or no PATH); a snapshot folder already says its accounts and regions", strings.Join(opts.scopeGiven, ", ")))
+	case !live:
+		return opts.Paths, cleanup, nil
+	case Collect == nil:
+		return nil, cleanup, cmdutil.BadInput(fmt.Errorf("give a snapshot PATH to scan (live collection is not built in)"))
+	}
+	dir, err := os.MkdirTemp("", "vpcdoctor-live-")
+	if err != nil {
+		return nil, cleanup, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := Collect(ctx, opts.IO, opts.Scope, dir); err != nil {
+		cleanup()
+		return nil, func() {}, err
+	}
+	return []string{dir}, cleanup, nil
 }
 
 // readFlows reads the flow logs at paths (docs/flows.md, stage 1) and

@@ -214,12 +214,14 @@ func loadAccount(dir string) (*model.Account, error) {
 		acct.ID = id.Account
 		break
 	}
+	failures, err := readCollectRecord(dir)
+	errs = append(errs, err)
 	label := acct.ID
 	if label == "" {
 		label = acct.Name
 	}
 	for _, rd := range regionDirs {
-		r := &regionReader{dir: filepath.Join(dir, rd), region: &model.Region{Account: label, Name: rd}}
+		r := &regionReader{dir: filepath.Join(dir, rd), region: &model.Region{Account: label, Name: rd}, failures: failures}
 		r.load()
 		errs = append(errs, r.errs...)
 		if acct.ID == "" {
@@ -254,6 +256,7 @@ type regionReader struct {
 	ownerID    string // an account ID seen in the data, when no file names one
 	vpcOwnerID string // a VPC's owner: the account's, unless the VPC is shared
 	fetched    map[model.Call]*fetched
+	failures   *collectFailures // what vpcdoctor collect recorded; nil without a record
 }
 
 // file is one call's file, read.
@@ -293,7 +296,7 @@ func (r *regionReader) readCall(call model.Call, v any) (file, bool) {
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		if info, _ := model.CallInfoFor(call); !info.Optional {
-			r.region.Coverage.MarkMissing(call, "", "not collected")
+			r.region.Coverage.MarkMissing(call, "", r.failures.reason(r.region.Name, call, ""))
 		}
 		return file{}, false
 	}
@@ -462,7 +465,7 @@ func readPerResource[T any](r *regionReader, call model.Call, files map[string][
 	paths, ok := files[resource]
 	if !ok || len(paths) == 0 {
 		if info, _ := model.CallInfoFor(call); !info.Optional {
-			r.region.Coverage.MarkMissing(call, resource, "not collected")
+			r.region.Coverage.MarkMissing(call, resource, r.failures.reason(r.region.Name, call, resource))
 		}
 		return false
 	}

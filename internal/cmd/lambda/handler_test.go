@@ -104,7 +104,7 @@ func newTestHandler(t *testing.T, s *testS3) (*Handler, *[]Target) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
 	env := map[string]string{"AWS_ENDPOINT_URL": s.url}
 	getenv := func(k string) string { return env[k] }
-	services, err := awsServices(context.Background(), getenv)
+	services, err := awsServices(context.Background(), getenv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,10 +12,14 @@ package lambda
 import (
 	"context"
 	"errors"
+	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/awsapi"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/collect"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/collect/scope"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
 )
 
@@ -71,7 +75,7 @@ func Run(opts *Options) error {
 		return cmdutil.BadInput(errors.New("vpcdoctor lambda serves the Lambda Runtime API, and AWS_LAMBDA_RUNTIME_API is not set: run it as a Lambda function, or under the Runtime Interface Emulator (docs/lambda.md)"))
 	}
 	ctx := context.Background()
-	services, err := awsServices(ctx, opts.IO.Getenv)
+	services, err := awsServices(ctx, opts.IO.Getenv, opts.IO.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -84,13 +88,24 @@ func Run(opts *Options) error {
 // the function's own credentials (the default chain: in Lambda, its
 // role). AWS_ENDPOINT_URL points every service at another endpoint (a
 // local test double), S3 then addressed path-style.
-func awsServices(ctx context.Context, getenv func(string) string) (Services, error) {
+func awsServices(ctx context.Context, getenv func(string) string, log io.Writer) (Services, error) {
 	cfg, err := awsapi.LoadConfig(ctx, awsapi.Options{Endpoint: getenv("AWS_ENDPOINT_URL")})
 	if err != nil {
 		return Services{}, err
 	}
 	owner := getenv("VPCDOCTOR_BUCKET_OWNER")
+	endpoint := getenv("AWS_ENDPOINT_URL")
 	return Services{
+		Collect: func(ctx context.Context, t Target, dir string) error {
+			io := &cmdutil.IOStreams{Out: log, ErrOut: log, Now: time.Now, Env: getenv}
+			return collect.Live(ctx, io, scope.Flags{
+				Regions: t.Regions, AllRegions: len(t.Regions) == 0,
+				AssumeRole: t.RoleARN, ExternalID: t.ExternalID, EndpointURL: endpoint,
+			}, dir)
+		},
+		Accounts: func(ctx context.Context) ([]string, error) {
+			return awsapi.OrganizationAccounts(ctx, awsapi.Options{Endpoint: endpoint})
+		},
 		Put: func(ctx context.Context, bucket string, objects []awsapi.S3Object) error {
 			return awsapi.S3Put(ctx, cfg, bucket, owner, objects)
 		},

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/fakeaws"
 )
 
 // rieModule is the AWS Lambda Runtime Interface Emulator, at the version
@@ -195,7 +197,7 @@ func (e *emulator) invoke(t *testing.T, event string) []byte {
 // awsRouter is one endpoint for every AWS service, as AWS_ENDPOINT_URL
 // makes it: S3 requests (by their signature's credential scope) go to
 // s3, the others to rest (nil: 501).
-func awsRouter(s3, rest http.Handler) *httptest.Server {
+func awsRouter(s3 http.Handler, rest http.Handler) *httptest.Server {
 	scope := regexp.MustCompile(`Credential=[^/]+/[0-9]+/[^/]+/([^/]+)/aws4_request`)
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m := scope.FindStringSubmatch(r.Header.Get("Authorization"))
@@ -214,17 +216,24 @@ func awsRouter(s3, rest http.Handler) *httptest.Server {
 var reportLine = regexp.MustCompile(`REPORT RequestId: \S+\s+(Init Duration: [0-9.]+ ms\s+)?Duration: ([0-9.]+) ms`)
 
 // TestUnderEmulator runs the vpcdoctor binary as a Lambda function under
-// the AWS Lambda Runtime Interface Emulator, with an in-process
-// S3-compatible server behind AWS_ENDPOINT_URL: a stored snapshot is
-// scanned, its reports land in the bucket (the JSON equal to `vpcdoctor
-// scan --format json`'s), the summary answered is the one written, and a
-// wrong event fails with the error type InputError.
+// the AWS Lambda Runtime Interface Emulator, every AWS service behind
+// AWS_ENDPOINT_URL on this machine: an in-process S3-compatible server
+// (gofakes3) and the fake AWS endpoint (internal/fakeaws).
 func TestUnderEmulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the emulator test builds two binaries")
 	}
 	rie := buildEmulator(t)
 	vpcdoctor := buildVpcdoctor(t)
+	t.Run("stored snapshot", func(t *testing.T) { testStoredSnapshotUnderEmulator(t, rie, vpcdoctor) })
+	t.Run("organisation", func(t *testing.T) { testOrganisationUnderEmulator(t, rie, vpcdoctor) })
+}
+
+// testStoredSnapshotUnderEmulator: a stored snapshot is scanned, its
+// reports land in the bucket (the JSON equal to `vpcdoctor scan --format
+// json`'s), the summary answered is the one written, a wrong event fails
+// with the error type InputError, and the function goes on serving.
+func testStoredSnapshotUnderEmulator(t *testing.T, rie, vpcdoctor string) {
 	s := newTestS3(t)
 	s.putFolder(t, example, "snapshots/startup-all-public/")
 	router := awsRouter(gofakes3.New(s.backend).Server(), nil)
@@ -295,5 +304,111 @@ func logReport(t *testing.T, out string) {
 		if m := reportLine.FindStringSubmatch(sc.Text()); m != nil {
 			t.Logf("emulator: %s", strings.Join(strings.Fields(sc.Text()), " "))
 		}
+	}
+}
+
+// rieAccount is the account of the function the emulator invokes (its
+// ARN is arn:aws:lambda:us-east-1:012345678912:function:test_function).
+const rieAccount = "012345678912"
+
+// testOrganisationUnderEmulator runs what the state machine runs, each
+// step an invocation of the emulated function, against the fake AWS
+// endpoint serving an organisation of two accounts: accounts mode lists
+// them (organizations ListAccounts), each listed event scans its account
+// through the role (sts AssumeRole with the external ID, then every call
+// of the collector; one call denied in one account), and index mode
+// writes the run's index.
+func testOrganisationUnderEmulator(t *testing.T, rie, vpcdoctor string) {
+	const other = "222233334444"
+	org := t.TempDir()
+	if err := copyExample(filepath.Join(org, exampleID), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyExample(filepath.Join(org, other), other); err != nil {
+		t.Fatal(err)
+	}
+	// The function's own account, where its base credentials are
+	// answered: the organisation's management account.
+	if err := copyExample(filepath.Join(org, rieAccount), rieAccount); err != nil {
+		t.Fatal(err)
+	}
+	fake, err := fakeaws.New(fakeaws.Options{
+		Snapshot: org, Regions: []string{"ap-northeast-1"}, ExternalID: "org-1234",
+		Management: rieAccount, Organization: []string{exampleID, other},
+		Deny: []string{other + "/*/ec2:DescribeFlowLogs"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	s := newTestS3(t)
+	router := awsRouter(gofakes3.New(s.backend).Server(), fake)
+	defer router.Close()
+	e := startEmulator(t, rie, vpcdoctor, []string{
+		"AWS_ACCESS_KEY_ID=AKIDVPCDOCTORTEST", "AWS_SECRET_ACCESS_KEY=test-secret", "AWS_REGION=ap-northeast-1",
+		"AWS_ENDPOINT_URL=" + router.URL, "VPCDOCTOR_BUCKET=reports",
+	})
+
+	var list AccountsList
+	if err := json.Unmarshal(e.invoke(t, `{"mode": "accounts", "role": "vpcdoctor-scan", "external_id": "org-1234", "regions": ["ap-northeast-1"], "prefix": "org", "run": "nightly"}`), &list); err != nil || list.Accounts != 2 {
+		t.Fatalf("accounts mode answered %+v (%v)", list, err)
+	}
+	var items []Event
+	if err := json.Unmarshal(s.get(t, list.Key), &items); err != nil || len(items) != 2 {
+		t.Fatalf("%s: %d items (%v)", list.Key, len(items), err)
+	}
+	golden, err := os.ReadFile(exampleGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct{ Summary struct{ Findings, Critical, High, Medium, Low, Info int } }
+	json.Unmarshal(golden, &want)
+	for _, item := range items {
+		if item.Role != "arn:aws:iam::"+item.Account+":role/vpcdoctor-scan" || item.ExternalID != "org-1234" {
+			t.Errorf("item %+v: not through the role", item)
+		}
+		event, _ := json.Marshal(item)
+		var sum Summary
+		if body := e.invoke(t, string(event)); json.Unmarshal(body, &sum) != nil || sum.Account != item.Account {
+			t.Fatalf("scan of %s answered %s", item.Account, body)
+		}
+		// The example's own account, collected from the fake, finds
+		// what its files give (the other account is a copy under
+		// another ID, with a call denied: its findings differ).
+		got := sum.Counts
+		if item.Account == exampleID && (got.Findings != want.Summary.Findings || got.Critical != want.Summary.Critical || got.High != want.Summary.High) {
+			t.Errorf("%s collected from the fake: %+v; the example scanned from its files: %+v", item.Account, got, want.Summary)
+		}
+		// The denied call is reported missing, and the scan incomplete.
+		if denied := item.Account == other; got.Complete == denied || (sum.MissingCalls > 0) != denied {
+			t.Errorf("%s: complete %v, %d calls missing", item.Account, got.Complete, sum.MissingCalls)
+		}
+		var rep struct{ Coverage []struct{ Missing []struct{ Call, Reason string } } }
+		json.Unmarshal(s.get(t, sum.Keys.JSON), &rep)
+		if item.Account == other && (len(rep.Coverage) != 1 || len(rep.Coverage[0].Missing) == 0 || rep.Coverage[0].Missing[0].Call != "ec2-describe-flow-logs" || !strings.Contains(rep.Coverage[0].Missing[0].Reason, "UnauthorizedOperation")) {
+			t.Errorf("%s: the JSON report's coverage %+v does not say the denied call", other, rep.Coverage)
+		}
+	}
+	var idx Index
+	if err := json.Unmarshal(e.invoke(t, `{"mode": "index", "prefix": "org", "run": "nightly"}`), &idx); err != nil || idx.Scanned != 2 || idx.Missing != 0 || idx.Totals.Critical < want.Summary.Critical {
+		t.Errorf("index answered %+v (%v)", idx, err)
+	}
+	s.get(t, "org/nightly/index.html")
+	// The fake saw the organisation listed and the roles assumed with
+	// the function's own credentials, and every other call made through
+	// the roles.
+	var roles, lists int
+	for _, r := range fake.Requests() {
+		switch {
+		case r.Operation == "ListAccounts" && r.Account == rieAccount:
+			lists++
+		case r.Operation == "AssumeRole" && r.Account == rieAccount:
+			roles++
+		case r.Account != exampleID && r.Account != other:
+			t.Errorf("%s %s answered from account %s, not through a role", r.Service, r.Operation, r.Account)
+		}
+	}
+	if lists == 0 || roles < 2 {
+		t.Errorf("the fake saw %d ListAccounts and %d AssumeRole", lists, roles)
 	}
 }

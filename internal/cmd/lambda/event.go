@@ -40,7 +40,9 @@ type Event struct {
 	// the function's own.
 	Role       string `json:"role,omitempty"`
 	ExternalID string `json:"external_id,omitempty"`
-	// Regions to collect; none for every region enabled in the account.
+	// Regions to collect; none for VPCDOCTOR_REGIONS (comma-separated)
+	// in the function's environment, else every region enabled in the
+	// account.
 	Regions []string `json:"regions,omitempty"`
 	// Bucket and Prefix say where the reports go: the bucket's
 	// PREFIX/RUN/ACCOUNT/ folder. Defaults: VPCDOCTOR_BUCKET and
@@ -111,6 +113,13 @@ func (e Event) withDefaults(getenv func(string) string) Event {
 	}
 	if e.Prefix == "" {
 		e.Prefix = getenv("VPCDOCTOR_PREFIX")
+	}
+	if len(e.Regions) == 0 && e.Snapshot == "" && e.Mode != ModeIndex {
+		for r := range strings.SplitSeq(getenv("VPCDOCTOR_REGIONS"), ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				e.Regions = append(e.Regions, r)
+			}
+		}
 	}
 	if e.Lang == "" {
 		e.Lang = string(i18n.English)

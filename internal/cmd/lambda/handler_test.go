@@ -349,7 +349,7 @@ func TestBadEvents(t *testing.T) {
 // schedule's empty event).
 func TestDefaultsFromEnvironment(t *testing.T) {
 	s := newTestS3(t)
-	h, _ := newTestHandler(t, s)
+	h, collected := newTestHandler(t, s)
 	getenv := h.Getenv
 	h.Getenv = func(k string) string {
 		switch k {
@@ -357,6 +357,8 @@ func TestDefaultsFromEnvironment(t *testing.T) {
 			return "reports"
 		case "VPCDOCTOR_PREFIX":
 			return "scheduled/"
+		case "VPCDOCTOR_REGIONS":
+			return "ap-northeast-1, us-east-1,"
 		}
 		return getenv(k)
 	}
@@ -366,6 +368,9 @@ func TestDefaultsFromEnvironment(t *testing.T) {
 	}
 	if sum.Bucket != "reports" || sum.Keys.Summary != "scheduled/20261126T094800Z/111122223333/summary.json" {
 		t.Errorf("summary %+v", sum)
+	}
+	if want := []Target{{Regions: []string{"ap-northeast-1", "us-east-1"}}}; !reflect.DeepEqual(*collected, want) {
+		t.Errorf("collected %+v, want %+v", *collected, want)
 	}
 	s.get(t, sum.Keys.Summary)
 }

@@ -361,7 +361,9 @@ func testOrganisationUnderEmulator(t *testing.T, rie, vpcdoctor string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want struct{ Summary struct{ Findings, Critical, High, Medium, Low, Info int } }
+	var want struct {
+		Summary struct{ Findings, Critical, High, Medium, Low, Info int }
+	}
 	json.Unmarshal(golden, &want)
 	for _, item := range items {
 		if item.Role != "arn:aws:iam::"+item.Account+":role/vpcdoctor-scan" || item.ExternalID != "org-1234" {
@@ -383,7 +385,11 @@ func testOrganisationUnderEmulator(t *testing.T, rie, vpcdoctor string) {
 		if denied := item.Account == other; got.Complete == denied || (sum.MissingCalls > 0) != denied {
 			t.Errorf("%s: complete %v, %d calls missing", item.Account, got.Complete, sum.MissingCalls)
 		}
-		var rep struct{ Coverage []struct{ Missing []struct{ Call, Reason string } } }
+		var rep struct {
+			Coverage []struct {
+				Missing []struct{ Call, Reason string }
+			}
+		}
 		json.Unmarshal(s.get(t, sum.Keys.JSON), &rep)
 		if item.Account == other && (len(rep.Coverage) != 1 || len(rep.Coverage[0].Missing) == 0 || rep.Coverage[0].Missing[0].Call != "ec2-describe-flow-logs" || !strings.Contains(rep.Coverage[0].Missing[0].Reason, "UnauthorizedOperation")) {
 			t.Errorf("%s: the JSON report's coverage %+v does not say the denied call", other, rep.Coverage)

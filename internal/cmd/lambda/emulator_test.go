@@ -137,13 +137,13 @@ func (e *emulator) output() string {
 	return e.log.String()
 }
 
-// startEmulator runs the emulator with `vpcdoctor lambda` as the
+// startEmulator runs the emulator with vpcdoctor and args as the
 // bootstrap, the environment env added to a clean one, and stops it (and
 // the function it started: one process group) when the test ends.
-func startEmulator(t *testing.T, rie, vpcdoctor string, env []string) *emulator {
+func startEmulator(t *testing.T, rie string, env []string, bootstrap ...string) *emulator {
 	t.Helper()
 	e := &emulator{addr: freeAddr(t)}
-	cmd := exec.Command(rie, "--runtime-interface-emulator-address", e.addr, "--runtime-api-address", freeAddr(t), vpcdoctor, "lambda")
+	cmd := exec.Command(rie, append([]string{"--runtime-interface-emulator-address", e.addr, "--runtime-api-address", freeAddr(t)}, bootstrap...)...)
 	home := t.TempDir()
 	cmd.Dir = home
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + t.TempDir(), "LOG_LEVEL=info",
@@ -212,7 +212,10 @@ func awsRouter(s3 http.Handler, rest http.Handler) *httptest.Server {
 	}))
 }
 
-// reportDuration reads the emulator's REPORT line of an invocation.
+// initLine is the emulator's report of the function's initialisation.
+var initLine = regexp.MustCompile(`INIT REPORT\(durationMs: ([0-9.]+)\)`)
+
+// reportLine is the emulator's REPORT line of an invocation.
 var reportLine = regexp.MustCompile(`REPORT RequestId: \S+\s+(Init Duration: [0-9.]+ ms\s+)?Duration: ([0-9.]+) ms`)
 
 // TestUnderEmulator runs the vpcdoctor binary as a Lambda function under
@@ -238,10 +241,11 @@ func testStoredSnapshotUnderEmulator(t *testing.T, rie, vpcdoctor string) {
 	s.putFolder(t, example, "snapshots/startup-all-public/")
 	router := awsRouter(gofakes3.New(s.backend).Server(), nil)
 	defer router.Close()
-	e := startEmulator(t, rie, vpcdoctor, []string{
+	// `vpcdoctor lambda`, as an image whose ENTRYPOINT names the command.
+	e := startEmulator(t, rie, []string{
 		"AWS_ACCESS_KEY_ID=AKIDVPCDOCTORTEST", "AWS_SECRET_ACCESS_KEY=test-secret", "AWS_REGION=ap-northeast-1",
 		"AWS_ENDPOINT_URL=" + router.URL, "VPCDOCTOR_BUCKET=reports", "VPCDOCTOR_PREFIX=vpcdoctor",
-	})
+	}, vpcdoctor, "lambda")
 
 	// A wrong event first: the cold start (the emulator starts the
 	// function on the first invocation), answered with Lambda's error
@@ -301,6 +305,9 @@ func testStoredSnapshotUnderEmulator(t *testing.T, rie, vpcdoctor string) {
 func logReport(t *testing.T, out string) {
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
+		if m := initLine.FindStringSubmatch(sc.Text()); m != nil {
+			t.Logf("emulator: the function's init (process start to its first request for an event): %s ms", m[1])
+		}
 		if m := reportLine.FindStringSubmatch(sc.Text()); m != nil {
 			t.Logf("emulator: %s", strings.Join(strings.Fields(sc.Text()), " "))
 		}
@@ -344,10 +351,12 @@ func testOrganisationUnderEmulator(t *testing.T, rie, vpcdoctor string) {
 	s := newTestS3(t)
 	router := awsRouter(gofakes3.New(s.backend).Server(), fake)
 	defer router.Close()
-	e := startEmulator(t, rie, vpcdoctor, []string{
+	// The bare binary, as the provided.al2023 image's entrypoint starts
+	// /var/runtime/bootstrap (deploy/Dockerfile): no argument.
+	e := startEmulator(t, rie, []string{
 		"AWS_ACCESS_KEY_ID=AKIDVPCDOCTORTEST", "AWS_SECRET_ACCESS_KEY=test-secret", "AWS_REGION=ap-northeast-1",
 		"AWS_ENDPOINT_URL=" + router.URL, "VPCDOCTOR_BUCKET=reports",
-	})
+	}, vpcdoctor)
 
 	var list AccountsList
 	if err := json.Unmarshal(e.invoke(t, `{"mode": "accounts", "role": "vpcdoctor-scan", "external_id": "org-1234", "regions": ["ap-northeast-1"], "prefix": "org", "run": "nightly"}`), &list); err != nil || list.Accounts != 2 {

@@ -5,12 +5,15 @@
 // organizations ListAccounts and ec2 DescribeRegions for the scope), reads
 // flow-log objects from S3 (ListObjectsV2, GetObject) and runs the flows
 // query on Amazon Athena (StartQueryExecution, GetQueryExecution,
-// GetQueryResults). It only reads from the account: readonly_test.go lists
-// every operation the code can call and fails on any but Describe*, List*
-// and Get* and two that change nothing (sts AssumeRole, a credential
-// exchange; Athena StartQueryExecution, which writes only the query's
-// result, to the output location the user names); docs/iam-policy.json is
-// the policy for exactly those, kept in sync by a test.
+// GetQueryResults), and for the Lambda function (internal/cmd/lambda)
+// serves the Lambda Runtime API and writes the reports to S3 (PutObject).
+// It only reads from the account: readonly_test.go lists every operation
+// the code can call and fails on any but Describe*, List* and Get* and
+// three that change nothing of it (sts AssumeRole, a credential exchange;
+// Athena StartQueryExecution, which writes only the query's result, to the
+// output location the user names; S3 PutObject, vpcdoctor's reports in the
+// bucket the user names); docs/iam-policy.json is the policy for exactly
+// those, kept in sync by a test.
 package awsapi
 
 import (

@@ -283,7 +283,7 @@ func jsonValue(ref string, v any) (any, error) {
 		}
 		out := make(map[string]any, len(obj))
 		for k, mv := range obj {
-			out[k] = mv
+			out[k] = guessJSON(mv) // members the model does not know
 		}
 		for _, m := range def.Members {
 			mv, ok := obj[m.Name]
@@ -327,6 +327,31 @@ func jsonValue(ref string, v any) (any, error) {
 		return out, nil
 	}
 	return v, nil
+}
+
+// guessJSON converts a value of a member the model does not know: a string
+// in the CLI's timestamp form becomes epoch seconds, as the JSON protocols
+// send timestamps.
+func guessJSON(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, mv := range v {
+			out[k] = guessJSON(mv)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, it := range v {
+			out[i] = guessJSON(it)
+		}
+		return out
+	case string:
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil && strings.Contains(v, "T") {
+			return json.Number(epochSeconds(t))
+		}
+	}
+	return v
 }
 
 // epochSeconds writes t as the JSON protocols' epoch seconds, its fraction

@@ -31,10 +31,13 @@ func startFake(t *testing.T, opt Options, region string) (*Server, aws.Config) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	return srv, sdkConfig(t, srv, region, credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""))
+	return srv, sdkConfig(t, srv, region, staticCreds)
 }
 
-func sdkConfig(t *testing.T, srv *Server, region string, creds aws.CredentialsProvider) aws.Config {
+// staticCreds are base credentials: the management account.
+var staticCreds = credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")
+
+func sdkConfig(t testing.TB, srv *Server, region string, creds aws.CredentialsProvider) aws.Config {
 	t.Helper()
 	cfg, err := config.LoadDefaultConfig(context.Background(),
 		config.WithRegion(region),

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -149,5 +150,27 @@ func TestUnknownAccessKeyOfFake(t *testing.T) {
 	_, err := ec2.NewFromConfig(cfg).DescribeVpcs(context.Background(), &ec2.DescribeVpcsInput{})
 	if apiCode(err) != "AuthFailure" {
 		t.Errorf("got %v, want AuthFailure", err)
+	}
+}
+
+// TestEndpointFromEnvironment: the SDK finds the fake through
+// AWS_ENDPOINT_URL, as it finds LocalStack, with the environment's keys.
+func TestEndpointFromEnvironment(t *testing.T) {
+	srv, err := New(Options{Snapshot: exampleDir})
+	must(t, err)
+	defer srv.Close()
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL())
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDENVIRONMENT")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "ap-northeast-1")
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithSharedConfigFiles([]string{}), config.WithSharedCredentialsFiles([]string{}))
+	must(t, err)
+	out, err := ec2.NewFromConfig(cfg).DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{})
+	must(t, err)
+	if len(out.SecurityGroups) != 2 || out.NextToken == nil {
+		t.Errorf("first page: %d groups, token %v; want 2 and a token", len(out.SecurityGroups), out.NextToken)
+	}
+	if r := srv.Requests(); len(r) != 1 || r[0] != (Request{Service: "ec2", Operation: "DescribeSecurityGroups", Region: "ap-northeast-1", Account: "111122223333", Status: 200}) {
+		t.Errorf("requests recorded: %+v", r)
 	}
 }

@@ -26,6 +26,18 @@
 // that account's folder of a multi-account snapshot; any other key is the
 // management account (Options.Management, else the first account).
 //
+// A multi-account test lays out a folder of account folders, calls sts
+// AssumeRole (with stscreds or directly) for arn:aws:iam::ACCOUNT:role/ANY
+// and uses the credentials returned; organizations ListAccounts lists the
+// accounts (Options.Organization).
+//
+// The latency scenario serves internal/synth's 500-interface
+// account in 17 regions:
+//
+//	synth.WriteAccount(dir, synth.Size{ENIs: 500})
+//	fakeaws.New(fakeaws.Options{Snapshot: dir, Regions: seventeen,
+//		CloneRegion: "ap-northeast-1", Latency: 100 * time.Millisecond, PageSize: 100})
+//
 // Every list call answers the items of its file, Options.PageSize at a time
 // with opaque tokens; per-resource calls answer the file of the resource the
 // request names (the LoadBalancerArn, TargetGroupArn, PrefixListId, ECS

@@ -222,6 +222,7 @@ func (s *Server) regionDir(c *call) string {
 func (s *Server) document(c *call, def operationDef, call model.Call, resource string) (map[string]any, *apiError) {
 	dir := s.regionDir(c)
 	if dir == "" {
+		s.note("%s/%s: the snapshot has no such region; %s answered with no items", c.accountID, c.region, call)
 		return nil, nil
 	}
 	var files []string

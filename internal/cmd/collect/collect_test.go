@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -427,3 +428,26 @@ func TestScanLive(t *testing.T) {
 		t.Errorf("left behind: %v", left)
 	}
 }
+
+// Progress is drawn on a terminal only.
+func TestCollectProgress(t *testing.T) {
+	isolateAWS(t)
+	srv := startFake(t, fakeaws.Options{Snapshot: example, PageSize: 50, Latency: 120 * time.Millisecond})
+	for _, tty := range []bool{true, false} {
+		io, _, errOut := cmdutil.Test()
+		io.ErrIsTTY = tty
+		err := Run(&Options{IO: io, Out: filepath.Join(t.TempDir(), "snap"), Concurrency: 8, Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, EndpointURL: srv.URL()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		drawn := strings.Contains(errOut.String(), "\r\x1b[Kcollecting: ")
+		if drawn != tty {
+			t.Errorf("terminal %v: progress drawn %v:\n%q", tty, drawn, errOut)
+		}
+		if tty && !regexpMatch(`collecting: \d/1 accounts, \d/1 regions, \d+/\d+ calls, 0 errors`, errOut.String()) {
+			t.Errorf("progress line: %q", errOut)
+		}
+	}
+}
+
+func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }

@@ -61,6 +61,14 @@ var operations = map[string]opSpec{
 	"organizations.ListAccounts":            {answer: (*Server).listAccounts},
 }
 
+// minLatency is the least time the fake takes to answer. The SDK's request
+// body (smithy-go's safeWriteToReadCloser) fails net/http's check for
+// extra body bytes when the SDK has closed it because the answer already
+// came: the transport then closes the connection under the answer being
+// read. No AWS endpoint answers within a millisecond; the fake must not
+// either.
+const minLatency = 2 * time.Millisecond
+
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c, aerr := parseCall(r)
@@ -79,9 +87,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.record(rec)
 		}
 	}()
-	if s.opt.Latency > 0 {
+	if latency := max(s.opt.Latency, minLatency); latency > 0 {
 		select {
-		case <-time.After(s.opt.Latency):
+		case <-time.After(latency):
 		case <-r.Context().Done():
 			return
 		}
@@ -112,6 +120,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("X-Amzn-RequestId", c.id)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 	rec.Status = http.StatusOK

@@ -61,12 +61,13 @@ var operations = map[string]opSpec{
 	"organizations.ListAccounts":            {answer: (*Server).listAccounts},
 }
 
-// minLatency is the least time the fake takes to answer. The SDK's request
-// body (smithy-go's safeWriteToReadCloser) fails net/http's check for
-// extra body bytes when the SDK has closed it because the answer already
-// came: the transport then closes the connection under the answer being
-// read. No AWS endpoint answers within a millisecond; the fake must not
-// either.
+// minLatency is the least time the fake takes to answer. smithy-go closes
+// the request body as soon as the answer arrives; net/http's transport,
+// still checking the body for extra bytes, then fails and closes the
+// connection under the answer being read ("use of closed network
+// connection", aws/aws-sdk-go-v2#2737; the SDK retries it since
+// aws/aws-sdk-go-v2#2949). An answer within microseconds on loopback makes
+// it frequent; no AWS endpoint answers within 2 ms.
 const minLatency = 2 * time.Millisecond
 
 // ServeHTTP answers one request.

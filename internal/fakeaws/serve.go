@@ -229,7 +229,7 @@ func (s *Server) regionDir(c *call) string {
 // document returns the snapshot's answer to c: the call's file, or the
 // files of the resource c names merged (their items concatenated). It is
 // nil when the snapshot has none.
-func (s *Server) document(c *call, def operationDef, call model.Call, resource string) (map[string]any, *apiError) {
+func (s *Server) document(c *call, call model.Call, resource string) (map[string]any, *apiError) {
 	dir := s.regionDir(c)
 	if dir == "" {
 		s.note("%s/%s: the snapshot has no such region; %s answered with no items", c.accountID, c.region, call)
@@ -287,7 +287,7 @@ func (s *Server) list(c *call, def operationDef, spec opSpec) (map[string]any, *
 			return nil, badParameter(c, "%s is required", spec.per)
 		}
 	}
-	doc, aerr := s.document(c, def, spec.call, resource)
+	doc, aerr := s.document(c, spec.call, resource)
 	if aerr != nil {
 		return nil, aerr
 	}

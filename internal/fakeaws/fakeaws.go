@@ -117,8 +117,8 @@ type Request struct {
 	Region    string
 	Account   string
 	Resource  string // for per-resource calls: the resource asked about
-	Status    int    // the HTTP status answered
-	Error     string // the error code answered, if any
+	Status    int    // the HTTP status answered; 0 when the client went away first
+	Error     string // the error code answered, if any ("canceled" with Status 0)
 }
 
 // Server is a running fake endpoint.
@@ -207,8 +207,8 @@ func (s *Server) URL() string { return s.http.URL }
 // Close stops the server.
 func (s *Server) Close() { s.http.Close() }
 
-// Requests returns every request answered so far, in the order they were
-// answered.
+// Requests returns every request answered so far (and those the client
+// gave up waiting for), in the order they were answered.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -92,6 +92,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(latency):
 		case <-r.Context().Done():
+			rec.Error = "canceled" // the client went away: nothing answered
+			s.record(rec)
 			return
 		}
 	}

@@ -81,7 +81,8 @@ type Options struct {
 	// 2, small, so tests exercise pagination); MaxResults, MaxItems,
 	// PageSize or MaxRecords in the request lower it.
 	PageSize int
-	// Latency is added to every request before answering.
+	// Latency is added to every request before answering (at least 2 ms
+	// always are, see minLatency).
 	Latency time.Duration
 	// Throttle is the fraction of requests answered with the service's
 	// throttling error; seeded, so a run is repeatable, and a request

@@ -22,41 +22,65 @@ var xmlNamespaces = map[string]string{
 	"sts":         "https://sts.amazonaws.com/doc/2011-06-15/",
 }
 
+// encode is encodeOutput, remembering the encoded members of answers that
+// depend only on a snapshot file and the page (Server.encoded).
+func (s *Server) encode(c *call, def operationDef, out map[string]any) (string, []byte, error) {
+	if c.cacheKey == "" {
+		return encodeOutput(c, def, out, nil)
+	}
+	if v, ok := s.encoded.Load(c.cacheKey); ok {
+		return encodeOutput(c, def, out, v.([]byte))
+	}
+	ctype, body, err := encodeOutput(c, def, out, nil)
+	if err == nil {
+		s.encoded.Store(c.cacheKey, c.members)
+	}
+	return ctype, body, err
+}
+
 // encodeOutput writes out (generic JSON in the AWS CLI's member names) as
-// the body of op's response in its protocol.
-func encodeOutput(c *call, def operationDef, out map[string]any) (contentType string, body []byte, err error) {
+// the body of op's response in its protocol; members, when given, are the
+// answer's members already encoded (the whole body of the JSON protocols).
+// It leaves the encoded members in c.members.
+func encodeOutput(c *call, def operationDef, out map[string]any, members []byte) (contentType string, body []byte, err error) {
 	switch def.Protocol {
 	case "ec2", "query":
+		if members == nil {
+			var m bytes.Buffer
+			if err := writeXMLMembers(&m, def.Protocol == "ec2", def.Output, out); err != nil {
+				return "", nil, err
+			}
+			members = m.Bytes()
+		}
+		c.members = members
 		var b bytes.Buffer
 		b.WriteString(xml.Header)
 		ns := xmlNamespaces[c.service]
 		if def.Protocol == "ec2" {
 			fmt.Fprintf(&b, "<%sResponse xmlns=%q><requestId>%s</requestId>", c.operation, ns, c.id)
-			if err := writeXMLMembers(&b, def.Protocol == "ec2", def.Output, out); err != nil {
-				return "", nil, err
-			}
+			b.Write(members)
 			fmt.Fprintf(&b, "</%sResponse>", c.operation)
 		} else {
 			fmt.Fprintf(&b, "<%sResponse xmlns=%q><%s>", c.operation, ns, def.ResultWrapper)
-			if err := writeXMLMembers(&b, def.Protocol == "ec2", def.Output, out); err != nil {
-				return "", nil, err
-			}
+			b.Write(members)
 			fmt.Fprintf(&b, "</%s><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>", def.ResultWrapper, c.id, c.operation)
 		}
 		return "text/xml;charset=UTF-8", b.Bytes(), nil
 	default:
-		v, err := jsonValue(def.Output, out)
-		if err != nil {
-			return "", nil, err
+		if members == nil {
+			v, err := jsonValue(def.Output, out)
+			if err != nil {
+				return "", nil, err
+			}
+			if members, err = json.Marshal(v); err != nil {
+				return "", nil, err
+			}
 		}
-		body, err := json.Marshal(v)
-		if err != nil {
-			return "", nil, err
-		}
+		c.members = members
 		if def.Protocol == "json" {
-			return "application/x-amz-json-1.1", body, nil
+			return "application/x-amz-json-1.1", members, nil
 		}
-		return "application/json", body, nil
+		return "application/json", members, nil
 	}
 }
 

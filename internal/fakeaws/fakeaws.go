@@ -133,6 +133,7 @@ type Server struct {
 	enabled  map[string]bool
 	deny     []denyRule
 	data     *fileCache
+	encoded  sync.Map // cache key (see call.cacheKey) → encoded members
 
 	mu        sync.Mutex
 	requests  []Request

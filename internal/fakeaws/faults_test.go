@@ -162,6 +162,12 @@ func TestRegions(t *testing.T) {
 	subnets, err := ec2Lists[1].read(ctx, ec2.NewFromConfig(cloned))
 	must(t, err)
 	sameItems(t, "cloned subnets", fixture(t, file(exampleDir, "ap-northeast-1", "ec2-describe-subnets"), "Subnets"), asJSON(t, subnets))
+	// Answered again, from the encoded pages the first region left.
+	eu := cloned.Copy()
+	eu.Region = "eu-west-1"
+	again, err := ec2Lists[1].read(ctx, ec2.NewFromConfig(eu))
+	must(t, err)
+	sameItems(t, "cloned subnets, encoded once", fixture(t, file(exampleDir, "ap-northeast-1", "ec2-describe-subnets"), "Subnets"), asJSON(t, again))
 }
 
 // TestLatency: every request waits Options.Latency.

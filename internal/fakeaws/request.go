@@ -29,6 +29,11 @@ type call struct {
 	form      url.Values     // Query protocols; Lambda's query string
 	body      map[string]any // JSON protocols
 	digest    string         // identifies the request for Throttle's retries
+	source    string         // the one snapshot file the answer comes from, if so
+	first     int            // the page answered: its first item
+	end       int            // and the item after its last
+	cacheKey  string         // set when the encoded answer depends only on source and the page
+	members   []byte         // the answer's members, encoded
 	id        string         // the request ID answered
 }
 

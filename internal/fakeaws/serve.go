@@ -110,7 +110,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	if aerr == nil {
 		var err error
-		ctype, body, err = encodeOutput(c, def, out)
+		ctype, body, err = s.encode(c, def, out)
 		if err != nil {
 			aerr = errorf(500, "InternalFailure", "fakeaws cannot encode %s from the snapshot: %v", c.operation, err)
 		}
@@ -271,6 +271,9 @@ func (s *Server) document(c *call, call model.Call, resource string) (map[string
 		}
 		doc = merged
 	}
+	if len(files) == 1 && doc != nil {
+		c.source = files[0]
+	}
 	if doc == nil {
 		what := string(call)
 		if resource != "" {
@@ -293,7 +296,13 @@ func (s *Server) list(c *call, def operationDef, spec opSpec) (map[string]any, *
 	if aerr != nil {
 		return nil, aerr
 	}
-	return s.page(c, def, doc)
+	out, aerr := s.page(c, def, doc)
+	if aerr == nil && c.source != "" {
+		// The same page of the same file encodes to the same bytes: in
+		// every region of CloneRegion, in every account's retry.
+		c.cacheKey = fmt.Sprintf("%s|%s.%s|%d|%d", c.source, c.service, c.operation, c.first, c.end)
+	}
+	return out, aerr
 }
 
 // page answers the page of doc's items the request's token asks for.
@@ -336,6 +345,7 @@ func (s *Server) page(c *call, def operationDef, doc map[string]any) (map[string
 		}
 	}
 	end := min(start+size, len(items))
+	c.first, c.end = start, end
 	out[def.ResultKey] = orEmpty(items[start:end])
 	if end < len(items) {
 		out[def.OutputToken] = makeToken(c.operation, end)

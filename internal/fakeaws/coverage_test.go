@@ -66,5 +66,8 @@ func TestSyntheticAccount(t *testing.T) {
 	enis := fixture(t, file(dir, "ap-northeast-1", string(model.CallNetworkInterfaces)), "NetworkInterfaces")
 	if n, want := count(srv, "DescribeNetworkInterfaces", ""), (len(enis)+99)/100; n != want {
 		t.Errorf("%d interfaces at 100 a page took %d requests, want %d", len(enis), n, want)
+		for _, r := range srv.Requests() {
+			t.Log(r)
+		}
 	}
 }

@@ -81,7 +81,8 @@ type Options struct {
 	// 2, small, so tests exercise pagination); MaxResults, MaxItems,
 	// PageSize or MaxRecords in the request lower it.
 	PageSize int
-	// Latency is added to every request before answering.
+	// Latency is added to every request before answering (at least 2 ms
+	// always are, see minLatency).
 	Latency time.Duration
 	// Throttle is the fraction of requests answered with the service's
 	// throttling error; seeded, so a run is repeatable, and a request
@@ -117,8 +118,8 @@ type Request struct {
 	Region    string
 	Account   string
 	Resource  string // for per-resource calls: the resource asked about
-	Status    int    // the HTTP status answered
-	Error     string // the error code answered, if any
+	Status    int    // the HTTP status answered; 0 when the client went away first
+	Error     string // the error code answered, if any ("canceled" with Status 0)
 }
 
 // Server is a running fake endpoint.
@@ -132,6 +133,7 @@ type Server struct {
 	enabled  map[string]bool
 	deny     []denyRule
 	data     *fileCache
+	encoded  sync.Map // cache key (see call.cacheKey) → encoded members
 
 	mu        sync.Mutex
 	requests  []Request
@@ -207,8 +209,8 @@ func (s *Server) URL() string { return s.http.URL }
 // Close stops the server.
 func (s *Server) Close() { s.http.Close() }
 
-// Requests returns every request answered so far, in the order they were
-// answered.
+// Requests returns every request answered so far (and those the client
+// gave up waiting for), in the order they were answered.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -162,6 +162,12 @@ func TestRegions(t *testing.T) {
 	subnets, err := ec2Lists[1].read(ctx, ec2.NewFromConfig(cloned))
 	must(t, err)
 	sameItems(t, "cloned subnets", fixture(t, file(exampleDir, "ap-northeast-1", "ec2-describe-subnets"), "Subnets"), asJSON(t, subnets))
+	// Answered again, from the encoded pages the first region left.
+	eu := cloned.Copy()
+	eu.Region = "eu-west-1"
+	again, err := ec2Lists[1].read(ctx, ec2.NewFromConfig(eu))
+	must(t, err)
+	sameItems(t, "cloned subnets, encoded once", fixture(t, file(exampleDir, "ap-northeast-1", "ec2-describe-subnets"), "Subnets"), asJSON(t, again))
 }
 
 // TestLatency: every request waits Options.Latency.
@@ -271,4 +277,22 @@ func errorCodeOf(body []byte) string {
 		return x.Code + x.Code2
 	}
 	return ""
+}
+
+// TestCanceledRequest: a request the client gives up on is recorded as
+// such, and the server goes on answering.
+func TestCanceledRequest(t *testing.T) {
+	srv, cfg := startFake(t, Options{Snapshot: exampleDir, Latency: 300 * time.Millisecond}, "ap-northeast-1")
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := ec2.NewFromConfig(cfg).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); err == nil {
+		t.Fatal("a call canceled after 50ms of 300 succeeded")
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for len(srv.Requests()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if r := srv.Requests(); len(r) != 1 || r[0].Status != 0 || r[0].Error != "canceled" || r[0].Operation != "DescribeVpcs" {
+		t.Errorf("recorded %+v", r)
+	}
 }

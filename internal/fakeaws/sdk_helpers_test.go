@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/synth"
 )
 
 const (
@@ -83,9 +85,14 @@ func fixtureIfAny(t *testing.T, path, key string) []any {
 }
 
 // fixtureDirs returns the snapshots the SDK tests run on: the bundled
-// example and, when the corpus is beside the clone, CloudMapper's demo.
+// example, a synthetic account (internal/synth) and, when the corpus is
+// beside the clone, CloudMapper's demo.
 func fixtureDirs(t *testing.T) map[string]string {
-	dirs := map[string]string{"startup-all-public": exampleDir}
+	synthetic := t.TempDir()
+	if err := synth.WriteAccount(synthetic, synth.Size{VPCs: 2, SecurityGroups: 40, ENIs: 120}); err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string]string{"startup-all-public": exampleDir, "synthetic": synthetic}
 	if _, err := os.Stat(demoDir); err == nil {
 		dirs["cloudmapper-demo"] = demoDir
 	} else {

@@ -105,6 +105,20 @@ func TestCollectRoundTrip(t *testing.T) {
 		t.Errorf("errors: %+v", res.Errors)
 	}
 	compareSnapshots(t, exampleDir, out.dir, []string{"ap-northeast-1/ec2-describe-flow-logs.json", "README.md"})
+	// Laid out as the CLI prints (Python's json.dumps with indent=4):
+	// what encoding/json's Indent makes of the same JSON, byte for byte.
+	for _, f := range files(t, out.dir) {
+		data, _ := os.ReadFile(filepath.Join(out.dir, f))
+		var compact, indented bytes.Buffer
+		if err := json.Compact(&compact, data); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		json.Indent(&indented, compact.Bytes(), "", "    ")
+		indented.WriteByte('\n')
+		if !bytes.Equal(indented.Bytes(), data) {
+			t.Errorf("%s: not laid out with four-space indentation", f)
+		}
+	}
 
 	var rec record
 	readJSON(t, filepath.Join(out.dir, RecordFile), &rec)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -67,6 +68,7 @@ func TestMotoAccountSnapshot(t *testing.T) {
 		t.Fatalf("scan exited %d: %s", code, errOut)
 	}
 	text := out.String()
+	sameAsCollected(t, snap, env)
 	for _, want := range []string{
 		"vpc-public-subnets-only",
 		"ec2-instance-public-ip",
@@ -102,6 +104,43 @@ func TestMotoAccountSnapshot(t *testing.T) {
 			t.Errorf("alb-sg should raise no finding but %s:\n%s", rule, text)
 			break
 		}
+	}
+}
+
+// sameAsCollected collects the same account from moto with `vpcdoctor
+// collect` (the SDK, in this process, with the environment the AWS CLI
+// had) and checks that it scans exactly as the AWS CLI's snapshot does:
+// the two are interchangeable.
+func sameAsCollected(t *testing.T, cliSnap string, env []string) {
+	t.Helper()
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "AWS_") {
+			t.Setenv(k, v)
+		}
+	}
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	collected := filepath.Join(t.TempDir(), "collected")
+	io, _, errOut := cmdutil.Test()
+	if code := root.Main([]string{"collect", "--region", "ap-northeast-1", "--out", collected}, io); code != 0 {
+		t.Fatalf("collect exited %d: %s", code, errOut)
+	}
+	scanJSON := func(dir string) string {
+		io, out, errOut := cmdutil.Test()
+		if code := root.Main([]string{"scan", dir, "--format", "json"}, io); code != 0 {
+			t.Fatalf("scan %s exited %d: %s", dir, code, errOut)
+		}
+		var rep struct {
+			Findings  []json.RawMessage `json:"findings"`
+			Exposures []json.RawMessage `json:"exposures"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		return string(b)
+	}
+	if cli, sdk := scanJSON(cliSnap), scanJSON(collected); cli != sdk {
+		t.Errorf("the AWS CLI's snapshot and vpcdoctor collect's scan differently:\nCLI:\n%s\ncollect:\n%s", cli, sdk)
 	}
 }
 

@@ -32,20 +32,46 @@ import (
 // skipped.
 func encodeCLI(v any, lowerCamel bool) ([]byte, error) {
 	e := &cliEncoder{lower: lowerCamel}
+	e.buf.Grow(4096)
 	if err := e.value(reflect.ValueOf(v), true); err != nil {
 		return nil, err
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, e.buf.Bytes(), "", "    "); err != nil {
-		return nil, fmt.Errorf("encoding the CLI's JSON: %w", err)
-	}
-	out.WriteByte('\n')
-	return out.Bytes(), nil
+	e.buf.WriteByte('\n')
+	return e.buf.Bytes(), nil
 }
 
+// cliEncoder writes indented JSON in one pass: depth is the nesting of
+// the value being written.
 type cliEncoder struct {
 	buf   bytes.Buffer
 	lower bool
+	depth int
+}
+
+// open starts the i-th element of an object or array (depth already
+// counts it): a comma after the previous one, a new line and the
+// indentation.
+func (e *cliEncoder) open(i int) {
+	if i > 0 {
+		e.buf.WriteByte(',')
+	}
+	e.newline(e.depth)
+}
+
+// close ends an object or array of n elements with its closing byte
+// (depth back at the container's).
+func (e *cliEncoder) close(n int, c byte) {
+	if n > 0 {
+		e.newline(e.depth)
+	}
+	e.buf.WriteByte(c)
+}
+
+func (e *cliEncoder) newline(depth int) {
+	e.buf.WriteByte('\n')
+	for range depth {
+		e.buf.WriteString("    ")
+	}
 }
 
 var timeType = reflect.TypeFor[time.Time]()
@@ -114,30 +140,30 @@ func (e *cliEncoder) value(v reflect.Value, top bool) error {
 			return nil
 		}
 		e.buf.WriteByte('[')
+		e.depth++
 		for i := range v.Len() {
-			if i > 0 {
-				e.buf.WriteByte(',')
-			}
+			e.open(i)
 			if err := e.value(v.Index(i), false); err != nil {
 				return err
 			}
 		}
-		e.buf.WriteByte(']')
+		e.depth--
+		e.close(v.Len(), ']')
 	case reflect.Map:
 		keys := v.MapKeys()
 		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 		e.buf.WriteByte('{')
+		e.depth++
 		for i, k := range keys {
-			if i > 0 {
-				e.buf.WriteByte(',')
-			}
+			e.open(i)
 			appendJSONString(&e.buf, k.String())
-			e.buf.WriteByte(':')
+			e.buf.WriteString(": ")
 			if err := e.value(v.MapIndex(k), false); err != nil {
 				return err
 			}
 		}
-		e.buf.WriteByte('}')
+		e.depth--
+		e.close(len(keys), '}')
 	case reflect.Struct:
 		if v.Type() == timeType {
 			appendJSONString(&e.buf, cliTime(v.Interface().(time.Time)))
@@ -154,6 +180,7 @@ func (e *cliEncoder) value(v reflect.Value, top bool) error {
 func (e *cliEncoder) object(v reflect.Value, top bool) error {
 	t := v.Type()
 	e.buf.WriteByte('{')
+	e.depth++
 	n := 0
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -164,17 +191,16 @@ func (e *cliEncoder) object(v reflect.Value, top bool) error {
 		if !present(fv) {
 			continue
 		}
-		if n > 0 {
-			e.buf.WriteByte(',')
-		}
+		e.open(n)
 		n++
 		appendJSONString(&e.buf, e.memberName(f.Name))
-		e.buf.WriteByte(':')
+		e.buf.WriteString(": ")
 		if err := e.value(fv, false); err != nil {
 			return err
 		}
 	}
-	e.buf.WriteByte('}')
+	e.depth--
+	e.close(n, '}')
 	return nil
 }
 
@@ -190,12 +216,15 @@ func (e *cliEncoder) union(v reflect.Value) error {
 		return e.value(v, false)
 	}
 	e.buf.WriteByte('{')
+	e.depth++
+	e.open(0)
 	appendJSONString(&e.buf, e.memberName(member))
-	e.buf.WriteByte(':')
+	e.buf.WriteString(": ")
 	if err := e.value(v.FieldByName("Value"), false); err != nil {
 		return err
 	}
-	e.buf.WriteByte('}')
+	e.depth--
+	e.close(1, '}')
 	return nil
 }
 
@@ -228,6 +257,11 @@ func cliTime(t time.Time) string {
 // escaped).
 func appendJSONString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')
+	if plainString(s) {
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
 	for _, r := range s {
 		switch {
 		case r == '"':
@@ -247,4 +281,25 @@ func appendJSONString(b *bytes.Buffer, s string) {
 		}
 	}
 	b.WriteByte('"')
+}
+
+// plainString reports whether s is valid UTF-8 with nothing to escape.
+func plainString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			return c >= utf8.RuneSelf && utf8.ValidString(s[i:]) && plainTail(s[i:])
+		}
+	}
+	return true
+}
+
+// plainTail is plainString's check of the rest of s after a non-ASCII
+// byte (valid UTF-8 already known): no ASCII byte to escape.
+func plainTail(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

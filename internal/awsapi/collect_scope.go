@@ -37,6 +37,8 @@ type skippedRegion struct {
 	Reason string `json:"reason"`
 }
 
+const noRegion = "no region: pass --region (repeatable) or --all-regions, or set one in the profile or AWS_REGION"
+
 // homeRegion is where the global calls (sts, organizations, ec2
 // DescribeRegions) go when nothing names a region.
 const homeRegion = "us-east-1"
@@ -58,6 +60,9 @@ func (c *collector) resolve(ctx context.Context, res *CollectResult) ([]*account
 		base, err := c.config(ctx, p)
 		if err != nil {
 			return nil, &ScopeError{Msg: err.Error()}
+		}
+		if !c.opt.AllRegions && len(c.opt.Regions) == 0 && base.Region == "" {
+			return nil, &ScopeError{Msg: noRegion}
 		}
 		source := "the default credentials"
 		if p != "" {
@@ -274,7 +279,7 @@ func (c *collector) regionsOf(ctx context.Context, a *account, res *CollectResul
 	case a.cfg.Region != "":
 		a.regions = []string{a.cfg.Region}
 	default:
-		return &ScopeError{Msg: "no region: pass --region (repeatable) or --all-regions, or set one in the profile or AWS_REGION"}
+		return &ScopeError{Msg: noRegion}
 	}
 	return nil
 }

@@ -105,6 +105,20 @@ func TestCollectRoundTrip(t *testing.T) {
 		t.Errorf("errors: %+v", res.Errors)
 	}
 	compareSnapshots(t, exampleDir, out.dir, []string{"ap-northeast-1/ec2-describe-flow-logs.json", "README.md"})
+	// Laid out as the CLI prints (Python's json.dumps with indent=4):
+	// what encoding/json's Indent makes of the same JSON, byte for byte.
+	for _, f := range files(t, out.dir) {
+		data, _ := os.ReadFile(filepath.Join(out.dir, f))
+		var compact, indented bytes.Buffer
+		if err := json.Compact(&compact, data); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		json.Indent(&indented, compact.Bytes(), "", "    ")
+		indented.WriteByte('\n')
+		if !bytes.Equal(indented.Bytes(), data) {
+			t.Errorf("%s: not laid out with four-space indentation", f)
+		}
+	}
 
 	var rec record
 	readJSON(t, filepath.Join(out.dir, RecordFile), &rec)
@@ -358,5 +372,40 @@ func TestCollectCloudMapperDemo(t *testing.T) {
 	}
 	if compared < 10 {
 		t.Errorf("compared %d files of the demo, want 10 or more", compared)
+	}
+}
+
+// A region that is not enabled and a denied per-resource call are
+// recorded, call by call, and the rest is collected.
+func TestCollectRecordsFailures(t *testing.T) {
+	isolateAWS(t)
+	srv := startFake(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 50, Regions: []string{"ap-northeast-1", "me-south-1"}, EnabledRegions: []string{"ap-northeast-1"}, Deny: []string{"elasticloadbalancing:DescribeTargetHealth"}})
+	out := newDiskOutput(t)
+	res, err := Collect(context.Background(), out.options(CollectOptions{Regions: []string{"ap-northeast-1", "me-south-1"}, Endpoint: srv.URL()}))
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	byRegion := map[string][]CollectError{}
+	for _, e := range res.Errors {
+		byRegion[e.Region] = append(byRegion[e.Region], e)
+	}
+	if got := byRegion["ap-northeast-1"]; len(got) != 1 || got[0].Call != "elbv2-describe-target-health" || !strings.Contains(got[0].Resource, "targetgroup/oyatsu-web-tg") || got[0].Code != "AccessDenied" {
+		t.Errorf("ap-northeast-1: %+v", got)
+	}
+	// Every regional call of the disabled region failed (and none of
+	// its per-resource calls was made): none written, each recorded.
+	if got := byRegion["me-south-1"]; len(got) != len(regionalCalls) {
+		t.Errorf("me-south-1: %d errors, want %d: %+v", len(got), len(regionalCalls), got)
+	}
+	for _, e := range byRegion["me-south-1"] {
+		if e.Code == "" || e.Message == "" {
+			t.Errorf("me-south-1: %+v", e)
+		}
+	}
+	if entries, err := os.ReadDir(filepath.Join(out.dir, "me-south-1")); err != nil || len(entries) != 0 {
+		t.Errorf("me-south-1 folder: %v %v (want it, empty)", entries, err)
+	}
+	if _, err := os.Stat(filepath.Join(out.dir, "ap-northeast-1", "elbv2-describe-target-group-attributes")); err != nil {
+		t.Errorf("the target group's other call was not made: %v", err)
 	}
 }

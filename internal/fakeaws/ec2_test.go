@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -174,18 +175,9 @@ func TestEC2MatchesFixtures(t *testing.T) {
 func operationName(c model.Call) string {
 	for name, spec := range operations {
 		if spec.call == c {
-			_, op, _ := cut(name)
+			_, op, _ := strings.Cut(name, ".")
 			return op
 		}
 	}
 	return ""
-}
-
-func cut(name string) (string, string, bool) {
-	for i := range name {
-		if name[i] == '.' {
-			return name[:i], name[i+1:], true
-		}
-	}
-	return name, "", false
 }

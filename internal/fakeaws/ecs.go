@@ -44,11 +44,11 @@ func ecsList(described model.Call, key, arnKey string) func(*Server, *call, oper
 		dir := s.regionDir(c)
 		var doc map[string]any
 		if dir != "" && len(perResourceFiles(dir, string(spec.call), cluster)) > 0 {
-			if doc, aerr = s.document(c, def, spec.call, cluster); aerr != nil {
+			if doc, aerr = s.document(c, spec.call, cluster); aerr != nil {
 				return nil, aerr
 			}
 		} else {
-			d, aerr := s.document(c, def, described, cluster)
+			d, aerr := s.document(c, described, cluster)
 			if aerr != nil {
 				return nil, aerr
 			}
@@ -79,7 +79,7 @@ func ecsDescribe(key, arnKey, nameKey string, max int) func(*Server, *call, oper
 		if len(want) == 0 || len(want) > max {
 			return nil, badParameter(c, "%s must name 1 to %d items, not %d", key, max, len(want))
 		}
-		doc, aerr := s.document(c, def, spec.call, cluster)
+		doc, aerr := s.document(c, spec.call, cluster)
 		if aerr != nil {
 			return nil, aerr
 		}

@@ -6,9 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"math"
-	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -22,135 +20,66 @@ var xmlNamespaces = map[string]string{
 	"sts":         "https://sts.amazonaws.com/doc/2011-06-15/",
 }
 
+// encode is encodeOutput, remembering the encoded members of answers that
+// depend only on a snapshot file and the page (Server.encoded).
+func (s *Server) encode(c *call, def operationDef, out map[string]any) (string, []byte, error) {
+	if c.cacheKey == "" {
+		return encodeOutput(c, def, out, nil)
+	}
+	if v, ok := s.encoded.Load(c.cacheKey); ok {
+		return encodeOutput(c, def, out, v.([]byte))
+	}
+	ctype, body, err := encodeOutput(c, def, out, nil)
+	if err == nil {
+		s.encoded.Store(c.cacheKey, c.members)
+	}
+	return ctype, body, err
+}
+
 // encodeOutput writes out (generic JSON in the AWS CLI's member names) as
-// the body of op's response in its protocol.
-func encodeOutput(c *call, def operationDef, out map[string]any) (contentType string, body []byte, err error) {
+// the body of op's response in its protocol; members, when given, are the
+// answer's members already encoded (the whole body of the JSON protocols).
+// It leaves the encoded members in c.members.
+func encodeOutput(c *call, def operationDef, out map[string]any, members []byte) (contentType string, body []byte, err error) {
 	switch def.Protocol {
 	case "ec2", "query":
+		if members == nil {
+			var m bytes.Buffer
+			if err := writeXMLMembers(&m, def.Protocol == "ec2", def.Output, out); err != nil {
+				return "", nil, err
+			}
+			members = m.Bytes()
+		}
+		c.members = members
 		var b bytes.Buffer
 		b.WriteString(xml.Header)
 		ns := xmlNamespaces[c.service]
 		if def.Protocol == "ec2" {
 			fmt.Fprintf(&b, "<%sResponse xmlns=%q><requestId>%s</requestId>", c.operation, ns, c.id)
-			if err := writeXMLMembers(&b, def.Output, out); err != nil {
-				return "", nil, err
-			}
+			b.Write(members)
 			fmt.Fprintf(&b, "</%sResponse>", c.operation)
 		} else {
 			fmt.Fprintf(&b, "<%sResponse xmlns=%q><%s>", c.operation, ns, def.ResultWrapper)
-			if err := writeXMLMembers(&b, def.Output, out); err != nil {
-				return "", nil, err
-			}
+			b.Write(members)
 			fmt.Fprintf(&b, "</%s><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>", def.ResultWrapper, c.id, c.operation)
 		}
 		return "text/xml;charset=UTF-8", b.Bytes(), nil
 	default:
-		v, err := jsonValue(def.Output, out)
-		if err != nil {
-			return "", nil, err
+		if members == nil {
+			v, err := jsonValue(def.Output, out)
+			if err != nil {
+				return "", nil, err
+			}
+			if members, err = json.Marshal(v); err != nil {
+				return "", nil, err
+			}
 		}
-		body, err := json.Marshal(v)
-		if err != nil {
-			return "", nil, err
-		}
+		c.members = members
 		if def.Protocol == "json" {
-			return "application/x-amz-json-1.1", body, nil
+			return "application/x-amz-json-1.1", members, nil
 		}
-		return "application/json", body, nil
+		return "application/json", members, nil
 	}
-}
-
-// writeXMLMembers writes the members of structure ref present in v.
-func writeXMLMembers(b *bytes.Buffer, ref string, v map[string]any) error {
-	def, ok := shapeFor(ref)
-	if !ok || def.Kind != kindStructure {
-		return fmt.Errorf("shape %s is not a known structure", ref)
-	}
-	for _, m := range def.Members {
-		mv, ok := v[m.Name]
-		if !ok || mv == nil {
-			continue
-		}
-		if err := writeXMLValue(b, m.Wire, m.Shape, mv); err != nil {
-			return fmt.Errorf("%s: %w", m.Name, err)
-		}
-	}
-	return nil
-}
-
-// writeXMLValue writes <name>v</name> for a value of shape ref.
-func writeXMLValue(b *bytes.Buffer, name, ref string, v any) error {
-	def, ok := shapeFor(ref)
-	if !ok {
-		text, err := scalarText(ref, v)
-		if err != nil {
-			return err
-		}
-		b.WriteString("<" + name + ">")
-		if err := xml.EscapeText(b, []byte(text)); err != nil {
-			return err
-		}
-		b.WriteString("</" + name + ">")
-		return nil
-	}
-	switch def.Kind {
-	case kindStructure:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return fmt.Errorf("want a JSON object for %s, found %s", ref, jsonKind(v))
-		}
-		b.WriteString("<" + name + ">")
-		if err := writeXMLMembers(b, ref, obj); err != nil {
-			return err
-		}
-		b.WriteString("</" + name + ">")
-	case kindList:
-		arr, ok := v.([]any)
-		if !ok {
-			return fmt.Errorf("want a JSON array for %s, found %s", ref, jsonKind(v))
-		}
-		if def.Flattened {
-			for i, item := range arr {
-				if err := writeXMLValue(b, name, def.Item, item); err != nil {
-					return fmt.Errorf("[%d]: %w", i, err)
-				}
-			}
-			return nil
-		}
-		b.WriteString("<" + name + ">")
-		for i, item := range arr {
-			if err := writeXMLValue(b, def.ItemName, def.Item, item); err != nil {
-				return fmt.Errorf("[%d]: %w", i, err)
-			}
-		}
-		b.WriteString("</" + name + ">")
-	case kindMap:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return fmt.Errorf("want a JSON object for %s, found %s", ref, jsonKind(v))
-		}
-		if !def.Flattened {
-			b.WriteString("<" + name + ">")
-		}
-		for _, k := range sortedKeys(obj) {
-			entry := "entry"
-			if def.Flattened {
-				entry = name
-			}
-			b.WriteString("<" + entry + ">")
-			if err := writeXMLValue(b, def.KeyName, def.Key, k); err != nil {
-				return err
-			}
-			if err := writeXMLValue(b, def.ItemName, def.Item, obj[k]); err != nil {
-				return fmt.Errorf("%s: %w", k, err)
-			}
-			b.WriteString("</" + entry + ">")
-		}
-		if !def.Flattened {
-			b.WriteString("</" + name + ">")
-		}
-	}
-	return nil
 }
 
 // scalarText is the XML text of a scalar: timestamps in the ISO 8601 UTC
@@ -204,79 +133,6 @@ func timestampOf(v any) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("want a timestamp, found %s", jsonKind(v))
 }
-
-// jsonValue converts v for the JSON protocols: timestamps become epoch
-// seconds (the CLI prints them as ISO 8601); the rest is as the CLI printed
-// it (its member names are the wire names).
-func jsonValue(ref string, v any) (any, error) {
-	if ref == "timestamp" {
-		if _, ok := v.(json.Number); ok {
-			return v, nil
-		}
-		t, err := timestampOf(v)
-		if err != nil {
-			return nil, err
-		}
-		return json.Number(strconv.FormatFloat(float64(t.UnixNano())/1e9, 'f', -1, 64)), nil
-	}
-	def, ok := shapeFor(ref)
-	if !ok {
-		return v, nil
-	}
-	switch def.Kind {
-	case kindStructure:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return v, nil
-		}
-		out := make(map[string]any, len(obj))
-		for k, mv := range obj {
-			out[k] = mv
-		}
-		for _, m := range def.Members {
-			mv, ok := obj[m.Name]
-			if !ok || mv == nil {
-				continue
-			}
-			cv, err := jsonValue(m.Shape, mv)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", m.Name, err)
-			}
-			out[m.Name] = cv
-		}
-		return out, nil
-	case kindList:
-		arr, ok := v.([]any)
-		if !ok {
-			return v, nil
-		}
-		out := make([]any, len(arr))
-		for i, item := range arr {
-			cv, err := jsonValue(def.Item, item)
-			if err != nil {
-				return nil, fmt.Errorf("[%d]: %w", i, err)
-			}
-			out[i] = cv
-		}
-		return out, nil
-	case kindMap:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return v, nil
-		}
-		out := make(map[string]any, len(obj))
-		for k, mv := range obj {
-			cv, err := jsonValue(def.Item, mv)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k, err)
-			}
-			out[k] = cv
-		}
-		return out, nil
-	}
-	return v, nil
-}
-
 func jsonKind(v any) string {
 	switch v.(type) {
 	case map[string]any:
@@ -293,42 +149,4 @@ func jsonKind(v any) string {
 		return "null"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-// writeError answers e in the error format of c's protocol.
-func writeError(w http.ResponseWriter, c *call, e *apiError) {
-	h := w.Header()
-	switch c.protocol {
-	case "ec2":
-		h.Set("Content-Type", "text/xml;charset=UTF-8")
-		w.WriteHeader(e.status)
-		fmt.Fprintf(w, "%s<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>",
-			xml.Header, escape(e.code), escape(e.message), c.id)
-	case "query":
-		kind := "Sender"
-		if e.status >= 500 {
-			kind = "Receiver"
-		}
-		h.Set("Content-Type", "text/xml;charset=UTF-8")
-		w.WriteHeader(e.status)
-		fmt.Fprintf(w, "%s<ErrorResponse xmlns=%q><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
-			xml.Header, xmlNamespaces[c.service], kind, escape(e.code), escape(e.message), c.id)
-	default:
-		if c.protocol == "json" {
-			h.Set("Content-Type", "application/x-amz-json-1.1")
-		} else {
-			h.Set("Content-Type", "application/json")
-		}
-		h.Set("X-Amzn-ErrorType", e.code)
-		h.Set("X-Amzn-RequestId", c.id)
-		w.WriteHeader(e.status)
-		body, _ := json.Marshal(map[string]string{"__type": e.code, "message": e.message})
-		w.Write(body)
-	}
-}
-
-func escape(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s))
-	return b.String()
 }

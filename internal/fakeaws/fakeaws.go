@@ -26,6 +26,18 @@
 // that account's folder of a multi-account snapshot; any other key is the
 // management account (Options.Management, else the first account).
 //
+// A multi-account test lays out a folder of account folders, calls sts
+// AssumeRole (with stscreds or directly) for arn:aws:iam::ACCOUNT:role/ANY
+// and uses the credentials returned; organizations ListAccounts lists the
+// accounts (Options.Organization).
+//
+// The latency scenario serves internal/synth's 500-interface
+// account in 17 regions:
+//
+//	synth.WriteAccount(dir, synth.Size{ENIs: 500})
+//	fakeaws.New(fakeaws.Options{Snapshot: dir, Regions: seventeen,
+//		CloneRegion: "ap-northeast-1", Latency: 100 * time.Millisecond, PageSize: 100})
+//
 // Every list call answers the items of its file, Options.PageSize at a time
 // with opaque tokens; per-resource calls answer the file of the resource the
 // request names (the LoadBalancerArn, TargetGroupArn, PrefixListId, ECS
@@ -69,7 +81,8 @@ type Options struct {
 	// 2, small, so tests exercise pagination); MaxResults, MaxItems,
 	// PageSize or MaxRecords in the request lower it.
 	PageSize int
-	// Latency is added to every request before answering.
+	// Latency is added to every request before answering (at least 2 ms
+	// always are, see minLatency).
 	Latency time.Duration
 	// Throttle is the fraction of requests answered with the service's
 	// throttling error; seeded, so a run is repeatable, and a request
@@ -105,8 +118,8 @@ type Request struct {
 	Region    string
 	Account   string
 	Resource  string // for per-resource calls: the resource asked about
-	Status    int    // the HTTP status answered
-	Error     string // the error code answered, if any
+	Status    int    // the HTTP status answered; 0 when the client went away first
+	Error     string // the error code answered, if any ("canceled" with Status 0)
 }
 
 // Server is a running fake endpoint.
@@ -120,6 +133,7 @@ type Server struct {
 	enabled  map[string]bool
 	deny     []denyRule
 	data     *fileCache
+	encoded  sync.Map // cache key (see call.cacheKey) → encoded members
 
 	mu        sync.Mutex
 	requests  []Request
@@ -195,8 +209,8 @@ func (s *Server) URL() string { return s.http.URL }
 // Close stops the server.
 func (s *Server) Close() { s.http.Close() }
 
-// Requests returns every request answered so far, in the order they were
-// answered.
+// Requests returns every request answered so far (and those the client
+// gave up waiting for), in the order they were answered.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -29,20 +28,12 @@ type call struct {
 	form      url.Values     // Query protocols; Lambda's query string
 	body      map[string]any // JSON protocols
 	digest    string         // identifies the request for Throttle's retries
+	source    string         // the one snapshot file the answer comes from, if so
+	first     int            // the page answered: its first item
+	end       int            // and the item after its last
+	cacheKey  string         // set when the encoded answer depends only on source and the page
+	members   []byte         // the answer's members, encoded
 	id        string         // the request ID answered
-}
-
-// apiError is an error answered in the service's own error format.
-type apiError struct {
-	status  int
-	code    string
-	message string
-}
-
-func (e *apiError) Error() string { return e.code + ": " + e.message }
-
-func errorf(status int, code, format string, args ...any) *apiError {
-	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
 }
 
 // jsonTargets maps the JSON protocol's X-Amz-Target prefixes to services.

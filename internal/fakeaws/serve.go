@@ -61,6 +61,15 @@ var operations = map[string]opSpec{
 	"organizations.ListAccounts":            {answer: (*Server).listAccounts},
 }
 
+// minLatency is the least time the fake takes to answer. smithy-go closes
+// the request body as soon as the answer arrives; net/http's transport,
+// still checking the body for extra bytes, then fails and closes the
+// connection under the answer being read ("use of closed network
+// connection", aws/aws-sdk-go-v2#2737; the SDK retries it since
+// aws/aws-sdk-go-v2#2949). An answer within microseconds on loopback makes
+// it frequent; no AWS endpoint answers within 2 ms.
+const minLatency = 2 * time.Millisecond
+
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c, aerr := parseCall(r)
@@ -79,10 +88,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.record(rec)
 		}
 	}()
-	if s.opt.Latency > 0 {
+	if latency := max(s.opt.Latency, minLatency); latency > 0 {
 		select {
-		case <-time.After(s.opt.Latency):
+		case <-time.After(latency):
 		case <-r.Context().Done():
+			rec.Error = "canceled" // the client went away: nothing answered
+			s.record(rec)
 			return
 		}
 	}
@@ -99,7 +110,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	if aerr == nil {
 		var err error
-		ctype, body, err = encodeOutput(c, def, out)
+		ctype, body, err = s.encode(c, def, out)
 		if err != nil {
 			aerr = errorf(500, "InternalFailure", "fakeaws cannot encode %s from the snapshot: %v", c.operation, err)
 		}
@@ -112,6 +123,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("X-Amzn-RequestId", c.id)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 	rec.Status = http.StatusOK
@@ -219,9 +231,10 @@ func (s *Server) regionDir(c *call) string {
 // document returns the snapshot's answer to c: the call's file, or the
 // files of the resource c names merged (their items concatenated). It is
 // nil when the snapshot has none.
-func (s *Server) document(c *call, def operationDef, call model.Call, resource string) (map[string]any, *apiError) {
+func (s *Server) document(c *call, call model.Call, resource string) (map[string]any, *apiError) {
 	dir := s.regionDir(c)
 	if dir == "" {
+		s.note("%s/%s: the snapshot has no such region; %s answered with no items", c.accountID, c.region, call)
 		return nil, nil
 	}
 	var files []string
@@ -258,6 +271,9 @@ func (s *Server) document(c *call, def operationDef, call model.Call, resource s
 		}
 		doc = merged
 	}
+	if len(files) == 1 && doc != nil {
+		c.source = files[0]
+	}
 	if doc == nil {
 		what := string(call)
 		if resource != "" {
@@ -276,11 +292,17 @@ func (s *Server) list(c *call, def operationDef, spec opSpec) (map[string]any, *
 			return nil, badParameter(c, "%s is required", spec.per)
 		}
 	}
-	doc, aerr := s.document(c, def, spec.call, resource)
+	doc, aerr := s.document(c, spec.call, resource)
 	if aerr != nil {
 		return nil, aerr
 	}
-	return s.page(c, def, doc)
+	out, aerr := s.page(c, def, doc)
+	if aerr == nil && c.source != "" {
+		// The same page of the same file encodes to the same bytes: in
+		// every region of CloneRegion, in every account's retry.
+		c.cacheKey = fmt.Sprintf("%s|%s.%s|%d|%d", c.source, c.service, c.operation, c.first, c.end)
+	}
+	return out, aerr
 }
 
 // page answers the page of doc's items the request's token asks for.
@@ -323,6 +345,7 @@ func (s *Server) page(c *call, def operationDef, doc map[string]any) (map[string
 		}
 	}
 	end := min(start+size, len(items))
+	c.first, c.end = start, end
 	out[def.ResultKey] = orEmpty(items[start:end])
 	if end < len(items) {
 		out[def.OutputToken] = makeToken(c.operation, end)

@@ -161,7 +161,7 @@ func Collect(ctx context.Context, opts *Options, dir string) (*awsapi.CollectRes
 				p.AccountsDone, p.Accounts, p.RegionsDone, p.Regions, p.CallsDone, p.Calls, plural(p.Errors, "error")))
 		},
 		Now:     opts.IO.Time,
-		Version: version.String(),
+		Version: version.Short(),
 	})
 }
 

@@ -291,6 +291,9 @@ func livePaths(opts *Options) (paths []string, cleanup func(), err error) {
 	case Collect == nil:
 		return nil, cleanup, cmdutil.BadInput(fmt.Errorf("give a snapshot PATH to scan (live collection is not built in)"))
 	}
+	if !opts.Live {
+		fmt.Fprintln(opts.IO.ErrOut, "vpcdoctor: no PATH: collecting from the AWS APIs (read-only) and scanning that; give a snapshot folder to scan one")
+	}
 	dir, err := os.MkdirTemp("", "vpcdoctor-live-")
 	if err != nil {
 		return nil, cleanup, err

@@ -63,9 +63,20 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	}
 	out, err := h.Handle(ctx, e)
 	if err != nil {
-		return nil, h.fail(err)
+		return nil, h.fail(typed(err))
 	}
 	return json.Marshal(out)
+}
+
+// typed makes an error that wraps an input error one itself, so that
+// Lambda reports it as InputError whatever wraps it ("collect account
+// ...: " around the collector's scope error).
+func typed(err error) error {
+	var ie *cmdutil.InputError
+	if errors.As(err, &ie) && ie != err {
+		return cmdutil.BadInput(err)
+	}
+	return err
 }
 
 // Handle does what the event asks and returns the response: a *Summary

@@ -374,3 +374,31 @@ func TestDefaultsFromEnvironment(t *testing.T) {
 	}
 	s.get(t, sum.Keys.Summary)
 }
+
+// TestErrorTypes: Lambda names an error by its type; an input error
+// wrapped on the way (the collector's scope error under "collect ...")
+// is still reported as InputError, any other error not.
+func TestErrorTypes(t *testing.T) {
+	s := newTestS3(t)
+	s.putFolder(t, example, "good/")
+	h, _ := newTestHandler(t, s)
+	for _, tt := range []struct {
+		collect error
+		event   string
+		input   bool
+	}{
+		{cmdutil.BadInput(errors.New("no region: name one")), `{"bucket": "reports"}`, true},
+		{errors.New("RequestLimitExceeded"), `{"bucket": "reports"}`, false},
+		{nil, `{"snapshot": "s3://reports/good/", "bucket": "no-such-bucket"}`, false},
+	} {
+		h.Services.Collect = func(context.Context, Target, string) error { return tt.collect }
+		_, err := h.Invoke(context.Background(), []byte(tt.event))
+		if err == nil {
+			t.Fatalf("%s: no error", tt.event)
+		}
+		_, isInput := err.(*cmdutil.InputError)
+		if isInput != tt.input {
+			t.Errorf("%s (%v): error of type %T", tt.event, tt.collect, err)
+		}
+	}
+}

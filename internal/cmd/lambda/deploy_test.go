@@ -520,7 +520,7 @@ func TestFunctionResource(t *testing.T) {
 		t.Errorf("the function is %v from %v, want an Image from the ImageUri parameter", fn["PackageType"], fn["Code"])
 	}
 	env := mapOf(mapOf(fn["Environment"])["Variables"])
-	for _, v := range []string{"VPCDOCTOR_BUCKET", "VPCDOCTOR_PREFIX", "VPCDOCTOR_REGIONS", "VPCDOCTOR_BUCKET_OWNER"} {
+	for _, v := range []string{"VPCDOCTOR_BUCKET", "VPCDOCTOR_PREFIX", "VPCDOCTOR_REGIONS", "VPCDOCTOR_EXCLUDE_ACCOUNTS", "VPCDOCTOR_BUCKET_OWNER"} {
 		if env[v] == nil {
 			t.Errorf("the function's environment lacks %s", v)
 		}

@@ -57,7 +57,9 @@ type Event struct {
 	Snapshot string `json:"snapshot,omitempty"`
 	// Lang is the HTML report's language: en (default) or ja.
 	Lang string `json:"lang,omitempty"`
-	// Accounts and ExcludeAccounts filter accounts mode's list.
+	// Accounts and ExcludeAccounts filter accounts mode's list;
+	// ExcludeAccounts defaults to VPCDOCTOR_EXCLUDE_ACCOUNTS
+	// (comma-separated).
 	Accounts        []string `json:"accounts,omitempty"`
 	ExcludeAccounts []string `json:"exclude_accounts,omitempty"`
 }
@@ -115,16 +117,27 @@ func (e Event) withDefaults(getenv func(string) string) Event {
 		e.Prefix = getenv("VPCDOCTOR_PREFIX")
 	}
 	if len(e.Regions) == 0 && e.Snapshot == "" && e.Mode != ModeIndex {
-		for r := range strings.SplitSeq(getenv("VPCDOCTOR_REGIONS"), ",") {
-			if r = strings.TrimSpace(r); r != "" {
-				e.Regions = append(e.Regions, r)
-			}
-		}
+		e.Regions = envList(getenv("VPCDOCTOR_REGIONS"))
+	}
+	if len(e.ExcludeAccounts) == 0 && e.Mode == ModeAccounts {
+		e.ExcludeAccounts = envList(getenv("VPCDOCTOR_EXCLUDE_ACCOUNTS"))
 	}
 	if e.Lang == "" {
 		e.Lang = string(i18n.English)
 	}
 	return e
+}
+
+// envList splits a comma-separated environment variable, dropping empty
+// items.
+func envList(v string) []string {
+	var out []string
+	for x := range strings.SplitSeq(v, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // validate checks every member the mode reads.

@@ -109,6 +109,19 @@ func TestAccountsErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", tt.event, err, tt.want)
 		}
 	}
+	// The environment's exclusions apply when the event names none.
+	getenv := h.Getenv
+	h.Getenv = func(k string) string {
+		if k == "VPCDOCTOR_EXCLUDE_ACCOUNTS" {
+			return "111122223333, 222233334444,555566667777"
+		}
+		return getenv(k)
+	}
+	var list AccountsList
+	if err := invoke(t, h, `{"mode": "accounts", "bucket": "reports", "role": "r", "run": "env"}`, &list); err != nil || list.Accounts != 1 {
+		t.Errorf("VPCDOCTOR_EXCLUDE_ACCOUNTS: %+v (%v), want the one account left", list, err)
+	}
+	h.Getenv = getenv
 	h.Services.Accounts = func(context.Context) ([]string, error) { return nil, errors.New("AWSOrganizationsNotInUseException") }
 	if _, err := h.Invoke(context.Background(), []byte(`{"mode": "accounts", "bucket": "reports", "role": "r"}`)); err == nil || !strings.Contains(err.Error(), "list the organisation's accounts: AWSOrganizationsNotInUseException") {
 		t.Errorf("a failed listing: %v", err)

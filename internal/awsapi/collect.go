@@ -59,9 +59,10 @@ type CollectOptions struct {
 	// CallTimeout bounds one request with its retries (0: 2 minutes).
 	CallTimeout time.Duration
 
-	// MakeDir creates a folder and Write writes a whole file; paths are
-	// slash-separated, relative to the output folder. Write must put the
-	// file whole or not at all.
+	// MakeDir creates a folder and Write writes a whole file, creating
+	// the folders it needs; paths are slash-separated, relative to the
+	// output folder. Write must put the file whole or not at all (a
+	// temporary file renamed: cmdutil.WriteFileWhole).
 	MakeDir func(path string) error
 	Write   func(path string, data []byte) error
 	// Progress, when set, is told the counts after every call.

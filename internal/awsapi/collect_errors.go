@@ -35,3 +35,12 @@ func errorCode(err error, timeout time.Duration) (code, msg string) {
 	}
 	return code, msg
 }
+
+// isThrottle reports whether code is one of AWS's throttling errors.
+func isThrottle(code string) bool {
+	switch code {
+	case "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException", "TooManyRequestsException", "SlowDown":
+		return true
+	}
+	return false
+}

@@ -128,7 +128,11 @@ func (c *collector) resolve(ctx context.Context, res *CollectResult) ([]*account
 	if len(kept) == 0 {
 		if len(res.Errors) > 0 {
 			e := res.Errors[0]
-			return nil, &ScopeError{Msg: fmt.Sprintf("no account could be reached: %s: %s: %s (are you logged in? for SSO: aws sso login --profile NAME)", e.Account, e.Code, e.Message)}
+			msg := fmt.Sprintf("no account could be reached: %s: %s: %s", e.Account, e.Code, e.Message)
+			if !isThrottle(e.Code) && e.Code != "Timeout" {
+				msg += " (are you logged in? for SSO: aws sso login --profile NAME)"
+			}
+			return nil, &ScopeError{Msg: msg}
 		}
 		return nil, &ScopeError{Msg: "no account left to collect after --accounts and --exclude-accounts"}
 	}

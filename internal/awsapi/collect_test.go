@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -407,5 +408,36 @@ func TestCollectRecordsFailures(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out.dir, "ap-northeast-1", "elbv2-describe-target-group-attributes")); err != nil {
 		t.Errorf("the target group's other call was not made: %v", err)
+	}
+}
+
+// Throttling that outlasts the attempts is recorded as the service's
+// throttling error, saying the SDK gave up; the collection goes on.
+func TestCollectThrottledOut(t *testing.T) {
+	isolateAWS(t)
+	// Every call in flight at once: the adaptive rate (which throttling
+	// lowers) delays no first attempt.
+	srv := startFake(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 50, ThrottleFirst: 1, Latency: 50 * time.Millisecond})
+	opt := CollectOptions{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL(), MaxAttempts: 1, Concurrency: 32}
+	// The first run meets the throttled sts GetCallerIdentity: the account
+	// cannot be reached, and the message says why (no hint to log in).
+	_, err := Collect(context.Background(), newDiskOutput(t).options(opt))
+	var scopeErr *ScopeError
+	if !errors.As(err, &scopeErr) || !strings.Contains(err.Error(), "Throttling") || strings.Contains(err.Error(), "logged in") {
+		t.Fatalf("first run: %v", err)
+	}
+	out := newDiskOutput(t)
+	res, err := Collect(context.Background(), out.options(opt))
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	if len(res.Errors) != len(regionalCalls) {
+		t.Errorf("%d errors, want one per regional call (%d): %+v", len(res.Errors), len(regionalCalls), res.Errors)
+	}
+	throttles := []string{"RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException"}
+	for _, e := range res.Errors {
+		if !slices.Contains(throttles, e.Code) || !strings.Contains(e.Message, "gave up after 1 attempts") {
+			t.Errorf("%+v", e)
+		}
 	}
 }

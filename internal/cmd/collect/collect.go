@@ -106,7 +106,7 @@ wrong command line, no credentials, or no region; 130 when interrupted;
 	f.StringVarP(&opts.Out, "out", "o", "", "write the snapshot into `DIR` (must not exist or be empty)")
 	opts.Scope.Register(cmd)
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 when any call failed (denied, throttled, timed out)")
-	f.IntVar(&opts.Concurrency, "concurrency", 8, "calls in flight per account, region and service (`N`)")
+	f.IntVar(&opts.Concurrency, "concurrency", 8, "at most `N` calls in flight per account, region and service")
 	f.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up a call (with its retries) after this `DURATION`")
 	return cmd
 }

@@ -69,7 +69,7 @@ func NewCmd(io *cmdutil.IOStreams, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: io}
 	cmd := &cobra.Command{
 		Use:   "scan [PATH...]",
-		Short: "Find what is wrong with the networks in a saved snapshot",
+		Short: "Find what is wrong with the networks in a saved snapshot (or live from AWS)",
 		Long: `Scan reads one or more snapshots and reports what is wrong with their networks.
 
 A snapshot is a folder holding one folder per region, each with one file per

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -79,10 +80,13 @@ type Check struct {
 
 // Finding is one problem found by a check.
 type Finding struct {
-	Rule        string
-	Severity    Severity
-	Title       string
-	Message     string
+	Rule     string
+	Severity Severity
+	Title    string
+	Message  string // Msg in English
+	// Msg is the message as a catalogue Message (keys "finding.…"), for
+	// outputs that write it in the reader's language.
+	Msg         i18n.Message
 	Account     string
 	Region      string
 	Resources   []string // the IDs it concerns, most important first
@@ -118,17 +122,19 @@ func (p *Pass) Exposures() []reach.Exposure {
 	return p.exposures()
 }
 
-// Report records a finding at the check's severity.
-func (p *Pass) Report(resources, evidence []string, format string, args ...any) {
-	p.ReportAt(p.check.Severity, resources, evidence, format, args...)
+// Report records a finding at the check's severity, its message m (a
+// catalogue Message, keys "finding.…"; Finding.Message is its English).
+func (p *Pass) Report(resources, evidence []string, m i18n.Message) {
+	p.ReportAt(p.check.Severity, resources, evidence, m)
 }
 
 // ReportAt records a finding at a severity the check chose for this case
 // (e.g. lower for a group attached to nothing).
-func (p *Pass) ReportAt(sev Severity, resources, evidence []string, format string, args ...any) {
+func (p *Pass) ReportAt(sev Severity, resources, evidence []string, m i18n.Message) {
+	text := i18n.English.Render(m)
 	p.findings = append(p.findings, Finding{
 		Rule: p.check.ID, Severity: sev, Title: p.check.Title,
-		Message: fmt.Sprintf(format, args...), Account: p.Region.Account, Region: p.Region.Name,
+		Message: text, Msg: m, Account: p.Region.Account, Region: p.Region.Name,
 		Resources: resources, Evidence: evidence, Remediation: p.check.Remediation,
 	})
 }

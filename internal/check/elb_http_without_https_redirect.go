@@ -64,17 +64,15 @@ var ELBHTTPWithoutHTTPSRedirect = &Check{
 			if len(ports) == 0 {
 				continue
 			}
-			what := "an HTTP listener on port " + ports[0]
+			what := msg("elb-http-without-https-redirect.one", ports[0])
 			if len(ports) > 1 {
-				what = "HTTP listeners on ports " + strings.Join(ports, ", ")
+				what = msg("elb-http-without-https-redirect.other", commaList(strs(ports)))
 			}
-			msg := "Internet-facing " + string(lb.Type) + " load balancer " + r.Label() + " has " + what
+			key := "elb-http-without-https-redirect.msg"
 			if lb.Type == model.LBClassic {
-				msg += ", which a Classic Load Balancer cannot redirect to HTTPS: requests are served in clear text"
-			} else {
-				msg += " that serves requests in clear text instead of redirecting them to HTTPS"
+				key = "elb-http-without-https-redirect.classic"
 			}
-			p.Report([]string{r.ID}, evidence, "%s.", msg)
+			p.Report([]string{r.ID}, evidence, msg(key, lbTypeMsg(lb.Type), r.Label(), what))
 		}
 	},
 }

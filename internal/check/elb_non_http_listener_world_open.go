@@ -42,7 +42,8 @@ var ELBNonHTTPListenerWorldOpen = &Check{
 			if len(xs) == 0 {
 				continue
 			}
-			var parts, evidence []string
+			var parts []any
+			var evidence []string
 			sev := Medium
 			for _, l := range r.LoadBalancer.Listeners {
 				if isWebListener(l) {
@@ -52,13 +53,13 @@ var ELBNonHTTPListenerWorldOpen = &Check{
 				if !ok {
 					continue
 				}
-				text := l.Protocol + ":" + strconv.Itoa(l.Port)
+				var text any = l.Protocol + ":" + strconv.Itoa(l.Port)
 				if name, port, ok := sensitiveListener(p.Region, l); ok {
 					sev = High
 					if port == l.Port {
-						text += " (" + name + ")"
+						text = msg("elb-non-http-listener-world-open.service", text, name)
 					} else {
-						text += " (to " + name + " on " + strconv.Itoa(port) + ")"
+						text = msg("elb-non-http-listener-world-open.to", text, name, port)
 					}
 				}
 				parts = append(parts, text)
@@ -67,12 +68,11 @@ var ELBNonHTTPListenerWorldOpen = &Check{
 			if len(parts) == 0 {
 				continue
 			}
-			what := "non-HTTP listener"
+			key := "elb-non-http-listener-world-open.one"
 			if len(parts) > 1 {
-				what += "s"
+				key = "elb-non-http-listener-world-open.other"
 			}
-			p.ReportAt(sev, []string{r.ID}, dedupe(evidence), "Internet-facing %s load balancer %s lets the whole internet reach its %s %s.",
-				r.LoadBalancer.Type, r.Label(), what, strings.Join(parts, ", "))
+			p.ReportAt(sev, []string{r.ID}, dedupe(evidence), msg(key, lbTypeMsg(r.LoadBalancer.Type), r.Label(), commaList(parts)))
 		}
 	},
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
-	"strings"
 
 	"go4.org/netipx"
 
@@ -79,23 +78,22 @@ var NACLAdminPortWorldOpen = &Check{
 				continue
 			}
 			evidence = dedupe(evidence)
-			sev, why := Low, " It allows every port of the protocol from the whole internet, so it filters nothing there and leaves these ports to the security groups alone."
+			sev, why := Low, any(msg("nacl-admin-port-world-open.every-port"))
 			switch {
 			case allTraffic:
-				why = " It allows all traffic from the whole internet, so it filters nothing and leaves these ports to the security groups alone."
+				why = msg("nacl-admin-port-world-open.all-traffic")
 			case ephemeral:
-				why = " The entry is the usual allowance for replies to outbound connections (ephemeral ports), but it admits new connections to these ports too; a deny entry for them numbered before it closes them."
+				why = msg("nacl-admin-port-world-open.ephemeral")
 			}
 			if deliberate {
 				sev, why = Medium, ""
 			}
-			name := "network ACL " + labelTagged(acl.ID, acl.Tags)
+			name := msg("nacl-admin-port-world-open.acl", labelTagged(acl.ID, acl.Tags))
 			if acl.IsDefault {
-				name = "default network ACL " + labelTagged(acl.ID, acl.Tags)
+				name = msg("nacl-admin-port-world-open.default-acl", labelTagged(acl.ID, acl.Tags))
 			}
 			p.ReportAt(sev, append([]string{acl.ID}, acl.SubnetIDs...), evidence,
-				"The %s of VPC %s lets the whole internet reach %s in its %s.%s",
-				name, vpcLabelOf(p.Region, acl.VPCID), strings.Join(ports, " and "), plural(len(acl.SubnetIDs), "subnet"), why)
+				msg("nacl-admin-port-world-open.msg", name, vpcLabelOf(p.Region, acl.VPCID), joined("and", strs(ports)), count(len(acl.SubnetIDs), "subnet"), why))
 		}
 	},
 }

@@ -1,8 +1,6 @@
 package check
 
 import (
-	"strings"
-
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -45,12 +43,12 @@ var SGSharedAcrossRoles = &Check{
 			if len(roles) < 2 || carriedOnlyByLoadBalancers(g) {
 				continue
 			}
-			var labels []string
+			var labels []any
 			for _, r := range roles {
-				labels = append(labels, r.Label())
+				labels = append(labels, msg("role-label", r.Name, kindNouns(r.Kind, len(r.Members))))
 			}
 			p.Report(append([]string{g.ID}, usersOf(g)...), nil,
-				"%s is shared by %d roles: %s.", g.Label(), len(roles), strings.Join(labels, ", "))
+				msg("sg-shared-across-roles.msg", g.Label(), len(roles), commaList(labels)))
 		}
 	},
 }

@@ -1,8 +1,6 @@
 package check
 
 import (
-	"strings"
-
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -67,7 +65,7 @@ var SGWorldOpenPort = &Check{
 				continue
 			}
 			reportGroup(p, g, used,
-				"%s opens %s to the whole internet; it is %s.", g.Label(), strings.Join(ports, ", "), worldUsedBy(p.Region, g))
+				msg("sg-world-open-port.msg", g.Label(), commaList(strs(ports)), worldUsedBy(p.Region, g)))
 		}
 	},
 }

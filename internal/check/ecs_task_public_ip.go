@@ -48,14 +48,14 @@ var ECSTaskPublicIP = &Check{
 			switch {
 			case enabled && len(addrs) > 0:
 				evidence = append(evidence, r.Label()+" awsvpcConfiguration assignPublicIp=ENABLED")
-				what = msg("ecs-task-public-ip.enabled-addresses", kindNoun(r.Kind), r.Label(), addressList(addrs))
+				what = msg("ecs-task-public-ip.enabled-addresses", kindNoun(r.Kind), resourceLabel(r), addressList(addrs))
 			case enabled:
 				evidence = append(evidence, r.Label()+" awsvpcConfiguration assignPublicIp=ENABLED")
-				what = msg("ecs-task-public-ip.enabled", kindNoun(r.Kind), r.Label())
+				what = msg("ecs-task-public-ip.enabled", kindNoun(r.Kind), resourceLabel(r))
 			case r.Kind == model.KindECSService:
-				what = msg("ecs-task-public-ip.service", r.Label(), addressList(addrs))
+				what = msg("ecs-task-public-ip.service", resourceLabel(r), addressList(addrs))
 			default:
-				what = msg("ecs-task-public-ip.task", kindNoun(r.Kind), r.Label(), addressList(addrs))
+				what = msg("ecs-task-public-ip.task", kindNoun(r.Kind), resourceLabel(r), addressList(addrs))
 			}
 			for _, a := range addrs {
 				evidence = append(evidence, a.text)

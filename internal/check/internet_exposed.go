@@ -112,7 +112,7 @@ func contains(s []string, x string) bool {
 // exposedUnit is what a finding is about: the resource, else the interface.
 func exposedUnit(x reach.Exposure) (key string, label any, ids []string) {
 	if x.Resource != nil {
-		return string(x.Resource.Kind) + "/" + x.Resource.ID, msg("noun-label", kindNoun(x.Resource.Kind), x.Resource.Label()), []string{x.Resource.ID}
+		return string(x.Resource.Kind) + "/" + x.Resource.ID, msg("noun-label", kindNoun(x.Resource.Kind), resourceLabel(x.Resource)), []string{x.Resource.ID}
 	}
 	if x.ENI != nil {
 		return "eni/" + x.ENI.ID, msg("internet-exposed.eni", x.ENI.ID, string(x.ENI.Owner.Kind)), []string{x.ENI.ID}

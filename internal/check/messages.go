@@ -1,6 +1,8 @@
 package check
 
 import (
+	"strings"
+
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
@@ -117,4 +119,29 @@ func sentences(parts []any) i18n.Message {
 		return m
 	}
 	return msg("text", joined("concat", parts))
+}
+
+// resourceLabel is r's label for messages: Resource.Label, with an ECS
+// service's or task's cluster in the reader's language.
+func resourceLabel(r *model.Resource) any {
+	if r.ECS != nil && r.Name != "" {
+		if cluster := r.ECS.Cluster[strings.LastIndexByte(r.ECS.Cluster, '/')+1:]; cluster != "" {
+			if label := r.Name + " (cluster " + cluster + ")"; label == r.Label() {
+				return msg("ecs-label", r.Name, cluster)
+			}
+		}
+	}
+	return r.Label()
+}
+
+// rulePorts is what a rule selects, for messages: "tcp/22", "all
+// traffic" (Rule.PortsString, its words in the reader's language).
+func rulePorts(r model.Rule) any {
+	switch {
+	case r.Protocol == model.ProtocolAll:
+		return msg("ports.all-traffic")
+	case r.Protocol.HasPorts(), r.Protocol.IsICMP():
+		return r.PortsString()
+	}
+	return msg("ports.protocol", r.Protocol.String())
 }

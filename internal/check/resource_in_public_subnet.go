@@ -99,7 +99,7 @@ var ResourceInPublicSubnet = &Check{
 			if ips := r.PublicIPs(); len(ips) > 0 {
 				addrs = msg("resource-in-public-subnet.has", publicAddresses(ips))
 			}
-			p.Report([]string{r.ID}, evidence, msg("resource-in-public-subnet.msg", kindNoun(r.Kind), r.Label(), where, addrs))
+			p.Report([]string{r.ID}, evidence, msg("resource-in-public-subnet.msg", kindNoun(r.Kind), resourceLabel(r), where, addrs))
 		}
 	},
 }

@@ -61,7 +61,7 @@ var SGBroadPrivateSource = &Check{
 				if !ok || exempt(r) {
 					continue
 				}
-				parts = append(parts, msg("rule-from", r.PortsString(), r.Peer.CIDR.String()))
+				parts = append(parts, msg("rule-from", rulePorts(r), r.Peer.CIDR.String()))
 				evidence = append(evidence, g.ID+" "+r.String())
 				blocks = append(blocks, block.String())
 			}

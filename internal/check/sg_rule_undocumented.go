@@ -37,7 +37,7 @@ var SGRuleUndocumented = &Check{
 				if strings.TrimSpace(r.Description) != "" || isDefaultSelfRule(g, r) {
 					continue
 				}
-				parts = append(parts, msg("rule-from", r.PortsString(), peerLabel(p.Region, r.Peer)))
+				parts = append(parts, msg("rule-from", rulePorts(r), peerLabel(p.Region, r.Peer)))
 				evidence = append(evidence, g.ID+" "+r.String())
 			}
 			if len(parts) == 0 {

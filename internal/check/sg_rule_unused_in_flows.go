@@ -76,7 +76,7 @@ var SGRuleUnusedInFlows = &Check{
 					unjudged = append(unjudged, r.Peer.String())
 					continue
 				}
-				parts = append(parts, msg("rule-from", r.PortsString(), peerLabel(p.Region, r.Peer)))
+				parts = append(parts, msg("rule-from", rulePorts(*r), peerLabel(p.Region, r.Peer)))
 				evidence = append(evidence, g.ID+" "+r.String())
 			}
 			if len(parts) == 0 {

@@ -60,7 +60,7 @@ var SGWidePortRange = &Check{
 					continue
 				}
 				width := int(r.Ports.To) - int(r.Ports.From) + 1
-				parts = append(parts, msg("sg-wide-port-range.part", r.PortsString(), width, peerLabel(p.Region, r.Peer)))
+				parts = append(parts, msg("sg-wide-port-range.part", rulePorts(r), width, peerLabel(p.Region, r.Peer)))
 				evidence = append(evidence, g.ID+" "+r.String())
 				if r.Peer.Kind == model.PeerCIDR && r.Ports.To == 65535 && r.Ports.From >= 1024 && r.Ports.From <= 32768 {
 					replies = true

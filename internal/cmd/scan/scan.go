@@ -21,6 +21,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/config"
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
@@ -45,8 +46,12 @@ type Options struct {
 	// Flows are the paths of VPC flow logs to read (files, or folders
 	// walked for them); none: the checks that read flow logs are skipped.
 	Flows []string
+	// Lang is the language of the text and Markdown reports' findings
+	// ("en", "ja"); JSON, SARIF and the Mackerel formats stay English.
+	Lang string
 
-	cfg *config.Config
+	cfg  *config.Config
+	lang i18n.Lang // Lang, parsed by prepare
 }
 
 // NewCmd builds the command; runF replaces Run in tests when non-nil.
@@ -96,7 +101,12 @@ format), attributes every accepted connection to the security-group rules
 and network-ACL entries that admitted it, and runs the checks that need
 flow logs (sg-rule-unused-in-flows): inbound rules that admitted nothing in
 the logged period, stated with the period and the volume of logs read.
-Without --flows those checks are skipped, and the coverage says so.`,
+Without --flows those checks are skipped, and the coverage says so.
+
+Language: --lang ja writes the findings of the text and Markdown reports
+(each rule's title, each finding's message and each rule's fix) in
+Japanese; the rest of those reports, and JSON, SARIF and the Mackerel
+formats, which tools read, stay English.`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
@@ -114,6 +124,9 @@ Without --flows those checks are skipped, and the coverage says so.`,
 
   # A folder of account folders (a multi-account snapshot)
   vpcdoctor scan snapshots/
+
+  # A pull-request comment with the findings in Japanese
+  vpcdoctor scan snapshot/ --format markdown --lang ja > comment.md
 
   # With a month of VPC flow logs: which inbound rules admitted no traffic
   vpcdoctor scan snapshot/ --flows flowlogs/AWSLogs/111122223333/vpcflowlogs/ap-northeast-1/2024/05`,
@@ -135,6 +148,7 @@ Without --flows those checks are skipped, and the coverage says so.`,
 	cmd.Flags().StringVar(&opts.ReportURL, "report-url", "", "with --format markdown: the `URL` of the full report, linked where the comment is shortened")
 	cmd.Flags().StringVar(&opts.CriticalOn, "critical-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check CRITICAL (default high, or mackerel.critical in the configuration)")
 	cmd.Flags().StringArrayVar(&opts.Flows, "flows", nil, "read VPC flow logs from `PATH` (a file, or a folder walked for *.log, *.gz, *.txt; repeat for several) for the checks that need them")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "en", "with --format text or markdown: the findings' `LANGUAGE`, en or ja")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	return cmd
 }
@@ -195,6 +209,11 @@ func prepare(opts *Options) error {
 	if err := cmdutil.CheckColor(opts.Color); err != nil {
 		return err
 	}
+	lang, err := i18n.Parse(opts.Lang)
+	if err != nil {
+		return cmdutil.BadInput(fmt.Errorf("--lang: %w", err))
+	}
+	opts.lang = lang
 	if opts.FailOn != "" {
 		if _, err := check.ParseSeverity(opts.FailOn); err != nil {
 			return cmdutil.BadInput(fmt.Errorf("--fail-on: %w", err))
@@ -298,6 +317,7 @@ func renderOptions(opts *Options, rep *report.Report) render.Options {
 		MackerelMeta:   opts.IO.Getenv("MACKEREL_AGENT_PLUGIN_META") != "",
 		OmitSuppressed: opts.OmitSuppressed,
 		ReportURL:      opts.ReportURL,
+		Lang:           opts.lang,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
 // findingRows are the rows of the findings table whose rule is rule.
@@ -18,10 +19,11 @@ func findingRows(doc *html.Node, rule string) []*html.Node {
 	})
 }
 
-// In Japanese a finding shows its check's title, rationale and
-// remediation from the catalogue; its message, which the check wrote in
-// English, is shown as it is, labelled and marked lang="en". In English
-// the row is what it was: the message, then the rule's title.
+// In Japanese a finding shows its message in Japanese (the check's
+// catalogue message) as the row's summary, and its check's title,
+// rationale and remediation from the catalogue; nothing of it is left in
+// English. In English the row is what it was: the message, then the
+// rule's title.
 func TestFindingsInJapanese(t *testing.T) {
 	in := exampleInput(t)
 	in.Lang = i18n.Japanese
@@ -47,12 +49,13 @@ func TestFindingsInJapanese(t *testing.T) {
 		}
 		row := rows[0]
 		summary := all(row, tag("summary"))[0]
-		if got, want := text(summary), i18n.Japanese.T("check."+rule+".title"); got != want {
-			t.Errorf("%s: summary %q, want the Japanese title %q", rule, got, want)
+		if got, want := text(summary), f.MessageIn(i18n.Japanese); got != want || got == f.Message {
+			t.Errorf("%s: summary %q, want the Japanese message %q", rule, got, want)
 		}
 		page := text(row)
 		for _, want := range []string{
-			i18n.Japanese.T("report.finding.message"),
+			i18n.Japanese.T("report.finding.rule"),
+			i18n.Japanese.T("check." + rule + ".title"),
 			i18n.Japanese.T("report.finding.rationale"),
 			i18n.Japanese.T("check." + rule + ".remediation"),
 		} {
@@ -71,10 +74,10 @@ func TestFindingsInJapanese(t *testing.T) {
 			t.Errorf("%s: the rule's text under the findings is not its Japanese title and rationale", rule)
 		}
 		spans := all(row, func(n *html.Node) bool { v, _ := attr(n, "lang"); return n.Data == "span" && v == "en" })
-		if len(spans) != 1 || text(spans[0]) != f.Message {
-			t.Errorf("%s: the message is not shown once, marked English: %d spans", rule, len(spans))
+		if len(spans) != 0 || strings.Contains(page, i18n.Japanese.T("report.finding.message")) {
+			t.Errorf("%s: the Japanese row still shows a message marked English", rule)
 		}
-		for _, english := range []string{f.Title, f.Remediation} {
+		for _, english := range []string{f.Title, f.Remediation, f.Message} {
 			if strings.Contains(page, english) {
 				t.Errorf("%s: the Japanese row shows %q", rule, english)
 			}
@@ -87,6 +90,30 @@ func TestFindingsInJapanese(t *testing.T) {
 		if !strings.Contains(text(enRow), f.Title) || !strings.Contains(text(enRow), f.Remediation) {
 			t.Errorf("%s: the English row lacks its title or remediation", rule)
 		}
+	}
+}
+
+// A finding read without its catalogue message (from JSON, or written by
+// other code) keeps the English message, labelled and marked lang="en",
+// under its check's Japanese title.
+func TestFindingsEnglishMessageLabelled(t *testing.T) {
+	in := exampleInput(t)
+	in.Lang = i18n.Japanese
+	rep := *in.Report
+	rep.Findings = append([]report.Finding(nil), rep.Findings...)
+	for i := range rep.Findings {
+		rep.Findings[i].Msg = i18n.Message{}
+	}
+	in.Report = &rep
+	doc := parse(t, render(t, in))
+	f := rep.Findings[0]
+	row := findingRows(doc, f.Rule)[0]
+	if got, want := text(all(row, tag("summary"))[0]), i18n.Japanese.T("check."+f.Rule+".title"); got != want {
+		t.Errorf("summary %q, want the Japanese title %q", got, want)
+	}
+	spans := all(row, func(n *html.Node) bool { v, _ := attr(n, "lang"); return n.Data == "span" && v == "en" })
+	if len(spans) != 1 || text(spans[0]) != f.Message || !strings.Contains(text(row), i18n.Japanese.T("report.finding.message")) {
+		t.Errorf("the English message is not shown once, labelled and marked English: %d spans", len(spans))
 	}
 }
 

@@ -126,6 +126,11 @@ func evaluate(c *check.Check, tc checkCase) []string {
 		problem("check skipped: %+v (mark the calls collected in the builder)", res.Skipped)
 		return out
 	}
+	for _, f := range res.Findings {
+		for _, p := range messageProblems(f) {
+			problem("finding %v: %s", f.Resources, p)
+		}
+	}
 	got, want := res.Findings, tc.want.findings
 	if len(got) != len(want) {
 		problem("got %d findings, want %d", len(got), len(want))

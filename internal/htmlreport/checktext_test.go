@@ -2,6 +2,7 @@ package htmlreport
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -182,4 +183,39 @@ func nextElement(n *html.Node) *html.Node {
 		}
 	}
 	return nil
+}
+
+// englishWords are 4 or more English words in a row, AWS product names
+// aside: what the Japanese page's findings must not show (IDs, CIDRs,
+// ports and commands have digits, hyphens, dots or slashes: no words).
+var (
+	englishWords = regexp.MustCompile(`(?:\b[A-Za-z]{2,}\b[,;:]? +){3}\b[A-Za-z]{2,}\b`)
+	awsProducts  = regexp.MustCompile(`(Application|Network|Gateway|Classic) Load Balancer|Amazon [A-Za-z0-9]+|AWS Client VPN|Route 53`)
+)
+
+// Every finding of the bundled example's Japanese page says what it found
+// in Japanese: its summary (the message) and its rule's title hold no
+// English sentence, and every finding has its message in Japanese.
+func TestExampleFindingsAllJapanese(t *testing.T) {
+	in := exampleInput(t)
+	in.Lang = i18n.Japanese
+	doc := parse(t, render(t, in))
+	rows := all(doc, func(n *html.Node) bool { return n.Data == "tr" && hasClass(n, "finding") })
+	if len(rows) != len(in.Report.Findings) || len(rows) < 20 {
+		t.Fatalf("%d finding rows, %d findings", len(rows), len(in.Report.Findings))
+	}
+	for _, row := range rows {
+		rule, _ := attr(row, "data-rule")
+		summary := text(all(row, tag("summary"))[0])
+		more := all(row, func(n *html.Node) bool { return n.Data == "div" && hasClass(n, "more") })[0]
+		title := text(all(more, tag("p"))[0])
+		for _, s := range []string{summary, title} {
+			if m := englishWords.FindString(awsProducts.ReplaceAllString(s, "_")); m != "" {
+				t.Errorf("%s: %q holds English %q", rule, s, m)
+			}
+		}
+		if !strings.ContainsAny(summary, "はがにをです") {
+			t.Errorf("%s: summary %q is not a Japanese sentence", rule, summary)
+		}
+	}
 }

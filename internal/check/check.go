@@ -86,11 +86,15 @@ type Finding struct {
 	Message  string // Msg in English
 	// Msg is the message as a catalogue Message (keys "finding.…"), for
 	// outputs that write it in the reader's language.
-	Msg         i18n.Message
-	Account     string
-	Region      string
-	Resources   []string // the IDs it concerns, most important first
-	Evidence    []string // the rules, routes or settings that show it
+	Msg       i18n.Message
+	Account   string
+	Region    string
+	Resources []string // the IDs it concerns, most important first
+	Evidence  []string // the rules, routes or settings that show it
+	// EvidenceMsg are the evidence lines that are sentences, as catalogue
+	// messages, by the index of their line in Evidence (a zero Message for
+	// a line kept as it is: rule and route notation); nil when none is.
+	EvidenceMsg []i18n.Message
 	Remediation string
 }
 
@@ -101,6 +105,20 @@ type Pass struct {
 	findings  []Finding
 	exposures func() []reach.Exposure
 	flows     *flows.Attribution
+	// said are the evidence lines that are sentences, by their English.
+	said map[string]i18n.Message
+}
+
+// say returns the English of m, an evidence line that is a sentence, and
+// remembers m: a finding whose evidence holds that line carries m for it
+// (Finding.EvidenceMsg).
+func (p *Pass) say(m i18n.Message) string {
+	text := i18n.English.Render(m)
+	if p.said == nil {
+		p.said = map[string]i18n.Message{}
+	}
+	p.said[text] = m
+	return text
 }
 
 // Flows returns what the flow logs given to the run showed each rule
@@ -135,8 +153,23 @@ func (p *Pass) ReportAt(sev Severity, resources, evidence []string, m i18n.Messa
 	p.findings = append(p.findings, Finding{
 		Rule: p.check.ID, Severity: sev, Title: p.check.Title,
 		Message: text, Msg: m, Account: p.Region.Account, Region: p.Region.Name,
-		Resources: resources, Evidence: evidence, Remediation: p.check.Remediation,
+		Resources: resources, Evidence: evidence, EvidenceMsg: p.evidenceMsgs(evidence), Remediation: p.check.Remediation,
 	})
+}
+
+// evidenceMsgs are the messages of the lines of evidence that say
+// returned, by index; nil when there are none.
+func (p *Pass) evidenceMsgs(evidence []string) []i18n.Message {
+	var out []i18n.Message
+	for i, line := range evidence {
+		if m, ok := p.said[line]; ok {
+			if out == nil {
+				out = make([]i18n.Message, len(evidence))
+			}
+			out[i] = m
+		}
+	}
+	return out
 }
 
 // Skip says that a check did not run for a region: calls it needs were

@@ -59,10 +59,10 @@ var DefaultVPCInUse = &Check{
 			evidence = append(evidence, vpc.ID+" IsDefault=true")
 			for i, r := range res {
 				if i == maxListed {
-					evidence = append(evidence, "and "+plural(len(res)-maxListed, "more resource"))
+					evidence = append(evidence, p.say(msg("ev.more-resources", count(len(res)-maxListed, "more-resource"))))
 					break
 				}
-				evidence = append(evidence, r.Kind.Noun()+" "+r.Label()+" in "+vpc.ID)
+				evidence = append(evidence, p.say(msg("ev.in-vpc", kindNoun(r.Kind), resourceLabel(r), vpc.ID)))
 			}
 			note := optional(!usageKnown(p.Region), msg("default-vpc-in-use.note", string(model.CallNetworkInterfaces)))
 			p.Report(ids, evidence, msg("default-vpc-in-use.msg", labelTagged(vpc.ID, vpc.Tags), commaList(parts), note))

@@ -56,9 +56,9 @@ var ELBHTTPWithoutHTTPSRedirect = &Check{
 				case lb.Type == model.LBClassic:
 					evidence = append(evidence, "listener HTTP:"+port+" -> instance "+l.InstanceProtocol+":"+strconv.Itoa(l.InstancePort))
 				case len(l.TargetGroupARNs) > 0:
-					evidence = append(evidence, "listener HTTP:"+port+" default action forwards to "+strings.Join(targetGroupNames(p.Region, l.TargetGroupARNs), ", "))
+					evidence = append(evidence, p.say(msg("ev.http-forwards", port, commaList(targetGroupNames(p.Region, l.TargetGroupARNs)))))
 				default:
-					evidence = append(evidence, "listener HTTP:"+port+" default action is not a redirect")
+					evidence = append(evidence, p.say(msg("ev.http-no-redirect", port)))
 				}
 			}
 			if len(ports) == 0 {
@@ -89,8 +89,8 @@ func reachedOn(xs []reach.Exposure, port int) bool {
 
 // targetGroupNames names target groups for evidence: "target group NAME",
 // the name from the data, else from the ARN.
-func targetGroupNames(reg *model.Region, arns []string) []string {
-	out := make([]string, len(arns))
+func targetGroupNames(reg *model.Region, arns []string) []any {
+	out := make([]any, len(arns))
 	for i, arn := range arns {
 		name := arn
 		if tg := reg.TargetGroup(arn); tg != nil && tg.Name != "" {
@@ -98,7 +98,7 @@ func targetGroupNames(reg *model.Region, arns []string) []string {
 		} else if _, rest, ok := strings.Cut(arn, ":targetgroup/"); ok {
 			name, _, _ = strings.Cut(rest, "/")
 		}
-		out[i] = "target group " + name
+		out[i] = msg("ev.target-group", name)
 	}
 	return out
 }

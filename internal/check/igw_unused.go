@@ -52,7 +52,7 @@ var IGWUnused = &Check{
 				for i, v := range vpcs {
 					labels[i] = vpcLabelOf(p.Region, v)
 				}
-				p.Report(append([]string{g.ID}, vpcs...), []string{g.ID + " attached to " + joinAnd(vpcs) + "; no route table routes to it"},
+				p.Report(append([]string{g.ID}, vpcs...), []string{p.say(msg("ev.igw-unrouted", g.ID, andList(vpcs)))},
 					msg("igw-unused.unrouted", labelTagged(g.ID, g.Tags), andList(labels)))
 			}
 		}

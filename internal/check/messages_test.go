@@ -51,6 +51,23 @@ func messageProblems(f check.Finding) []string {
 			out = append(out, "ja: "+strconv.Quote(ja)+" holds English: "+strconv.Quote(m))
 		}
 	}
+	if f.EvidenceMsg != nil && len(f.EvidenceMsg) != len(f.Evidence) {
+		out = append(out, "EvidenceMsg is not as long as Evidence")
+		return out
+	}
+	for i, m := range f.EvidenceMsg {
+		if m.IsZero() {
+			continue
+		}
+		if got := i18n.English.Render(m); got != f.Evidence[i] {
+			out = append(out, "English of evidence message "+strconv.Quote(got)+" is not the line "+strconv.Quote(f.Evidence[i]))
+		}
+		for _, l := range i18n.Langs() {
+			if got := l.Render(m); strings.Contains(got, "[finding.") || strings.Contains(got, "%!") {
+				out = append(out, string(l)+": evidence "+strconv.Quote(got)+" has a missing key or a wrong argument")
+			}
+		}
+	}
 	return out
 }
 

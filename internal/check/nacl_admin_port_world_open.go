@@ -7,6 +7,7 @@ import (
 
 	"go4.org/netipx"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -68,6 +69,9 @@ var NACLAdminPortWorldOpen = &Check{
 							found = true
 						}
 						evidence = append(evidence, o.evidence...)
+						for _, m := range o.sentences {
+							p.say(m)
+						}
 						deliberate = deliberate || o.deliberate
 						allTraffic = allTraffic || o.allTraffic
 						ephemeral = ephemeral || o.ephemeral
@@ -106,6 +110,9 @@ var naclFamilies = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.Must
 // (protocol, port).
 type naclOpening struct {
 	evidence []string
+	// sentences are the lines of evidence that are sentences (a deny entry
+	// that keeps addresses out), as messages.
+	sentences []i18n.Message
 	// deliberate is set when an allowing entry names a port range that is
 	// not every port of its protocol.
 	deliberate bool
@@ -180,7 +187,9 @@ func naclWorldOpen(acl *model.NetworkACL, proto model.Protocol, port uint16, fam
 		return naclOpening{}, false
 	}
 	for _, d := range denied {
-		o.evidence = append(o.evidence, naclEntryString(acl.ID, d)+" (keeps these addresses out)")
+		m := msg("ev.nacl-keeps-out", naclEntryString(acl.ID, d))
+		o.evidence = append(o.evidence, english(m))
+		o.sentences = append(o.sentences, m)
 	}
 	return o, true
 }

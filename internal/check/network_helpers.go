@@ -203,7 +203,7 @@ func reportMissingGatewayEndpoint(p *Pass, service, product string) {
 			}
 			seen[e.Table] = true
 			tables = append(tables, e.Table.ID)
-			evidence = append(evidence, routeString(e.Table, e.Route)+"; no route to a gateway endpoint for "+name)
+			evidence = append(evidence, p.say(msg("ev.no-gateway-endpoint", routeString(e.Table, e.Route), name)))
 		}
 		if len(tables) == 0 {
 			continue

@@ -85,7 +85,7 @@ var VPCFlowLogsDisabled = &Check{
 			if working {
 				continue
 			}
-			evidence := []string{vpc.ID + ": no active, delivering flow log with ResourceId " + vpc.ID}
+			evidence := []string{p.say(msg("ev.no-flow-log", vpc.ID))}
 			text := []any{msg("vpc-flow-logs-disabled.none", labelTagged(vpc.ID, vpc.Tags))}
 			if len(failing) > 0 {
 				var ids []string

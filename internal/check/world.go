@@ -482,7 +482,11 @@ func reportGroupNaming(p *Pass, g *model.SecurityGroup, first []string, opens []
 			for i, a := range o.AssumedMsgs {
 				parts[i] = a
 			}
-			assumed = append(assumed, joined("semi", parts))
+			line := joined("semi", parts)
+			assumed = append(assumed, line)
+			if m, ok := line.(i18n.Message); ok {
+				p.say(m) // the evidence line o.Assumed
+			}
 		}
 	}
 	if len(assumed) > 0 {

@@ -215,6 +215,7 @@ func (fv *findingView) translate(l i18n.Lang) {
 		fv.Message = fv.MessageIn(l)
 		fv.MessageTranslated = true
 	}
+	fv.Evidence = fv.EvidenceIn(l)
 	fv.Remediation = catalogue.CheckText(l, fv.Rule, "remediation", fv.Remediation)
 }
 

@@ -26,14 +26,31 @@ func TestLocalize(t *testing.T) {
 	if len(ja.Findings) != len(rep.Findings) || len(ja.Findings) == 0 {
 		t.Fatalf("%d findings in Japanese, %d in English", len(ja.Findings), len(rep.Findings))
 	}
+	sentences := 0
 	for i, f := range ja.Findings {
 		en := rep.Findings[i]
-		if f.Message == en.Message || f.Message != f.MessageIn(i18n.Japanese) || f.Title == en.Title || f.Remediation == en.Remediation {
+		if f.Message == en.Message || f.Message != en.MessageIn(i18n.Japanese) || f.Title == en.Title || f.Remediation == en.Remediation {
 			t.Errorf("%s: not in Japanese: %q / %q", f.Rule, f.Title, f.Message)
 		}
-		if !reflect.DeepEqual(f.Evidence, en.Evidence) || !reflect.DeepEqual(f.Resources, en.Resources) {
-			t.Errorf("%s: the evidence or resources changed", f.Rule)
+		if !reflect.DeepEqual(f.Resources, en.Resources) || len(f.Evidence) != len(en.Evidence) {
+			t.Errorf("%s: the resources or the number of evidence lines changed", f.Rule)
+			continue
 		}
+		for j, line := range f.Evidence {
+			switch {
+			case en.EvidenceMsg == nil || en.EvidenceMsg[j].IsZero():
+				if line != en.Evidence[j] {
+					t.Errorf("%s: evidence %q (rule or route notation) became %q", f.Rule, en.Evidence[j], line)
+				}
+			case line == en.Evidence[j]:
+				t.Errorf("%s: the sentence %q is not in Japanese", f.Rule, line)
+			default:
+				sentences++
+			}
+		}
+	}
+	if sentences == 0 {
+		t.Error("no evidence line of the example is a sentence in Japanese")
 	}
 	for i, r := range ja.Rules {
 		if r.Title == rep.Rules[i].Title {

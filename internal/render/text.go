@@ -162,7 +162,7 @@ func (t *textWriter) findings(rep *report.Report) {
 				}
 				t.text("      ", "    - ", msg)
 				if len(f.Evidence) > 0 {
-					t.para("        ", "      "+t.style("evidence:", ansiDim)+" ", strings.Join(f.Evidence, "; "))
+					t.text("        ", "      "+t.style("evidence:", ansiDim)+" ", strings.Join(f.Evidence, "; "))
 				}
 			}
 			t.text("      ", "    "+t.style("fix:", ansiDim)+" ", fs[i].Remediation)

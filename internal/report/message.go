@@ -18,6 +18,23 @@ func (f Finding) MessageIn(l i18n.Lang) string {
 	return JapaneseSpacing(l.Render(f.Msg))
 }
 
+// EvidenceIn is the finding's evidence in l: each line that is a sentence
+// (EvidenceMsg) rendered in l, the others (rule and route notation) as
+// they are. In English, or without EvidenceMsg, it is Evidence itself.
+func (f Finding) EvidenceIn(l i18n.Lang) []string {
+	if l == i18n.English || l == "" || len(f.EvidenceMsg) != len(f.Evidence) {
+		return f.Evidence
+	}
+	out := make([]string, len(f.Evidence))
+	for i, line := range f.Evidence {
+		if m := f.EvidenceMsg[i]; !m.IsZero() {
+			line = JapaneseSpacing(l.Render(m))
+		}
+		out[i] = line
+	}
+	return out
+}
+
 // JapaneseSpacing removes the spaces of s that Japanese does not write:
 // between two Japanese letters (kanji, kana) and next to Japanese
 // punctuation (、。（）：…). Spaces between Japanese and Latin letters,

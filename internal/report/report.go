@@ -119,12 +119,15 @@ type Finding struct {
 	// in another language (text and Markdown with --lang, the HTML
 	// report). It is not in the JSON, which stays English; a report read
 	// back from JSON has none, and its Message is used as it is.
-	Msg         i18n.Message `json:"-"`
-	Account     string       `json:"account"`
-	Region      string       `json:"region"`
-	Resources   []string     `json:"resources"`
-	Evidence    []string     `json:"evidence"`
-	Remediation string       `json:"remediation"`
+	Msg       i18n.Message `json:"-"`
+	Account   string       `json:"account"`
+	Region    string       `json:"region"`
+	Resources []string     `json:"resources"`
+	Evidence  []string     `json:"evidence"`
+	// EvidenceMsg are the evidence lines that are sentences, as catalogue
+	// messages, by index (check.Finding.EvidenceMsg); not in the JSON.
+	EvidenceMsg []i18n.Message `json:"-"`
+	Remediation string         `json:"remediation"`
 	// Suppressed is true when a suppression in the configuration accepts
 	// the finding; it stays in the report, with the suppression.
 	Suppressed  bool         `json:"suppressed"`
@@ -273,7 +276,7 @@ func Build(inv *model.Inventory, res check.Result, checks []*check.Check) *Repor
 		}
 		rep.Findings = append(rep.Findings, Finding{
 			Rule: f.Rule, Severity: f.Severity.String(), Title: f.Title, Message: f.Message, Msg: f.Msg,
-			Account: f.Account, Region: f.Region, Resources: f.Resources, Evidence: ev, Remediation: f.Remediation,
+			Account: f.Account, Region: f.Region, Resources: f.Resources, Evidence: ev, EvidenceMsg: f.EvidenceMsg, Remediation: f.Remediation,
 		})
 	}
 	rep.count()

@@ -16,6 +16,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
+	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
 
 // englishRun finds 4 or more English words in a row: what a Japanese
@@ -241,5 +242,37 @@ func TestFindingKeys(t *testing.T) {
 				t.Errorf("finding.%s is %q, but the model calls it %q", key, i18n.English.T("finding."+key), k.Noun())
 			}
 		}
+	}
+}
+
+// The messages of real data: the bundled examples and CloudMapper's demo
+// account (third-party AWS CLI output, when the corpus is beside the
+// clone) render in every language, with no English left in Japanese.
+func TestMessagesOfRealData(t *testing.T) {
+	dirs := []string{
+		filepath.Join("..", "..", "examples", "startup-all-public"),
+		filepath.Join("..", "..", "examples", "startup-rebuilt"),
+	}
+	corpus := filepath.Join("..", "..", "..", "shared", "corpus", "cloudmapper-demo", "account-data-demo")
+	if _, err := os.Stat(corpus); err == nil {
+		dirs = append(dirs, corpus)
+	} else {
+		t.Logf("CloudMapper's demo account is not beside this clone (%s): only the examples are read", corpus)
+	}
+	total := 0
+	for _, dir := range dirs {
+		inv, err := snapshot.Load(dir)
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		for _, f := range check.Run(inv, check.All).Findings {
+			total++
+			for _, p := range messageProblems(f) {
+				t.Errorf("%s: %s %v: %s", filepath.Base(dir), f.Rule, f.Resources, p)
+			}
+		}
+	}
+	if total < 20 {
+		t.Errorf("only %d findings in %v", total, dirs)
 	}
 }

@@ -218,4 +218,16 @@ func TestExampleFindingsAllJapanese(t *testing.T) {
 			t.Errorf("%s: summary %q is not a Japanese sentence", rule, summary)
 		}
 	}
+	// An evidence line that is a sentence is in Japanese, as text; rule
+	// and route notation stays as code.
+	row := findingRows(doc, "vpc-flow-logs-disabled")[0]
+	items := all(row, func(n *html.Node) bool { return n.Data == "li" && n.Parent != nil && hasClass(n.Parent, "evidence") })
+	if len(items) == 0 || !strings.Contains(text(items[0]), "フローログはありません") || len(all(items[0], tag("code"))) != 0 {
+		t.Errorf("the flow-log finding's evidence is not a Japanese sentence: %d lines", len(items))
+	}
+	row = findingRows(doc, "sg-admin-port-world-open")[0]
+	codes := all(row, func(n *html.Node) bool { return n.Data == "code" && n.Parent != nil && n.Parent.Data == "li" })
+	if len(codes) == 0 || !strings.Contains(text(codes[0]), "ingress tcp/22 from 0.0.0.0/0") {
+		t.Errorf("the rule notation of the SSH finding's evidence is not kept as code")
+	}
 }

@@ -97,6 +97,10 @@ type findingView struct {
 	Translated        bool
 	MessageTranslated bool
 	Why               bool
+	// Sentences marks the evidence lines written in the page's language
+	// (sentences, not rule or route notation), by index: shown as text,
+	// not as code. Nil in English.
+	Sentences []bool
 }
 
 // ruleText is why one rule matters, in the page's language: shown once
@@ -216,6 +220,14 @@ func (fv *findingView) translate(l i18n.Lang) {
 		fv.MessageTranslated = true
 	}
 	fv.Evidence = fv.EvidenceIn(l)
+	for i, m := range fv.EvidenceMsg {
+		if !m.IsZero() && i < len(fv.Evidence) {
+			if fv.Sentences == nil {
+				fv.Sentences = make([]bool, len(fv.Evidence))
+			}
+			fv.Sentences[i] = true
+		}
+	}
 	fv.Remediation = catalogue.CheckText(l, fv.Rule, "remediation", fv.Remediation)
 }
 

@@ -39,9 +39,10 @@ func (f Finding) EvidenceIn(l i18n.Lang) []string {
 // between two Japanese letters (kanji, kana) and next to Japanese
 // punctuation (、。（）：…). Spaces between Japanese and Latin letters,
 // digits or IDs stay, as AWS's Japanese documentation writes them
-// ("EC2 インスタンス 3 台"). Text without Japanese comes back unchanged.
+// ("EC2 インスタンス 3 台"); two spaces in a row (an empty fragment)
+// become one. Text without Japanese comes back unchanged.
 func JapaneseSpacing(s string) string {
-	if !strings.Contains(s, " ") {
+	if !strings.Contains(s, " ") || !strings.ContainsFunc(s, func(r rune) bool { return jaLetter(r) || jaPunct(r) }) {
 		return s
 	}
 	rs := []rune(s)

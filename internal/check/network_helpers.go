@@ -109,19 +109,7 @@ func routeString(rt *model.RouteTable, r *model.Route) string {
 	return s
 }
 
-// joinAnd joins words as a sentence lists them: "a", "a and b",
-// "a, b and c".
-func joinAnd(words []string) string {
-	switch len(words) {
-	case 0:
-		return ""
-	case 1:
-		return words[0]
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
-}
-
-// listSome lists up to three items as joinAnd does, and says how many more
+// listSome lists up to three items as andList does, and says how many more
 // there are: "a, b, c and 4 more".
 func listSome(items []string) any {
 	if len(items) <= 3 {

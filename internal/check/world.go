@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"go4.org/netipx"
@@ -428,14 +427,6 @@ func carriers(g *model.SecurityGroup) any {
 		parts = append(parts, count(other, "other-eni"))
 	}
 	return commaList(parts)
-}
-
-// plural is n of noun for evidence lines (English): "1 subnet", "3 subnets".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // countByKind counts resources per kind, in words and in kind order:

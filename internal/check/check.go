@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -79,14 +80,21 @@ type Check struct {
 
 // Finding is one problem found by a check.
 type Finding struct {
-	Rule        string
-	Severity    Severity
-	Title       string
-	Message     string
-	Account     string
-	Region      string
-	Resources   []string // the IDs it concerns, most important first
-	Evidence    []string // the rules, routes or settings that show it
+	Rule     string
+	Severity Severity
+	Title    string
+	Message  string // Msg in English
+	// Msg is the message as a catalogue Message (keys "finding.…"), for
+	// outputs that write it in the reader's language.
+	Msg       i18n.Message
+	Account   string
+	Region    string
+	Resources []string // the IDs it concerns, most important first
+	Evidence  []string // the rules, routes or settings that show it
+	// EvidenceMsg are the evidence lines that are sentences, as catalogue
+	// messages, by the index of their line in Evidence (a zero Message for
+	// a line kept as it is: rule and route notation); nil when none is.
+	EvidenceMsg []i18n.Message
 	Remediation string
 }
 
@@ -97,6 +105,20 @@ type Pass struct {
 	findings  []Finding
 	exposures func() []reach.Exposure
 	flows     *flows.Attribution
+	// said are the evidence lines that are sentences, by their English.
+	said map[string]i18n.Message
+}
+
+// say returns the English of m, an evidence line that is a sentence, and
+// remembers m: a finding whose evidence holds that line carries m for it
+// (Finding.EvidenceMsg).
+func (p *Pass) say(m i18n.Message) string {
+	text := i18n.English.Render(m)
+	if p.said == nil {
+		p.said = map[string]i18n.Message{}
+	}
+	p.said[text] = m
+	return text
 }
 
 // Flows returns what the flow logs given to the run showed each rule
@@ -118,19 +140,36 @@ func (p *Pass) Exposures() []reach.Exposure {
 	return p.exposures()
 }
 
-// Report records a finding at the check's severity.
-func (p *Pass) Report(resources, evidence []string, format string, args ...any) {
-	p.ReportAt(p.check.Severity, resources, evidence, format, args...)
+// Report records a finding at the check's severity, its message m (a
+// catalogue Message, keys "finding.…"; Finding.Message is its English).
+func (p *Pass) Report(resources, evidence []string, m i18n.Message) {
+	p.ReportAt(p.check.Severity, resources, evidence, m)
 }
 
 // ReportAt records a finding at a severity the check chose for this case
 // (e.g. lower for a group attached to nothing).
-func (p *Pass) ReportAt(sev Severity, resources, evidence []string, format string, args ...any) {
+func (p *Pass) ReportAt(sev Severity, resources, evidence []string, m i18n.Message) {
+	text := i18n.English.Render(m)
 	p.findings = append(p.findings, Finding{
 		Rule: p.check.ID, Severity: sev, Title: p.check.Title,
-		Message: fmt.Sprintf(format, args...), Account: p.Region.Account, Region: p.Region.Name,
-		Resources: resources, Evidence: evidence, Remediation: p.check.Remediation,
+		Message: text, Msg: m, Account: p.Region.Account, Region: p.Region.Name,
+		Resources: resources, Evidence: evidence, EvidenceMsg: p.evidenceMsgs(evidence), Remediation: p.check.Remediation,
 	})
+}
+
+// evidenceMsgs are the messages of the lines of evidence that say
+// returned, by index; nil when there are none.
+func (p *Pass) evidenceMsgs(evidence []string) []i18n.Message {
+	var out []i18n.Message
+	for i, line := range evidence {
+		if m, ok := p.said[line]; ok {
+			if out == nil {
+				out = make([]i18n.Message, len(evidence))
+			}
+			out[i] = m
+		}
+	}
+	return out
 }
 
 // Skip says that a check did not run for a region: calls it needs were

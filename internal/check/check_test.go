@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/model/modeltest"
 )
@@ -125,6 +126,11 @@ func evaluate(c *check.Check, tc checkCase) []string {
 		problem("check skipped: %+v (mark the calls collected in the builder)", res.Skipped)
 		return out
 	}
+	for _, f := range res.Findings {
+		for _, p := range messageProblems(f) {
+			problem("finding %v: %s", f.Resources, p)
+		}
+	}
 	got, want := res.Findings, tc.want.findings
 	if len(got) != len(want) {
 		problem("got %d findings, want %d", len(got), len(want))
@@ -230,12 +236,12 @@ func TestSeverityRoundTripAndOrder(t *testing.T) {
 // missing call is "not collected", never "no resources".
 func TestRunSkipsAndSorts(t *testing.T) {
 	low := &check.Check{Meta: check.Meta{ID: "b-low", Title: "low", Severity: check.Low}, Run: func(p *check.Pass) {
-		p.Report([]string{"z"}, nil, "z")
-		p.Report([]string{"a"}, nil, "a")
+		p.Report([]string{"z"}, nil, i18n.M("finding.text", "z"))
+		p.Report([]string{"a"}, nil, i18n.M("finding.text", "a"))
 	}}
 	high := &check.Check{Meta: check.Meta{ID: "a-high", Title: "high", Severity: check.High}, Run: func(p *check.Pass) {
-		p.ReportAt(check.Info, []string{"i"}, nil, "lowered to %s", "info")
-		p.Report([]string{"h"}, nil, "h")
+		p.ReportAt(check.Info, []string{"i"}, nil, i18n.M("finding.text", "lowered to info"))
+		p.Report([]string{"h"}, nil, i18n.M("finding.text", "h"))
 	}}
 	needy := &check.Check{Meta: check.Meta{ID: "c-needy", Title: "needy", Severity: check.High, Needs: []model.Call{model.CallSubnets, model.CallRouteTables}}, Run: func(p *check.Pass) {
 		t.Error("a check whose needs are missing ran")
@@ -250,7 +256,7 @@ func TestRunSkipsAndSorts(t *testing.T) {
 	if want := []string{"high/a-high/h", "low/b-low/a", "low/b-low/z", "info/a-high/i"}; !slices.Equal(order, want) {
 		t.Errorf("findings in order %q, want %q", order, want)
 	}
-	if f := res.Findings[3]; f.Message != "lowered to info" || f.Title != "high" {
+	if f := res.Findings[3]; f.Message != "lowered to info" || f.Msg.Key != "finding.text" || f.Title != "high" {
 		t.Errorf("ReportAt finding = %+v", f)
 	}
 	if len(res.Skipped) != 1 || res.Skipped[0].Rule != "c-needy" || !slices.Equal(res.Skipped[0].Missing, []model.Call{model.CallRouteTables}) {

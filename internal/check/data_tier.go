@@ -2,10 +2,11 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -92,6 +93,42 @@ type listening struct {
 	service         string // "MySQL"; "" when the engine is unknown
 	port            uint16
 	assumed         string
+	assumedMsg      i18n.Message
+}
+
+// dbClusterNoun is the noun of a DB cluster (which is no Resource kind).
+const dbClusterNoun = "RDS DB cluster"
+
+// nounMsg is a listening noun in the reader's language; nouns is its
+// plural.
+func nounMsg(noun string) any {
+	if noun == dbClusterNoun {
+		return msg("kind.rds-db-cluster")
+	}
+	for k, n := range kindNounsByWord {
+		if n == noun {
+			return kindNoun(k)
+		}
+	}
+	return noun
+}
+
+func nounsMsg(noun string) any {
+	if noun == dbClusterNoun {
+		return msg("kinds.rds-db-cluster")
+	}
+	for k, n := range kindNounsByWord {
+		if n == noun {
+			return kindNouns(k, 2)
+		}
+	}
+	return noun + "s"
+}
+
+// kindNounsByWord are the kinds whose resources a data tier lists.
+var kindNounsByWord = map[model.ResourceKind]string{
+	model.KindDBInstance:   model.KindDBInstance.Noun(),
+	model.KindCacheCluster: model.KindCacheCluster.Noun(),
 }
 
 func listeningOn(id, noun, label, engine, service string, port int, def uint16) listening {
@@ -101,6 +138,7 @@ func listeningOn(id, noun, label, engine, service string, port int, def uint16) 
 	} else if def != 0 {
 		l.port = def
 		l.assumed = fmt.Sprintf("the port of %s %s is not in the data; assumed %s's default, %d", noun, label, engine, def)
+		l.assumedMsg = msg("assumed.port", nounMsg(noun), label, engine, def)
 	}
 	return l
 }
@@ -134,7 +172,7 @@ func dbCarriers(reg *model.Region, g *model.SecurityGroup) []listening {
 			continue
 		}
 		service, def := dbEngine(cl.Engine)
-		out = append(out, listeningOn(cl.ID, "RDS DB cluster", cl.ID, cl.Engine, service, cl.Port, def))
+		out = append(out, listeningOn(cl.ID, dbClusterNoun, cl.ID, cl.Engine, service, cl.Port, def))
 	}
 	return out
 }
@@ -207,7 +245,7 @@ func (t *dataTier) listenersOf(reg *model.Region, g *model.SecurityGroup) listen
 // What an all-protocol rule opens by itself is sg-world-open-all-protocols'
 // finding, which names the tier's resources with openedByAll: one rule is
 // one problem, reported once.
-func (t *dataTier) worldReachable(reg *model.Region, g *model.SecurityGroup) (names []string, used []openRule, named []string) {
+func (t *dataTier) worldReachable(reg *model.Region, g *model.SecurityGroup) (names []target, used []openRule, named []string) {
 	if !mayAdmitInternet(g) {
 		return nil, nil, nil
 	}
@@ -245,7 +283,7 @@ func (t *dataTier) worldReachable(reg *model.Region, g *model.SecurityGroup) (na
 // openedByAll lists, as worldReachable does, the ports of the tier's
 // resources carrying g that all, an all-protocol rule open to the whole
 // internet, opens: each resource of the tier on its own port.
-func (t *dataTier) openedByAll(reg *model.Region, g *model.SecurityGroup, all openRule) (names []string, used []openRule, named []string) {
+func (t *dataTier) openedByAll(reg *model.Region, g *model.SecurityGroup, all openRule) (names []target, used []openRule, named []string) {
 	l := t.listenersOf(reg, g)
 	for _, port := range l.ports {
 		name, found, ids := t.reached(l, port, all)
@@ -256,29 +294,44 @@ func (t *dataTier) openedByAll(reg *model.Region, g *model.SecurityGroup, all op
 	return names, used, named
 }
 
+// target is a port of a data tier the whole internet may reach, in words:
+// "MySQL (3306) on RDS DB instance db-1"; on says whether its English
+// holds " on " (a list of such is written with semicolons).
+type target struct {
+	text i18n.Message
+	on   bool
+}
+
+func newTarget(m i18n.Message) target {
+	return target{m, strings.Contains(i18n.English.Render(m), " on ")}
+}
+
 // reached names port of the tier, opened by o, with what listens on it:
 // the phrase, o with the assumptions about the listeners' ports added, and
 // the listeners' IDs.
-func (t *dataTier) reached(l listeners, port uint16, o openRule) (string, openRule, []string) {
+func (t *dataTier) reached(l listeners, port uint16, o openRule) (target, openRule, []string) {
 	on := l.on[port]
-	var name string
+	var name target
 	var assumed, ids []string
+	var assumedMsgs []i18n.Message
 	switch {
 	case port == 0:
-		name = "the " + t.noun + " port of " + carriersPhrase(on) + ", which is not in the data"
+		name = newTarget(msg("tier.port-unknown", msg("tier."+t.noun), carriersPhrase(on)))
 	case len(on) > 0:
-		name = t.portName(l.service[port], port) + " on " + carriersPhrase(on)
+		name = newTarget(msg("tier.on", t.portName(l.service[port], port), carriersPhrase(on)))
 	default:
-		name = t.portName(t.knownName(port), port)
+		name = newTarget(t.portName(t.knownName(port), port))
 	}
 	for _, c := range on {
 		ids = append(ids, c.id)
 		if c.assumed != "" {
 			assumed = append(assumed, c.assumed)
+			assumedMsgs = append(assumedMsgs, c.assumedMsg)
 		}
 	}
 	if extra := strings.Join(assumed, "; "); extra != "" {
 		o.Assumed = strings.Join(nonEmpty(o.Assumed, extra), "; ")
+		o.AssumedMsgs = append(slices.Clip(o.AssumedMsgs), assumedMsgs...)
 	}
 	return name, o, ids
 }
@@ -311,17 +364,17 @@ func (t *dataTier) knownName(port uint16) string {
 
 // portName is "MySQL (3306)", or "database port 3307" when the service is
 // unknown.
-func (t *dataTier) portName(service string, port uint16) string {
+func (t *dataTier) portName(service string, port uint16) i18n.Message {
 	if service == "" {
-		return t.noun + " port " + strconv.Itoa(int(port))
+		return msg("tier.port", msg("tier."+t.noun), int(port))
 	}
-	return service + " (" + strconv.Itoa(int(port)) + ")"
+	return msg("tier.service", service, int(port))
 }
 
 // carriersPhrase names what listens on a port, grouped by kind in the
 // order met: "RDS DB instance db-1", "RDS DB instances db-1 and db-2",
 // "RDS DB instance db-1, RDS DB cluster old-1".
-func carriersPhrase(cs []listening) string {
+func carriersPhrase(cs []listening) any {
 	var nouns []string
 	labels := map[string][]string{}
 	for _, c := range cs {
@@ -330,38 +383,31 @@ func carriersPhrase(cs []listening) string {
 		}
 		labels[c.noun] = append(labels[c.noun], c.label)
 	}
-	parts := make([]string, len(nouns))
+	parts := make([]any, len(nouns))
 	for i, n := range nouns {
-		noun := n
+		noun := nounMsg(n)
 		if len(labels[n]) > 1 {
-			noun += "s"
+			noun = nounsMsg(n)
 		}
-		parts[i] = noun + " " + andList(labels[n])
+		parts[i] = msg("noun-label", noun, andList(labels[n]))
 	}
-	return strings.Join(parts, ", ")
-}
-
-// andList joins "a", "a and b", "a, b and c".
-func andList(s []string) string {
-	switch len(s) {
-	case 0:
-		return ""
-	case 1:
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+	return commaList(parts)
 }
 
 // listOfTargets joins what worldReachable found: with "and" as andList
 // does, or with semicolons when an item names resources itself ("MySQL
 // (3306) on RDS DB instances a and b; PostgreSQL (5432)").
-func listOfTargets(names []string) string {
-	for _, n := range names {
-		if len(names) > 1 && strings.Contains(n, " on ") {
-			return strings.Join(names, "; ")
-		}
+func listOfTargets(names []target) any {
+	items := make(i18n.List, len(names))
+	semi := false
+	for i, n := range names {
+		items[i] = n.text
+		semi = semi || len(names) > 1 && n.on
 	}
-	return andList(names)
+	if semi {
+		return joined("semi", []any(items))
+	}
+	return items
 }
 
 func nonEmpty(s ...string) []string {
@@ -382,6 +428,6 @@ func reportDataTier(p *Pass, t *dataTier) {
 			continue
 		}
 		reportGroupNaming(p, g, named, used,
-			"%s lets the whole internet reach %s; it is %s.", g.Label(), listOfTargets(names), worldUsedBy(p.Region, g))
+			msg("world-reach", g.Label(), listOfTargets(names), worldUsedBy(p.Region, g)))
 	}
 }

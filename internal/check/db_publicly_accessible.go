@@ -1,8 +1,6 @@
 package check
 
 import (
-	"strings"
-
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -36,24 +34,23 @@ var DBPubliclyAccessible = &Check{
 				continue
 			}
 			resources := []string{r.ID}
-			what := r.DB.Engine + " DB instance " + r.ID
+			what := msg("db-publicly-accessible.what", r.DB.Engine, r.ID)
 			if r.DB.ClusterID != "" {
-				what += " (cluster " + r.DB.ClusterID + ")"
+				what = msg("db-publicly-accessible.what-cluster", r.DB.Engine, r.ID, r.DB.ClusterID)
 				resources = append(resources, r.DB.ClusterID)
 			}
-			msg := what + " is publicly accessible"
-			if ips := r.PublicIPs(); len(ips) > 0 {
-				msg += "; its network interface has the public " + addressWord(len(ips)) + " " + strings.Join(ips, ", ")
+			var ips any = ""
+			if list := r.PublicIPs(); len(list) > 0 {
+				ips = msg("db-publicly-accessible.ips", publicAddresses(list))
 			}
 			if onlyPrivateSubnets(p.Region, r.SubnetIDs) {
 				// No route from the internet reaches any subnet RDS may
 				// place it in (AWS-SEMANTICS.md §4, §5): the setting waits.
 				p.ReportAt(Medium, resources, []string{r.ID + " PubliclyAccessible=true"},
-					"%s, but every subnet of its subnet group is private, so no route from the internet reaches it now; "+
-						"a route to an internet gateway added to one of them would.", msg)
+					msg("db-publicly-accessible.private", what, ips))
 				continue
 			}
-			p.Report(resources, []string{r.ID + " PubliclyAccessible=true"}, "%s.", msg)
+			p.Report(resources, []string{r.ID + " PubliclyAccessible=true"}, msg("db-publicly-accessible.msg", what, ips))
 		}
 	},
 }

@@ -1,8 +1,6 @@
 package check
 
 import (
-	"strings"
-
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -55,23 +53,19 @@ var DefaultVPCInUse = &Check{
 			}
 			parts := countByKind(res)
 			if other > 0 {
-				parts = append(parts, plural(other, "other network interface"))
+				parts = append(parts, count(other, "other-eni"))
 			}
 			var evidence []string
 			evidence = append(evidence, vpc.ID+" IsDefault=true")
 			for i, r := range res {
 				if i == maxListed {
-					evidence = append(evidence, "and "+plural(len(res)-maxListed, "more resource"))
+					evidence = append(evidence, p.say(msg("ev.more-resources", count(len(res)-maxListed, "more-resource"))))
 					break
 				}
-				evidence = append(evidence, r.Kind.Noun()+" "+r.Label()+" in "+vpc.ID)
+				evidence = append(evidence, p.say(msg("ev.in-vpc", kindNoun(r.Kind), resourceLabel(r), vpc.ID)))
 			}
-			note := ""
-			if !usageKnown(p.Region) {
-				note = " " + string(model.CallNetworkInterfaces) + " was not collected, so other interfaces in it are unknown."
-			}
-			p.Report(ids, evidence, "The default VPC %s holds %s.%s",
-				labelTagged(vpc.ID, vpc.Tags), strings.Join(parts, ", "), note)
+			note := optional(!usageKnown(p.Region), msg("default-vpc-in-use.note", string(model.CallNetworkInterfaces)))
+			p.Report(ids, evidence, msg("default-vpc-in-use.msg", labelTagged(vpc.ID, vpc.Tags), commaList(parts), note))
 		}
 	},
 }

@@ -65,17 +65,17 @@ var EC2InstancePublicIP = &Check{
 					evidence = append(evidence, s.ID+" MapPublicIpOnLaunch=true")
 				}
 			}
-			msg := "EC2 instance " + r.Label() + " has " + addressList(addrs)
+			var state, where any = "", ""
 			if r.Instance != nil && r.Instance.State != "" && r.Instance.State != "running" {
-				msg += " (it is " + r.Instance.State + ")"
+				state = msg("ec2-instance-public-ip.state", r.Instance.State)
 			}
 			// In a public subnet the address and the placement are one
 			// problem, reported here: resource-in-public-subnet leaves it.
-			if phrase, routes := publicPlacement(p.Region, r); phrase != "" {
-				msg += " and sits in " + phrase
+			if phrase, routes := publicPlacement(p.Region, r); phrase != nil {
+				where = msg("ec2-instance-public-ip.sits", phrase)
 				evidence = append(evidence, routes...)
 			}
-			p.Report([]string{r.ID}, evidence, "%s; nothing tags it as a bastion, so it should need no address the internet can route to.", msg)
+			p.Report([]string{r.ID}, evidence, msg("ec2-instance-public-ip.msg", r.Label(), addressList(addrs), state, where))
 		}
 	},
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -43,33 +44,33 @@ var ECSTaskPublicIP = &Check{
 				continue
 			}
 			var evidence []string
-			var msg string
+			var what i18n.Message
 			switch {
+			case enabled && len(addrs) > 0:
+				evidence = append(evidence, r.Label()+" awsvpcConfiguration assignPublicIp=ENABLED")
+				what = msg("ecs-task-public-ip.enabled-addresses", kindNoun(r.Kind), resourceLabel(r), addressList(addrs))
 			case enabled:
 				evidence = append(evidence, r.Label()+" awsvpcConfiguration assignPublicIp=ENABLED")
-				msg = r.Kind.Noun() + " " + r.Label() + " assigns a public IPv4 address to every task (assignPublicIp ENABLED)"
-				if len(addrs) > 0 {
-					msg += "; its tasks have " + addressList(addrs)
-				}
+				what = msg("ecs-task-public-ip.enabled", kindNoun(r.Kind), resourceLabel(r))
 			case r.Kind == model.KindECSService:
-				msg = "The tasks of ECS service " + r.Label() + " have " + addressList(addrs)
+				what = msg("ecs-task-public-ip.service", resourceLabel(r), addressList(addrs))
 			default:
-				msg = r.Kind.Noun() + " " + r.Label() + " has " + addressList(addrs)
+				what = msg("ecs-task-public-ip.task", kindNoun(r.Kind), resourceLabel(r), addressList(addrs))
 			}
 			for _, a := range addrs {
 				evidence = append(evidence, a.text)
 			}
 			// In a public subnet the address and the placement are one
 			// problem, reported here: resource-in-public-subnet leaves it.
-			if phrase, routes := publicPlacement(p.Region, r); phrase != "" {
-				who := "; they run in "
+			var where any = ""
+			if phrase, routes := publicPlacement(p.Region, r); phrase != nil {
+				where = msg("ecs-task-public-ip.they-run", phrase)
 				if r.Kind == model.KindECSTask {
-					who = "; it runs in "
+					where = msg("ecs-task-public-ip.it-runs", phrase)
 				}
-				msg += who + phrase
 				evidence = append(evidence, routes...)
 			}
-			p.Report([]string{r.ID}, evidence, "%s.", msg)
+			p.Report([]string{r.ID}, evidence, msg("ecs-task-public-ip.msg", what, where))
 		}
 	},
 }

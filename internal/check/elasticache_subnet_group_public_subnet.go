@@ -59,8 +59,8 @@ var ElastiCacheSubnetGroupPublicSubnet = &Check{
 		sort.Strings(keys)
 		for _, k := range keys {
 			g := groups[k]
-			reportSubnetGroup(p, "Cache subnet group", g.name, sortedUniqueStrings(g.subnets), g.caches,
-				"ElastiCache places new and replacement nodes in any subnet of the group, and as nodes never get a public address, the public subnets gain the cache nothing but a place beside internet-facing resources.")
+			reportSubnetGroup(p, msg("subnet-group.cache"), g.name, sortedUniqueStrings(g.subnets), g.caches,
+				msg("elasticache-subnet-group-public-subnet.why"))
 		}
 	},
 }

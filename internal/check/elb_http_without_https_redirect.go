@@ -56,25 +56,23 @@ var ELBHTTPWithoutHTTPSRedirect = &Check{
 				case lb.Type == model.LBClassic:
 					evidence = append(evidence, "listener HTTP:"+port+" -> instance "+l.InstanceProtocol+":"+strconv.Itoa(l.InstancePort))
 				case len(l.TargetGroupARNs) > 0:
-					evidence = append(evidence, "listener HTTP:"+port+" default action forwards to "+strings.Join(targetGroupNames(p.Region, l.TargetGroupARNs), ", "))
+					evidence = append(evidence, p.say(msg("ev.http-forwards", port, commaList(targetGroupNames(p.Region, l.TargetGroupARNs)))))
 				default:
-					evidence = append(evidence, "listener HTTP:"+port+" default action is not a redirect")
+					evidence = append(evidence, p.say(msg("ev.http-no-redirect", port)))
 				}
 			}
 			if len(ports) == 0 {
 				continue
 			}
-			what := "an HTTP listener on port " + ports[0]
+			what := msg("elb-http-without-https-redirect.one", ports[0])
 			if len(ports) > 1 {
-				what = "HTTP listeners on ports " + strings.Join(ports, ", ")
+				what = msg("elb-http-without-https-redirect.other", commaList(strs(ports)))
 			}
-			msg := "Internet-facing " + string(lb.Type) + " load balancer " + r.Label() + " has " + what
+			key := "elb-http-without-https-redirect.msg"
 			if lb.Type == model.LBClassic {
-				msg += ", which a Classic Load Balancer cannot redirect to HTTPS: requests are served in clear text"
-			} else {
-				msg += " that serves requests in clear text instead of redirecting them to HTTPS"
+				key = "elb-http-without-https-redirect.classic"
 			}
-			p.Report([]string{r.ID}, evidence, "%s.", msg)
+			p.Report([]string{r.ID}, evidence, msg(key, lbTypeMsg(lb.Type), r.Label(), what))
 		}
 	},
 }
@@ -91,8 +89,8 @@ func reachedOn(xs []reach.Exposure, port int) bool {
 
 // targetGroupNames names target groups for evidence: "target group NAME",
 // the name from the data, else from the ARN.
-func targetGroupNames(reg *model.Region, arns []string) []string {
-	out := make([]string, len(arns))
+func targetGroupNames(reg *model.Region, arns []string) []any {
+	out := make([]any, len(arns))
 	for i, arn := range arns {
 		name := arn
 		if tg := reg.TargetGroup(arn); tg != nil && tg.Name != "" {
@@ -100,7 +98,7 @@ func targetGroupNames(reg *model.Region, arns []string) []string {
 		} else if _, rest, ok := strings.Cut(arn, ":targetgroup/"); ok {
 			name, _, _ = strings.Cut(rest, "/")
 		}
-		out[i] = "target group " + name
+		out[i] = msg("ev.target-group", name)
 	}
 	return out
 }

@@ -36,8 +36,7 @@ var ELBInternalInPublicSubnet = &Check{
 				continue
 			}
 			p.Report([]string{r.ID}, publicRouteEvidence(public),
-				"Internal %s load balancer %s sits in %s, though its nodes get only private addresses.",
-				r.LoadBalancer.Type, r.Label(), subnetsPhrase("public", public))
+				msg("elb-internal-in-public-subnet.msg", lbTypeMsg(r.LoadBalancer.Type), r.Label(), subnetsPhrase("public", public)))
 		}
 	},
 }

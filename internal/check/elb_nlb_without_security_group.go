@@ -32,13 +32,12 @@ var ELBNLBWithoutSecurityGroup = &Check{
 				len(r.LoadBalancer.SecurityGroupIDs) > 0 {
 				continue
 			}
-			scheme := r.LoadBalancer.Scheme
+			var scheme any = r.LoadBalancer.Scheme
 			if scheme == "" {
-				scheme = "scheme unknown"
+				scheme = msg("elb-nlb-without-security-group.scheme-unknown")
 			}
 			p.Report([]string{r.ID}, []string{r.ID + " SecurityGroups=[]"},
-				"Network load balancer %s (%s) has no security group: only network ACLs and its targets' groups filter what reaches it, and one can no longer be added.",
-				r.Label(), scheme)
+				msg("elb-nlb-without-security-group.msg", r.Label(), scheme))
 		}
 	},
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -42,7 +43,8 @@ var ELBNonHTTPListenerWorldOpen = &Check{
 			if len(xs) == 0 {
 				continue
 			}
-			var parts, evidence []string
+			var parts []any
+			var evidence []string
 			sev := Medium
 			for _, l := range r.LoadBalancer.Listeners {
 				if isWebListener(l) {
@@ -52,27 +54,26 @@ var ELBNonHTTPListenerWorldOpen = &Check{
 				if !ok {
 					continue
 				}
-				text := l.Protocol + ":" + strconv.Itoa(l.Port)
+				var text any = l.Protocol + ":" + strconv.Itoa(l.Port)
 				if name, port, ok := sensitiveListener(p.Region, l); ok {
 					sev = High
 					if port == l.Port {
-						text += " (" + name + ")"
+						text = msg("elb-non-http-listener-world-open.service", text, name)
 					} else {
-						text += " (to " + name + " on " + strconv.Itoa(port) + ")"
+						text = msg("elb-non-http-listener-world-open.to", text, name, port)
 					}
 				}
 				parts = append(parts, text)
-				evidence = append(evidence, "listener "+l.Protocol+":"+strconv.Itoa(l.Port)+" open to the internet: "+listenerPath(p.Region, r, l, x))
+				evidence = append(evidence, p.say(msg("ev.listener-open", l.Protocol+":"+strconv.Itoa(l.Port), listenerPath(p.Region, r, l, x))))
 			}
 			if len(parts) == 0 {
 				continue
 			}
-			what := "non-HTTP listener"
+			key := "elb-non-http-listener-world-open.one"
 			if len(parts) > 1 {
-				what += "s"
+				key = "elb-non-http-listener-world-open.other"
 			}
-			p.ReportAt(sev, []string{r.ID}, dedupe(evidence), "Internet-facing %s load balancer %s lets the whole internet reach its %s %s.",
-				r.LoadBalancer.Type, r.Label(), what, strings.Join(parts, ", "))
+			p.ReportAt(sev, []string{r.ID}, dedupe(evidence), msg(key, lbTypeMsg(r.LoadBalancer.Type), r.Label(), commaList(parts)))
 		}
 	},
 }
@@ -166,8 +167,9 @@ func worldOpenListener(l model.Listener, xs []reach.Exposure) (reach.Exposure, b
 // balancer's interfaces and the path names no rule, the rules of its groups
 // that open the port to the world), or the absence of a security group;
 // and the engine's notes.
-func listenerPath(reg *model.Region, lb *model.Resource, l model.Listener, x reach.Exposure) string {
+func listenerPath(reg *model.Region, lb *model.Resource, l model.Listener, x reach.Exposure) any {
 	var hops []string
+	unknown := map[string]i18n.Message{} // groups not in the data, by their hop's English
 	for _, h := range x.Path {
 		if h.Kind == "security-group" {
 			hops = append(hops, shortHop(h))
@@ -177,7 +179,9 @@ func listenerPath(reg *model.Region, lb *model.Resource, l model.Listener, x rea
 		for _, id := range lb.LoadBalancer.SecurityGroupIDs {
 			g := reg.SecurityGroup(id)
 			if g == nil {
-				hops = append(hops, id+" (not in the data: assumed to allow everything)")
+				m := msg("ev.group-unknown", id)
+				hops = append(hops, english(m))
+				unknown[english(m)] = m
 				continue
 			}
 			for _, o := range worldOpenIngress(reg, g) {
@@ -191,9 +195,17 @@ func listenerPath(reg *model.Region, lb *model.Resource, l model.Listener, x rea
 			}
 		}
 	}
-	s := strings.Join(dedupe(hops), ", ")
+	var items []any
+	for _, h := range dedupe(hops) {
+		if m, ok := unknown[h]; ok {
+			items = append(items, m)
+		} else {
+			items = append(items, h)
+		}
+	}
+	s := commaList(items)
 	if len(lb.LoadBalancer.SecurityGroupIDs) == 0 {
-		s = "no security group on the load balancer"
+		s = msg("ev.no-lb-group")
 	}
 	var notes []string
 	for _, n := range x.Notes {
@@ -203,7 +215,7 @@ func listenerPath(reg *model.Region, lb *model.Resource, l model.Listener, x rea
 	}
 	if len(notes) > 0 {
 		sort.Strings(notes)
-		s += " (" + strings.Join(notes, "; ") + ")"
+		s = msg("ev.with-notes", s, strings.Join(notes, "; "))
 	}
 	return s
 }

@@ -44,7 +44,7 @@ var IGWUnused = &Check{
 			switch {
 			case len(g.Attached) == 0:
 				p.Report([]string{g.ID}, []string{g.ID + " attachments: none"},
-					"Internet gateway %s is attached to no VPC.", labelTagged(g.ID, g.Tags))
+					msg("igw-unused.detached", labelTagged(g.ID, g.Tags)))
 			case routesKnown && !used[g.ID]:
 				vpcs := append([]string{}, g.Attached...)
 				sort.Strings(vpcs)
@@ -52,9 +52,8 @@ var IGWUnused = &Check{
 				for i, v := range vpcs {
 					labels[i] = vpcLabelOf(p.Region, v)
 				}
-				p.Report(append([]string{g.ID}, vpcs...), []string{g.ID + " attached to " + joinAnd(vpcs) + "; no route table routes to it"},
-					"Internet gateway %s is attached to VPC %s, but no route table routes to it, so it carries no traffic.",
-					labelTagged(g.ID, g.Tags), joinAnd(labels))
+				p.Report(append([]string{g.ID}, vpcs...), []string{p.say(msg("ev.igw-unrouted", g.ID, andList(vpcs)))},
+					msg("igw-unused.unrouted", labelTagged(g.ID, g.Tags), andList(labels)))
 			}
 		}
 	},

@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/netip"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
@@ -61,9 +60,10 @@ var InternetExposed = &Check{
 	},
 	Run: func(p *Pass) {
 		type group struct {
-			key, label string
-			resources  []string
-			xs         []reach.Exposure
+			key       string
+			label     any
+			resources []string
+			xs        []reach.Exposure
 		}
 		groups := map[string]*group{}
 		var order []string
@@ -88,14 +88,14 @@ var InternetExposed = &Check{
 			for _, x := range g.xs {
 				evidence = append(evidence, describeExposure(x))
 			}
-			when := ""
+			key := "internet-exposed.msg"
 			if r := g.xs[0].Resource; r != nil && r.Instance != nil && r.Instance.State != "" && r.Instance.State != "running" {
 				// Its addresses stay (an Elastic IP): the exposure returns
 				// with the instance.
-				g.label += " (" + r.Instance.State + ")"
-				when = " as soon as it starts"
+				g.label = msg("internet-exposed.state", g.label, r.Instance.State)
+				key = "internet-exposed.when-started"
 			}
-			p.ReportAt(sev, g.resources, dedupe(evidence), "%s is reachable from the internet on %s%s.", g.label, what, when)
+			p.ReportAt(sev, g.resources, dedupe(evidence), msg(key, g.label, what))
 		}
 	},
 }
@@ -110,33 +110,36 @@ func contains(s []string, x string) bool {
 }
 
 // exposedUnit is what a finding is about: the resource, else the interface.
-func exposedUnit(x reach.Exposure) (key, label string, ids []string) {
+func exposedUnit(x reach.Exposure) (key string, label any, ids []string) {
 	if x.Resource != nil {
-		return string(x.Resource.Kind) + "/" + x.Resource.ID, x.Resource.Kind.Noun() + " " + x.Resource.Label(), []string{x.Resource.ID}
+		return string(x.Resource.Kind) + "/" + x.Resource.ID, msg("noun-label", kindNoun(x.Resource.Kind), resourceLabel(x.Resource)), []string{x.Resource.ID}
 	}
 	if x.ENI != nil {
-		return "eni/" + x.ENI.ID, "network interface " + x.ENI.ID + " (owner: " + string(x.ENI.Owner.Kind) + ")", []string{x.ENI.ID}
+		return "eni/" + x.ENI.ID, msg("internet-exposed.eni", x.ENI.ID, string(x.ENI.Owner.Kind)), []string{x.ENI.ID}
 	}
-	return "unknown", "an interface", nil
+	return "unknown", msg("internet-exposed.unknown"), nil
 }
 
-// portsText prints an exposure's protocol and ports for people.
-func portsText(x reach.Exposure) string {
+// portsText prints an exposure's protocol and ports for people (English,
+// for evidence); portsMsg is the same for messages.
+func portsText(x reach.Exposure) string { return english(portsMsg(x)) }
+
+func portsMsg(x reach.Exposure) any {
 	switch {
 	case x.Protocol == model.ProtocolAll && len(x.Except) == 0:
-		return "all traffic"
+		return msg("ports.all-traffic")
 	case x.Protocol == model.ProtocolAll:
 		var ex []string
 		for _, p := range x.Except {
 			ex = append(ex, p.String())
 		}
-		return "all protocols but " + strings.Join(ex, ", ")
+		return msg("ports.all-but", strings.Join(ex, ", "))
 	case x.Protocol.HasPorts():
 		return x.Protocol.String() + "/" + x.Ports.String()
 	case x.Protocol.IsICMP():
 		return icmpText(x.Protocol, x.Ports)
 	}
-	return "protocol " + x.Protocol.String()
+	return msg("ports.protocol", x.Protocol.String())
 }
 
 // icmpText prints the ICMP messages an exposure carries, whose ports
@@ -166,21 +169,21 @@ func icmpText(p model.Protocol, r model.PortRange) string {
 // networks only (narrowSources: an office, a VPN's egress, a partner) is
 // at most medium for all traffic or a sensitive port and low otherwise,
 // and its sources are named.
-func exposureSeverity(xs []reach.Exposure) (Severity, string) {
+func exposureSeverity(xs []reach.Exposure) (Severity, any) {
 	sev := Info
-	var parts []string
+	var parts []any
 	seen := map[string]bool{}
 	for _, x := range xs {
 		narrow := narrowSources(x)
-		t := portsText(x)
+		t := portsMsg(x)
 		if x.Via == reach.ViaLoadBalancer {
-			t += " via " + x.LoadBalancer.ID
+			t = msg("internet-exposed.via", t, x.LoadBalancer.ID)
 		}
 		if narrow {
-			t += " from " + sourcesText(x.Sources)
+			t = msg("internet-exposed.from", t, sourcesText(x.Sources))
 		}
-		if !seen[t] {
-			seen[t] = true
+		if e := english(t); !seen[e] {
+			seen[e] = true
 			parts = append(parts, t)
 		}
 		s := Info
@@ -216,7 +219,7 @@ func exposureSeverity(xs []reach.Exposure) (Severity, string) {
 			sev = s
 		}
 	}
-	return sev, strings.Join(parts, ", ")
+	return sev, commaList(parts)
 }
 
 // narrowAddresses is the most addresses of one family an exposure may
@@ -247,15 +250,15 @@ func narrowSources(x reach.Exposure) bool {
 
 // sourcesText names an exposure's sources for a message: up to three
 // prefixes, then how many more.
-func sourcesText(ps []netip.Prefix) string {
-	s := make([]string, len(ps))
+func sourcesText(ps []netip.Prefix) any {
+	s := make([]any, len(ps))
 	for i, p := range ps {
 		s[i] = p.String()
 	}
 	if len(s) > 3 {
-		return strings.Join(s[:3], ", ") + " and " + strconv.Itoa(len(s)-3) + " more"
+		return msg("more", commaList(s[:3]), len(s)-3)
 	}
-	return strings.Join(s, ", ")
+	return commaList(s)
 }
 
 func coversSensitive(r model.PortRange) bool {

@@ -37,18 +37,14 @@ var LambdaInPublicSubnet = &Check{
 			if len(public) == 0 {
 				continue
 			}
-			msg := "Lambda function " + r.Label() + " is placed in " + subnetsPhrase("public", public) +
-				". Its interfaces never get a public address, so nothing it sends through the internet gateway gets out"
+			key := "lambda-in-public-subnet.some"
 			if allDefaultToIGW(public) {
-				if len(public) == 1 {
-					msg += ": in that subnet it has no internet access at all"
-				} else {
-					msg += ": in those subnets it has no internet access at all"
+				key = "lambda-in-public-subnet.none-one"
+				if len(public) > 1 {
+					key = "lambda-in-public-subnet.none-other"
 				}
-			} else {
-				msg += ": it cannot reach the destinations those subnets route to the internet gateway"
 			}
-			p.Report([]string{r.ID}, publicRouteEvidence(public), "%s.", msg)
+			p.Report([]string{r.ID}, publicRouteEvidence(public), msg(key, r.Label(), subnetsPhrase("public", public)))
 		}
 	},
 }

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
-	"strings"
 
 	"go4.org/netipx"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -69,6 +69,9 @@ var NACLAdminPortWorldOpen = &Check{
 							found = true
 						}
 						evidence = append(evidence, o.evidence...)
+						for _, m := range o.sentences {
+							p.say(m)
+						}
 						deliberate = deliberate || o.deliberate
 						allTraffic = allTraffic || o.allTraffic
 						ephemeral = ephemeral || o.ephemeral
@@ -79,23 +82,22 @@ var NACLAdminPortWorldOpen = &Check{
 				continue
 			}
 			evidence = dedupe(evidence)
-			sev, why := Low, " It allows every port of the protocol from the whole internet, so it filters nothing there and leaves these ports to the security groups alone."
+			sev, why := Low, any(msg("nacl-admin-port-world-open.every-port"))
 			switch {
 			case allTraffic:
-				why = " It allows all traffic from the whole internet, so it filters nothing and leaves these ports to the security groups alone."
+				why = msg("nacl-admin-port-world-open.all-traffic")
 			case ephemeral:
-				why = " The entry is the usual allowance for replies to outbound connections (ephemeral ports), but it admits new connections to these ports too; a deny entry for them numbered before it closes them."
+				why = msg("nacl-admin-port-world-open.ephemeral")
 			}
 			if deliberate {
 				sev, why = Medium, ""
 			}
-			name := "network ACL " + labelTagged(acl.ID, acl.Tags)
+			name := msg("nacl-admin-port-world-open.acl", labelTagged(acl.ID, acl.Tags))
 			if acl.IsDefault {
-				name = "default network ACL " + labelTagged(acl.ID, acl.Tags)
+				name = msg("nacl-admin-port-world-open.default-acl", labelTagged(acl.ID, acl.Tags))
 			}
 			p.ReportAt(sev, append([]string{acl.ID}, acl.SubnetIDs...), evidence,
-				"The %s of VPC %s lets the whole internet reach %s in its %s.%s",
-				name, vpcLabelOf(p.Region, acl.VPCID), strings.Join(ports, " and "), plural(len(acl.SubnetIDs), "subnet"), why)
+				msg("nacl-admin-port-world-open.msg", name, vpcLabelOf(p.Region, acl.VPCID), joined("and", strs(ports)), count(len(acl.SubnetIDs), "subnet"), why))
 		}
 	},
 }
@@ -108,6 +110,9 @@ var naclFamilies = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.Must
 // (protocol, port).
 type naclOpening struct {
 	evidence []string
+	// sentences are the lines of evidence that are sentences (a deny entry
+	// that keeps addresses out), as messages.
+	sentences []i18n.Message
 	// deliberate is set when an allowing entry names a port range that is
 	// not every port of its protocol.
 	deliberate bool
@@ -182,7 +187,9 @@ func naclWorldOpen(acl *model.NetworkACL, proto model.Protocol, port uint16, fam
 		return naclOpening{}, false
 	}
 	for _, d := range denied {
-		o.evidence = append(o.evidence, naclEntryString(acl.ID, d)+" (keeps these addresses out)")
+		m := msg("ev.nacl-keeps-out", naclEntryString(acl.ID, d))
+		o.evidence = append(o.evidence, english(m))
+		o.sentences = append(o.sentences, m)
 	}
 	return o, true
 }

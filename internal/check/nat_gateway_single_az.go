@@ -68,10 +68,8 @@ var NATGatewaySingleAZ = &Check{
 			nats = dedupe(nats)
 			sort.Strings(nats)
 			p.Report(append([]string{vpcID}, nats...), evidence,
-				"In VPC %s, %s in %s reach the internet only through %s in %s: if %s fails, %s lose internet access too.",
-				vpcLabelOf(p.Region, vpcID), plural(len(by[vpcID]), "subnet"), plural(len(subnetAZs), "availability zone"),
-				map[bool]string{true: "NAT gateway " + joinAnd(nats), false: "NAT gateways " + joinAnd(nats)}[len(nats) == 1],
-				natAZ, natAZ, "the subnets in "+joinAnd(others))
+				msg("nat-gateway-single-az.msg", vpcLabelOf(p.Region, vpcID), count(len(by[vpcID]), "subnet"), count(len(subnetAZs), "availability-zone"),
+					natsPhrase(nats), natAZ, natAZ, andList(others)))
 		}
 	},
 }

@@ -3,9 +3,9 @@ package check
 import (
 	"net/netip"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -109,25 +109,13 @@ func routeString(rt *model.RouteTable, r *model.Route) string {
 	return s
 }
 
-// joinAnd joins words as a sentence lists them: "a", "a and b",
-// "a, b and c".
-func joinAnd(words []string) string {
-	switch len(words) {
-	case 0:
-		return ""
-	case 1:
-		return words[0]
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
-}
-
-// listSome lists up to three items as joinAnd does, and says how many more
+// listSome lists up to three items as andList does, and says how many more
 // there are: "a, b, c and 4 more".
-func listSome(items []string) string {
+func listSome(items []string) any {
 	if len(items) <= 3 {
-		return joinAnd(items)
+		return andList(items)
 	}
-	return strings.Join(items[:3], ", ") + " and " + strconv.Itoa(len(items)-3) + " more"
+	return msg("more", commaList(strs(items[:3])), len(items)-3)
 }
 
 // awsServiceName reports whether name is AWS's endpoint service name for
@@ -203,7 +191,7 @@ func reportMissingGatewayEndpoint(p *Pass, service, product string) {
 			}
 			seen[e.Table] = true
 			tables = append(tables, e.Table.ID)
-			evidence = append(evidence, routeString(e.Table, e.Route)+"; no route to a gateway endpoint for "+name)
+			evidence = append(evidence, p.say(msg("ev.no-gateway-endpoint", routeString(e.Table, e.Route), name)))
 		}
 		if len(tables) == 0 {
 			continue
@@ -211,19 +199,24 @@ func reportMissingGatewayEndpoint(p *Pass, service, product string) {
 		nats = dedupe(nats)
 		sort.Strings(nats)
 		sort.Strings(tables)
-		reach, natWord := "reach", "NAT gateway "
+		key := "gateway-endpoint.other"
 		if subnets == 1 {
-			reach = "reaches"
+			key = "gateway-endpoint.one"
 		}
-		if len(nats) > 1 {
-			natWord = "NAT gateways "
-		}
-		tablesHave := "the route table " + tables[0] + " has"
+		tablesHave := msg("gateway-endpoint.table", tables[0])
 		if len(tables) > 1 {
-			tablesHave = "the route tables " + joinAnd(tables) + " have"
+			tablesHave = msg("gateway-endpoint.tables", andList(tables))
 		}
 		p.Report(append([]string{vpcID}, tables...), evidence,
-			"In VPC %s, %s %s the internet through %s%s, and %s no gateway endpoint for %s (%s): any %s traffic from them pays NAT gateway data processing and leaves the VPC.",
-			vpcLabelOf(reg, vpcID), plural(subnets, "subnet"), reach, natWord, joinAnd(nats), tablesHave, product, name, product)
+			msg(key, vpcLabelOf(reg, vpcID), count(subnets, "subnet"), natsPhrase(nats), tablesHave, product, name, product))
 	}
+}
+
+// natsPhrase names NAT gateways: "NAT gateway nat-1", "NAT gateways nat-1
+// and nat-2".
+func natsPhrase(nats []string) i18n.Message {
+	if len(nats) == 1 {
+		return msg("nats.one", nats[0])
+	}
+	return msg("nats.other", andList(nats))
 }

@@ -78,9 +78,8 @@ var PeeringRouteTooWide = &Check{
 					routeString(rt, r),
 					pc.ID + " peer " + peerVPC + " CIDR blocks " + strings.Join(peerBlocks, ", "),
 				},
-					"Route table %s of VPC %s sends %s to peering connection %s, but the peer VPC %s has only %s: the route also covers %s, which the peering cannot deliver.",
-					labelTagged(rt.ID, rt.Tags), vpcLabelOf(p.Region, rt.VPCID), r.DestinationString(), labelTagged(pc.ID, pc.Tags),
-					peerVPC, joinAnd(peerBlocks), listSome(extra))
+					msg("peering-route-too-wide.msg", labelTagged(rt.ID, rt.Tags), vpcLabelOf(p.Region, rt.VPCID), r.DestinationString(), labelTagged(pc.ID, pc.Tags),
+						peerVPC, andList(peerBlocks), listSome(extra)))
 			}
 		}
 	},

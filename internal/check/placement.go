@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -40,20 +41,12 @@ func publicRouteEvidence(ss []*model.Subnet) []string {
 }
 
 // labelsOf lists resources for messages: "db-1, db-2" (IDs with Name tags).
-func labelsOf(rs []*model.Resource) string {
-	out := make([]string, len(rs))
+func labelsOf(rs []*model.Resource) any {
+	out := make([]any, len(rs))
 	for i, r := range rs {
 		out[i] = r.Label()
 	}
-	return strings.Join(out, ", ")
-}
-
-// nounFor is a kind's noun, plural unless n is 1: "RDS DB instances".
-func nounFor(k model.ResourceKind, n int) string {
-	if n == 1 {
-		return k.Noun()
-	}
-	return k.Noun() + "s"
+	return commaList(out)
 }
 
 // dbSubnetGroupOwned reports whether rds-subnet-group-public-subnet speaks
@@ -94,10 +87,10 @@ func ecsPublicAddressReported(r *model.Resource) bool {
 // instance or ECS service runs in (its interfaces' subnets, and a
 // service's configured ones), each with the route that makes it public,
 // for the address checks' messages.
-func publicPlacement(reg *model.Region, r *model.Resource) (phrase string, evidence []string) {
+func publicPlacement(reg *model.Region, r *model.Resource) (phrase any, evidence []string) {
 	public := publicSubnetsOf(reg, r.SubnetIDs)
 	if len(public) == 0 {
-		return "", nil
+		return nil, nil
 	}
 	return subnetsPhrase("public", public), publicRouteEvidence(public)
 }
@@ -150,7 +143,7 @@ func globalIPv6(a netip.Addr) bool {
 
 // addressList prints addresses for a message: "the public address X",
 // "the public addresses X, Y".
-func addressList(as []publicAddress) string {
+func addressList(as []publicAddress) i18n.Message {
 	seen := map[string]bool{}
 	var list []string
 	for _, a := range as {
@@ -159,5 +152,13 @@ func addressList(as []publicAddress) string {
 			list = append(list, a.addr)
 		}
 	}
-	return "the public " + addressWord(len(list)) + " " + strings.Join(list, ", ")
+	return publicAddresses(list)
+}
+
+// publicAddresses is "the public address X", "the public addresses X, Y".
+func publicAddresses(list []string) i18n.Message {
+	if len(list) == 1 {
+		return msg("addresses.public.one", list[0])
+	}
+	return msg("addresses.public.other", commaList(strs(list)))
 }

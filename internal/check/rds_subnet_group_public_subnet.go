@@ -2,9 +2,8 @@ package check
 
 import (
 	"sort"
-	"strconv"
-	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -60,15 +59,15 @@ var RDSSubnetGroupPublicSubnet = &Check{
 		sort.Strings(keys)
 		for _, k := range keys {
 			g := groups[k]
-			reportSubnetGroup(p, "DB subnet group", g.name, sortedUniqueStrings(g.subnets), g.dbs,
-				"RDS may place any of them in any subnet of the group (a failover, a restore, a new replica), and one made publicly accessible in a public subnet gets an address the internet can route to.")
+			reportSubnetGroup(p, msg("subnet-group.db"), g.name, sortedUniqueStrings(g.subnets), g.dbs,
+				msg("rds-subnet-group-public-subnet.why"))
 		}
 	},
 }
 
 // reportSubnetGroup reports a subnet group whose subnets include public
 // ones, naming the group first and then the resources using it.
-func reportSubnetGroup(p *Pass, what, name string, subnets []string, users []*model.Resource, why string) {
+func reportSubnetGroup(p *Pass, what i18n.Message, name string, subnets []string, users []*model.Resource, why i18n.Message) {
 	public := publicSubnetsOf(p.Region, subnets)
 	if len(public) == 0 {
 		return
@@ -84,19 +83,23 @@ func reportSubnetGroup(p *Pass, what, name string, subnets []string, users []*mo
 	for _, u := range users {
 		resources = append(resources, u.ID)
 	}
-	labels := make([]string, len(public))
+	labels := make([]any, len(public))
 	for i, s := range public {
 		labels[i] = s.Label()
 	}
-	var has string
+	var has i18n.Message
 	switch {
 	case len(public) == len(subnets):
-		has = "has only public subnets: " + strings.Join(labels, ", ")
+		has = msg("subnet-group.only-public", commaList(labels))
 	default:
-		has = "includes " + strconv.Itoa(len(public)) + " public " + map[bool]string{true: "subnet", false: "subnets"}[len(public) == 1] +
-			" of " + strconv.Itoa(len(subnets)) + ": " + strings.Join(labels, ", ")
+		form := "other"
+		if len(public) == 1 {
+			form = "one"
+		}
 		if known < len(subnets) {
-			has += " (" + strconv.Itoa(len(subnets)-known) + " not in the data)"
+			has = msg("subnet-group.some-public-unknown."+form, len(public), len(subnets), commaList(labels), len(subnets)-known)
+		} else {
+			has = msg("subnet-group.some-public."+form, len(public), len(subnets), commaList(labels))
 		}
 	}
 	// Where the users run now, when that is a public subnet: the group put
@@ -106,7 +109,7 @@ func reportSubnetGroup(p *Pass, what, name string, subnets []string, users []*mo
 	for _, s := range public {
 		isPublic[s.ID] = s
 	}
-	var now []string
+	var now []any
 	for _, u := range users {
 		var in []*model.Subnet
 		seen := map[string]bool{}
@@ -117,20 +120,22 @@ func reportSubnetGroup(p *Pass, what, name string, subnets []string, users []*mo
 			}
 		}
 		if len(in) > 0 {
-			labels := make([]string, len(in))
+			labels := make([]any, len(in))
 			for i, s := range in {
 				labels[i] = s.Label()
 			}
-			now = append(now, u.Label()+" in "+strings.Join(labels, ", "))
+			now = append(now, msg("subnet-group.runs-in", u.Label(), commaList(labels)))
 		}
 	}
-	running := ""
+	var running any = ""
 	if len(now) > 0 {
-		running = " Running in public subnets now: " + strings.Join(now, "; ") + "."
+		running = msg("subnet-group.running", joined("semi", now))
 	}
-	p.Report(resources, publicRouteEvidence(public), "%s %s %s. %s %s %s it: %s%s",
-		what, name, has, nounFor(users[0].Kind, len(users)), labelsOf(users),
-		map[bool]string{true: "uses", false: "use"}[len(users) == 1], why, running)
+	use := msg("subnet-group.uses.other", kindNouns(users[0].Kind, len(users)), labelsOf(users))
+	if len(users) == 1 {
+		use = msg("subnet-group.uses.one", kindNouns(users[0].Kind, 1), labelsOf(users))
+	}
+	p.Report(resources, publicRouteEvidence(public), msg("subnet-group.msg", what, name, has, use, why, running))
 }
 
 func sortedUniqueStrings(s []string) []string {

@@ -1,8 +1,7 @@
 package check
 
 import (
-	"strings"
-
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -85,56 +84,47 @@ var ResourceInPublicSubnet = &Check{
 			for _, s := range append(append([]*model.Subnet{}, publicNow...), publicConfigured...) {
 				evidence = append(evidence, s.ID+" route "+s.PublicRoute.DestinationString()+" -> "+s.PublicRoute.TargetID+" in "+s.RouteTable.ID)
 			}
-			msg := r.Kind.Noun() + " " + r.Label()
+			var where i18n.Message
 			switch {
+			case len(publicNow) > 0 && len(publicConfigured) > 0:
+				where = msg("resource-in-public-subnet.sits-may", subnetsPhrase("public", publicNow), subnetsPhrase("public", publicConfigured))
 			case len(publicNow) > 0:
-				msg += " sits in " + subnetsPhrase("public", publicNow)
-				if len(publicConfigured) > 0 {
-					msg += " and may also be placed in " + subnetsPhrase("public", publicConfigured)
-				}
+				where = msg("resource-in-public-subnet.sits", subnetsPhrase("public", publicNow))
+			case len(privateNow) > 0:
+				where = msg("resource-in-public-subnet.may-runs", subnetsPhrase("public", publicConfigured), placementSource(r), subnetsPhrase("private", privateNow))
 			default:
-				msg += " may be placed in " + subnetsPhrase("public", publicConfigured) + " (" + placementSource(r) + ")"
-				if len(privateNow) > 0 {
-					msg += "; it now runs in " + subnetsPhrase("private", privateNow)
-				}
+				where = msg("resource-in-public-subnet.may", subnetsPhrase("public", publicConfigured), placementSource(r))
 			}
+			var addrs any = ""
 			if ips := r.PublicIPs(); len(ips) > 0 {
-				msg += " and has the public " + addressWord(len(ips)) + " " + strings.Join(ips, ", ")
+				addrs = msg("resource-in-public-subnet.has", publicAddresses(ips))
 			}
-			msg += "."
-			p.Report([]string{r.ID}, evidence, "%s", msg)
+			p.Report([]string{r.ID}, evidence, msg("resource-in-public-subnet.msg", kindNoun(r.Kind), resourceLabel(r), where, addrs))
 		}
 	},
 }
 
-func addressWord(n int) string {
-	if n == 1 {
-		return "address"
-	}
-	return "addresses"
-}
-
-func subnetsPhrase(adj string, ss []*model.Subnet) string {
-	labels := make([]string, len(ss))
+func subnetsPhrase(adj string, ss []*model.Subnet) i18n.Message {
+	labels := make([]any, len(ss))
 	for i, s := range ss {
 		labels[i] = s.Label()
 	}
 	if len(labels) == 1 {
-		return adj + " subnet " + labels[0]
+		return msg("subnets."+adj+".one", labels[0])
 	}
-	return adj + " subnets " + strings.Join(labels, ", ")
+	return msg("subnets."+adj+".other", commaList(labels))
 }
 
 // placementSource names the setting that lists where a resource may run.
-func placementSource(r *model.Resource) string {
+func placementSource(r *model.Resource) i18n.Message {
 	switch r.Kind {
 	case model.KindDBInstance:
 		if r.DB != nil && r.DB.SubnetGroup != "" {
-			return "its DB subnet group " + r.DB.SubnetGroup
+			return msg("placed-by.db-subnet-group-named", r.DB.SubnetGroup)
 		}
-		return "its DB subnet group"
+		return msg("placed-by.db-subnet-group")
 	case model.KindCacheCluster:
-		return "its cache subnet group"
+		return msg("placed-by.cache-subnet-group")
 	}
-	return "its configuration"
+	return msg("placed-by.configuration")
 }

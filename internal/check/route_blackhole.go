@@ -47,19 +47,21 @@ var RouteBlackhole = &Check{
 			if len(evidence) == 0 {
 				continue
 			}
-			var who string
+			var who any = ""
 			switch {
 			case users[rt] > 0:
-				who = "; it is the route table of " + plural(users[rt], "subnet")
+				who = msg("route-blackhole.used-by", count(users[rt], "subnet"))
 			case rt.Main && p.Region.Coverage.Has(model.CallSubnets):
-				who = "; it is its VPC's main table, used by no subnet now"
+				who = msg("route-blackhole.main-unused")
 			case len(rt.SubnetIDs) == 0 && !rt.Main && len(rt.GatewayIDs) == 0:
-				who = "; no subnet uses the table"
+				who = msg("route-blackhole.unused")
+			}
+			key := "route-blackhole.other"
+			if len(dests) == 1 {
+				key = "route-blackhole.one"
 			}
 			p.Report(append([]string{rt.ID}, dedupe(targets)...), evidence,
-				"Route table %s of VPC %s has %s whose target no longer exists (%s): packets to %s are dropped%s.",
-				labelTagged(rt.ID, rt.Tags), vpcLabelOf(p.Region, rt.VPCID), plural(len(dests), "blackhole route"), joinAnd(dests),
-				map[bool]string{true: "that destination", false: "those destinations"}[len(dests) == 1], who)
+				msg(key, labelTagged(rt.ID, rt.Tags), vpcLabelOf(p.Region, rt.VPCID), count(len(dests), "blackhole-route"), andList(dests), who))
 		}
 	},
 }

@@ -1,8 +1,6 @@
 package check
 
 import (
-	"strings"
-
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -70,8 +68,7 @@ var SGAdminPortWorldOpen = &Check{
 			if len(names) == 0 {
 				continue
 			}
-			reportGroup(p, g, used,
-				"%s lets the whole internet reach %s; it is %s.", g.Label(), strings.Join(names, " and "), worldUsedBy(p.Region, g))
+			reportGroup(p, g, used, msg("world-reach", g.Label(), andList(names), worldUsedBy(p.Region, g)))
 		}
 	},
 }

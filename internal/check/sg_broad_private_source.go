@@ -2,7 +2,6 @@ package check
 
 import (
 	"net/netip"
-	"strings"
 
 	"go4.org/netipx"
 
@@ -51,7 +50,8 @@ var SGBroadPrivateSource = &Check{
 				continue
 			}
 			exempt := nlbTargetPorts(g, nlbTargets)
-			var parts, evidence []string
+			var parts []any
+			var evidence []string
 			var blocks []string
 			for _, r := range g.Ingress {
 				if r.Peer.Kind != model.PeerCIDR || r.Protocol.IsICMP() {
@@ -61,7 +61,7 @@ var SGBroadPrivateSource = &Check{
 				if !ok || exempt(r) {
 					continue
 				}
-				parts = append(parts, r.PortsString()+" from "+r.Peer.CIDR.String())
+				parts = append(parts, msg("rule-from", rulePorts(r), r.Peer.CIDR.String()))
 				evidence = append(evidence, g.ID+" "+r.String())
 				blocks = append(blocks, block.String())
 			}
@@ -72,14 +72,12 @@ var SGBroadPrivateSource = &Check{
 			if n := vpc.Tags.Name(); n != "" {
 				vpcName += " (" + n + ")"
 			}
-			holds := "which holds"
+			key := "sg-broad-private-source.one"
 			if len(parts) > 1 {
-				holds = "ranges that each hold"
+				key = "sg-broad-private-source.other"
 			}
 			p.Report(append([]string{g.ID}, usersOf(g)...), evidence,
-				"%s accepts %s, %s all of VPC %s (%s): every resource in the VPC may call it, whatever its "+
-					"role; it is %s. Reference the callers' security group as the source instead.",
-				g.Label(), strings.Join(parts, ", "), holds, vpcName, strings.Join(dedupe(blocks), ", "), usedBy(p.Region, g))
+				msg(key, g.Label(), commaList(parts), vpcName, commaList(strs(dedupe(blocks))), usedBy(p.Region, g)))
 		}
 	},
 }

@@ -44,13 +44,9 @@ var SGDefaultHasRules = &Check{
 			if v := p.Region.VPC(g.VPCID); v != nil && v.Tags.Name() != "" {
 				vpc += " (" + v.Tags.Name() + ")"
 			}
-			msg := g.Label() + ", the default security group of VPC " + vpc + ", has " +
-				plural(len(g.Ingress), "inbound rule") + " and " + plural(len(g.Egress), "outbound rule") +
-				"; anything launched in the VPC without a group of its own gets them. It is " + usedBy(p.Region, g) + "."
-			if inUse(g) {
-				msg += " Move those to groups of their own before removing the rules."
-			}
-			p.Report(append([]string{g.ID}, usersOf(g)...), evidence, "%s", msg)
+			move := optional(inUse(g), msg("sg-default-has-rules.move"))
+			p.Report(append([]string{g.ID}, usersOf(g)...), evidence, msg("sg-default-has-rules.msg",
+				g.Label(), vpc, count(len(g.Ingress), "inbound-rule"), count(len(g.Egress), "outbound-rule"), usedBy(p.Region, g), move))
 		}
 	},
 }

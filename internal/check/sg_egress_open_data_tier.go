@@ -1,8 +1,6 @@
 package check
 
 import (
-	"strings"
-
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -55,9 +53,7 @@ var SGEgressOpenDataTier = &Check{
 				dests = append(dests, r.Peer.String())
 			}
 			p.Report(append([]string{g.ID}, usersOf(g)...), evidence,
-				"%s is carried only by data-tier resources (%s) and allows all outbound traffic to %s: nothing "+
-					"stops the data from leaving for any address on the internet.",
-				g.Label(), strings.TrimPrefix(usedBy(p.Region, g), "used by "), andList(dedupe(dests)))
+				msg("sg-egress-open-data-tier.msg", g.Label(), carriers(g), andList(dedupe(dests))))
 		}
 	},
 }

@@ -31,19 +31,20 @@ var SGRuleUndocumented = &Check{
 	},
 	Run: func(p *Pass) {
 		for _, g := range p.Region.SecurityGroups {
-			var parts, evidence []string
+			var parts []any
+			var evidence []string
 			for _, r := range g.Ingress {
 				if strings.TrimSpace(r.Description) != "" || isDefaultSelfRule(g, r) {
 					continue
 				}
-				parts = append(parts, r.PortsString()+" from "+peerLabel(p.Region, r.Peer))
+				parts = append(parts, msg("rule-from", rulePorts(r), peerLabel(p.Region, r.Peer)))
 				evidence = append(evidence, g.ID+" "+r.String())
 			}
 			if len(parts) == 0 {
 				continue
 			}
-			p.Report([]string{g.ID}, evidence, "%s has %d of %s without a description: %s.",
-				g.Label(), len(parts), plural(len(g.Ingress), "inbound rule"), strings.Join(parts, ", "))
+			p.Report([]string{g.ID}, evidence, msg("sg-rule-undocumented.msg",
+				g.Label(), len(parts), count(len(g.Ingress), "inbound-rule"), commaList(parts)))
 		}
 	},
 }

@@ -1,11 +1,10 @@
 package check
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -66,7 +65,8 @@ var SGRuleUnusedInFlows = &Check{
 			if logged == 0 {
 				continue // no evidence either way
 			}
-			var parts, evidence, unjudged []string
+			var parts []any
+			var evidence, unjudged []string
 			for i := range g.Ingress {
 				r := &g.Ingress[i]
 				if _, used := att.Rule(flows.KeyOf(p.Region, r)); used {
@@ -76,30 +76,28 @@ var SGRuleUnusedInFlows = &Check{
 					unjudged = append(unjudged, r.Peer.String())
 					continue
 				}
-				parts = append(parts, r.PortsString()+" from "+peerLabel(p.Region, r.Peer))
+				parts = append(parts, msg("rule-from", rulePorts(*r), peerLabel(p.Region, r.Peer)))
 				evidence = append(evidence, g.ID+" "+r.String())
 			}
 			if len(parts) == 0 {
 				continue
 			}
-			var msg strings.Builder
-			fmt.Fprintf(&msg, "%s: %d of %s admitted no traffic in the flow logs: %s.",
-				g.Label(), len(parts), plural(len(g.Ingress), "inbound rule"), strings.Join(parts, ", "))
-			fmt.Fprintf(&msg, " Its interfaces were logged from %s to %s (%s), in %s.",
-				stamp(period.First), stamp(period.Last), span(period.Duration()), logVolume(att.Logs))
+			text := []any{
+				msg("sg-rule-unused-in-flows.msg", g.Label(), len(parts), count(len(g.Ingress), "inbound-rule"), commaList(parts)),
+				msg("sg-rule-unused-in-flows.period", stamp(period.First), stamp(period.Last), span(period.Duration()), logVolume(att.Logs)),
+			}
 			if len(unjudged) > 0 {
-				fmt.Fprintf(&msg, " %s naming a group whose interfaces are not in the data (%s) cannot be judged from the logs.",
-					plural(len(unjudged), "rule"), strings.Join(unjudged, ", "))
+				text = append(text, msg("sg-rule-unused-in-flows.unjudged", count(len(unjudged), "rule"), commaList(strs(unjudged))))
 			}
 			if period.Duration() < shortFlowPeriod {
-				msg.WriteString(" That is less than 14 days: a rule used weekly or monthly (a batch job, a backup, on-call access) may not have been needed yet.")
+				text = append(text, msg("sg-rule-unused-in-flows.short"))
 			}
 			sev := p.check.Severity
 			if logged < carriers {
 				sev = Info
-				fmt.Fprintf(&msg, " Only %d of the %d interfaces carrying the group appear in the logs with accepted traffic: the rules may admit traffic to the others.", logged, carriers)
+				text = append(text, msg("sg-rule-unused-in-flows.partial", logged, carriers))
 			}
-			p.ReportAt(sev, []string{g.ID}, evidence, "%s", msg.String())
+			p.ReportAt(sev, []string{g.ID}, evidence, sentences(text))
 		}
 	},
 }
@@ -156,13 +154,13 @@ func stamp(t time.Time) string {
 }
 
 // span prints a duration in days, or hours below two days.
-func span(d time.Duration) string {
+func span(d time.Duration) i18n.Message {
 	if d < 48*time.Hour {
-		return plural(int(d.Hours()), "hour")
+		return count(int(d.Hours()), "hour")
 	}
-	return plural(int(d.Hours()/24), "day")
+	return count(int(d.Hours()/24), "day")
 }
 
-func logVolume(v flows.LogVolume) string {
-	return plural(int(v.Records), "record") + " from " + plural(int(v.Files), "file")
+func logVolume(v flows.LogVolume) i18n.Message {
+	return msg("sg-rule-unused-in-flows.volume", count(int(v.Records), "record"), count(int(v.Files), "file"))
 }

@@ -45,12 +45,12 @@ var SGSharedAcrossRoles = &Check{
 			if len(roles) < 2 || carriedOnlyByLoadBalancers(g) {
 				continue
 			}
-			var labels []string
+			var labels []any
 			for _, r := range roles {
-				labels = append(labels, r.Label())
+				labels = append(labels, msg("role-label", roleName(r), kindNouns(r.Kind, len(r.Members))))
 			}
 			p.Report(append([]string{g.ID}, usersOf(g)...), nil,
-				"%s is shared by %d roles: %s.", g.Label(), len(roles), strings.Join(labels, ", "))
+				msg("sg-shared-across-roles.msg", g.Label(), len(roles), commaList(labels)))
 		}
 	},
 }
@@ -69,4 +69,14 @@ func carriedOnlyByLoadBalancers(g *model.SecurityGroup) bool {
 		}
 	}
 	return len(g.Resources) > 0
+}
+
+// roleName is a role's name for messages: the model's, or for the role it
+// names in words (the AWS service endpoints of a VPC) those words in the
+// reader's language.
+func roleName(r *model.Role) any {
+	if vpc, ok := strings.CutPrefix(r.Name, "AWS service endpoints in "); ok && r.Kind == model.KindVPCEndpoint {
+		return msg("role.aws-endpoints", vpc)
+	}
+	return r.Name
 }

@@ -1,8 +1,6 @@
 package check
 
 import (
-	"strings"
-
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -59,19 +57,18 @@ var SGUnused = &Check{
 					referrers = append(referrers, ref.by.Label())
 				}
 			}
-			msg := g.Label() + " is attached to nothing: no network interface carries it and no resource names it."
+			parts := []any{msg("sg-unused.msg", g.Label())}
 			if len(referrers) > 0 {
-				msg += " Rules of " + andList(referrers) + " still name it; they match no one while it is unused, " +
-					"and it cannot be deleted until they are removed."
+				parts = append(parts, msg("sg-unused.referrers", andList(referrers)))
 			}
 			if calls, what := unseenGroupNamers(p.Region); len(calls) > 0 {
-				verb := " was"
+				key := "sg-unused.not-collected.one"
 				if len(calls) > 1 {
-					verb = " were"
+					key = "sg-unused.not-collected.other"
 				}
-				msg += " " + andList(calls) + verb + " not collected: " + strings.Join(what, " or ") + " may still name the group."
+				parts = append(parts, msg(key, andList(calls), joined("or", what)))
 			}
-			p.Report(resources, evidence, "%s", msg)
+			p.Report(resources, evidence, sentences(parts))
 		}
 	},
 }
@@ -80,8 +77,9 @@ var SGUnused = &Check{
 // resources which may name a group while no interface carries it, and what
 // those resources would be: a Lambda function whose interfaces AWS
 // reclaimed after weeks idle, an ECS service scaled to zero tasks.
-func unseenGroupNamers(reg *model.Region) (calls, what []string) {
+func unseenGroupNamers(reg *model.Region) (calls []string, what []any) {
 	seen := map[model.Call]bool{}
+	var keys []string
 	for _, m := range reg.Coverage.Missing {
 		if seen[m.Call] {
 			continue
@@ -89,10 +87,13 @@ func unseenGroupNamers(reg *model.Region) (calls, what []string) {
 		seen[m.Call] = true
 		switch m.Call {
 		case model.CallLambdaFunctions:
-			calls, what = append(calls, string(m.Call)), append(what, "an idle Lambda function whose interfaces AWS reclaimed")
+			calls, keys = append(calls, string(m.Call)), append(keys, "sg-unused.idle-lambda")
 		case model.CallECSClusters, model.CallECSServices:
-			calls, what = append(calls, string(m.Call)), append(what, "an ECS service scaled to zero tasks")
+			calls, keys = append(calls, string(m.Call)), append(keys, "sg-unused.ecs-zero")
 		}
 	}
-	return calls, dedupe(what)
+	for _, k := range dedupe(keys) {
+		what = append(what, msg(k))
+	}
+	return calls, what
 }

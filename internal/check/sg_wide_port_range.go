@@ -1,9 +1,6 @@
 package check
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -55,14 +52,15 @@ var SGWidePortRange = &Check{
 	},
 	Run: func(p *Pass) {
 		for _, g := range p.Region.SecurityGroups {
-			var parts, evidence []string
+			var parts []any
+			var evidence []string
 			replies := false
 			for _, r := range g.Ingress {
 				if !wideRule(p.Region, g, r) {
 					continue
 				}
 				width := int(r.Ports.To) - int(r.Ports.From) + 1
-				parts = append(parts, fmt.Sprintf("%s (%d ports) from %s", r.PortsString(), width, peerLabel(p.Region, r.Peer)))
+				parts = append(parts, msg("sg-wide-port-range.part", rulePorts(r), width, peerLabel(p.Region, r.Peer)))
 				evidence = append(evidence, g.ID+" "+r.String())
 				if r.Peer.Kind == model.PeerCIDR && r.Ports.To == 65535 && r.Ports.From >= 1024 && r.Ports.From <= 32768 {
 					replies = true
@@ -71,12 +69,9 @@ var SGWidePortRange = &Check{
 			if len(parts) == 0 {
 				continue
 			}
-			msg := g.Label() + " accepts " + strings.Join(parts, ", ") + "; it is " + usedBy(p.Region, g) + "."
-			if replies {
-				msg += " Security groups are stateful: replies to connections the resource opens pass without a " +
-					"rule, so a range kept for return traffic is not needed."
-			}
-			p.ReportAt(groupSeverity(p, g), append([]string{g.ID}, usersOf(g)...), evidence, "%s", msg)
+			stateful := optional(replies, msg("sg-wide-port-range.stateful"))
+			p.ReportAt(groupSeverity(p, g), append([]string{g.ID}, usersOf(g)...), evidence,
+				msg("sg-wide-port-range.msg", g.Label(), commaList(parts), usedBy(p.Region, g), stateful))
 		}
 	},
 }

@@ -1,8 +1,7 @@
 package check
 
 import (
-	"strings"
-
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -48,20 +47,23 @@ var SGWorldOpenAllProtocols = &Check{
 				// What the more specific checks would report: the
 				// administration ports, and the data tiers' resources on
 				// their ports.
-				names := []string{"SSH (22)", "RDP (3389)"}
+				names := []target{newTarget(msg("text", "SSH (22)")), newTarget(msg("text", "RDP (3389)"))}
 				used := []openRule{o}
 				var named []string
 				for _, t := range dataTiers {
 					n, u, ids := t.openedByAll(p.Region, g, o)
 					names, used, named = append(names, n...), append(used, u...), append(named, ids...)
 				}
-				among := "It opens every port, " + andList(names) + " among them."
-				if len(named) > 0 {
-					among = "It opens every port, among them: " + strings.Join(names, "; ") + "."
+				items := make([]any, len(names))
+				for i, n := range names {
+					items[i] = n.text
 				}
-				reportGroupNaming(p, g, named, used,
-					"%s accepts all protocols on all ports from %s; it is %s. %s",
-					g.Label(), strings.Join(sources, " and "), worldUsedBy(p.Region, g), among)
+				among := msg("sg-world-open-all-protocols.among", i18n.List(items))
+				if len(named) > 0 {
+					among = msg("sg-world-open-all-protocols.among-named", joined("semi", items))
+				}
+				reportGroupNaming(p, g, named, used, msg("sg-world-open-all-protocols.msg",
+					g.Label(), joined("and", strs(sources)), worldUsedBy(p.Region, g), among))
 			}
 		}
 	},

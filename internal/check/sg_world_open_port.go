@@ -1,8 +1,6 @@
 package check
 
 import (
-	"strings"
-
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -43,7 +41,7 @@ var SGWorldOpenPort = &Check{
 			if lbOnly {
 				listening = listenerPorts(g)
 			}
-			var ports []string
+			var ports []any
 			var used []openRule
 			for _, o := range worldOpenIngress(p.Region, g) {
 				switch {
@@ -60,14 +58,14 @@ var SGWorldOpenPort = &Check{
 					// elb-non-http-listener-world-open's or internet-exposed's.
 					continue
 				}
-				ports = append(ports, o.portsString())
+				ports = append(ports, rulePorts(model.Rule{Protocol: o.Protocol, Ports: o.Ports, ICMP: o.ICMP}))
 				used = append(used, o)
 			}
 			if len(ports) == 0 {
 				continue
 			}
 			reportGroup(p, g, used,
-				"%s opens %s to the whole internet; it is %s.", g.Label(), strings.Join(ports, ", "), worldUsedBy(p.Region, g))
+				msg("sg-world-open-port.msg", g.Label(), commaList(ports), worldUsedBy(p.Region, g)))
 		}
 	},
 }

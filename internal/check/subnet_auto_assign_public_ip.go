@@ -2,7 +2,6 @@ package check
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
@@ -66,25 +65,23 @@ var SubnetAutoAssignPublicIP = &Check{
 				continue
 			}
 			sort.Strings(ids)
-			labels := make([]string, len(ids))
+			labels := make([]any, len(ids))
 			for i, id := range ids {
 				labels[i] = p.Region.Subnet(id).Label()
 			}
-			one := len(ids) == 1
-			they, have, hold, verb, them := "They", "have", "hold", "assign", "them"
-			if one {
-				they, have, hold, verb, them = "It", "has", "holds", "assigns", "it"
+			form := "other"
+			if len(ids) == 1 {
+				form = "one"
 			}
-			var note string
+			var note any = ""
 			switch {
 			case allPrivate:
-				note = " " + they + " " + have + " no route to an internet gateway, so the addresses are useless now, and exposed the day one is added."
+				note = msg("subnet-auto-assign-public-ip.no-route." + form)
 			case anyResource && onlyEdge:
-				note = " " + they + " " + hold + " only internet-facing load balancers and NAT gateways, which get their public addresses otherwise, so turning the setting off changes nothing for them."
+				note = msg("subnet-auto-assign-public-ip.edge-only." + form)
 			}
-			p.Report(ids, evidence,
-				"In VPC %s, %s %s a public IPv4 address to every instance launched in %s: %s.%s",
-				vpcLabelOf(p.Region, vpcID), plural(len(ids), "subnet"), verb, them, strings.Join(labels, ", "), note)
+			p.Report(ids, evidence, msg("subnet-auto-assign-public-ip.msg."+form,
+				vpcLabelOf(p.Region, vpcID), count(len(ids), "subnet"), commaList(labels), note))
 		}
 	},
 }

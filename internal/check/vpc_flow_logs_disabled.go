@@ -3,6 +3,7 @@ package check
 import (
 	"sort"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -84,8 +85,8 @@ var VPCFlowLogsDisabled = &Check{
 			if working {
 				continue
 			}
-			evidence := []string{vpc.ID + ": no active, delivering flow log with ResourceId " + vpc.ID}
-			msg := "VPC " + labelTagged(vpc.ID, vpc.Tags) + " has no flow log, so its traffic is not recorded."
+			evidence := []string{p.say(msg("ev.no-flow-log", vpc.ID))}
+			text := []any{msg("vpc-flow-logs-disabled.none", labelTagged(vpc.ID, vpc.Tags))}
 			if len(failing) > 0 {
 				var ids []string
 				for _, f := range failing {
@@ -96,8 +97,11 @@ var VPCFlowLogsDisabled = &Check{
 					}
 					evidence = append(evidence, e)
 				}
-				msg = "VPC " + labelTagged(vpc.ID, vpc.Tags) + " has " + map[bool]string{true: "a flow log", false: "flow logs"}[len(ids) == 1] +
-					" (" + joinAnd(ids) + ") that AWS fails to deliver, so its traffic is not recorded."
+				key := "vpc-flow-logs-disabled.failing.other"
+				if len(ids) == 1 {
+					key = "vpc-flow-logs-disabled.failing.one"
+				}
+				text[0] = msg(key, labelTagged(vpc.ID, vpc.Tags), andList(ids))
 			}
 			for _, f := range inactive {
 				evidence = append(evidence, f.ID+" on "+vpc.ID+" FlowLogStatus="+f.Status)
@@ -115,25 +119,25 @@ var VPCFlowLogsDisabled = &Check{
 				}
 				subnets, enis = dedupe(subnets), dedupe(enis)
 				sort.Strings(ids)
-				var parts []string
+				var parts []any
 				if len(subnets) > 0 {
-					parts = append(parts, plural(len(subnets), "subnet"))
+					parts = append(parts, count(len(subnets), "subnet"))
 				}
 				if len(enis) > 0 {
-					parts = append(parts, plural(len(enis), "network interface"))
+					parts = append(parts, count(len(enis), "eni"))
 				}
 				if len(ids) == 1 {
-					msg += " Its flow log on " + joinAnd(parts) + " (" + ids[0] + ") records only that, not the rest of the VPC."
+					text = append(text, msg("vpc-flow-logs-disabled.partial.one", i18n.List(parts), ids[0]))
 				} else {
-					msg += " Its flow logs on " + joinAnd(parts) + " (" + listSome(ids) + ") record only those, not the rest of the VPC."
+					text = append(text, msg("vpc-flow-logs-disabled.partial.other", i18n.List(parts), listSome(ids)))
 				}
 			}
 			sev := p.check.Severity
 			if usageKnown(reg) && !occupied[vpc.ID] {
 				sev = Low
-				msg += " Nothing runs in it yet."
+				text = append(text, msg("vpc-flow-logs-disabled.empty"))
 			}
-			p.ReportAt(sev, []string{vpc.ID}, evidence, "%s", msg)
+			p.ReportAt(sev, []string{vpc.ID}, evidence, sentences(text))
 		}
 	},
 }

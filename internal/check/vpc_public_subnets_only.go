@@ -2,7 +2,6 @@ package check
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
@@ -82,8 +81,8 @@ var VPCPublicSubnetsOnly = &Check{
 				evidence = append(evidence, s.ID+" route "+s.PublicRoute.DestinationString()+" -> "+s.PublicRoute.TargetID)
 			}
 			p.Report([]string{vpcID}, evidence,
-				"VPC %s has %s and every one routes to the internet gateway %s, so there is no private subnet for the %s that %s no inbound internet traffic: %s.",
-				name, plural(len(subnets), "subnet"), strings.Join(gw, ", "), plural(len(private), "resource"), map[bool]string{true: "needs", false: "need"}[len(private) == 1], strings.Join(parts, ", "))
+				msg("vpc-public-subnets-only.msg."+map[bool]string{true: "one", false: "other"}[len(private) == 1],
+					name, count(len(subnets), "subnet"), commaList(strs(gw)), count(len(private), "resource"), commaList(parts)))
 		}
 	},
 }

@@ -35,8 +35,7 @@ var VPCEPrivateDNSDisabled = &Check{
 				continue
 			}
 			p.Report([]string{ep.ID, ep.VPCID}, []string{ep.ID + " " + ep.ServiceName + " PrivateDnsEnabled=false"},
-				"Interface endpoint %s for %s in VPC %s has private DNS disabled: clients that use the service's usual DNS name reach its public addresses through a NAT or internet gateway, not the endpoint, unless a Route 53 private hosted zone for that name points at the endpoint (vpcdoctor cannot see one).",
-				labelTagged(ep.ID, ep.Tags), ep.ServiceName, vpcLabelOf(p.Region, ep.VPCID))
+				msg("vpce-private-dns-disabled.msg", labelTagged(ep.ID, ep.Tags), ep.ServiceName, vpcLabelOf(p.Region, ep.VPCID)))
 		}
 	},
 }

@@ -1,15 +1,14 @@
 package check
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"go4.org/netipx"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -37,8 +36,10 @@ type openRule struct {
 	ICMP     model.ICMPMatch
 	Rules    []model.Rule
 	// Assumed is set when the conclusion rests on data that was not
-	// collected (a prefix list whose entries are unknown).
-	Assumed string
+	// collected (a prefix list whose entries are unknown); AssumedMsgs are
+	// its parts as messages.
+	Assumed     string
+	AssumedMsgs []i18n.Message
 }
 
 // portsString prints what the open rule selects: "all traffic", "tcp/22".
@@ -71,9 +72,10 @@ func (o openRule) covers(proto model.Protocol, port uint16) bool {
 
 // sources is the address space one rule admits, as IPv4 and IPv6 sets.
 type sources struct {
-	rule    model.Rule
-	v4, v6  *netipx.IPSet
-	assumed string
+	rule       model.Rule
+	v4, v6     *netipx.IPSet
+	assumed    string
+	assumedMsg i18n.Message
 }
 
 var allIPv4 = netip.MustParsePrefix("0.0.0.0/0")
@@ -108,6 +110,7 @@ func ruleSources(reg *model.Region, rule model.Rule) (sources, bool) {
 		default:
 			add(allIPv4)
 			s.assumed = "entries of prefix list " + rule.Peer.PrefixListID + " were not collected; assumed open to the internet"
+			s.assumedMsg = msg("assumed.prefix-list", rule.Peer.PrefixListID)
 		}
 	default:
 		return s, false
@@ -259,6 +262,7 @@ func makeOpen(p model.Protocol, ports model.PortRange, icmp model.ICMPMatch, src
 		o.Rules = append(o.Rules, s.rule)
 		if s.assumed != "" {
 			assumed = append(assumed, s.assumed)
+			o.AssumedMsgs = append(o.AssumedMsgs, s.assumedMsg)
 		}
 	}
 	o.Assumed = strings.Join(assumed, "; ")
@@ -367,10 +371,10 @@ func worldSeverity(p *Pass, g *model.SecurityGroup) Severity {
 // worldUsedBy is usedBy for the world-open checks' messages, which say
 // why a group only Lambda functions and interface endpoints carry exposes
 // nothing to the internet.
-func worldUsedBy(reg *model.Region, g *model.SecurityGroup) string {
+func worldUsedBy(reg *model.Region, g *model.SecurityGroup) i18n.Message {
 	s := usedBy(reg, g)
 	if neverInbound(reg, g) {
-		s += ", whose interfaces never accept connections from the internet"
+		return msg("used.never-inbound", s)
 	}
 	return s
 }
@@ -397,15 +401,21 @@ func usersOf(g *model.SecurityGroup) []string {
 
 // usedBy describes who carries the group, for messages: "used by 3 EC2
 // instances, 1 Lambda function" or "not attached to anything".
-func usedBy(reg *model.Region, g *model.SecurityGroup) string {
+func usedBy(reg *model.Region, g *model.SecurityGroup) i18n.Message {
 	switch {
 	case !inUse(g) && groupUsageKnown(reg, g):
-		return "not attached to anything now"
+		return msg("used.nothing")
 	case !inUse(g) && sharedGroup(reg, g):
-		return "not seen on anything in this account; it belongs to account " + g.OwnerID + ", whose resources may carry it"
+		return msg("used.shared", g.OwnerID)
 	case !inUse(g):
-		return "not seen on anything, but " + string(model.CallNetworkInterfaces) + " was not collected, so what carries it is unknown"
+		return msg("used.unknown", string(model.CallNetworkInterfaces))
 	}
+	return msg("used.by", carriers(g))
+}
+
+// carriers counts what carries g, for messages: "3 EC2 instances, 1
+// Lambda function, 2 other network interfaces".
+func carriers(g *model.SecurityGroup) any {
 	parts := countByKind(g.Resources)
 	other := 0
 	for _, e := range g.ENIs {
@@ -414,21 +424,14 @@ func usedBy(reg *model.Region, g *model.SecurityGroup) string {
 		}
 	}
 	if other > 0 {
-		parts = append(parts, plural(other, "other network interface"))
+		parts = append(parts, count(other, "other-eni"))
 	}
-	return "used by " + strings.Join(parts, ", ")
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return commaList(parts)
 }
 
 // countByKind counts resources per kind, in words and in kind order:
 // ["3 EC2 instances", "1 Lambda function"].
-func countByKind(rs []*model.Resource) []string {
+func countByKind(rs []*model.Resource) []any {
 	counts := map[model.ResourceKind]int{}
 	var kinds []model.ResourceKind
 	for _, r := range rs {
@@ -438,9 +441,9 @@ func countByKind(rs []*model.Resource) []string {
 		counts[r.Kind]++
 	}
 	sort.Slice(kinds, func(i, j int) bool { return kinds[i] < kinds[j] })
-	parts := make([]string, 0, len(kinds))
+	parts := make([]any, 0, len(kinds))
 	for _, k := range kinds {
-		parts = append(parts, plural(counts[k], k.Noun()))
+		parts = append(parts, kindCount(counts[k], k))
 	}
 	return parts
 }
@@ -451,27 +454,37 @@ func countByKind(rs []*model.Resource) []string {
 // only to interfaces that never accept connections from the internet,
 // and, where the conclusion rests on data that was not collected, a
 // sentence saying so (AWS-SEMANTICS.md: over-approximate, and say so).
-func reportGroup(p *Pass, g *model.SecurityGroup, opens []openRule, format string, args ...any) {
-	reportGroupNaming(p, g, nil, opens, format, args...)
+func reportGroup(p *Pass, g *model.SecurityGroup, opens []openRule, m i18n.Message) {
+	reportGroupNaming(p, g, nil, opens, m)
 }
 
 // reportGroupNaming is reportGroup with the IDs of the resources the
 // message names (first) listed right after the group, before the group's
 // other users.
-func reportGroupNaming(p *Pass, g *model.SecurityGroup, first []string, opens []openRule, format string, args ...any) {
-	var evidence, assumed []string
+func reportGroupNaming(p *Pass, g *model.SecurityGroup, first []string, opens []openRule, m i18n.Message) {
+	var evidence []string
+	var assumed []any
+	seen := map[string]bool{}
 	for _, o := range opens {
 		evidence = append(evidence, o.evidence(g.ID)...)
-		if o.Assumed != "" {
-			assumed = append(assumed, o.Assumed)
+		if o.Assumed != "" && !seen[o.Assumed] {
+			seen[o.Assumed] = true
+			parts := make([]any, len(o.AssumedMsgs))
+			for i, a := range o.AssumedMsgs {
+				parts[i] = a
+			}
+			line := joined("semi", parts)
+			assumed = append(assumed, line)
+			if m, ok := line.(i18n.Message); ok {
+				p.say(m) // the evidence line o.Assumed
+			}
 		}
 	}
-	msg := fmt.Sprintf(format, args...)
 	if len(assumed) > 0 {
-		msg += " This is assumed: " + strings.Join(dedupe(assumed), "; ") + "."
+		m = msg("with-assumed", m, joined("semi", assumed))
 	}
 	resources := append(append([]string{g.ID}, first...), usersOf(g)...)
-	p.ReportAt(worldSeverity(p, g), dedupe(resources), dedupe(evidence), "%s", msg)
+	p.ReportAt(worldSeverity(p, g), dedupe(resources), dedupe(evidence), m)
 }
 
 func dedupe(s []string) []string {

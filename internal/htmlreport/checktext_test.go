@@ -2,12 +2,14 @@ package htmlreport
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
 // findingRows are the rows of the findings table whose rule is rule.
@@ -18,10 +20,11 @@ func findingRows(doc *html.Node, rule string) []*html.Node {
 	})
 }
 
-// In Japanese a finding shows its check's title, rationale and
-// remediation from the catalogue; its message, which the check wrote in
-// English, is shown as it is, labelled and marked lang="en". In English
-// the row is what it was: the message, then the rule's title.
+// In Japanese a finding shows its message in Japanese (the check's
+// catalogue message) as the row's summary, and its check's title,
+// rationale and remediation from the catalogue; nothing of it is left in
+// English. In English the row is what it was: the message, then the
+// rule's title.
 func TestFindingsInJapanese(t *testing.T) {
 	in := exampleInput(t)
 	in.Lang = i18n.Japanese
@@ -47,12 +50,13 @@ func TestFindingsInJapanese(t *testing.T) {
 		}
 		row := rows[0]
 		summary := all(row, tag("summary"))[0]
-		if got, want := text(summary), i18n.Japanese.T("check."+rule+".title"); got != want {
-			t.Errorf("%s: summary %q, want the Japanese title %q", rule, got, want)
+		if got, want := text(summary), f.MessageIn(i18n.Japanese); got != want || got == f.Message {
+			t.Errorf("%s: summary %q, want the Japanese message %q", rule, got, want)
 		}
 		page := text(row)
 		for _, want := range []string{
-			i18n.Japanese.T("report.finding.message"),
+			i18n.Japanese.T("report.finding.rule"),
+			i18n.Japanese.T("check." + rule + ".title"),
 			i18n.Japanese.T("report.finding.rationale"),
 			i18n.Japanese.T("check." + rule + ".remediation"),
 		} {
@@ -71,10 +75,10 @@ func TestFindingsInJapanese(t *testing.T) {
 			t.Errorf("%s: the rule's text under the findings is not its Japanese title and rationale", rule)
 		}
 		spans := all(row, func(n *html.Node) bool { v, _ := attr(n, "lang"); return n.Data == "span" && v == "en" })
-		if len(spans) != 1 || text(spans[0]) != f.Message {
-			t.Errorf("%s: the message is not shown once, marked English: %d spans", rule, len(spans))
+		if len(spans) != 0 || strings.Contains(page, i18n.Japanese.T("report.finding.message")) {
+			t.Errorf("%s: the Japanese row still shows a message marked English", rule)
 		}
-		for _, english := range []string{f.Title, f.Remediation} {
+		for _, english := range []string{f.Title, f.Remediation, f.Message} {
 			if strings.Contains(page, english) {
 				t.Errorf("%s: the Japanese row shows %q", rule, english)
 			}
@@ -87,6 +91,30 @@ func TestFindingsInJapanese(t *testing.T) {
 		if !strings.Contains(text(enRow), f.Title) || !strings.Contains(text(enRow), f.Remediation) {
 			t.Errorf("%s: the English row lacks its title or remediation", rule)
 		}
+	}
+}
+
+// A finding read without its catalogue message (from JSON, or written by
+// other code) keeps the English message, labelled and marked lang="en",
+// under its check's Japanese title.
+func TestFindingsEnglishMessageLabelled(t *testing.T) {
+	in := exampleInput(t)
+	in.Lang = i18n.Japanese
+	rep := *in.Report
+	rep.Findings = append([]report.Finding(nil), rep.Findings...)
+	for i := range rep.Findings {
+		rep.Findings[i].Msg = i18n.Message{}
+	}
+	in.Report = &rep
+	doc := parse(t, render(t, in))
+	f := rep.Findings[0]
+	row := findingRows(doc, f.Rule)[0]
+	if got, want := text(all(row, tag("summary"))[0]), i18n.Japanese.T("check."+f.Rule+".title"); got != want {
+		t.Errorf("summary %q, want the Japanese title %q", got, want)
+	}
+	spans := all(row, func(n *html.Node) bool { v, _ := attr(n, "lang"); return n.Data == "span" && v == "en" })
+	if len(spans) != 1 || text(spans[0]) != f.Message || !strings.Contains(text(row), i18n.Japanese.T("report.finding.message")) {
+		t.Errorf("the English message is not shown once, labelled and marked English: %d spans", len(spans))
 	}
 }
 
@@ -155,4 +183,51 @@ func nextElement(n *html.Node) *html.Node {
 		}
 	}
 	return nil
+}
+
+// englishWords are 4 or more English words in a row, AWS product names
+// aside: what the Japanese page's findings must not show (IDs, CIDRs,
+// ports and commands have digits, hyphens, dots or slashes: no words).
+var (
+	englishWords = regexp.MustCompile(`(?:\b[A-Za-z]{2,}\b[,;:]? +){3}\b[A-Za-z]{2,}\b`)
+	awsProducts  = regexp.MustCompile(`(Application|Network|Gateway|Classic) Load Balancer|Amazon [A-Za-z0-9]+|AWS Client VPN|Route 53`)
+)
+
+// Every finding of the bundled example's Japanese page says what it found
+// in Japanese: its summary (the message) and its rule's title hold no
+// English sentence, and every finding has its message in Japanese.
+func TestExampleFindingsAllJapanese(t *testing.T) {
+	in := exampleInput(t)
+	in.Lang = i18n.Japanese
+	doc := parse(t, render(t, in))
+	rows := all(doc, func(n *html.Node) bool { return n.Data == "tr" && hasClass(n, "finding") })
+	if len(rows) != len(in.Report.Findings) || len(rows) < 20 {
+		t.Fatalf("%d finding rows, %d findings", len(rows), len(in.Report.Findings))
+	}
+	for _, row := range rows {
+		rule, _ := attr(row, "data-rule")
+		summary := text(all(row, tag("summary"))[0])
+		more := all(row, func(n *html.Node) bool { return n.Data == "div" && hasClass(n, "more") })[0]
+		title := text(all(more, tag("p"))[0])
+		for _, s := range []string{summary, title} {
+			if m := englishWords.FindString(awsProducts.ReplaceAllString(s, "_")); m != "" {
+				t.Errorf("%s: %q holds English %q", rule, s, m)
+			}
+		}
+		if !strings.ContainsAny(summary, "はがにをです") {
+			t.Errorf("%s: summary %q is not a Japanese sentence", rule, summary)
+		}
+	}
+	// An evidence line that is a sentence is in Japanese, as text; rule
+	// and route notation stays as code.
+	row := findingRows(doc, "vpc-flow-logs-disabled")[0]
+	items := all(row, func(n *html.Node) bool { return n.Data == "li" && n.Parent != nil && hasClass(n.Parent, "evidence") })
+	if len(items) == 0 || !strings.Contains(text(items[0]), "フローログはありません") || len(all(items[0], tag("code"))) != 0 {
+		t.Errorf("the flow-log finding's evidence is not a Japanese sentence: %d lines", len(items))
+	}
+	row = findingRows(doc, "sg-admin-port-world-open")[0]
+	codes := all(row, func(n *html.Node) bool { return n.Data == "code" && n.Parent != nil && n.Parent.Data == "li" })
+	if len(codes) == 0 || !strings.Contains(text(codes[0]), "ingress tcp/22 from 0.0.0.0/0") {
+		t.Errorf("the rule notation of the SSH finding's evidence is not kept as code")
+	}
 }

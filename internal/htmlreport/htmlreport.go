@@ -6,9 +6,10 @@
 // inline, it names no font to download, and its Content-Security-Policy
 // forbids every network request, so it works opened from disk and
 // offline. Every text it writes comes from the message catalogue
-// (internal/i18n, area "report"), in Input.Lang; the data it shows (IDs,
-// names, the checks' messages, the plan's sentences) is shown as the
-// scan and the plan wrote it. The same Input gives the same bytes: the
+// (internal/i18n, area "report"), in Input.Lang, and so do the findings'
+// messages (report.Finding.MessageIn); the data it shows (IDs, names,
+// evidence, the plan's sentences) is shown as the scan and the plan wrote
+// it. The same Input gives the same bytes: the
 // page reads no clock and no environment (Input.Generated is the one
 // date it shows).
 package htmlreport

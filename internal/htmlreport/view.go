@@ -88,12 +88,19 @@ type findingView struct {
 	Paths     []*exposureView
 	PathsMore int
 	// Translated: the title (Finding.Title) is the check's, in the
-	// page's language, which is not English; the summary then shows it,
-	// and the finding's Message (always English) is shown labelled
-	// inside, with a link to its rule's rationale when the page has it
-	// (Why: view.RuleTexts).
-	Translated bool
-	Why        bool
+	// page's language, which is not English. MessageTranslated: so is
+	// the message (Finding.Msg rendered in that language). The summary
+	// shows the message, and the title inside, unless only the title is
+	// translated (a finding read without its Msg): then the summary shows
+	// the title, and the English message is shown labelled inside. Why:
+	// the row links to its rule's rationale (view.RuleTexts).
+	Translated        bool
+	MessageTranslated bool
+	Why               bool
+	// Sentences marks the evidence lines written in the page's language
+	// (sentences, not rule or route notation), by index: shown as text,
+	// not as code. Nil in English.
+	Sentences []bool
 }
 
 // ruleText is why one rule matters, in the page's language: shown once
@@ -198,8 +205,9 @@ func findingsStatus(l i18n.Lang, shown, total int) string {
 }
 
 // translate puts the check's texts of the finding (its title and
-// remediation) in l where the catalogue has them (area "check"); a text
-// that is not the check's stays as it is.
+// remediation) in l where the catalogue has them (area "check"), and its
+// message (Finding.MessageIn) where the finding has it as a catalogue
+// message; a text that is not the check's stays as it is.
 func (fv *findingView) translate(l i18n.Lang) {
 	if l == i18n.English {
 		return
@@ -207,6 +215,19 @@ func (fv *findingView) translate(l i18n.Lang) {
 	title := catalogue.CheckText(l, fv.Rule, "title", fv.Title)
 	fv.Translated = title != fv.Title
 	fv.Title = title
+	if !fv.Msg.IsZero() {
+		fv.Message = fv.MessageIn(l)
+		fv.MessageTranslated = true
+	}
+	fv.Evidence = fv.EvidenceIn(l)
+	for i, m := range fv.EvidenceMsg {
+		if !m.IsZero() && i < len(fv.Evidence) {
+			if fv.Sentences == nil {
+				fv.Sentences = make([]bool, len(fv.Evidence))
+			}
+			fv.Sentences[i] = true
+		}
+	}
 	fv.Remediation = catalogue.CheckText(l, fv.Rule, "remediation", fv.Remediation)
 }
 

@@ -33,6 +33,7 @@ const (
 // Text from the data is escaped so that it cannot break a table, open an
 // HTML tag or mention anyone.
 func Markdown(w io.Writer, rep *report.Report, opt Options) error {
+	rep = Localize(rep, opt.Lang)
 	multi := len(rep.Scanned.Regions) > 1
 	head := mdHeadline(rep)
 	warnings := mdWarnings(rep)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
@@ -66,6 +67,10 @@ type Options struct {
 	// ReportURL, when set, is where Markdown points readers for the full
 	// report (for example the CI run that keeps it as an artifact).
 	ReportURL string
+	// Lang is the language text and Markdown write the findings in (their
+	// titles, messages and fixes; Localize); empty means English. JSON,
+	// SARIF and the Mackerel formats are always English.
+	Lang i18n.Lang
 	// OmitSuppressed leaves suppressed findings out of SARIF. GitHub code
 	// scanning does not list `suppressions` among the SARIF properties it
 	// reads, so an uploaded suppressed result can show as an open alert;

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
@@ -38,6 +39,10 @@ func Text(w io.Writer, rep *report.Report, opt Options) error {
 	if t.width <= 0 {
 		t.width = 100
 	}
+	rep = Localize(rep, opt.Lang)
+	if opt.Lang != "" && opt.Lang != i18n.English {
+		t.wrap = t.paraWide
+	}
 	t.header(rep)
 	t.findings(rep)
 	t.suppressed(rep)
@@ -52,6 +57,18 @@ type textWriter struct {
 	w     *bufio.Writer
 	color bool
 	width int
+	// wrap writes the findings' texts: para, or paraWide for a language
+	// written without spaces (Text with Options.Lang).
+	wrap func(indent, first, text string)
+}
+
+// text writes a finding's text wrapped: with wrap when set, else para.
+func (t *textWriter) text(indent, first, text string) {
+	if t.wrap != nil {
+		t.wrap(indent, first, text)
+		return
+	}
+	t.para(indent, first, text)
 }
 
 func (t *textWriter) style(s, code string) string {
@@ -143,12 +160,12 @@ func (t *textWriter) findings(rep *report.Report) {
 				if multiRegion {
 					msg = f.Account + " " + f.Region + ": " + msg
 				}
-				t.para("      ", "    - ", msg)
+				t.text("      ", "    - ", msg)
 				if len(f.Evidence) > 0 {
-					t.para("        ", "      "+t.style("evidence:", ansiDim)+" ", strings.Join(f.Evidence, "; "))
+					t.text("        ", "      "+t.style("evidence:", ansiDim)+" ", strings.Join(f.Evidence, "; "))
 				}
 			}
-			t.para("      ", "    "+t.style("fix:", ansiDim)+" ", fs[i].Remediation)
+			t.text("      ", "    "+t.style("fix:", ansiDim)+" ", fs[i].Remediation)
 			i = j
 		}
 		t.printf("\n")

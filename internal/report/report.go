@@ -15,6 +15,7 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/config"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -110,15 +111,23 @@ type Summary struct {
 
 // Finding is one problem.
 type Finding struct {
-	Rule        string   `json:"rule"`
-	Severity    string   `json:"severity"`
-	Title       string   `json:"title"`
-	Message     string   `json:"message"`
-	Account     string   `json:"account"`
-	Region      string   `json:"region"`
-	Resources   []string `json:"resources"`
-	Evidence    []string `json:"evidence"`
-	Remediation string   `json:"remediation"`
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Title    string `json:"title"`
+	Message  string `json:"message"`
+	// Msg is Message as a catalogue message (internal/i18n), for outputs
+	// in another language (text and Markdown with --lang, the HTML
+	// report). It is not in the JSON, which stays English; a report read
+	// back from JSON has none, and its Message is used as it is.
+	Msg       i18n.Message `json:"-"`
+	Account   string       `json:"account"`
+	Region    string       `json:"region"`
+	Resources []string     `json:"resources"`
+	Evidence  []string     `json:"evidence"`
+	// EvidenceMsg are the evidence lines that are sentences, as catalogue
+	// messages, by index (check.Finding.EvidenceMsg); not in the JSON.
+	EvidenceMsg []i18n.Message `json:"-"`
+	Remediation string         `json:"remediation"`
 	// Suppressed is true when a suppression in the configuration accepts
 	// the finding; it stays in the report, with the suppression.
 	Suppressed  bool         `json:"suppressed"`
@@ -266,8 +275,8 @@ func Build(inv *model.Inventory, res check.Result, checks []*check.Check) *Repor
 			ev = []string{}
 		}
 		rep.Findings = append(rep.Findings, Finding{
-			Rule: f.Rule, Severity: f.Severity.String(), Title: f.Title, Message: f.Message,
-			Account: f.Account, Region: f.Region, Resources: f.Resources, Evidence: ev, Remediation: f.Remediation,
+			Rule: f.Rule, Severity: f.Severity.String(), Title: f.Title, Message: f.Message, Msg: f.Msg,
+			Account: f.Account, Region: f.Region, Resources: f.Resources, Evidence: ev, EvidenceMsg: f.EvidenceMsg, Remediation: f.Remediation,
 		})
 	}
 	rep.count()

@@ -25,6 +25,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/config"
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
@@ -55,8 +56,13 @@ type Options struct {
 	Live  bool
 	Scope scope.Flags
 
+	// Lang is the language of the text and Markdown reports' findings
+	// ("en", "ja"); JSON, SARIF and the Mackerel formats stay English.
+	Lang string
+
 	cfg        *config.Config
-	scopeGiven []string // the scope flags on the command line
+	lang       i18n.Lang // Lang, parsed by prepare
+	scopeGiven []string  // the scope flags on the command line
 }
 
 // Collect is the live collection (`vpcdoctor collect` into dir) that
@@ -118,7 +124,12 @@ AWS APIs first, as "vpcdoctor collect" does (read-only; the same --profile,
 --region, --all-regions, --assume-role, --org-role, --accounts and
 --exclude-accounts), into a temporary folder removed after the scan. Calls
 that fail are warnings, and the coverage reports them as not collected with
-the reason. To keep the snapshot, use "vpcdoctor collect --out DIR".`,
+the reason. To keep the snapshot, use "vpcdoctor collect --out DIR".
+
+Language: --lang ja writes the findings of the text and Markdown reports
+(each rule's title, each finding's message and each rule's fix) in
+Japanese; the rest of those reports, and JSON, SARIF and the Mackerel
+formats, which tools read, stay English.`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
@@ -140,6 +151,9 @@ the reason. To keep the snapshot, use "vpcdoctor collect --out DIR".`,
   # Live, from the account of an SSO profile
   vpcdoctor scan --profile prod --region ap-northeast-1
 
+  # A pull-request comment with the findings in Japanese
+  vpcdoctor scan snapshot/ --format markdown --lang ja > comment.md
+
   # With a month of VPC flow logs: which inbound rules admitted no traffic
   vpcdoctor scan snapshot/ --flows flowlogs/AWSLogs/111122223333/vpcflowlogs/ap-northeast-1/2024/05`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -160,6 +174,7 @@ the reason. To keep the snapshot, use "vpcdoctor collect --out DIR".`,
 	cmd.Flags().StringVar(&opts.ReportURL, "report-url", "", "with --format markdown: the `URL` of the full report, linked where the comment is shortened")
 	cmd.Flags().StringVar(&opts.CriticalOn, "critical-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check CRITICAL (default high, or mackerel.critical in the configuration)")
 	cmd.Flags().StringArrayVar(&opts.Flows, "flows", nil, "read VPC flow logs from `PATH` (a file, or a folder walked for *.log, *.gz, *.txt; repeat for several) for the checks that need them")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "en", "with --format text or markdown: the findings' `LANGUAGE`, en or ja")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	cmd.Flags().BoolVar(&opts.Live, "live", false, "collect from the AWS APIs (read-only) and scan that, as with no PATH")
 	opts.Scope.Register(cmd)
@@ -222,6 +237,11 @@ func prepare(opts *Options) error {
 	if err := cmdutil.CheckColor(opts.Color); err != nil {
 		return err
 	}
+	lang, err := i18n.Parse(opts.Lang)
+	if err != nil {
+		return cmdutil.BadInput(fmt.Errorf("--lang: %w", err))
+	}
+	opts.lang = lang
 	if opts.FailOn != "" {
 		if _, err := check.ParseSeverity(opts.FailOn); err != nil {
 			return cmdutil.BadInput(fmt.Errorf("--fail-on: %w", err))
@@ -362,6 +382,7 @@ func renderOptions(opts *Options, rep *report.Report) render.Options {
 		MackerelMeta:   opts.IO.Getenv("MACKEREL_AGENT_PLUGIN_META") != "",
 		OmitSuppressed: opts.OmitSuppressed,
 		ReportURL:      opts.ReportURL,
+		Lang:           opts.lang,
 	}
 }
 

@@ -65,7 +65,7 @@ func exposuresOf(l i18n.Lang, rep *report.Report) *exposureIndex {
 			Via: via(l, x), Notes: x.Notes,
 		}
 		for _, h := range x.Path {
-			ev.Hops = append(ev.Hops, hopView{Kind: hopKind(l, h.Kind), ID: h.ID, Detail: h.Detail})
+			ev.Hops = append(ev.Hops, hopView{Kind: hopKind(l, h.Kind), ID: h.ID, Detail: hopDetail(l, h)})
 		}
 		ix.all = append(ix.all, ev)
 		add(ix.byKey, ev, x.Resource, x.ENI)
@@ -221,6 +221,15 @@ func via(l i18n.Lang, x report.Exposure) string {
 // the engine wrote it.
 func hopKind(l i18n.Lang, kind string) string {
 	return labelOr(l, "report.hop."+kind, kind)
+}
+
+// hopDetail is a hop's rule in l: its message, or the engine's English
+// detail for a hop without one (a report built by other means).
+func hopDetail(l i18n.Lang, h report.Hop) string {
+	if h.Msg.IsZero() {
+		return h.Detail
+	}
+	return l.Render(h.Msg)
 }
 
 func firstOf(s ...string) string {

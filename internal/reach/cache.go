@@ -142,15 +142,15 @@ func (e *engine) appendDirect(out []Exposure, eni *model.ENI) []Exposure {
 		x.Path = make([]Hop, 0, len(pubs)+len(eni.IPv6)+len(delegated)+len(t.x.Path))
 		if t.v4 {
 			for _, p := range pubs {
-				x.Path = appendPublicHop(x.Path, eni.ID, p.String())
+				x.Path = appendPublicHop(x.Path, publicHop(eni.ID, p))
 			}
 		}
 		if t.v6 {
 			for _, a := range eni.IPv6 {
-				x.Path = appendPublicHop(x.Path, eni.ID, a.String())
+				x.Path = appendPublicHop(x.Path, publicHop(eni.ID, a))
 			}
 			for _, p := range delegated {
-				x.Path = appendPublicHop(x.Path, eni.ID, "delegated prefix "+p.String())
+				x.Path = appendPublicHop(x.Path, delegatedHop(eni.ID, p))
 			}
 		}
 		x.Path = append(x.Path, t.x.Path...)
@@ -159,12 +159,11 @@ func (e *engine) appendDirect(out []Exposure, eni *model.ENI) []Exposure {
 	return out
 }
 
-// appendPublicHop appends the public-address hop of a unless path has it
+// appendPublicHop appends a public-address hop unless path has it
 // (pathFor names each hop once).
-func appendPublicHop(path []Hop, eniID, detail string) []Hop {
-	h := Hop{Kind: "public-address", ID: eniID, Detail: detail}
+func appendPublicHop(path []Hop, h Hop) []Hop {
 	for _, x := range path {
-		if x == h {
+		if x.Same(h) {
 			return path
 		}
 	}
@@ -233,7 +232,7 @@ func (e *engine) subnetStage(id string) *subnetStage {
 		for _, rr := range regions {
 			for _, r := range routes {
 				if rr.Route == r {
-					s.routeEvidence = append(s.routeEvidence, evidence{hop: Hop{Kind: "route", ID: s.subnet.RouteTable.ID, Detail: r.DestinationString() + " -> " + r.TargetID}, byAddr: true, addrs: rr.Addrs})
+					s.routeEvidence = append(s.routeEvidence, evidence{hop: Hop{Kind: "route", ID: s.subnet.RouteTable.ID, Detail: r.DestinationString() + " -> " + r.TargetID, Msg: routeMsg(r)}, byAddr: true, addrs: rr.Addrs})
 				}
 			}
 		}

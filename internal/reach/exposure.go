@@ -14,6 +14,7 @@ import (
 
 	"go4.org/netipx"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach/packet"
 )
@@ -23,7 +24,14 @@ type Hop struct {
 	Kind   string // "public-address", "route", "network-acl", "security-group", "load-balancer", "listener", "target"
 	ID     string // the route table, ACL, group, load balancer or ENI
 	Detail string // the rule: "0.0.0.0/0 -> igw-…", "ingress rule 100 allow", "ingress tcp/22 from 0.0.0.0/0"
+	// Msg is Detail as a catalogue message (area "reach"), for a reader
+	// in another language; in English it renders as Detail, byte for
+	// byte. Zero only in a Hop the engine did not build.
+	Msg i18n.Message
 }
+
+// Same reports whether h and o are the same hop (kind, ID and detail).
+func (h Hop) Same(o Hop) bool { return h.Kind == o.Kind && h.ID == o.ID && h.Detail == o.Detail }
 
 // String prints "kind id: detail".
 func (h Hop) String() string {
@@ -192,13 +200,13 @@ func (e *engine) directWith(eni *model.ENI, allowedPorts *packet.Set, groups *pa
 func publicEvidence(eni *model.ENI, pubs []netip.Addr) []evidence {
 	var ev []evidence
 	for _, p := range pubs {
-		ev = append(ev, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: p.String()}, byAddr: true, addrs: ipv4Set})
+		ev = append(ev, evidence{hop: publicHop(eni.ID, p), byAddr: true, addrs: ipv4Set})
 	}
 	for _, a := range eni.IPv6 {
-		ev = append(ev, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: a.String()}, byAddr: true, addrs: ipv6Set})
+		ev = append(ev, evidence{hop: publicHop(eni.ID, a), byAddr: true, addrs: ipv6Set})
 	}
 	for _, p := range delegatedIPv6(eni) {
-		ev = append(ev, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: "delegated prefix " + p.String()}, byAddr: true, addrs: ipv6Set})
+		ev = append(ev, evidence{hop: delegatedHop(eni.ID, p), byAddr: true, addrs: ipv6Set})
 	}
 	return ev
 }
@@ -316,7 +324,7 @@ func (e *engine) groupIngress(id string) *groupStage {
 		}
 		s := ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs)
 		out.set = out.set.Union(s)
-		out.evidence = append(out.evidence, evidence{hop: Hop{Kind: "security-group", ID: g.ID, Detail: r.String()}, space: s})
+		out.evidence = append(out.evidence, evidence{hop: ruleHop(g.ID, r), space: s})
 	}
 	return &out
 }
@@ -349,7 +357,7 @@ func naclEvidence(acl *model.NetworkACL, egress bool) []evidence {
 			if egress {
 				dir = "egress"
 			}
-			ev = append(ev, evidence{hop: Hop{Kind: "network-acl", ID: acl.ID, Detail: dir + " rule " + strconv.Itoa(en.RuleNumber) + " allow " + naclEntryString(*en)}, space: d.space})
+			ev = append(ev, evidence{hop: Hop{Kind: "network-acl", ID: acl.ID, Detail: dir + " rule " + strconv.Itoa(en.RuleNumber) + " allow " + naclEntryString(*en), Msg: naclAllowMsg(egress, *en)}, space: d.space})
 		}
 	}
 	return ev
@@ -389,6 +397,7 @@ func replyEvidence(acl *model.NetworkACL) []evidence {
 	for i := range ev {
 		ev[i].space = replyAllowed(ev[i].space)
 		ev[i].hop.Detail = "reply: " + ev[i].hop.Detail
+		ev[i].hop.Msg = i18n.M("reach.reply", ev[i].hop.Msg)
 	}
 	return ev
 }

@@ -7,6 +7,7 @@ import (
 
 	"go4.org/netipx"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach/packet"
 )
@@ -64,7 +65,7 @@ func (e *engine) loadBalancer(lb *model.Resource) []Exposure {
 			f.eni = nil
 			f.evidence = nil
 		}
-		f.hops = append(f.hops, Hop{Kind: "load-balancer", ID: lb.ID, Detail: string(info.Type) + " " + info.Scheme})
+		f.hops = append(f.hops, Hop{Kind: "load-balancer", ID: lb.ID, Detail: string(info.Type) + " " + info.Scheme, Msg: i18n.M("reach.load-balancer", string(info.Type), info.Scheme)})
 		reached = reached.Union(f.set)
 		out = append(out, f.exposures()...)
 	}
@@ -171,11 +172,11 @@ func (e *engine) targetProto(lb *model.Resource, l model.Listener, reached packe
 		return nil
 	}
 	f := flow{eni: t.eni, res: t.res, via: ViaLoadBalancer, lb: lb, internet: e.internetFor(lb.VPCID)}
-	f.hops = []Hop{{Kind: "load-balancer", ID: lb.ID, Detail: "listener " + l.Protocol + ":" + strconv.Itoa(l.Port)}}
+	f.hops = []Hop{{Kind: "load-balancer", ID: lb.ID, Detail: "listener " + l.Protocol + ":" + strconv.Itoa(l.Port), Msg: i18n.M("reach.listener", l.Protocol, l.Port)}}
 	if t.group != nil {
-		f.hops = append(f.hops, Hop{Kind: "target", ID: t.group.Name, Detail: t.eni.ID + " port " + strconv.Itoa(t.port)})
+		f.hops = append(f.hops, Hop{Kind: "target", ID: t.group.Name, Detail: t.eni.ID + " port " + strconv.Itoa(t.port), Msg: i18n.M("reach.target", t.eni.ID, t.port)})
 	} else {
-		f.hops = append(f.hops, Hop{Kind: "target", ID: lb.ID, Detail: t.eni.ID + " port " + strconv.Itoa(t.port)})
+		f.hops = append(f.hops, Hop{Kind: "target", ID: lb.ID, Detail: t.eni.ID + " port " + strconv.Itoa(t.port), Msg: i18n.M("reach.target", t.eni.ID, t.port)})
 	}
 	if preservesClientIP(lb, t.group) {
 		// The target sees the client's address (§6).
@@ -256,7 +257,7 @@ func (e *engine) admitsFrom(eni *model.ENI, proto model.Protocol, port model.Por
 			}
 			if s := ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs); !s.Intersect(want).IsEmpty() {
 				ok = true
-				ev = append(ev, evidence{hop: Hop{Kind: "security-group", ID: g.ID, Detail: r.String()}, space: packet.All()})
+				ev = append(ev, evidence{hop: ruleHop(g.ID, r), space: packet.All()})
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/config"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -174,6 +175,9 @@ type Hop struct {
 	Kind   string `json:"kind"` // public-address, route, network-acl, security-group, load-balancer, target
 	ID     string `json:"id"`
 	Detail string `json:"detail"`
+	// Msg is Detail as a catalogue message, for renderers that write
+	// another language (reach.Hop.Msg); not in the JSON.
+	Msg i18n.Message `json:"-"`
 }
 
 // Coverage is what one region's data lacks.
@@ -308,7 +312,7 @@ func exposureOf(reg *model.Region, x reach.Exposure) Exposure {
 		out.Sources = append(out.Sources, p.String())
 	}
 	for _, h := range x.Path {
-		out.Path = append(out.Path, Hop{Kind: h.Kind, ID: h.ID, Detail: h.Detail})
+		out.Path = append(out.Path, Hop{Kind: h.Kind, ID: h.ID, Detail: h.Detail, Msg: h.Msg})
 	}
 	out.Notes = append(out.Notes, x.Notes...)
 	return out

@@ -226,7 +226,7 @@ func hopKind(l i18n.Lang, kind string) string {
 // hopDetail is a hop's rule in l: its message, or the engine's English
 // detail for a hop without one (a report built by other means).
 func hopDetail(l i18n.Lang, h report.Hop) string {
-	if h.Msg.IsZero() {
+	if h.Msg.IsZero() || !h.Msg.Known() {
 		return h.Detail
 	}
 	return l.Render(h.Msg)

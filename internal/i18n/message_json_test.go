@@ -110,3 +110,22 @@ func FuzzMessageJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestKnownAndMapStrings(t *testing.T) {
+	good := M("common.list.pair", List{"a<b", M("common.internet")}, []Message{M("common.severity.high")})
+	if !good.Known() {
+		t.Errorf("%v: not known", good)
+	}
+	for _, bad := range []Message{M("no.such.key"), M("common.list.item", M("no.such")), M("common.list.item", List{M("no.such")}), M("common.list.item", []Message{M("no.such")})} {
+		if bad.Known() {
+			t.Errorf("%v: known", bad)
+		}
+	}
+	esc := good.MapStrings(func(s string) string { return strings.ReplaceAll(s, "<", "&lt;") })
+	if got, want := English.Render(esc), "a&lt;b and Internet and high"; got != want {
+		t.Errorf("escaped: %q, want %q", got, want)
+	}
+	if got := English.Render(good); got != "a<b and Internet and high" {
+		t.Errorf("MapStrings changed the original: %q", got)
+	}
+}

@@ -22,8 +22,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 )
 
 // Schema names the plan.json format; bump it on incompatible changes.

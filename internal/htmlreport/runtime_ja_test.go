@@ -126,7 +126,7 @@ func TestRuntimeTextsInJapanese(t *testing.T) {
 		page := string(render(t, in))
 		for _, want := range []string{
 			i18n.Japanese.T("reach.acl.ingress-allow", 100, "x"), // a hop of the exposures
-			i18n.Japanese.T("plan.expect.nat-gateways"),           // a check's expectation
+			i18n.Japanese.T("plan.expect.nat-gateways"),          // a check's expectation
 		} {
 			if prefix, _, _ := strings.Cut(want, "x"); !strings.Contains(page, html.EscapeString(prefix)) {
 				t.Errorf("%s: the Japanese page lacks %q", name, prefix)

@@ -3,6 +3,7 @@ package htmlreport
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,10 +11,12 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/plan"
+	"github.com/vpcdoctor/vpcdoctor/internal/report"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
 
@@ -159,6 +162,43 @@ func TestPlanWithoutMessagesStaysEnglish(t *testing.T) {
 	for _, fc := range p.Proof.Dropped[:2] {
 		if !strings.Contains(page, html.EscapeString(fc.Reason)) {
 			t.Errorf("the page lacks the English reason %q", fc.Reason)
+		}
+	}
+}
+
+// The engine's notes (what it assumed for data the snapshot lacks) are in
+// Japanese too: the example with its route tables, network ACLs and
+// load-balancer listeners not collected.
+func TestExposureNotesInJapanese(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(exampleDir)); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"ec2-describe-route-tables.json", "ec2-describe-network-acls.json", "elbv2-describe-listeners"} {
+		if err := os.RemoveAll(filepath.Join(dir, "ap-northeast-1", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv, err := snapshot.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := report.Build(inv, check.RunWith(inv, check.All, check.Options{}), check.All)
+	notes := 0
+	for _, x := range rep.Exposures {
+		notes += len(x.Notes)
+	}
+	if notes == 0 {
+		t.Fatal("no exposure has a note: the test tests nothing")
+	}
+	en := string(render(t, Input{Lang: i18n.English, Report: rep}))
+	if !strings.Contains(en, "route table unknown") {
+		t.Error("the English page lacks the route-table note")
+	}
+	doc := parse(t, render(t, Input{Lang: i18n.Japanese, Report: rep}))
+	for _, s := range proseOf(byID(doc, "exposures")) {
+		if w := sentence.FindString(s); w != "" {
+			t.Errorf("#exposures says %q in English: %q", w, s)
 		}
 	}
 }

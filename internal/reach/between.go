@@ -22,6 +22,8 @@ type Verdict struct {
 	// BlockedBy is the first hop that drops the packet, with why.
 	BlockedBy *Hop
 	Notes     []string
+	// NoteMsgs are the Notes as catalogue messages, in the same order.
+	NoteMsgs []i18n.Message
 }
 
 // Endpoint is one end of a question: an interface, or the internet
@@ -140,6 +142,12 @@ func (a *Asker) internetExposures(reg *model.Region) []Exposure {
 	return x
 }
 
+// note appends a note and its message.
+func (v *Verdict) note(text string, m i18n.Message) {
+	v.Notes = append(v.Notes, text)
+	v.NoteMsgs = append(v.NoteMsgs, m)
+}
+
 func blocked(v Verdict, h Hop) Verdict {
 	v.BlockedBy = &h
 	return v
@@ -188,7 +196,7 @@ func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint1
 		en := got.Entries()[0]
 		box := packet.New(en.Protocol, en.Ports, en.Addrs)
 		v.Path = pathFor(f.evidence, box, en.Addrs)
-		v.Notes = dedupe(f.notes)
+		v.Notes, v.NoteMsgs = notesOf(f.notes)
 		return v
 	}
 	for _, x := range a.internetExposures(to.Region) {
@@ -202,11 +210,11 @@ func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint1
 		if !box.Intersect(want).IsEmpty() {
 			v.Reachable = true
 			v.Path = x.Path
-			v.Notes = x.Notes
+			v.Notes, v.NoteMsgs = x.Notes, x.NoteMsgs
 			return v
 		}
 	}
-	v.Notes = dedupe(f.notes)
+	v.Notes, v.NoteMsgs = notesOf(f.notes)
 	// Why not: the first stage whose set misses the packet.
 	if isEmpty(src) {
 		return blocked(v, Hop{Kind: "public-address", ID: eni.ID, Detail: "the interface has no public address of the source's address family", Msg: i18n.M("reach.no-public-address-family")})
@@ -320,13 +328,13 @@ func betweenENIs(ask *Asker, from, to Endpoint, proto model.Protocol, port uint1
 				return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " -> " + best.TargetID + ", which is not active", Msg: i18n.M("reach.route.inactive", routeMsg(best))})
 			}
 		case best.TargetKind == model.TargetTransitGateway:
-			v.Notes = append(v.Notes, "unverified: the route goes through transit gateway "+best.TargetID+", whose route tables are not modelled")
+			v.note("unverified: the route goes through transit gateway "+best.TargetID+", whose route tables are not modelled", i18n.M("reach.note.transit-gateway", best.TargetID))
 		default:
-			v.Notes = append(v.Notes, "unverified: the route sends the packet to "+best.TargetID+" (a middlebox or gateway), whose forwarding is not modelled")
+			v.note("unverified: the route sends the packet to "+best.TargetID+" (a middlebox or gateway), whose forwarding is not modelled", i18n.M("reach.note.middlebox", best.TargetID))
 		}
 		v.Path = append(v.Path, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " -> " + best.TargetID, Msg: routeMsg(best)})
 	} else {
-		v.Notes = append(v.Notes, "route table of "+a.SubnetID+" unknown: a route to "+bAddr.String()+" is assumed")
+		v.note("route table of "+a.SubnetID+" unknown: a route to "+bAddr.String()+" is assumed", i18n.M("reach.note.route-assumed", a.SubnetID, bAddr.String()))
 	}
 	// 3. Network ACLs, both ways, unless the two share a subnet (§3).
 	if a.SubnetID != b.SubnetID {

@@ -34,7 +34,7 @@ type stage struct {
 	internet *netipx.IPSet
 	set      packet.Set
 	evidence []evidence
-	notes    []string
+	notes    []note
 	passes   bool // network: some source passes the return route
 }
 
@@ -43,14 +43,14 @@ type stage struct {
 type groupStage struct {
 	set      packet.Set
 	evidence []evidence
-	notes    []string
+	notes    []note
 }
 
 // subnetStage is what a subnet contributes to every interface in it.
 type subnetStage struct {
 	subnet        *model.Subnet // nil when unknown
 	ret           *netipx.IPSet // internetReturn
-	routeNotes    []string
+	routeNotes    []note
 	routeEvidence []evidence
 	acl           *aclStage // never nil: the stage of a nil ACL allows everything
 }
@@ -174,11 +174,11 @@ func appendPublicHop(path []Hop, h Hop) []Hop {
 // leaving out what depends on the interface itself.
 func (c *config) list() {
 	c.listed = true
-	notes := dedupe(c.notes)
+	notes, noteMsgs := notesOf(c.notes)
 	for _, en := range c.set.Entries() {
 		t := template{x: Exposure{
 			Via: ViaDirect, Protocol: en.Protocol, Except: en.Except, Ports: en.Ports, Sources: en.Addrs.Prefixes(),
-			Notes: notes, Path: pathFor(c.evidence, entryBox(en), en.Addrs), WholeInternet: wholeInternet(en.Addrs, c.internet),
+			Notes: notes, NoteMsgs: noteMsgs, Path: pathFor(c.evidence, entryBox(en), en.Addrs), WholeInternet: wholeInternet(en.Addrs, c.internet),
 		}}
 		t.v4 = overlaps(en.Addrs, ipv4Set)
 		t.v6 = overlaps(en.Addrs, ipv6Set)

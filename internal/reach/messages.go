@@ -2,6 +2,7 @@ package reach
 
 import (
 	"net/netip"
+	"sort"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
@@ -84,4 +85,33 @@ func delegatedHop(eniID string, p netip.Prefix) Hop {
 // ruleHop is the hop of a security-group rule.
 func ruleHop(groupID string, r model.Rule) Hop {
 	return Hop{Kind: "security-group", ID: groupID, Detail: r.String(), Msg: ruleMsg(r)}
+}
+
+// note is a caveat of the engine's answer (data it lacked, a feature it
+// does not model), in English and as a catalogue message.
+type note struct {
+	text string
+	msg  i18n.Message
+}
+
+// notesOf is the notes without repeats, sorted by their English text (as
+// Exposure.Notes lists them), and their messages in the same order.
+func notesOf(ns []note) ([]string, []i18n.Message) {
+	if len(ns) == 0 {
+		return nil, nil
+	}
+	seen := make(map[string]bool, len(ns))
+	var out []note
+	for _, n := range ns {
+		if !seen[n.text] {
+			seen[n.text] = true
+			out = append(out, n)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].text < out[j].text })
+	texts, msgs := make([]string, len(out)), make([]i18n.Message, len(out))
+	for i, n := range out {
+		texts[i], msgs[i] = n.text, n.msg
+	}
+	return texts, msgs
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	mt "github.com/vpcdoctor/vpcdoctor/internal/model/modeltest"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
+	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
 
 // hopChecker checks hops' messages and counts which keys it saw.
@@ -54,6 +55,19 @@ func (c *hopChecker) check(where string, h reach.Hop) {
 	}
 }
 
+// notes checks that each note has a message that renders as it in
+// English.
+func (c *hopChecker) notes(where string, notes []string, msgs []i18n.Message) {
+	c.t.Helper()
+	if len(msgs) != len(notes) {
+		c.t.Errorf("%s: %d notes, %d messages", where, len(notes), len(msgs))
+		return
+	}
+	for i, n := range notes {
+		c.check(where+" note", reach.Hop{Kind: "note", Detail: n, Msg: msgs[i]})
+	}
+}
+
 func (c *hopChecker) keys(where string, m i18n.Message) {
 	c.t.Helper()
 	if !i18n.Has(m.Key) {
@@ -76,11 +90,7 @@ func TestHopMessagesRenderDetail(t *testing.T) {
 	c := &hopChecker{t: t, seen: map[string]int{}}
 	for seed := uint64(1); seed <= 40; seed++ {
 		reg := genNetwork(seed, genFlags{v6Prefixes: true, tcpUDP: true}).build(nil)
-		for _, x := range reach.InternetExposures(reg) {
-			for _, h := range x.Path {
-				c.check("exposure", h)
-			}
-		}
+		c.exposures(reg)
 		ask := reach.NewAsker()
 		pkts := genPackets(seed, reg, 12)
 		for i, a := range reg.ENIs {
@@ -109,6 +119,29 @@ func TestHopMessagesRenderDetail(t *testing.T) {
 	}
 	reg, a, b := pair(func(_ *mt.Builder, _ *mt.RouteTable, app, _ *model.SecurityGroup) { app.Egress = nil })
 	c.verdict(reach.NewAsker(), reach.Endpoint{ENI: a, Region: reg}, reach.Endpoint{ENI: b, Region: reg}, model.ProtocolTCP, 5432)
+	// Data missing: no route table, ACL or group, a load balancer without
+	// listeners or interfaces (notes); CloudMapper's demo account.
+	reg = fixture(func(n *net) { n.eni.SecurityGroupIDs = append(n.eni.SecurityGroupIDs, "sg-missing") })
+	for _, s := range reg.Subnets {
+		s.RouteTable, s.NetworkACL = nil, nil
+	}
+	c.exposures(reg)
+	c.verdict(reach.NewAsker(), reach.Endpoint{Internet: true}, reach.Endpoint{ENI: reg.ENI("eni-1"), Region: reg}, model.ProtocolTCP, 22)
+	reg = lbFixture(nil)
+	for _, r := range reg.Resources {
+		if r.LoadBalancer != nil {
+			r.LoadBalancer.ListenersKnown = false
+			r.ENIs = nil
+		}
+	}
+	c.exposures(reg)
+	if inv, err := snapshot.Load(filepath.Join("..", "..", "..", "shared", "corpus", "cloudmapper-demo", "account-data-demo")); err == nil {
+		for _, r := range inv.Regions() {
+			c.exposures(r)
+		}
+	} else {
+		t.Logf("the corpus is not beside this clone: CloudMapper's demo not checked (%v)", err)
+	}
 	// The catalogue's texts that the networks above met: most of the
 	// area (a key never met is not proved equal to its detail).
 	var missed []string
@@ -123,11 +156,22 @@ func TestHopMessagesRenderDetail(t *testing.T) {
 	}
 }
 
+func (c *hopChecker) exposures(reg *model.Region) {
+	c.t.Helper()
+	for _, x := range reach.InternetExposures(reg) {
+		for _, h := range x.Path {
+			c.check("exposure", h)
+		}
+		c.notes("exposure", x.Notes, x.NoteMsgs)
+	}
+}
+
 func (c *hopChecker) verdict(ask *reach.Asker, from, to reach.Endpoint, proto model.Protocol, port uint16) {
 	v, err := ask.Between(from, to, proto, port)
 	if err != nil {
 		return
 	}
+	c.notes("between", v.Notes, v.NoteMsgs)
 	for _, h := range v.Path {
 		c.check("between", h)
 	}

@@ -168,6 +168,10 @@ type Exposure struct {
 	LoadBalancer  string   `json:"load_balancer,omitempty"`
 	Path          []Hop    `json:"path"`
 	Notes         []string `json:"notes"`
+	// NoteMsgs are the Notes as catalogue messages, in the same order
+	// (reach.Exposure.NoteMsgs), for renderers that write another
+	// language; not in the JSON.
+	NoteMsgs []i18n.Message `json:"-"`
 }
 
 // Hop is one step of an exposure's path and the rule that passed it.
@@ -315,6 +319,7 @@ func exposureOf(reg *model.Region, x reach.Exposure) Exposure {
 		out.Path = append(out.Path, Hop{Kind: h.Kind, ID: h.ID, Detail: h.Detail, Msg: h.Msg})
 	}
 	out.Notes = append(out.Notes, x.Notes...)
+	out.NoteMsgs = x.NoteMsgs
 	return out
 }
 

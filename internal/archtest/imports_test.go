@@ -21,7 +21,7 @@ const module = "github.com/vpcdoctor/vpcdoctor/"
 var allowed = map[string][]string{
 	"internal/model":           {},
 	"internal/model/modeltest": {"internal/model"},
-	"internal/reach":           {"internal/model", "internal/reach/packet"},
+	"internal/reach":           {"internal/model", "internal/reach/packet", "internal/i18n"},
 	"internal/reach/packet":    {"internal/model"},
 	"internal/check":           {"internal/model", "internal/reach", "internal/flows", "internal/i18n"},
 	"internal/report":          {"internal/model", "internal/check", "internal/reach", "internal/config", "internal/flows", "internal/flowlog", "internal/i18n"},
@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"internal/flows/athena":    {"internal/flowlog", "internal/flows"},
 	"internal/awsapi":          {"internal/flowlog", "internal/flows", "internal/model"},
 	"internal/render":          {"internal/report", "internal/flows", "internal/i18n"},
-	"internal/plan":            {"internal/model", "internal/reach", "internal/flows", "internal/check", "internal/report", "internal/config", "internal/source/snapshot"},
+	"internal/plan":            {"internal/model", "internal/reach", "internal/flows", "internal/check", "internal/report", "internal/config", "internal/source/snapshot", "internal/i18n"},
 	"internal/i18n":            {},
 	"internal/diagram":         {"internal/model", "internal/reach", "internal/flows", "internal/plan", "internal/i18n"},
 	"internal/netdoc":          {"internal/model", "internal/reach", "internal/flows", "internal/plan", "internal/i18n"},

@@ -62,10 +62,10 @@ func exposuresOf(l i18n.Lang, rep *report.Report) *exposureIndex {
 			ID: "exposure-" + strconv.Itoa(i+1), order: i, Account: x.Account, Region: x.Region,
 			Resource: firstOf(x.Resource, x.ENI, x.LoadBalancer), ResourceType: x.ResourceType, ENI: x.ENI,
 			Traffic: traffic(l, x), Sources: sources(l, x), SourceList: x.Sources[:min(len(x.Sources), sourcesShown)], SourcesMore: max(len(x.Sources)-sourcesShown, 0), WholeInternet: x.WholeInternet,
-			Via: via(l, x), Notes: x.Notes,
+			Via: via(l, x), Notes: exposureNotes(l, x),
 		}
 		for _, h := range x.Path {
-			ev.Hops = append(ev.Hops, hopView{Kind: hopKind(l, h.Kind), ID: h.ID, Detail: h.Detail})
+			ev.Hops = append(ev.Hops, hopView{Kind: hopKind(l, h.Kind), ID: h.ID, Detail: hopDetail(l, h)})
 		}
 		ix.all = append(ix.all, ev)
 		add(ix.byKey, ev, x.Resource, x.ENI)
@@ -221,6 +221,28 @@ func via(l i18n.Lang, x report.Exposure) string {
 // the engine wrote it.
 func hopKind(l i18n.Lang, kind string) string {
 	return labelOr(l, "report.hop."+kind, kind)
+}
+
+// exposureNotes are an exposure's notes in l: from their messages when the
+// report carries one per note.
+func exposureNotes(l i18n.Lang, x report.Exposure) []string {
+	if len(x.NoteMsgs) != len(x.Notes) {
+		return x.Notes
+	}
+	out := make([]string, len(x.Notes))
+	for i, n := range x.Notes {
+		out[i] = msgOr(l, x.NoteMsgs[i], n)
+	}
+	return out
+}
+
+// hopDetail is a hop's rule in l: its message, or the engine's English
+// detail for a hop without one (a report built by other means).
+func hopDetail(l i18n.Lang, h report.Hop) string {
+	if h.Msg.IsZero() || !h.Msg.Known() {
+		return h.Detail
+	}
+	return l.Render(h.Msg)
 }
 
 func firstOf(s ...string) string {

@@ -67,13 +67,19 @@ type targetExposure struct {
 
 func planViewOf(l i18n.Lang, p *plan.Plan) *planView {
 	pv := &planView{Warnings: p.Warnings}
+	if len(p.WarningMsgs) == len(p.Warnings) {
+		pv.Warnings = make([]string, len(p.Warnings))
+		for i, m := range p.WarningMsgs {
+			pv.Warnings[i] = msgOr(l, m, p.Warnings[i])
+		}
+	}
 	for _, s := range p.Stages {
 		sv := stageView{
 			Number: s.Number, Name: planText(l, fmt.Sprintf("report.stage.%d", s.Number), s.Name), Kind: s.Kind, KindLabel: labelOr(l, "report.stage.kind."+s.Kind, s.Kind),
 			Risk: s.Risk, RiskLabel: labelOr(l, "report.risk."+s.Risk, s.Risk), RiskNote: planText(l, fmt.Sprintf("report.stage.%d.note", s.Number), s.RiskNote), Steps: len(s.Steps),
 		}
 		for _, c := range s.Checks {
-			cv := checkView{What: c.What, Expect: c.Expect}
+			cv := checkView{What: msgOr(l, c.WhatMsg, c.What), Expect: msgOr(l, c.ExpectMsg, c.Expect)}
 			if len(c.Args) > 0 {
 				cv.Command = "aws " + strings.Join(c.Args, " ")
 			}
@@ -115,7 +121,7 @@ func flowViewOf(l i18n.Lang, f plan.FlowCheck) flowView {
 	if f.Flow.Port != 0 {
 		t = fmt.Sprintf("%s/%d", f.Flow.Protocol, f.Flow.Port)
 	}
-	return flowView{From: endpointLabel(l, f.Flow.Src), To: endpointLabel(l, f.Flow.Dst), Traffic: t, Reason: f.Reason, Evidence: f.Flow.Evidence}
+	return flowView{From: endpointLabel(l, f.Flow.Src), To: endpointLabel(l, f.Flow.Dst), Traffic: t, Reason: msgOr(l, f.ReasonMsg, f.Reason), Evidence: msgOr(l, f.Flow.EvidenceMsg, f.Flow.Evidence)}
 }
 
 // wholeInternet is what plan.json says for an exposure to every internet
@@ -146,6 +152,17 @@ func endpointLabel(l i18n.Lang, e flows.Endpoint) string {
 		return l.T("report.endpoint.internet", e.ID)
 	}
 	return e.Label()
+}
+
+// msgOr is one of the plan's run-time texts in l: its message, or its
+// English text when the plan carries no message for it (a plan.json
+// written before messages, or a text with none). A message whose key the
+// catalogue lacks (a newer plan) is shown in English too.
+func msgOr(l i18n.Lang, m i18n.Message, english string) string {
+	if m.IsZero() || !m.Known() {
+		return english
+	}
+	return l.Render(m)
 }
 
 // labelOr is key's text in l, or fallback when the catalogue lacks it (a

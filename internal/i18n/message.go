@@ -85,3 +85,78 @@ func (l Lang) join(items List) string {
 	head := strings.Join(parts[:len(parts)-1], l.T("common.list.sep"))
 	return l.T("common.list.last", head, parts[len(parts)-1])
 }
+
+// Known reports whether the catalogue has m's key and the key of every
+// message among its arguments (a message read from a file a newer
+// version wrote may name keys this one lacks).
+func (m Message) Known() bool {
+	if !Has(m.Key) {
+		return false
+	}
+	for _, a := range m.Args {
+		if !knownArg(a) {
+			return false
+		}
+	}
+	return true
+}
+
+func knownArg(a any) bool {
+	switch v := a.(type) {
+	case Message:
+		return v.Known()
+	case *Message:
+		return v == nil || v.Known()
+	case []Message:
+		for _, m := range v {
+			if !m.Known() {
+				return false
+			}
+		}
+	case List:
+		for _, it := range v {
+			if !knownArg(it) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// MapStrings returns m with every string argument, at any depth, replaced
+// by f of it: a renderer escapes the data a message carries for its
+// format (Markdown, HTML) and leaves the catalogue's text as it is.
+func (m Message) MapStrings(f func(string) string) Message {
+	out := Message{Key: m.Key, Args: make([]any, len(m.Args))}
+	for i, a := range m.Args {
+		out.Args[i] = mapArg(a, f)
+	}
+	return out
+}
+
+func mapArg(a any, f func(string) string) any {
+	switch v := a.(type) {
+	case string:
+		return f(v)
+	case Message:
+		return v.MapStrings(f)
+	case *Message:
+		if v == nil {
+			return v
+		}
+		return v.MapStrings(f)
+	case []Message:
+		out := make([]Message, len(v))
+		for i, m := range v {
+			out[i] = m.MapStrings(f)
+		}
+		return out
+	case List:
+		out := make(List, len(v))
+		for i, it := range v {
+			out[i] = mapArg(it, f)
+		}
+		return out
+	}
+	return a
+}

@@ -2,6 +2,9 @@ package netdoc
 
 import (
 	"regexp"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/plan"
 )
 
 // evidencePatterns are the sentences internal/plan writes as a rule's
@@ -37,6 +40,17 @@ var groupPatterns = []struct {
 }{
 	{regexp.MustCompile(`^Interface VPC endpoints: HTTPS from the workloads of the VPC; planned by vpcdoctor$`), "doc.groups.role_endpoints"},
 	{regexp.MustCompile(`^AWS Client VPN endpoint: the only human path to the databases; planned by vpcdoctor$`), "doc.groups.role_client_vpn"},
+}
+
+// ruleEvidence says a rule's evidence in the reader's language, escaped:
+// from its message (plan.Rule.EvidenceMsg) in another language than
+// English, else as evidence does. English keeps the plan's text (and
+// the document its bytes).
+func (g *gen) ruleEvidence(r *plan.Rule) string {
+	if g.lang != i18n.English && !r.EvidenceMsg.IsZero() && r.EvidenceMsg.Known() {
+		return g.lang.Render(r.EvidenceMsg.MapStrings(esc))
+	}
+	return g.evidence(r.Evidence)
 }
 
 // evidence says the plan's evidence in the reader's language, escaped.

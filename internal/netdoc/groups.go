@@ -314,7 +314,7 @@ func (g *gen) planWhy(r *plan.Rule) string {
 	if r.Evidence == "" {
 		return basis
 	}
-	return g.t("doc.why.basis_evidence", basis, g.evidence(r.Evidence))
+	return g.t("doc.why.basis_evidence", basis, g.ruleEvidence(r))
 }
 
 // modelWhy is the rule's own description, or says it has none.

@@ -32,7 +32,7 @@ func Write(w io.Writer, inv *model.Inventory, p *plan.Plan, lang i18n.Lang) erro
 	if inv == nil {
 		return errors.New("netdoc: no inventory")
 	}
-	g := &gen{inv: inv, p: p, t: lang.T}
+	g := &gen{inv: inv, p: p, t: lang.T, lang: lang}
 	g.intro()
 	g.tiers()
 	g.cidrPlan()
@@ -49,7 +49,9 @@ type gen struct {
 	inv *model.Inventory
 	p   *plan.Plan
 	t   func(key string, args ...any) string
-	d   doc
+	// lang is the reader's language (t is its T).
+	lang i18n.Lang
+	d    doc
 	// byID finds a region's resources by ID (the plan names its groups'
 	// members by ID), built on first use.
 	byID map[*model.Region]map[string]*model.Resource

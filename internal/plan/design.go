@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -46,6 +47,7 @@ func Design(inv *model.Inventory, edges []flows.Edge, opts Options) (*Plan, erro
 		return nil, err
 	}
 	p := &Plan{Schema: Schema, Options: opts, Regions: []*RegionPlan{}, Stages: []*Stage{}, Warnings: []string{}}
+	var warnings []i18n.Message
 	resolved := make([]bool, len(opts.ExtraFlows))
 	var designs []*regionDesign
 	if inv != nil {
@@ -63,7 +65,7 @@ func Design(inv *model.Inventory, edges []flows.Edge, opts Options) (*Plan, erro
 			designs = append(designs, d)
 			p.Regions = append(p.Regions, d.plan)
 			for _, w := range d.warnings {
-				p.Warnings = append(p.Warnings, reg.Account+" "+reg.Name+": "+w)
+				warnings = append(warnings, i18n.M("plan.warning.where", reg.Account, reg.Name, w))
 			}
 		}
 	}
@@ -78,8 +80,7 @@ func Design(inv *model.Inventory, edges []flows.Edge, opts Options) (*Plan, erro
 		return nil, fmt.Errorf("configured flows name no resource, role or service of the snapshot: %s", strings.Join(unresolved, "; "))
 	}
 	p.Cost = estimateCost(designs, prices, from)
-	sort.Strings(p.Warnings)
-	p.Warnings = slices.Compact(p.Warnings)
+	p.setWarnings(warnings)
 	return p, nil
 }
 
@@ -94,7 +95,7 @@ type regionDesign struct {
 	roleOf    map[*model.Resource]*role
 	placement map[*model.Resource]*placement
 	plan      *RegionPlan
-	warnings  []string
+	warnings  []i18n.Message
 	// extraResolved says which of Options.ExtraFlows named something here.
 	extraResolved []bool
 	// needed are the needed flows with their roles, for the rules;
@@ -211,12 +212,12 @@ func (d *regionDesign) design() error {
 		d.plan.Groups = append(d.plan.Groups, v.groups...)
 	}
 	sort.Slice(d.plan.Groups, func(i, j int) bool { return d.plan.Groups[i].ID < d.plan.Groups[j].ID })
-	sort.Strings(d.warnings)
 	return nil
 }
 
-func (d *regionDesign) warn(format string, args ...any) {
-	d.warnings = append(d.warnings, fmt.Sprintf(format, args...))
+// warn records a warning: a catalogue message (area "plan").
+func (d *regionDesign) warn(key string, args ...any) {
+	d.warnings = append(d.warnings, i18n.M(key, args...))
 }
 
 // azSuffix is the short form of an AZ in placeholder IDs: the AZ's name

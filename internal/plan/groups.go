@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -226,11 +227,13 @@ func (d *regionDesign) writeRules() {
 	for _, c := range d.clientVPNFlows {
 		if g := c.dst.vpc.clientVPNGroup; g != nil && c.dst.group != nil {
 			in := ruleFor(c.proto, int32(c.port))
-			in.Group, in.Basis, in.Evidence = g.ID, BasisConfig, c.evidence
+			in.Group, in.Basis = g.ID, BasisConfig
+			in.setEvidence(c.evidence)
 			in.Description = awsText(portName(c.proto, int32(c.port)) + " from the Client VPN endpoint (configured)")
 			c.dst.group.Ingress = append(c.dst.group.Ingress, in)
 			out := ruleFor(c.proto, int32(c.port))
-			out.Group, out.Basis, out.Evidence = c.dst.group.ID, BasisConfig, c.evidence
+			out.Group, out.Basis = c.dst.group.ID, BasisConfig
+			out.setEvidence(c.evidence)
 			out.Description = awsText(portName(c.proto, int32(c.port)) + " to " + c.dst.name)
 			g.Egress = append(g.Egress, out)
 		}
@@ -289,6 +292,7 @@ func (d *regionDesign) flowRules(f *NeededFlow, src, dst *role) {
 			for _, c := range cidrs {
 				r := ruleFor(f.Protocol, f.Port)
 				r.CIDR, r.Basis, r.Evidence = c, basis, f.Evidence
+				r.EvidenceMsg = f.EvidenceMsg
 				r.Description = awsText(what + " from the internet (listener of " + f.Dst.ID + ")")
 				if basis == BasisConfig {
 					r.Description = awsText(what + " from the internet (configured)")
@@ -298,12 +302,14 @@ func (d *regionDesign) flowRules(f *NeededFlow, src, dst *role) {
 		case src.group != nil:
 			r := ruleFor(f.Protocol, f.Port)
 			r.Group, r.Basis, r.Evidence = src.group.ID, f.Basis, f.Evidence
+			r.EvidenceMsg = f.EvidenceMsg
 			r.Description = awsText(what + " from " + src.name)
 			dst.group.Ingress = append(dst.group.Ingress, r)
 		default:
 			for _, c := range addresses(src) {
 				r := ruleFor(f.Protocol, f.Port)
 				r.CIDR, r.Basis, r.Evidence = c, f.Basis, f.Evidence
+				r.EvidenceMsg = f.EvidenceMsg
 				r.Description = awsText(what + " from " + src.name + " (a load balancer without security groups)")
 				dst.group.Ingress = append(dst.group.Ingress, r)
 			}
@@ -315,6 +321,7 @@ func (d *regionDesign) flowRules(f *NeededFlow, src, dst *role) {
 	if dst.group != nil {
 		r := ruleFor(f.Protocol, f.Port)
 		r.Group, r.Basis, r.Evidence = dst.group.ID, f.Basis, f.Evidence
+		r.EvidenceMsg = f.EvidenceMsg
 		r.Description = awsText(what + " to " + dst.name)
 		src.group.Egress = append(src.group.Egress, r)
 		return
@@ -322,6 +329,7 @@ func (d *regionDesign) flowRules(f *NeededFlow, src, dst *role) {
 	for _, c := range addresses(dst) {
 		r := ruleFor(f.Protocol, f.Port)
 		r.CIDR, r.Basis, r.Evidence = c, f.Basis, f.Evidence
+		r.EvidenceMsg = f.EvidenceMsg
 		r.Description = awsText(what + " to " + dst.name + " (a load balancer without security groups)")
 		src.group.Egress = append(src.group.Egress, r)
 	}
@@ -348,11 +356,12 @@ func (d *regionDesign) vpnRules(v *vpcDesign) {
 			what := portName("tcp", int32(port))
 			in := ruleFor("tcp", int32(port))
 			in.Group, in.Basis = g.ID, BasisClientVPN
-			in.Evidence = "developers reach the data tier only through AWS Client VPN"
+			in.setEvidence(i18n.M("plan.evidence.client-vpn"))
 			in.Description = awsText(what + " from developers over AWS Client VPN")
 			r.group.Ingress = append(r.group.Ingress, in)
 			out := ruleFor("tcp", int32(port))
-			out.Group, out.Basis, out.Evidence = r.group.ID, BasisClientVPN, in.Evidence
+			out.Group, out.Basis = r.group.ID, BasisClientVPN
+			out.setEvidence(in.EvidenceMsg)
 			out.Description = awsText(what + " to " + r.name)
 			g.Egress = append(g.Egress, out)
 		}
@@ -372,7 +381,7 @@ func (d *regionDesign) endpointRules(v *vpcDesign) {
 		}
 		in := ruleFor("tcp", 443)
 		in.Group, in.Basis = r.group.ID, BasisEndpoint
-		in.Evidence = "AWS APIs through the interface endpoints (Session Manager, ECR, CloudWatch Logs)"
+		in.setEvidence(i18n.M("plan.evidence.endpoints"))
 		in.Description = awsText("HTTPS from " + r.name)
 		g.Ingress = append(g.Ingress, in)
 	}
@@ -399,13 +408,15 @@ func (d *regionDesign) replicationRules(v *vpcDesign) {
 		slices.Sort(ports)
 		for _, port := range slices.Compact(ports) {
 			what := portName("tcp", int32(port))
-			evidence := "replication from the old cluster to its copy in the isolated subnets until the cut-over (AWS-SEMANTICS.md §8); remove after the clean-up"
+			evidence := i18n.M("plan.evidence.replication")
 			in := ruleFor("tcp", int32(port))
-			in.Group, in.Basis, in.Evidence = r.group.ID, BasisReplication, evidence
+			in.Group, in.Basis = r.group.ID, BasisReplication
+			in.setEvidence(evidence)
 			in.Description = awsText(what + " from the copy of " + r.name + " (replication until the cut-over)")
 			r.group.Ingress = append(r.group.Ingress, in)
 			out := ruleFor("tcp", int32(port))
-			out.Group, out.Basis, out.Evidence = r.group.ID, BasisReplication, evidence
+			out.Group, out.Basis = r.group.ID, BasisReplication
+			out.setEvidence(evidence)
 			out.Description = awsText(what + " to the old " + r.name + " (replication until the cut-over)")
 			r.group.Egress = append(r.group.Egress, out)
 		}
@@ -448,7 +459,7 @@ func outsideIngress(r *role, seen map[protoPort][]string) {
 		for _, c := range sortedUnique(seen[k]) {
 			in := ruleFor(k.proto, k.port)
 			in.CIDR, in.Basis = c, BasisFlowLogs
-			in.Evidence = "seen in the flow logs; the address is in no interface of the snapshot"
+			in.setEvidence(i18n.M("plan.evidence.outside"))
 			in.Description = awsText(portName(k.proto, k.port) + " from " + c + " (outside the snapshot)")
 			r.group.Ingress = append(r.group.Ingress, in)
 		}
@@ -520,7 +531,7 @@ func (d *regionDesign) computeEgress(r *role, o *outbound) {
 	if !d.opts.FlowLogs {
 		out := ruleFor("-1", 0)
 		out.CIDR, out.Basis = "0.0.0.0/0", BasisInferred
-		out.Evidence = "no flow logs: outbound kept open; inferred, confirm with flow logs and narrow"
+		out.setEvidence(i18n.M("plan.evidence.no-flow-logs"))
 		out.Description = "All outbound (inferred: confirm with flow logs)"
 		g.Egress = append(g.Egress, out)
 		return
@@ -531,10 +542,10 @@ func (d *regionDesign) computeEgress(r *role, o *outbound) {
 	https := protoPort{"tcp", 443}
 	out := ruleFor("tcp", 443)
 	out.CIDR, out.Basis = "0.0.0.0/0", BasisInferred
-	out.Evidence = "AWS APIs and S3 over HTTPS, through the NAT gateway and the endpoints"
+	out.setEvidence(i18n.M("plan.evidence.https-out"))
 	if s := o.internet[https]; s != nil {
 		out.Basis = BasisFlowLogs
-		out.Evidence = fmt.Sprintf("%d connections, %d bytes to the internet and AWS services in the flow logs", s.connections, s.bytes)
+		out.setEvidence(i18n.M("plan.evidence.outbound", s.connections, s.bytes))
 	}
 	out.Description = "HTTPS to AWS APIs and the internet"
 	g.Egress = append(g.Egress, out)
@@ -545,7 +556,7 @@ func (d *regionDesign) computeEgress(r *role, o *outbound) {
 		s := o.internet[k]
 		out := ruleFor(k.proto, k.port)
 		out.CIDR, out.Basis = "0.0.0.0/0", BasisFlowLogs
-		out.Evidence = fmt.Sprintf("%d connections, %d bytes to the internet and AWS services in the flow logs", s.connections, s.bytes)
+		out.setEvidence(i18n.M("plan.evidence.outbound", s.connections, s.bytes))
 		out.Description = awsText(portName(k.proto, k.port) + " to the internet (seen in the flow logs)")
 		g.Egress = append(g.Egress, out)
 	}
@@ -558,7 +569,7 @@ func (d *regionDesign) computeEgress(r *role, o *outbound) {
 		for _, c := range slices.Compact(cidrs) {
 			out := ruleFor(k.proto, k.port)
 			out.CIDR, out.Basis = c, BasisFlowLogs
-			out.Evidence = "seen in the flow logs; the address is in no interface of the snapshot"
+			out.setEvidence(i18n.M("plan.evidence.outside"))
 			out.Description = awsText(portName(k.proto, k.port) + " to " + c + " (outside the snapshot)")
 			g.Egress = append(g.Egress, out)
 		}
@@ -634,7 +645,7 @@ func (d *regionDesign) retireGroups() {
 				d.plan.DefaultGroups = append(d.plan.DefaultGroups, g.ID)
 				for _, e := range g.ENIs {
 					if e.Owner.Resource == nil || !planned[e.Owner.Resource] {
-						d.warn("the default group %s is emptied, but %s still uses it", g.ID, e.ID)
+						d.warn("plan.warning.default-group-used", g.ID, e.ID)
 						break
 					}
 				}
@@ -654,7 +665,7 @@ func (d *regionDesign) retireGroups() {
 			}
 		}
 		if kept != "" {
-			d.warn("%s is not retired: %s, which the plan does not move, still uses it", id, kept)
+			d.warn("plan.warning.not-retired", id, kept)
 			continue
 		}
 		d.plan.RetiredGroups = append(d.plan.RetiredGroups, id)

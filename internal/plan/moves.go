@@ -33,7 +33,7 @@ func (d *regionDesign) place(res *model.Resource) *placement {
 		return pl
 	case nlbWithoutGroups(res):
 		pl.reason = "a network load balancer without security groups cannot get one (AWS adds groups only at creation) and stays where it is; its targets' rules admit its addresses"
-		d.warn("%s has no security groups and cannot get one: it stays, and the targets behind it admit its private addresses", res.ID)
+		d.warn("plan.warning.groupless-lb", res.ID)
 		return pl
 	case pinned(d.opts.Pinned, res):
 		pl.reason = "pinned by the configuration: it stays where it is; its security groups are still replaced"

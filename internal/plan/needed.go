@@ -2,13 +2,13 @@ package plan
 
 import (
 	"cmp"
-	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -75,7 +75,7 @@ func (d *regionDesign) neededFlows() []*NeededFlow {
 	d.wiringFlows(s)
 	if !d.opts.FlowLogs {
 		d.dataReach(s)
-		d.warn("without flow logs, the needed flows are inferred from the wiring only (internet to listeners, load balancers to targets, compute to the databases and caches it can reach now): add calls between other roles to the configuration's plan flows, or give flow logs")
+		d.warn("plan.warning.no-flow-logs")
 	}
 	d.configuredFlows(s)
 	d.needed = s
@@ -123,12 +123,11 @@ func (d *regionDesign) resourceOf(ep flows.Endpoint) *model.Resource {
 }
 
 // edgeEvidence summarises one edge for a person.
-func edgeEvidence(e flows.Edge) string {
-	s := fmt.Sprintf("%d connections, %d bytes in the flow logs", e.Connections, e.Bytes)
+func edgeEvidence(e flows.Edge) i18n.Message {
 	if !e.FirstSeen.IsZero() && !e.LastSeen.IsZero() {
-		s += fmt.Sprintf(" (%s to %s)", e.FirstSeen.UTC().Format(time.RFC3339), e.LastSeen.UTC().Format(time.RFC3339))
+		return i18n.M("plan.evidence.edge-period", e.Connections, e.Bytes, e.FirstSeen.UTC().Format(time.RFC3339), e.LastSeen.UTC().Format(time.RFC3339))
 	}
-	return s
+	return i18n.M("plan.evidence.edge", e.Connections, e.Bytes)
 }
 
 // observedFlows adds the accepted edges between roles and from the
@@ -171,13 +170,14 @@ func (d *regionDesign) observedFlows(s *neededSet) {
 		if src == nil {
 			continue
 		}
-		s.add(&NeededFlow{Src: d.endpointOf(src), Dst: d.endpointOf(dst), Protocol: e.Protocol, Port: e.Port, Basis: BasisFlowLogs, Evidence: edgeEvidence(e)},
-			d.roleOf[src], d.roleOf[dst])
+		n := &NeededFlow{Src: d.endpointOf(src), Dst: d.endpointOf(dst), Protocol: e.Protocol, Port: e.Port, Basis: BasisFlowLogs}
+		n.setEvidence(edgeEvidence(e))
+		s.add(n, d.roleOf[src], d.roleOf[dst])
 	}
 	for k, acc := range internet {
 		key := flowKey{string(flows.KindInternet) + ":/" + internetEndpoint.ID, k.dst, k.proto, k.port}
 		if f := s.flows[key]; f != nil {
-			f.Evidence = fmt.Sprintf("%d connections, %d bytes from %d internet addresses in the flow logs", acc.connections, acc.bytes, len(acc.addrs))
+			f.setEvidence(i18n.M("plan.evidence.internet", acc.connections, acc.bytes, len(acc.addrs)))
 		}
 	}
 }
@@ -220,16 +220,19 @@ func (d *regionDesign) wiringFlows(s *neededSet) {
 					for _, p := range l.IPProtocols() {
 						if !d.internetOpen(res, p, l.Port) {
 							// The plan never opens what is closed now.
-							d.warn("listener %s:%d of %s is not reachable from the internet now (its security groups or network ACLs drop it): the plan keeps it closed; name the flow in the configuration's plan flows to open it", l.Protocol, l.Port, res.ID)
+							d.warn("plan.warning.closed-listener", l.Protocol, l.Port, res.ID)
 							continue
 						}
-						s.add(&NeededFlow{Src: internetEndpoint, Dst: dst, Protocol: p.String(), Port: int32(l.Port), Basis: BasisInferred,
-							Evidence: fmt.Sprintf("listener %s:%d of %s", l.Protocol, l.Port, res.ID)}, nil, d.roleOf[res])
+						n := &NeededFlow{Src: internetEndpoint, Dst: dst, Protocol: p.String(), Port: int32(l.Port), Basis: BasisInferred}
+						n.setEvidence(i18n.M("plan.evidence.listener", l.Protocol, l.Port, res.ID))
+						s.add(n, nil, d.roleOf[res])
 					}
 				}
 			}
 			for _, t := range d.targetsOf(res) {
-				s.add(&NeededFlow{Src: dst, Dst: d.endpointOf(t.res), Protocol: t.proto, Port: int32(t.port), Basis: BasisInferred, Evidence: t.why},
+				n := &NeededFlow{Src: dst, Dst: d.endpointOf(t.res), Protocol: t.proto, Port: int32(t.port), Basis: BasisInferred}
+				n.setEvidence(t.why)
+				s.add(n,
 					d.roleOf[res], d.roleOf[t.res])
 			}
 		}
@@ -259,7 +262,7 @@ type lbTarget struct {
 	res   *model.Resource
 	proto string
 	port  int
-	why   string
+	why   i18n.Message
 }
 
 // targetsOf lists lb's targets: through its listeners' target groups (and
@@ -272,7 +275,7 @@ func (d *regionDesign) targetsOf(lbRes *model.Resource) []lbTarget {
 		for _, l := range lb.Listeners {
 			for _, id := range lb.InstanceIDs {
 				if t := d.reg.Resource(model.KindInstance, id); t != nil && d.roleOf[t] != nil {
-					out = append(out, lbTarget{t, "tcp", l.InstancePort, fmt.Sprintf("%s forwards listener %d to instance port %d", lb.Name, l.Port, l.InstancePort)})
+					out = append(out, lbTarget{t, "tcp", l.InstancePort, i18n.M("plan.evidence.classic", lb.Name, l.Port, l.InstancePort)})
 				}
 			}
 		}
@@ -290,7 +293,7 @@ func (d *regionDesign) targetsOf(lbRes *model.Resource) []lbTarget {
 			if p := strings.ToUpper(tg.Protocol); p == "UDP" {
 				proto = "udp"
 			}
-			why := fmt.Sprintf("%s forwards to target group %s (port %d)", lb.Name, tg.Name, tg.Port)
+			why := i18n.M("plan.evidence.target-group", lb.Name, tg.Name, tg.Port)
 			for _, t := range tg.Targets {
 				port := cmp.Or(t.Port, tg.Port)
 				var res *model.Resource
@@ -315,7 +318,7 @@ func (d *regionDesign) targetsOf(lbRes *model.Resource) []lbTarget {
 					continue
 				}
 				if res := d.reg.Resource(model.KindECSService, svc.ARN); res != nil && d.roleOf[res] != nil {
-					out = append(out, lbTarget{res, proto, tg.Port, why + "; ECS service " + svc.Name + " registers into it"})
+					out = append(out, lbTarget{res, proto, tg.Port, i18n.M("plan.evidence.ecs-service", why, svc.Name)})
 				}
 			}
 		}
@@ -402,7 +405,7 @@ func (d *regionDesign) dataReach(s *neededSet) {
 			}
 			dres, deni := representative(dr)
 			if deni == nil {
-				d.warn("%s: no interface of it in the data, so who may reach it now is not inferred; name its clients in the configuration's plan flows", dr.name)
+				d.warn("plan.warning.no-interface", dr.name)
 				continue
 			}
 			port := d.dataPort(dres)
@@ -418,8 +421,9 @@ func (d *regionDesign) dataReach(s *neededSet) {
 				if err != nil || !verdict.Reachable {
 					continue
 				}
-				s.add(&NeededFlow{Src: d.endpointOf(cres), Dst: d.endpointOf(dres), Protocol: "tcp", Port: int32(port), Basis: BasisInferred,
-					Evidence: fmt.Sprintf("the current configuration lets %s reach %s on tcp/%d: inferred, confirm with flow logs", cr.name, dr.name, port)}, cr, dr)
+				n := &NeededFlow{Src: d.endpointOf(cres), Dst: d.endpointOf(dres), Protocol: "tcp", Port: int32(port), Basis: BasisInferred}
+				n.setEvidence(i18n.M("plan.evidence.current-config", cr.name, dr.name, port))
+				s.add(n, cr, dr)
 			}
 		}
 	}
@@ -439,15 +443,17 @@ func (d *regionDesign) configuredFlows(s *neededSet) {
 			continue
 		}
 		proto := cmp.Or(strings.ToLower(f.Protocol), "tcp")
-		evidence := "configured"
+		evidence := i18n.M("plan.evidence.configured")
 		if f.Reason != "" {
-			evidence = "configured: " + f.Reason
+			evidence = i18n.M("plan.evidence.configured-reason", f.Reason)
 		}
 		dres := dst.members[0]
 		switch strings.ToLower(f.From) {
 		case "internet":
 			d.extraResolved[i] = true
-			s.add(&NeededFlow{Src: internetEndpoint, Dst: d.endpointOf(dres), Protocol: proto, Port: int32(f.Port), Basis: BasisConfig, Evidence: evidence}, nil, dst)
+			n := &NeededFlow{Src: internetEndpoint, Dst: d.endpointOf(dres), Protocol: proto, Port: int32(f.Port), Basis: BasisConfig}
+			n.setEvidence(evidence)
+			s.add(n, nil, dst)
 			continue
 		case "client-vpn":
 			d.extraResolved[i] = true
@@ -459,7 +465,9 @@ func (d *regionDesign) configuredFlows(s *neededSet) {
 			continue
 		}
 		d.extraResolved[i] = true
-		s.add(&NeededFlow{Src: d.endpointOf(src.members[0]), Dst: d.endpointOf(dres), Protocol: proto, Port: int32(f.Port), Basis: BasisConfig, Evidence: evidence}, src, dst)
+		n := &NeededFlow{Src: d.endpointOf(src.members[0]), Dst: d.endpointOf(dres), Protocol: proto, Port: int32(f.Port), Basis: BasisConfig}
+		n.setEvidence(evidence)
+		s.add(n, src, dst)
 	}
 }
 
@@ -468,5 +476,5 @@ type configuredVPN struct {
 	dst      *role
 	proto    string
 	port     int
-	evidence string
+	evidence i18n.Message
 }

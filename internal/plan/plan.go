@@ -19,9 +19,11 @@
 package plan
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 )
 
 // Schema names the plan.json format; bump it on incompatible changes.
@@ -86,6 +88,31 @@ type Plan struct {
 	Proof    *Proof        `json:"proof,omitempty"`
 	Stages   []*Stage      `json:"stages"`
 	Warnings []string      `json:"warnings"`
+	// WarningMsgs are the Warnings as catalogue messages, in the same
+	// order (one per warning), for a reader in another language.
+	WarningMsgs []i18n.Message `json:"warning_msgs,omitempty"`
+}
+
+// setWarnings sets Warnings and WarningMsgs to ws, sorted by their
+// English text, without repeats.
+func (p *Plan) setWarnings(ws []i18n.Message) {
+	type warning struct {
+		text string
+		msg  i18n.Message
+	}
+	all := make([]warning, len(ws))
+	for i, m := range ws {
+		all[i] = warning{i18n.English.Render(m), m}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].text < all[j].text })
+	p.Warnings, p.WarningMsgs = []string{}, nil
+	for i, w := range all {
+		if i > 0 && w.text == all[i-1].text {
+			continue
+		}
+		p.Warnings = append(p.Warnings, w.text)
+		p.WarningMsgs = append(p.WarningMsgs, w.msg)
+	}
 }
 
 // RegionPlan is the plan for one account and region.
@@ -223,6 +250,14 @@ type Rule struct {
 	// cluster).
 	Basis    string `json:"basis"`
 	Evidence string `json:"evidence"`
+	// EvidenceMsg is Evidence as a catalogue message (area "plan"), zero
+	// when the evidence is the configuration's own words.
+	EvidenceMsg i18n.Message `json:"evidence_msg,omitzero"`
+}
+
+// setEvidence sets the rule's evidence: m and its English text.
+func (r *Rule) setEvidence(m i18n.Message) {
+	r.Evidence, r.EvidenceMsg = i18n.English.Render(m), m
 }
 
 // Move methods (AWS-SEMANTICS.md §8).
@@ -266,6 +301,13 @@ type NeededFlow struct {
 	// Basis: "flow-logs", "inferred", "config".
 	Basis    string `json:"basis"`
 	Evidence string `json:"evidence"`
+	// EvidenceMsg is Evidence as a catalogue message (area "plan").
+	EvidenceMsg i18n.Message `json:"evidence_msg,omitzero"`
+}
+
+// setEvidence sets the flow's evidence: m and its English text.
+func (n *NeededFlow) setEvidence(m i18n.Message) {
+	n.Evidence, n.EvidenceMsg = i18n.English.Render(m), m
 }
 
 // Edge returns the flow as a flow-log edge (ACCEPT), for flows.Verify.
@@ -302,6 +344,9 @@ type FlowCheck struct {
 	Flow    NeededFlow `json:"flow"`
 	Allowed bool       `json:"allowed"`
 	Reason  string     `json:"reason"`
+	// ReasonMsg is Reason as a catalogue message (area "plan"), zero when
+	// part of the reason has no message (then Reason is all there is).
+	ReasonMsg i18n.Message `json:"reason_msg,omitzero"`
 }
 
 // Exposure is one internet exposure of the target.
@@ -384,4 +429,8 @@ type Check struct {
 	What   string   `json:"what"`
 	Args   []string `json:"args,omitempty"` // an AWS CLI call, as Command.Args
 	Expect string   `json:"expect"`
+	// WhatMsg and ExpectMsg are What and Expect as catalogue messages
+	// (area "plan"), for a reader in another language.
+	WhatMsg   i18n.Message `json:"what_msg,omitzero"`
+	ExpectMsg i18n.Message `json:"expect_msg,omitzero"`
 }

@@ -210,7 +210,7 @@ func (d *regionDesign) tierAZs(v *vpcDesign, vpcSubnets []*model.Subnet) (privat
 			isolated = append(isolated, region[0])
 			sort.Strings(isolated)
 		} else {
-			d.warn("%s uses one AZ: a DB or cache subnet group needs subnets in two; add an AZ to the plan by hand", v.vpc.ID)
+			d.warn("plan.warning.one-az", v.vpc.ID)
 		}
 	}
 	return private, isolated
@@ -263,7 +263,7 @@ func (d *regionDesign) planNAT(v *vpcDesign, vpcSubnets []*model.Subnet, newPriv
 	}
 	sort.Strings(need)
 	if len(publicByAZ) == 0 && len(existingIDs) == 0 {
-		d.warn("%s has no public subnet for a NAT gateway: its private subnets get no route out, and reach AWS only through the endpoints", v.vpc.ID)
+		d.warn("plan.warning.no-public-subnet", v.vpc.ID)
 		vp.Reasons = append(vp.Reasons, "No subnet routes to an internet gateway, so no NAT gateway can be placed: the private subnets reach AWS services through the VPC endpoints only.")
 		return target
 	}
@@ -418,7 +418,7 @@ func (d *regionDesign) planEndpoints(v *vpcDesign) {
 				continue
 			}
 			vp.Reasons = append(vp.Reasons, fmt.Sprintf("The VPC already has the %s endpoint %s: associate it with the route tables %s too.", label, ep.ID, strings.Join(missing, ", ")))
-			d.warn("%s: associate the existing %s endpoint %s with the route tables %s (the plan does not change existing endpoints)", v.vpc.ID, label, ep.ID, strings.Join(missing, ", "))
+			d.warn("plan.warning.associate-endpoint", v.vpc.ID, label, ep.ID, strings.Join(missing, ", "))
 			continue
 		}
 		vp.Endpoints = append(vp.Endpoints, &Endpoint{
@@ -438,7 +438,7 @@ func (d *regionDesign) planEndpoints(v *vpcDesign) {
 			continue
 		}
 		if len(subnets) == 0 {
-			d.warn("%s: no private subnet for the %s interface endpoint", v.vpc.ID, s)
+			d.warn("plan.warning.no-endpoint-subnet", v.vpc.ID, s)
 			continue
 		}
 		vp.Endpoints = append(vp.Endpoints, &Endpoint{

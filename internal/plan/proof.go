@@ -8,6 +8,7 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
 )
@@ -53,13 +54,14 @@ func Prove(p *Plan, target *model.Inventory, observed []flows.Edge) *Proof {
 	}
 	isNeeded := map[string]bool{}
 	for i, v := range flows.Verify(target, edges) {
-		fc := FlowCheck{Flow: *needed[i], Allowed: v.Checked && v.Allowed, Reason: v.Reason}
+		fc := FlowCheck{Flow: *needed[i], Allowed: v.Checked && v.Allowed, Reason: v.Reason, ReasonMsg: verdictMsg(v)}
 		isNeeded[edgeIdentity(edges[i])] = true
 		switch {
 		case fc.Allowed:
 			pr.Kept++
 		case !v.Checked:
 			fc.Reason = "not checked, so not proved: " + v.Reason
+			fc.ReasonMsg = i18n.M("plan.proof.not-checked", verdictMsg(v))
 			pr.Broken = append(pr.Broken, fc)
 		default:
 			pr.Broken = append(pr.Broken, fc)
@@ -78,11 +80,13 @@ func Prove(p *Plan, target *model.Inventory, observed []flows.Edge) *Proof {
 			continue
 		}
 		e := v.Edge
-		pr.Dropped = append(pr.Dropped, FlowCheck{
-			Flow: NeededFlow{Src: e.Src, Dst: e.Dst, Protocol: e.Protocol, Port: e.Port, Basis: "flow-logs",
-				Evidence: fmt.Sprintf("%d connections, %d bytes in the logs", e.Connections, e.Bytes)},
-			Reason: droppedReason(e) + " The target drops it: " + v.Reason,
-		})
+		fc := FlowCheck{
+			Flow:      NeededFlow{Src: e.Src, Dst: e.Dst, Protocol: e.Protocol, Port: e.Port, Basis: "flow-logs"},
+			ReasonMsg: i18n.M("plan.proof.dropped", droppedReason(e), verdictMsg(v)),
+		}
+		fc.Flow.setEvidence(i18n.M("plan.evidence.logs", e.Connections, e.Bytes))
+		fc.Reason = i18n.English.Render(fc.ReasonMsg)
+		pr.Dropped = append(pr.Dropped, fc)
 	}
 
 	// Internet exposure (once per resource, protocol, ports, sources and
@@ -120,14 +124,57 @@ func edgeIdentity(e flows.Edge) string {
 }
 
 // droppedReason says why the plan does not keep an observed flow.
-func droppedReason(e flows.Edge) string {
+func droppedReason(e flows.Edge) i18n.Message {
 	switch {
 	case e.Src.Kind == flows.KindInternet && (e.Port == 22 || e.Port == 3389):
-		return "Remote administration from the internet is replaced by Session Manager."
+		return i18n.M("plan.proof.dropped.remote-admin")
 	case e.Src.Kind == flows.KindInternet:
-		return "The internet reaches only the load balancers' listener ports."
+		return i18n.M("plan.proof.dropped.listeners-only")
 	}
-	return "No role needs it."
+	return i18n.M("plan.proof.dropped.not-needed")
+}
+
+// verdictMsg is a verdict's Reason as a message: the hop that drops the
+// flow (its kind in the reader's words, its ID, the engine's detail as a
+// message), and which interface pair when the flows package names one.
+// A reason the verdict carries no message for (the flows package's
+// "cannot check" sentences) is its English text, as it is.
+func verdictMsg(v flows.Verified) i18n.Message {
+	if h := v.BlockedBy; h != nil && !h.Msg.IsZero() {
+		kind := hopKindMsg(h.Kind)
+		m := i18n.M("plan.proof.blocked", kind, h.ID, h.Msg)
+		text := i18n.English.Render(m)
+		if text == v.Reason {
+			return m
+		}
+		if rest, ok := strings.CutPrefix(v.Reason, text+" ("); ok && strings.HasSuffix(rest, ")") {
+			return i18n.M("plan.proof.blocked-pair", kind, h.ID, h.Msg, pairMsg(strings.TrimSuffix(rest, ")")))
+		}
+	}
+	return i18n.M("plan.text", v.Reason)
+}
+
+// pairMsg is the flows package's name of an interface pair ("from A to
+// B", "to B") as a message.
+func pairMsg(s string) any {
+	if rest, ok := strings.CutPrefix(s, "from "); ok {
+		if a, b, ok := strings.Cut(rest, " to "); ok && !strings.Contains(b, " ") {
+			return i18n.M("plan.proof.pair", a, b)
+		}
+	}
+	if b, ok := strings.CutPrefix(s, "to "); ok && !strings.Contains(b, " ") {
+		return i18n.M("plan.proof.pair-to", b)
+	}
+	return s
+}
+
+// hopKindMsg names a kind of hop ("security-group") as a message that
+// is the kind itself in English.
+func hopKindMsg(kind string) any {
+	if key := "plan.hop." + kind; i18n.Has(key) {
+		return i18n.M(key)
+	}
+	return kind
 }
 
 // exposureOf describes one exposure for plan.json.

@@ -3,6 +3,7 @@ package plan
 import (
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -53,8 +54,8 @@ func (b *stageBuilder) data() *Stage {
 					continue
 				}
 				seen[id] = true
-				b.check(id+" is the copy in the isolated subnets",
-					id+", "+subnetGroupOf(m, id)+", available; `SHOW SLAVE STATUS` on it returns no row (replication stopped), and the applications write to it",
+				b.check(i18n.M("plan.check.database-copy", id),
+					i18n.M("plan.expect.database-copy", id, subnetGroupOf(m, id)),
 					append(call, id, "--query", q, "--output", "text")...)
 			case MoveCacheSnapshot:
 				id, isGroup := b.cacheIDOf(m)
@@ -63,13 +64,13 @@ func (b *stageBuilder) data() *Stage {
 				}
 				seen[id] = true
 				if isGroup {
-					b.check(id+"-new is available and the applications use it",
-						id+"-new available; the applications' cache endpoint names "+id+"-new",
+					b.check(i18n.M("plan.check.cache-copy", id+"-new"),
+						i18n.M("plan.expect.cache-copy", id+"-new", id+"-new"),
 						"elasticache", "describe-replication-groups", "--replication-group-id", id+"-new",
 						"--query", "ReplicationGroups[0].[ReplicationGroupId,Status]", "--output", "text")
 				} else {
-					b.check(id+"-new is available and the applications use it",
-						id+"-new available; the applications' cache endpoint names "+id+"-new",
+					b.check(i18n.M("plan.check.cache-copy", id+"-new"),
+						i18n.M("plan.expect.cache-copy", id+"-new", id+"-new"),
 						"elasticache", "describe-cache-clusters", "--cache-cluster-id", id+"-new",
 						"--query", "CacheClusters[0].[CacheClusterId,CacheClusterStatus]", "--output", "text")
 				}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -49,13 +50,11 @@ func (b *stageBuilder) groups() *Stage {
 		if len(names) == 0 {
 			return
 		}
-		b.check("The new groups are attached",
-			"the interfaces of every member of every role carry its new group (beside the old ones)",
+		b.check(i18n.M("plan.check.groups-attached"), i18n.M("plan.expect.groups-attached"),
 			"ec2", "describe-network-interfaces", "--filters", jsonArg([]map[string]any{{"Name": "group-name", "Values": names}}),
 			"--query", "NetworkInterfaces[].[NetworkInterfaceId,Description,join(',',Groups[].GroupName)]", "--output", "text")
 	})
-	b.check("No new REJECT in the flow log since stage 1",
-		"no REJECT between the account's own resources that was not there before (see stage 5's queries)")
+	b.check(i18n.M("plan.check.no-reject-1"), i18n.M("plan.expect.no-reject-1"))
 	return st
 }
 

@@ -3,6 +3,7 @@ package plan
 import (
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -53,18 +54,15 @@ func (b *stageBuilder) compute() *Stage {
 			}
 		}
 		for _, arn := range sortedKeys(tgs) {
-			b.check("Target group "+arn[strings.LastIndex(arn, ":")+1:]+" serves from the replacements",
-				"the replacement instances healthy; the replaced ones no longer listed",
+			b.check(i18n.M("plan.check.target-group", arn[strings.LastIndex(arn, ":")+1:]), i18n.M("plan.expect.target-group"),
 				"elbv2", "describe-target-health", "--target-group-arn", arn,
 				"--query", "TargetHealthDescriptions[].[Target.Id,TargetHealth.State]", "--output", "text")
 		}
-		b.check("Only load balancers and NAT gateways have public addresses",
-			"only the interfaces of internet-facing load balancers and NAT gateways (and Elastic IPs still held by stopped, replaced instances)",
+		b.check(i18n.M("plan.check.public-addresses"), i18n.M("plan.expect.public-addresses"),
 			"ec2", "describe-network-interfaces", "--query",
 			"NetworkInterfaces[?Association.PublicIp].[NetworkInterfaceId,InterfaceType,Description,Association.PublicIp]", "--output", "text")
 	})
-	b.check("No new REJECT in the flow log since stage 2, and no error spike",
-		"no REJECT between the account's own resources that was not there before; functions, tasks and instances log no timeouts to AWS APIs (ECR, CloudWatch Logs, SSM, S3, STS)")
+	b.check(i18n.M("plan.check.no-reject-2"), i18n.M("plan.expect.no-reject-2"))
 	return st
 }
 

@@ -1,6 +1,10 @@
 package plan
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+)
 
 // plumbing is stage 1: the new subnets and everything that routes them.
 // Existing subnets keep their route tables, so no existing path changes.
@@ -17,17 +21,14 @@ func (b *stageBuilder) plumbing() *Stage {
 		}
 	})
 	b.eachRegion(func() {
-		b.check("The new NAT gateways are available",
-			"every NAT gateway the plan names, in state available",
+		b.check(i18n.M("plan.check.nat-gateways"), i18n.M("plan.expect.nat-gateways"),
 			"ec2", "describe-nat-gateways", "--filter", "Name=tag-key,Values="+TagPlaceholder,
 			"--query", "NatGateways[].[Tags[?Key=='"+TagPlaceholder+"']|[0].Value,NatGatewayId,State]", "--output", "text")
-		b.check("The new subnets exist with their route tables",
-			"one line per new subnet: its placeholder, its ID, its CIDR, and MapPublicIpOnLaunch False",
+		b.check(i18n.M("plan.check.subnets"), i18n.M("plan.expect.subnets"),
 			"ec2", "describe-subnets", "--filters", "Name=tag-key,Values="+TagPlaceholder,
 			"--query", "Subnets[].[Tags[?Key=='"+TagPlaceholder+"']|[0].Value,SubnetId,CidrBlock,MapPublicIpOnLaunch]", "--output", "text")
 	})
-	b.check("No new REJECT in the flow log since stage 0",
-		"the same REJECTs as before this stage (internet scanners), none between the account's own resources; `vpcdoctor flows` on the latest logs shows no new REJECT edge")
+	b.check(i18n.M("plan.check.no-reject-0"), i18n.M("plan.expect.no-reject-0"))
 	return st
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -38,12 +39,10 @@ func (b *stageBuilder) removeOld() *Stage {
 	})
 	b.eachRegion(func() {
 		for _, v := range b.rp.VPCs {
-			b.check("No needed flow of "+v.VPCID+" is refused", rejectQueries(v, b.rp, ""))
+			b.check(i18n.M("plan.check.no-needed-reject", v.VPCID), rejectQueriesMsg(v, b.rp, ""))
 		}
 	})
-	b.check("The account scans clean",
-		"save a new snapshot (scripts/snapshot.sh snapshots/after-stage-5 REGION...) and `vpcdoctor scan snapshots/after-stage-5 --fail-on high` exits 0; "+
-			"`vpcdoctor exposure snapshots/after-stage-5` shows only the load balancers' listener ports")
+	b.check(i18n.M("plan.check.scans-clean"), i18n.M("plan.expect.scans-clean"))
 	return st
 }
 
@@ -98,9 +97,15 @@ func (b *stageBuilder) detachStep(g *Group, targets []groupTarget) {
 // a VPC's flow log since a step: a CloudWatch Logs Insights or Athena
 // query, or vpcdoctor on the delivered files.
 func rejectQueries(v *VPCPlan, rp *RegionPlan, stepID string) string {
-	since := "START, the step's start (the runbook prints it)"
+	return i18n.English.Render(rejectQueriesMsg(v, rp, stepID))
+}
+
+// rejectQueriesMsg is rejectQueries as a catalogue message: the sentences
+// translated, the queries as they are.
+func rejectQueriesMsg(v *VPCPlan, rp *RegionPlan, stepID string) i18n.Message {
+	since := i18n.M("plan.reject.since-step")
 	if stepID == "" {
-		since = "START, the start of this stage"
+		since = i18n.M("plan.reject.since-stage")
 	}
 	var cidrs []string
 	dest := ""
@@ -124,23 +129,19 @@ func rejectQueries(v *VPCPlan, rp *RegionPlan, stepID string) string {
 	if len(insights) == 0 {
 		insights, athena = []string{"true"}, []string{"true"}
 	}
-	var out strings.Builder
+	var logs, sql any = "", ""
 	kind, _ := flowLogDestination(dest, rp)
 	if dest == "" || kind == "cloud-watch-logs" {
-		fmt.Fprintf(&out, "CloudWatch Logs Insights on the flow log's group, from %s:\n"+
-			"  fields @timestamp, interfaceId, srcAddr, dstAddr, dstPort, protocol\n"+
-			"  | filter action = \"REJECT\" and (%s)\n"+
-			"  | stats count(*) as rejects by srcAddr, dstAddr, dstPort, protocol\n", since, strings.Join(insights, " or "))
+		logs = i18n.M("plan.reject.insights", since, "  fields @timestamp, interfaceId, srcAddr, dstAddr, dstPort, protocol\n"+
+			"  | filter action = \"REJECT\" and ("+strings.Join(insights, " or ")+")\n"+
+			"  | stats count(*) as rejects by srcAddr, dstAddr, dstPort, protocol\n")
 	}
 	if dest == "" || kind == "s3" {
-		fmt.Fprintf(&out, "Athena on the flow-log table (docs/athena.md), from %s, in Unix seconds:\n"+
-			"  SELECT srcaddr, dstaddr, dstport, protocol, count(*) AS records FROM vpc_flow_logs\n"+
-			"  WHERE action = 'REJECT' AND \"start\" >= START AND (%s)\n"+
-			"  GROUP BY srcaddr, dstaddr, dstport, protocol ORDER BY records DESC\n", since, strings.Join(athena, " OR "))
+		sql = i18n.M("plan.reject.athena", since, "  SELECT srcaddr, dstaddr, dstport, protocol, count(*) AS records FROM vpc_flow_logs\n"+
+			"  WHERE action = 'REJECT' AND \"start\" >= START AND ("+strings.Join(athena, " OR ")+")\n"+
+			"  GROUP BY srcaddr, dstaddr, dstport, protocol ORDER BY records DESC\n")
 	}
-	out.WriteString("Or download the new logs and run `vpcdoctor flows LOGS --snapshot snapshots/before-migration`: no REJECT edge between the account's resources.\n" +
-		"Expected: no row (the internet's scanners do not appear: their source is outside the VPC).")
-	return out.String()
+	return i18n.M("plan.reject.queries", logs, sql)
 }
 
 // reachChecks lists `vpcdoctor reach` calls on the target for the needed
@@ -292,14 +293,12 @@ func (b *stageBuilder) cleanUp() *Stage {
 		if len(b.rp.RetiredGroups) == 0 {
 			return
 		}
-		b.check("Nothing is left of the old network",
-			"no line: no interface carries a retired group",
+		b.check(i18n.M("plan.check.old-network-gone"), i18n.M("plan.expect.old-network-gone"),
 			"ec2", "describe-network-interfaces", "--filters",
 			jsonArg([]map[string]any{{"Name": "group-id", "Values": append([]string{}, b.rp.RetiredGroups...)}}),
 			"--query", "NetworkInterfaces[].[NetworkInterfaceId,Description]", "--output", "text")
 	})
-	b.check("The account is the plan's target",
-		"a new snapshot scans like the plan's target/: `vpcdoctor scan snapshots/after --fail-on high` exits 0, and its findings match `vpcdoctor scan target`")
+	b.check(i18n.M("plan.check.is-target"), i18n.M("plan.expect.is-target"))
 	return st
 }
 

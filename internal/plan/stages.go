@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -113,11 +114,14 @@ func (b *stageBuilder) step(title, decision string) *Step {
 }
 
 // check adds a check to the stage being built; an AWS CLI check runs in
-// the current region.
-func (b *stageBuilder) check(what, expect string, args ...string) {
-	c := Check{What: what, Expect: expect}
+// the current region. The texts are messages: plan.json carries both the
+// English (What, Expect) and the messages (WhatMsg, ExpectMsg).
+func (b *stageBuilder) check(what, expect i18n.Message, args ...string) {
 	if b.rp != nil {
-		c.What = fmt.Sprintf("%s (account %s, %s)", what, b.rp.Account, b.rp.Region)
+		what = i18n.M("plan.check.where", what, b.rp.Account, b.rp.Region)
+	}
+	c := Check{What: i18n.English.Render(what), WhatMsg: what, Expect: i18n.English.Render(expect), ExpectMsg: expect}
+	if b.rp != nil {
 		if len(args) > 0 {
 			args = append(args, "--region", b.rp.Region)
 		}
@@ -184,8 +188,8 @@ func (b *stageBuilder) prepare() *Stage {
 			if v.FlowLog == nil {
 				continue
 			}
-			b.check("The flow log of "+v.VPCID+" delivers records",
-				"one line: the flow log's ID, ACTIVE, SUCCESS; records arrive at "+v.FlowLog.Destination+" within about 10 minutes",
+			b.check(i18n.M("plan.check.flow-log", v.VPCID),
+				i18n.M("plan.expect.flow-log", v.FlowLog.Destination),
 				"ec2", "describe-flow-logs", "--filter", "Name=tag:"+TagPlaceholder+",Values="+v.FlowLog.ID,
 				"--query", "FlowLogs[].[FlowLogId,FlowLogStatus,DeliverLogsStatus]", "--output", "text")
 		}
@@ -281,8 +285,8 @@ func (b *stageBuilder) ssmProfileStep() {
 	s.undo("iam", "delete-role", "--role-name", ssmInstanceProfile)
 	// An instance profile holds one role: AWS refuses a second with
 	// LimitExceeded, which the runbook takes as done; this shows which.
-	b.check("Instance profile "+ssmInstanceProfile+" carries role "+ssmInstanceProfile,
-		ssmInstanceProfile+" (another role means the profile existed before: remove that role and add this one)",
+	b.check(i18n.M("plan.check.instance-profile", ssmInstanceProfile, ssmInstanceProfile),
+		i18n.M("plan.expect.instance-profile", ssmInstanceProfile),
 		"iam", "get-instance-profile", "--instance-profile-name", ssmInstanceProfile,
 		"--query", "InstanceProfile.Roles[].RoleName", "--output", "text")
 }

@@ -8,6 +8,7 @@ import (
 
 	"go4.org/netipx"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach/packet"
 )
@@ -21,6 +22,8 @@ type Verdict struct {
 	// BlockedBy is the first hop that drops the packet, with why.
 	BlockedBy *Hop
 	Notes     []string
+	// NoteMsgs are the Notes as catalogue messages, in the same order.
+	NoteMsgs []i18n.Message
 }
 
 // Endpoint is one end of a question: an interface, or the internet
@@ -139,6 +142,12 @@ func (a *Asker) internetExposures(reg *model.Region) []Exposure {
 	return x
 }
 
+// note appends a note and its message.
+func (v *Verdict) note(text string, m i18n.Message) {
+	v.Notes = append(v.Notes, text)
+	v.NoteMsgs = append(v.NoteMsgs, m)
+}
+
 func blocked(v Verdict, h Hop) Verdict {
 	v.BlockedBy = &h
 	return v
@@ -151,7 +160,7 @@ func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint1
 	eni := to.ENI
 	var v Verdict
 	if neverInbound[eni.Owner.Kind] {
-		return blocked(v, Hop{Kind: "interface", ID: eni.ID, Detail: string(eni.Owner.Kind) + " interfaces never accept connections from the internet"})
+		return blocked(v, Hop{Kind: "interface", ID: eni.ID, Detail: string(eni.Owner.Kind) + " interfaces never accept connections from the internet", Msg: i18n.M("reach.never-inbound", string(eni.Owner.Kind))})
 	}
 	src := e.internetFor(eni.VPCID)
 	// Only the address families the interface has a public address in.
@@ -163,7 +172,7 @@ func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint1
 		fam = append(fam, allIPv6)
 	}
 	if len(fam) == 0 {
-		return blocked(v, Hop{Kind: "public-address", ID: eni.ID, Detail: "the interface has no public address"})
+		return blocked(v, Hop{Kind: "public-address", ID: eni.ID, Detail: "the interface has no public address", Msg: i18n.M("reach.no-public-address")})
 	}
 	src = intersect(src, setOf(fam...))
 	if from.Addr.IsValid() {
@@ -171,7 +180,7 @@ func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint1
 		b.Add(from.Addr)
 		one, _ := b.IPSet()
 		if isEmpty(intersect(one, e.internetFor(eni.VPCID))) {
-			return blocked(v, Hop{Kind: "source", ID: from.Addr.String(), Detail: "not an internet address (private, reserved, or inside the VPC)"})
+			return blocked(v, Hop{Kind: "source", ID: from.Addr.String(), Detail: "not an internet address (private, reserved, or inside the VPC)", Msg: i18n.M("reach.not-internet")})
 		}
 		src = intersect(one, src)
 	}
@@ -187,7 +196,7 @@ func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint1
 		en := got.Entries()[0]
 		box := packet.New(en.Protocol, en.Ports, en.Addrs)
 		v.Path = pathFor(f.evidence, box, en.Addrs)
-		v.Notes = dedupe(f.notes)
+		v.Notes, v.NoteMsgs = notesOf(f.notes)
 		return v
 	}
 	for _, x := range a.internetExposures(to.Region) {
@@ -201,14 +210,14 @@ func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint1
 		if !box.Intersect(want).IsEmpty() {
 			v.Reachable = true
 			v.Path = x.Path
-			v.Notes = x.Notes
+			v.Notes, v.NoteMsgs = x.Notes, x.NoteMsgs
 			return v
 		}
 	}
-	v.Notes = dedupe(f.notes)
+	v.Notes, v.NoteMsgs = notesOf(f.notes)
 	// Why not: the first stage whose set misses the packet.
 	if isEmpty(src) {
-		return blocked(v, Hop{Kind: "public-address", ID: eni.ID, Detail: "the interface has no public address of the source's address family"})
+		return blocked(v, Hop{Kind: "public-address", ID: eni.ID, Detail: "the interface has no public address of the source's address family", Msg: i18n.M("reach.no-public-address-family")})
 	}
 	subnet := to.Region.Subnet(eni.SubnetID)
 	ret, _, _ := internetReturn(to.Region, subnet)
@@ -217,20 +226,23 @@ func (a *Asker) fromInternet(from, to Endpoint, proto model.Protocol, port uint1
 		if subnet != nil && subnet.RouteTable != nil {
 			id = subnet.RouteTable.ID
 		}
-		return blocked(v, Hop{Kind: "route", ID: id, Detail: "the reply to the source does not route to an attached internet gateway"})
+		return blocked(v, Hop{Kind: "route", ID: id, Detail: "the reply to the source does not route to an attached internet gateway", Msg: i18n.M("reach.no-return-route")})
 	}
-	v.Path = append(v.Path, Hop{Kind: "route", ID: routeTableID(subnet), Detail: "replies return through the internet gateway"})
+	v.Path = append(v.Path, Hop{Kind: "route", ID: routeTableID(subnet), Detail: "replies return through the internet gateway", Msg: i18n.M("reach.return-route")})
 	var acl *model.NetworkACL
 	if subnet != nil {
 		acl = subnet.NetworkACL
 	}
 	if naclAllowed(acl, false).Intersect(want).IsEmpty() {
-		return blocked(v, Hop{Kind: "network-acl", ID: acl.ID, Detail: "ingress: " + firstMatch(acl, false, want)})
+		s, m := firstMatch(acl, false, want)
+		return blocked(v, Hop{Kind: "network-acl", ID: acl.ID, Detail: "ingress: " + s, Msg: i18n.M("reach.acl.ingress-blocked", m)})
 	}
 	if replyAllowed(naclAllowed(acl, true)).Intersect(packet.New(proto, model.AllPorts, src)).IsEmpty() {
-		return blocked(v, Hop{Kind: "network-acl", ID: aclID(acl), Detail: "egress: no rule lets the reply out to the client's ports 1024-65535"})
+		return blocked(v, Hop{Kind: "network-acl", ID: aclID(acl), Detail: "egress: no rule lets the reply out to the client's ports 1024-65535", Msg: i18n.M("reach.acl.no-reply-out")})
 	}
-	return blocked(v, Hop{Kind: "security-group", ID: eni.ID, Detail: "no ingress rule of " + fmt.Sprint(eni.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " from the source"})
+	groups := fmt.Sprint(eni.SecurityGroupIDs)
+	return blocked(v, Hop{Kind: "security-group", ID: eni.ID, Detail: "no ingress rule of " + groups + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " from the source",
+		Msg: i18n.M("reach.sg.no-ingress-source", groups, proto.String(), int(port))})
 }
 
 func routeTableID(s *model.Subnet) string {
@@ -249,20 +261,21 @@ func aclID(a *model.NetworkACL) string {
 
 // firstMatch names the entry that decides a packet of want: the lowest
 // numbered entry that matches it.
-func firstMatch(acl *model.NetworkACL, egress bool, want packet.Set) string {
+// It returns the same as a message.
+func firstMatch(acl *model.NetworkACL, egress bool, want packet.Set) (string, i18n.Message) {
 	if acl == nil {
-		return "no ACL"
+		return "no ACL", i18n.M("reach.acl.none")
 	}
 	for _, en := range acl.Entries {
 		if en.Egress == egress && !naclMatch(en).Intersect(want).IsEmpty() {
-			action := "deny"
+			action, key := "deny", "reach.acl.rule-deny"
 			if en.Allow {
-				action = "allow"
+				action, key = "allow", "reach.acl.rule-allow"
 			}
-			return "rule " + strconv.Itoa(en.RuleNumber) + " " + action + " " + naclEntryString(en)
+			return "rule " + strconv.Itoa(en.RuleNumber) + " " + action + " " + naclEntryString(en), i18n.M(key, en.RuleNumber, naclEntryMsg(en))
 		}
 	}
-	return "no entry matches"
+	return "no entry matches", i18n.M("reach.acl.no-entry")
 }
 
 // betweenENIs answers §7: a's egress groups, the route from a's subnet, both
@@ -272,12 +285,12 @@ func betweenENIs(ask *Asker, from, to Endpoint, proto model.Protocol, port uint1
 	a, b := from.ENI, to.ENI
 	var v Verdict
 	if from.Region != to.Region {
-		return blocked(v, Hop{Kind: "region", ID: to.Region.Name, Detail: "the two are in different accounts or regions; only peerings within one region's data are followed"})
+		return blocked(v, Hop{Kind: "region", ID: to.Region.Name, Detail: "the two are in different accounts or regions; only peerings within one region's data are followed", Msg: i18n.M("reach.other-region")})
 	}
 	reg := from.Region
 	aAddr, bAddr := primary(a), primary(b)
 	if !aAddr.IsValid() || !bAddr.IsValid() {
-		return blocked(v, Hop{Kind: "interface", ID: a.ID + " " + b.ID, Detail: "an interface has no private address in the data"})
+		return blocked(v, Hop{Kind: "interface", ID: a.ID + " " + b.ID, Detail: "an interface has no private address in the data", Msg: i18n.M("reach.no-private-address")})
 	}
 	ports := model.Port(port)
 	if !proto.HasPorts() {
@@ -289,7 +302,9 @@ func betweenENIs(ask *Asker, from, to Endpoint, proto model.Protocol, port uint1
 		hop, ok = h, true
 	}
 	if !ok {
-		return blocked(v, Hop{Kind: "security-group", ID: a.ID, Detail: "no egress rule of " + fmt.Sprint(a.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " to " + bAddr.String()})
+		groups := fmt.Sprint(a.SecurityGroupIDs)
+		return blocked(v, Hop{Kind: "security-group", ID: a.ID, Detail: "no egress rule of " + groups + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " to " + bAddr.String(),
+			Msg: i18n.M("reach.sg.no-egress", groups, proto.String(), int(port), bAddr.String())})
 	}
 	v.Path = append(v.Path, hop)
 	// 2. The route from a's subnet to b's address.
@@ -304,22 +319,22 @@ func betweenENIs(ask *Asker, from, to Endpoint, proto model.Protocol, port uint1
 		}
 		switch {
 		case best == nil:
-			return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: "no route for " + bAddr.String()})
+			return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: "no route for " + bAddr.String(), Msg: i18n.M("reach.route.none", bAddr.String())})
 		case best.Blackhole:
-			return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " is a blackhole"})
+			return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " is a blackhole", Msg: i18n.M("reach.route.blackhole", best.DestinationString())})
 		case best.TargetKind == model.TargetLocal:
 		case best.TargetKind == model.TargetPeering:
 			if !peeringActive(reg, best.TargetID) {
-				return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " -> " + best.TargetID + ", which is not active"})
+				return blocked(v, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " -> " + best.TargetID + ", which is not active", Msg: i18n.M("reach.route.inactive", routeMsg(best))})
 			}
 		case best.TargetKind == model.TargetTransitGateway:
-			v.Notes = append(v.Notes, "unverified: the route goes through transit gateway "+best.TargetID+", whose route tables are not modelled")
+			v.note("unverified: the route goes through transit gateway "+best.TargetID+", whose route tables are not modelled", i18n.M("reach.note.transit-gateway", best.TargetID))
 		default:
-			v.Notes = append(v.Notes, "unverified: the route sends the packet to "+best.TargetID+" (a middlebox or gateway), whose forwarding is not modelled")
+			v.note("unverified: the route sends the packet to "+best.TargetID+" (a middlebox or gateway), whose forwarding is not modelled", i18n.M("reach.note.middlebox", best.TargetID))
 		}
-		v.Path = append(v.Path, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " -> " + best.TargetID})
+		v.Path = append(v.Path, Hop{Kind: "route", ID: sa.RouteTable.ID, Detail: best.DestinationString() + " -> " + best.TargetID, Msg: routeMsg(best)})
 	} else {
-		v.Notes = append(v.Notes, "route table of "+a.SubnetID+" unknown: a route to "+bAddr.String()+" is assumed")
+		v.note("route table of "+a.SubnetID+" unknown: a route to "+bAddr.String()+" is assumed", i18n.M("reach.note.route-assumed", a.SubnetID, bAddr.String()))
 	}
 	// 3. Network ACLs, both ways, unless the two share a subnet (§3).
 	if a.SubnetID != b.SubnetID {
@@ -333,21 +348,25 @@ func betweenENIs(ask *Asker, from, to Endpoint, proto model.Protocol, port uint1
 		out := packet.New(proto, ports, setOf(netip.PrefixFrom(bAddr, bAddr.BitLen())))
 		in := packet.New(proto, ports, setOf(netip.PrefixFrom(aAddr, aAddr.BitLen())))
 		if ask.naclAllowed(aACL, true).Intersect(out).IsEmpty() {
-			return blocked(v, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "egress: " + firstMatch(aACL, true, out)})
+			s, m := firstMatch(aACL, true, out)
+			return blocked(v, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "egress: " + s, Msg: i18n.M("reach.acl.egress-blocked", m)})
 		}
 		if ask.naclAllowed(bACL, false).Intersect(in).IsEmpty() {
-			return blocked(v, Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "ingress: " + firstMatch(bACL, false, in)})
+			s, m := firstMatch(bACL, false, in)
+			return blocked(v, Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "ingress: " + s, Msg: i18n.M("reach.acl.ingress-blocked", m)})
 		}
 		if ask.replyAllowed(bACL, true).Intersect(packet.New(proto, model.AllPorts, setOf(netip.PrefixFrom(aAddr, aAddr.BitLen())))).IsEmpty() {
-			return blocked(v, Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "egress: the reply cannot leave for the client's ports 1024-65535"})
+			return blocked(v, Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "egress: the reply cannot leave for the client's ports 1024-65535", Msg: i18n.M("reach.acl.reply-cannot-leave")})
 		}
 		if ask.replyAllowed(aACL, false).Intersect(packet.New(proto, model.AllPorts, setOf(netip.PrefixFrom(bAddr, bAddr.BitLen())))).IsEmpty() {
-			return blocked(v, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "ingress: the reply cannot come back to the client's ports 1024-65535"})
+			return blocked(v, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "ingress: the reply cannot come back to the client's ports 1024-65535", Msg: i18n.M("reach.acl.reply-cannot-return")})
 		}
-		v.Path = append(v.Path, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "egress " + firstMatch(aACL, true, out)},
-			Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "ingress " + firstMatch(bACL, false, in)})
+		os, om := firstMatch(aACL, true, out)
+		is, im := firstMatch(bACL, false, in)
+		v.Path = append(v.Path, Hop{Kind: "network-acl", ID: aclID(aACL), Detail: "egress " + os, Msg: i18n.M("reach.acl.egress", om)},
+			Hop{Kind: "network-acl", ID: aclID(bACL), Detail: "ingress " + is, Msg: i18n.M("reach.acl.ingress", im)})
 	} else {
-		v.Path = append(v.Path, Hop{Kind: "network-acl", ID: a.SubnetID, Detail: "same subnet: not filtered by the network ACL"})
+		v.Path = append(v.Path, Hop{Kind: "network-acl", ID: a.SubnetID, Detail: "same subnet: not filtered by the network ACL", Msg: i18n.M("reach.acl.same-subnet")})
 	}
 	// 4. b's ingress security-group rules.
 	hop, ok = groupsAdmit(reg, b.SecurityGroupIDs, false, proto, ports, aAddr, a.SecurityGroupIDs)
@@ -355,7 +374,9 @@ func betweenENIs(ask *Asker, from, to Endpoint, proto model.Protocol, port uint1
 		hop, ok = h, true
 	}
 	if !ok {
-		return blocked(v, Hop{Kind: "security-group", ID: b.ID, Detail: "no ingress rule of " + fmt.Sprint(b.SecurityGroupIDs) + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " from " + aAddr.String() + " or its groups"})
+		groups := fmt.Sprint(b.SecurityGroupIDs)
+		return blocked(v, Hop{Kind: "security-group", ID: b.ID, Detail: "no ingress rule of " + groups + " allows " + proto.String() + "/" + strconv.Itoa(int(port)) + " from " + aAddr.String() + " or its groups",
+			Msg: i18n.M("reach.sg.no-ingress-from", groups, proto.String(), int(port), aAddr.String())})
 	}
 	v.Path = append(v.Path, hop)
 	v.Reachable = true
@@ -401,14 +422,14 @@ func (e *engine) ruleMatch(r model.Rule) (space packet.Set, group string) {
 // §6); only network ACLs filter those.
 func groupless(e *model.ENI) (Hop, bool) {
 	if e.Owner.Kind == model.OwnerNATGateway {
-		return Hop{Kind: "nat-gateway", ID: e.ID, Detail: "a NAT gateway's interface has no security groups: only network ACLs filter"}, true
+		return Hop{Kind: "nat-gateway", ID: e.ID, Detail: "a NAT gateway's interface has no security groups: only network ACLs filter", Msg: i18n.M("reach.nat-groupless")}, true
 	}
 	r := e.Owner.Resource
 	if r == nil || r.Kind != model.KindLoadBalancer || r.LoadBalancer == nil {
 		return Hop{}, false
 	}
 	if r.LoadBalancer.Type == model.LBNetwork && len(r.LoadBalancer.SecurityGroupIDs) == 0 {
-		return Hop{Kind: "load-balancer", ID: r.ID, Detail: "a network load balancer without security groups: only network ACLs filter"}, true
+		return Hop{Kind: "load-balancer", ID: r.ID, Detail: "a network load balancer without security groups: only network ACLs filter", Msg: i18n.M("reach.nlb-groupless")}, true
 	}
 	return Hop{}, false
 }
@@ -423,7 +444,7 @@ func groupsAdmit(reg *model.Region, groups []string, egress bool, proto model.Pr
 	for _, id := range groups {
 		g := reg.SecurityGroup(id)
 		if g == nil {
-			return Hop{Kind: "security-group", ID: id, Detail: "not in the data: assumed to allow"}, true
+			return Hop{Kind: "security-group", ID: id, Detail: "not in the data: assumed to allow", Msg: i18n.M("reach.sg.assumed")}, true
 		}
 		rules := g.Ingress
 		if egress {
@@ -435,7 +456,7 @@ func groupsAdmit(reg *model.Region, groups []string, egress bool, proto model.Pr
 				continue
 			}
 			if !space.Intersect(want).IsEmpty() {
-				return Hop{Kind: "security-group", ID: g.ID, Detail: r.String()}, true
+				return ruleHop(g.ID, r), true
 			}
 		}
 	}

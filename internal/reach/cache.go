@@ -34,7 +34,7 @@ type stage struct {
 	internet *netipx.IPSet
 	set      packet.Set
 	evidence []evidence
-	notes    []string
+	notes    []note
 	passes   bool // network: some source passes the return route
 }
 
@@ -43,14 +43,14 @@ type stage struct {
 type groupStage struct {
 	set      packet.Set
 	evidence []evidence
-	notes    []string
+	notes    []note
 }
 
 // subnetStage is what a subnet contributes to every interface in it.
 type subnetStage struct {
 	subnet        *model.Subnet // nil when unknown
 	ret           *netipx.IPSet // internetReturn
-	routeNotes    []string
+	routeNotes    []note
 	routeEvidence []evidence
 	acl           *aclStage // never nil: the stage of a nil ACL allows everything
 }
@@ -142,15 +142,15 @@ func (e *engine) appendDirect(out []Exposure, eni *model.ENI) []Exposure {
 		x.Path = make([]Hop, 0, len(pubs)+len(eni.IPv6)+len(delegated)+len(t.x.Path))
 		if t.v4 {
 			for _, p := range pubs {
-				x.Path = appendPublicHop(x.Path, eni.ID, p.String())
+				x.Path = appendPublicHop(x.Path, publicHop(eni.ID, p))
 			}
 		}
 		if t.v6 {
 			for _, a := range eni.IPv6 {
-				x.Path = appendPublicHop(x.Path, eni.ID, a.String())
+				x.Path = appendPublicHop(x.Path, publicHop(eni.ID, a))
 			}
 			for _, p := range delegated {
-				x.Path = appendPublicHop(x.Path, eni.ID, "delegated prefix "+p.String())
+				x.Path = appendPublicHop(x.Path, delegatedHop(eni.ID, p))
 			}
 		}
 		x.Path = append(x.Path, t.x.Path...)
@@ -159,12 +159,11 @@ func (e *engine) appendDirect(out []Exposure, eni *model.ENI) []Exposure {
 	return out
 }
 
-// appendPublicHop appends the public-address hop of a unless path has it
+// appendPublicHop appends a public-address hop unless path has it
 // (pathFor names each hop once).
-func appendPublicHop(path []Hop, eniID, detail string) []Hop {
-	h := Hop{Kind: "public-address", ID: eniID, Detail: detail}
+func appendPublicHop(path []Hop, h Hop) []Hop {
 	for _, x := range path {
-		if x == h {
+		if x.Same(h) {
 			return path
 		}
 	}
@@ -175,11 +174,11 @@ func appendPublicHop(path []Hop, eniID, detail string) []Hop {
 // leaving out what depends on the interface itself.
 func (c *config) list() {
 	c.listed = true
-	notes := dedupe(c.notes)
+	notes, noteMsgs := notesOf(c.notes)
 	for _, en := range c.set.Entries() {
 		t := template{x: Exposure{
 			Via: ViaDirect, Protocol: en.Protocol, Except: en.Except, Ports: en.Ports, Sources: en.Addrs.Prefixes(),
-			Notes: notes, Path: pathFor(c.evidence, entryBox(en), en.Addrs), WholeInternet: wholeInternet(en.Addrs, c.internet),
+			Notes: notes, NoteMsgs: noteMsgs, Path: pathFor(c.evidence, entryBox(en), en.Addrs), WholeInternet: wholeInternet(en.Addrs, c.internet),
 		}}
 		t.v4 = overlaps(en.Addrs, ipv4Set)
 		t.v6 = overlaps(en.Addrs, ipv6Set)
@@ -233,7 +232,7 @@ func (e *engine) subnetStage(id string) *subnetStage {
 		for _, rr := range regions {
 			for _, r := range routes {
 				if rr.Route == r {
-					s.routeEvidence = append(s.routeEvidence, evidence{hop: Hop{Kind: "route", ID: s.subnet.RouteTable.ID, Detail: r.DestinationString() + " -> " + r.TargetID}, byAddr: true, addrs: rr.Addrs})
+					s.routeEvidence = append(s.routeEvidence, evidence{hop: Hop{Kind: "route", ID: s.subnet.RouteTable.ID, Detail: r.DestinationString() + " -> " + r.TargetID, Msg: routeMsg(r)}, byAddr: true, addrs: rr.Addrs})
 				}
 			}
 		}

@@ -14,6 +14,7 @@ import (
 
 	"go4.org/netipx"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach/packet"
 )
@@ -23,7 +24,14 @@ type Hop struct {
 	Kind   string // "public-address", "route", "network-acl", "security-group", "load-balancer", "listener", "target"
 	ID     string // the route table, ACL, group, load balancer or ENI
 	Detail string // the rule: "0.0.0.0/0 -> igw-…", "ingress rule 100 allow", "ingress tcp/22 from 0.0.0.0/0"
+	// Msg is Detail as a catalogue message (area "reach"), for a reader
+	// in another language; in English it renders as Detail, byte for
+	// byte. Zero only in a Hop the engine did not build.
+	Msg i18n.Message
 }
+
+// Same reports whether h and o are the same hop (kind, ID and detail).
+func (h Hop) Same(o Hop) bool { return h.Kind == o.Kind && h.ID == o.ID && h.Detail == o.Detail }
 
 // String prints "kind id: detail".
 func (h Hop) String() string {
@@ -56,6 +64,8 @@ type Exposure struct {
 	Sources      []netip.Prefix   // their union is the allowed source set
 	Path         []Hop
 	Notes        []string
+	// NoteMsgs are the Notes as catalogue messages, in the same order.
+	NoteMsgs []i18n.Message
 	// WholeInternet is set when Sources are every internet address of
 	// some address family, as seen from the interface's VPC.
 	WholeInternet bool
@@ -77,7 +87,7 @@ var neverInbound = map[model.OwnerKind]bool{
 // and whether they have a public IPv4 and an IPv6 address) are evaluated
 // once: their exposures differ only in the interface, its owner and the
 // public addresses their paths name. Such exposures share their Sources,
-// Except and Notes slices; treat every Exposure as read-only.
+// Except, Notes and NoteMsgs slices; treat every Exposure as read-only.
 func InternetExposures(reg *model.Region) []Exposure {
 	e := newEngine(reg)
 	var out []Exposure
@@ -135,7 +145,7 @@ type flow struct {
 	set      packet.Set
 	evidence []evidence
 	hops     []Hop // hops common to every entry (e.g. the load balancer)
-	notes    []string
+	notes    []note
 	internet *netipx.IPSet // the internet as seen from the interface's VPC
 	// portsOverride: for load-balancer targets, the listener that carried it.
 }
@@ -192,13 +202,13 @@ func (e *engine) directWith(eni *model.ENI, allowedPorts *packet.Set, groups *pa
 func publicEvidence(eni *model.ENI, pubs []netip.Addr) []evidence {
 	var ev []evidence
 	for _, p := range pubs {
-		ev = append(ev, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: p.String()}, byAddr: true, addrs: ipv4Set})
+		ev = append(ev, evidence{hop: publicHop(eni.ID, p), byAddr: true, addrs: ipv4Set})
 	}
 	for _, a := range eni.IPv6 {
-		ev = append(ev, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: a.String()}, byAddr: true, addrs: ipv6Set})
+		ev = append(ev, evidence{hop: publicHop(eni.ID, a), byAddr: true, addrs: ipv6Set})
 	}
 	for _, p := range delegatedIPv6(eni) {
-		ev = append(ev, evidence{hop: Hop{Kind: "public-address", ID: eni.ID, Detail: "delegated prefix " + p.String()}, byAddr: true, addrs: ipv6Set})
+		ev = append(ev, evidence{hop: delegatedHop(eni.ID, p), byAddr: true, addrs: ipv6Set})
 	}
 	return ev
 }
@@ -273,14 +283,15 @@ func (e *engine) network(vpcID, subnetID string, v4, v6 bool) *stage {
 	// 3. Network ACL: ingress first match, and the reply out (§3).
 	acl := sn.acl
 	if acl.acl == nil {
-		c.notes = append(c.notes, "network ACL unknown: assumed to allow everything")
+		c.notes = append(c.notes, note{"network ACL unknown: assumed to allow everything", i18n.M("reach.note.acl-unknown")})
 	}
 	space = space.Intersect(acl.pass)
 	if a := acl.acl; a != nil {
 		c.evidence = append(c.evidence, acl.evidence...)
 		for _, p := range []model.Protocol{model.ProtocolTCP, model.ProtocolUDP} {
 			if r, partial := partialReply(acl.out, p, space.Addrs(p, model.AllPorts)); partial {
-				c.notes = append(c.notes, fmt.Sprintf("network ACL %s lets %s replies out only to client ports %s", a.ID, p, r))
+				c.notes = append(c.notes, note{fmt.Sprintf("network ACL %s lets %s replies out only to client ports %s", a.ID, p, r),
+					i18n.M("reach.note.partial-reply", a.ID, p.String(), r)})
 			}
 		}
 	}
@@ -292,7 +303,7 @@ func (e *engine) network(vpcID, subnetID string, v4, v6 bool) *stage {
 // the internet can match: CIDR and prefix-list peers. Group references never
 // match internet packets (AWS-SEMANTICS.md §2). The slices it returns are
 // the engine's: read them only.
-func (e *engine) groupsAllowIngress(ids []string) (packet.Set, []evidence, []string) {
+func (e *engine) groupsAllowIngress(ids []string) (packet.Set, []evidence, []note) {
 	g := e.groupList(ids)
 	return g.set, g.evidence, g.notes
 }
@@ -302,21 +313,21 @@ func (e *engine) groupIngress(id string) *groupStage {
 	var out groupStage
 	g := e.reg.SecurityGroup(id)
 	if g == nil {
-		out.notes = append(out.notes, "security group "+id+" is not in the data: assumed to allow everything")
+		out.notes = append(out.notes, note{"security group " + id + " is not in the data: assumed to allow everything", i18n.M("reach.note.group-unknown", id)})
 		out.set = packet.All()
 		return &out
 	}
 	for _, r := range g.Ingress {
-		addrs, note := e.peerAddrs(r.Peer)
-		if note != "" {
-			out.notes = append(out.notes, note)
+		addrs, n := e.peerAddrs(r.Peer)
+		if n.text != "" {
+			out.notes = append(out.notes, n)
 		}
 		if isEmpty(addrs) {
 			continue
 		}
 		s := ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs)
 		out.set = out.set.Union(s)
-		out.evidence = append(out.evidence, evidence{hop: Hop{Kind: "security-group", ID: g.ID, Detail: r.String()}, space: s})
+		out.evidence = append(out.evidence, evidence{hop: ruleHop(g.ID, r), space: s})
 	}
 	return &out
 }
@@ -324,21 +335,22 @@ func (e *engine) groupIngress(id string) *groupStage {
 // peerAddrs resolves a rule peer to addresses. A prefix list whose entries
 // were not collected is taken as every address (over-approximation), with
 // a note; group references resolve to no internet address.
-func (e *engine) peerAddrs(p model.Peer) (*netipx.IPSet, string) {
+func (e *engine) peerAddrs(p model.Peer) (*netipx.IPSet, note) {
 	switch p.Kind {
 	case model.PeerCIDR:
-		return setOf(p.CIDR), ""
+		return setOf(p.CIDR), note{}
 	case model.PeerPrefixList:
 		pl := e.reg.PrefixList(p.PrefixListID)
 		if pl != nil && pl.EntriesKnown {
-			return setOf(pl.Entries...), ""
+			return setOf(pl.Entries...), note{}
 		}
 		if pl != nil && pl.AWSManaged() {
-			return everything, "prefix list " + p.PrefixListID + " (" + pl.Name + ") is AWS-managed and its entries were not collected: taken as the internet, restricted in fact to that service's addresses"
+			return everything, note{"prefix list " + p.PrefixListID + " (" + pl.Name + ") is AWS-managed and its entries were not collected: taken as the internet, restricted in fact to that service's addresses",
+				i18n.M("reach.note.prefix-list-aws", p.PrefixListID, pl.Name)}
 		}
-		return everything, "entries of prefix list " + p.PrefixListID + " were not collected: assumed to be every address"
+		return everything, note{"entries of prefix list " + p.PrefixListID + " were not collected: assumed to be every address", i18n.M("reach.note.prefix-list-unknown", p.PrefixListID)}
 	}
-	return setOf(), ""
+	return setOf(), note{}
 }
 
 func naclEvidence(acl *model.NetworkACL, egress bool) []evidence {
@@ -349,7 +361,7 @@ func naclEvidence(acl *model.NetworkACL, egress bool) []evidence {
 			if egress {
 				dir = "egress"
 			}
-			ev = append(ev, evidence{hop: Hop{Kind: "network-acl", ID: acl.ID, Detail: dir + " rule " + strconv.Itoa(en.RuleNumber) + " allow " + naclEntryString(*en)}, space: d.space})
+			ev = append(ev, evidence{hop: Hop{Kind: "network-acl", ID: acl.ID, Detail: dir + " rule " + strconv.Itoa(en.RuleNumber) + " allow " + naclEntryString(*en), Msg: naclAllowMsg(egress, *en)}, space: d.space})
 		}
 	}
 	return ev
@@ -389,6 +401,7 @@ func replyEvidence(acl *model.NetworkACL) []evidence {
 	for i := range ev {
 		ev[i].space = replyAllowed(ev[i].space)
 		ev[i].hop.Detail = "reply: " + ev[i].hop.Detail
+		ev[i].hop.Msg = i18n.M("reach.reply", ev[i].hop.Msg)
 	}
 	return ev
 }
@@ -406,8 +419,8 @@ func (f flow) exposures() []Exposure {
 		x := Exposure{
 			ENI: f.eni, Resource: f.res, Via: f.via, LoadBalancer: f.lb,
 			Protocol: en.Protocol, Except: en.Except, Ports: en.Ports, Sources: en.Addrs.Prefixes(),
-			Notes: dedupe(f.notes),
 		}
+		x.Notes, x.NoteMsgs = notesOf(f.notes)
 		x.Path = append(x.Path, f.hops...)
 		x.Path = append(x.Path, pathFor(f.evidence, entryBox(en), en.Addrs)...)
 		x.WholeInternet = wholeInternet(en.Addrs, f.internet)
@@ -423,22 +436,6 @@ func entryBox(en packet.Entry) packet.Set {
 		box = box.Subtract(packet.New(x, model.AllPorts, en.Addrs))
 	}
 	return box
-}
-
-func dedupe(s []string) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 func sortExposures(xs []Exposure) {

@@ -7,6 +7,7 @@ import (
 
 	"go4.org/netipx"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach/packet"
 )
@@ -31,14 +32,14 @@ func listenerSpace(l model.Listener) packet.Set {
 func (e *engine) loadBalancer(lb *model.Resource) []Exposure {
 	info := lb.LoadBalancer
 	var listen packet.Set
-	var notes []string
+	var notes []note
 	if info.ListenersKnown {
 		for _, l := range info.Listeners {
 			listen = listen.Union(listenerSpace(l))
 		}
 	} else {
 		listen = packet.New(model.ProtocolTCP, model.AllPorts, everything).Union(packet.New(model.ProtocolUDP, model.AllPorts, everything))
-		notes = append(notes, "listeners of "+lb.ID+" were not collected: every TCP and UDP port assumed")
+		notes = append(notes, note{"listeners of " + lb.ID + " were not collected: every TCP and UDP port assumed", i18n.M("reach.note.listeners-unknown", lb.ID)})
 	}
 	openGroups := info.Type == model.LBNetwork && len(info.SecurityGroupIDs) == 0
 	enis := lb.ENIs
@@ -49,7 +50,7 @@ func (e *engine) loadBalancer(lb *model.Resource) []Exposure {
 			enis = append(enis, &model.ENI{SubnetID: sid, VPCID: lb.VPCID, SecurityGroupIDs: info.SecurityGroupIDs,
 				Addresses: []model.AddressPair{{Private: netip.IPv4Unspecified(), Public: netip.MustParseAddr("0.0.0.1")}}})
 		}
-		notes = append(notes, "the load balancer's network interfaces are not in the data: its nodes are assumed to have public addresses in each of its subnets")
+		notes = append(notes, note{"the load balancer's network interfaces are not in the data: its nodes are assumed to have public addresses in each of its subnets", i18n.M("reach.note.lb-interfaces-unknown")})
 	}
 	var out []Exposure
 	var reached packet.Set
@@ -64,7 +65,7 @@ func (e *engine) loadBalancer(lb *model.Resource) []Exposure {
 			f.eni = nil
 			f.evidence = nil
 		}
-		f.hops = append(f.hops, Hop{Kind: "load-balancer", ID: lb.ID, Detail: string(info.Type) + " " + info.Scheme})
+		f.hops = append(f.hops, Hop{Kind: "load-balancer", ID: lb.ID, Detail: string(info.Type) + " " + info.Scheme, Msg: i18n.M("reach.load-balancer", string(info.Type), info.Scheme)})
 		reached = reached.Union(f.set)
 		out = append(out, f.exposures()...)
 	}
@@ -88,7 +89,7 @@ func (e *engine) loadBalancer(lb *model.Resource) []Exposure {
 func (e *engine) directOpenGroups(eni *model.ENI, allowed *packet.Set) flow {
 	all := packet.All()
 	f := e.directWith(eni, allowed, &all)
-	f.notes = append(f.notes, "network load balancer without security groups: only network ACLs filter")
+	f.notes = append(f.notes, note{"network load balancer without security groups: only network ACLs filter", i18n.M("reach.note.nlb-groupless")})
 	return f
 }
 
@@ -171,17 +172,17 @@ func (e *engine) targetProto(lb *model.Resource, l model.Listener, reached packe
 		return nil
 	}
 	f := flow{eni: t.eni, res: t.res, via: ViaLoadBalancer, lb: lb, internet: e.internetFor(lb.VPCID)}
-	f.hops = []Hop{{Kind: "load-balancer", ID: lb.ID, Detail: "listener " + l.Protocol + ":" + strconv.Itoa(l.Port)}}
+	f.hops = []Hop{{Kind: "load-balancer", ID: lb.ID, Detail: "listener " + l.Protocol + ":" + strconv.Itoa(l.Port), Msg: i18n.M("reach.listener", l.Protocol, l.Port)}}
 	if t.group != nil {
-		f.hops = append(f.hops, Hop{Kind: "target", ID: t.group.Name, Detail: t.eni.ID + " port " + strconv.Itoa(t.port)})
+		f.hops = append(f.hops, Hop{Kind: "target", ID: t.group.Name, Detail: t.eni.ID + " port " + strconv.Itoa(t.port), Msg: i18n.M("reach.target", t.eni.ID, t.port)})
 	} else {
-		f.hops = append(f.hops, Hop{Kind: "target", ID: lb.ID, Detail: t.eni.ID + " port " + strconv.Itoa(t.port)})
+		f.hops = append(f.hops, Hop{Kind: "target", ID: lb.ID, Detail: t.eni.ID + " port " + strconv.Itoa(t.port), Msg: i18n.M("reach.target", t.eni.ID, t.port)})
 	}
 	if preservesClientIP(lb, t.group) {
 		// The target sees the client's address (§6).
 		sg, ev, notes := e.groupsAllowIngress(t.eni.SecurityGroupIDs)
 		f.notes = append(f.notes, notes...)
-		f.notes = append(f.notes, "client IP preservation: the target's security group must admit the internet sources themselves")
+		f.notes = append(f.notes, note{"client IP preservation: the target's security group must admit the internet sources themselves", i18n.M("reach.note.client-ip")})
 		space := packet.New(proto, port, sources).Intersect(sg)
 		space = space.Intersect(e.subnetStage(t.eni.SubnetID).acl.pass)
 		f.evidence = ev
@@ -256,7 +257,7 @@ func (e *engine) admitsFrom(eni *model.ENI, proto model.Protocol, port model.Por
 			}
 			if s := ruleSpace(r.Protocol, r.Ports, r.ICMP, addrs); !s.Intersect(want).IsEmpty() {
 				ok = true
-				ev = append(ev, evidence{hop: Hop{Kind: "security-group", ID: g.ID, Detail: r.String()}, space: packet.All()})
+				ev = append(ev, evidence{hop: ruleHop(g.ID, r), space: packet.All()})
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"go4.org/netipx"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
@@ -20,14 +21,14 @@ type routeRegion struct {
 // prefix match (AWS-SEMANTICS.md §4): more specific wins; at equal length a
 // CIDR route beats a prefix-list route. A prefix-list route whose entries
 // were not collected claims nothing; notes say so.
-func routeRegions(reg *model.Region, rt *model.RouteTable) ([]routeRegion, []string) {
+func routeRegions(reg *model.Region, rt *model.RouteTable) ([]routeRegion, []note) {
 	type item struct {
 		p     netip.Prefix
 		route *model.Route
 		pl    bool
 	}
 	var items []item
-	var notes []string
+	var notes []note
 	for i := range rt.Routes {
 		r := &rt.Routes[i]
 		if r.DestinationPrefixList == "" {
@@ -36,7 +37,8 @@ func routeRegions(reg *model.Region, rt *model.RouteTable) ([]routeRegion, []str
 		}
 		pl := reg.PrefixList(r.DestinationPrefixList)
 		if pl == nil || !pl.EntriesKnown {
-			notes = append(notes, "route table "+rt.ID+" routes prefix list "+r.DestinationPrefixList+" whose entries were not collected")
+			notes = append(notes, note{"route table " + rt.ID + " routes prefix list " + r.DestinationPrefixList + " whose entries were not collected",
+				i18n.M("reach.note.prefix-list-route", rt.ID, r.DestinationPrefixList)})
 			continue
 		}
 		for _, e := range pl.Entries {
@@ -82,9 +84,9 @@ func routeRegions(reg *model.Region, rt *model.RouteTable) ([]routeRegion, []str
 // replies through an attached internet gateway, with the routes that do it
 // (AWS-SEMANTICS.md §5.2). An egress-only gateway never counts. Where the
 // table is unknown, every address is assumed routable and a note says so.
-func internetReturn(reg *model.Region, s *model.Subnet) (*netipx.IPSet, []*model.Route, []string) {
+func internetReturn(reg *model.Region, s *model.Subnet) (*netipx.IPSet, []*model.Route, []note) {
 	if s == nil || s.RouteTable == nil {
-		return everything, nil, []string{"route table unknown (not collected or no association): assumed to route to an internet gateway"}
+		return everything, nil, []note{{"route table unknown (not collected or no association): assumed to route to an internet gateway", i18n.M("reach.note.route-table-unknown")}}
 	}
 	regions, notes := routeRegions(reg, s.RouteTable)
 	igwKnown := reg.Coverage.Has(model.CallInternetGateways)
@@ -117,7 +119,7 @@ func internetReturn(reg *model.Region, s *model.Subnet) (*netipx.IPSet, []*model
 	}
 	set, _ := b.IPSet()
 	if len(s.RouteTable.GatewayIDs) > 0 {
-		notes = append(notes, "unverified: ingress routing (route table "+s.RouteTable.ID+" is associated with a gateway) is not modelled")
+		notes = append(notes, note{"unverified: ingress routing (route table " + s.RouteTable.ID + " is associated with a gateway) is not modelled", i18n.M("reach.note.ingress-routing", s.RouteTable.ID)})
 	}
 	return set, used, notes
 }

@@ -176,6 +176,10 @@ type Exposure struct {
 	LoadBalancer  string   `json:"load_balancer,omitempty"`
 	Path          []Hop    `json:"path"`
 	Notes         []string `json:"notes"`
+	// NoteMsgs are the Notes as catalogue messages, in the same order
+	// (reach.Exposure.NoteMsgs), for renderers that write another
+	// language; not in the JSON.
+	NoteMsgs []i18n.Message `json:"-"`
 }
 
 // Hop is one step of an exposure's path and the rule that passed it.
@@ -183,6 +187,9 @@ type Hop struct {
 	Kind   string `json:"kind"` // public-address, route, network-acl, security-group, load-balancer, target
 	ID     string `json:"id"`
 	Detail string `json:"detail"`
+	// Msg is Detail as a catalogue message, for renderers that write
+	// another language (reach.Hop.Msg); not in the JSON.
+	Msg i18n.Message `json:"-"`
 }
 
 // Coverage is what one region's data lacks.
@@ -317,9 +324,10 @@ func exposureOf(reg *model.Region, x reach.Exposure) Exposure {
 		out.Sources = append(out.Sources, p.String())
 	}
 	for _, h := range x.Path {
-		out.Path = append(out.Path, Hop{Kind: h.Kind, ID: h.ID, Detail: h.Detail})
+		out.Path = append(out.Path, Hop{Kind: h.Kind, ID: h.ID, Detail: h.Detail, Msg: h.Msg})
 	}
 	out.Notes = append(out.Notes, x.Notes...)
+	out.NoteMsgs = x.NoteMsgs
 	return out
 }
 

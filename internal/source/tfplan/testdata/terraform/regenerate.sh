@@ -16,7 +16,7 @@ export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=example TF_I
 for dir in "$here"/*/; do
 	name=$(basename "$dir")
 	work=$(mktemp -d)
-	cp "$dir"/*.tf "$work"/
+	cp -R "$dir"/. "$work"/
 	(
 		cd "$work"
 		terraform init -input=false "${plugins[@]}" >/dev/null

@@ -130,7 +130,7 @@ func mdNewExposures(d *Diff) string {
 		}
 		e := x.Exposure
 		var b strings.Builder
-		fmt.Fprintf(&b, "- %s %s %s: %s %s, %s%s\n", mdSev(x.Severity), render.MarkdownEscape(e.ResourceType), mdExposed(e),
+		fmt.Fprintf(&b, "- %s %s %s: %s from %s, %s%s\n", mdSev(x.Severity), render.MarkdownEscape(e.ResourceType), mdExposed(e),
 			render.MarkdownEscape(render.ExposureTraffic(e)), render.MarkdownEscape(render.ExposureSources(e)), render.MarkdownEscape(via(e)), suppressedMark(x.Suppressed))
 		mdHops(&b, e.Path, e.Notes)
 		items = append(items, b.String())

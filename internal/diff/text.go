@@ -38,7 +38,7 @@ func Text(w io.Writer, d *Diff) error {
 			fmt.Fprintf(&b, "\n%s internet exposures\n", title(kind))
 		}
 		for _, x := range xs {
-			fmt.Fprintf(&b, "  %-8s  %s  %s %s, %s%s\n", strings.ToUpper(x.Severity), exposedLabel(x.Exposure), render.ExposureTraffic(x.Exposure),
+			fmt.Fprintf(&b, "  %-8s  %s  %s from %s, %s%s\n", strings.ToUpper(x.Severity), exposedLabel(x.Exposure), render.ExposureTraffic(x.Exposure),
 				render.ExposureSources(x.Exposure), via(x.Exposure), suppressedMark(x.Suppressed))
 			if kind == New {
 				writeHops(&b, x.Exposure.Path, x.Exposure.Notes)

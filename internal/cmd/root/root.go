@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/diagram"
+	diffcmd "github.com/vpcdoctor/vpcdoctor/internal/cmd/diff"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/docs"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/explain"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/exposure"
@@ -51,6 +52,7 @@ person reviews.`,
 	})
 	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), flows.NewCmd(io, nil), plan.NewCmd(io, nil), rules.NewCmd(io, nil), explain.NewCmd(io, nil), version.NewCmd(io))
 	cmd.AddCommand(diagram.NewCmd(io, nil), docs.NewCmd(io, nil), report.NewCmd(io, nil))
+	cmd.AddCommand(diffcmd.NewCmd(io, nil))
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
@@ -190,16 +191,14 @@ func example(a *reach.Asker, reg *model.Region, rp reach.RolePorts, s packet.Set
 	from, to := interfacesOf(reg, rp.From), interfacesOf(reg, rp.To)
 	tries := 0
 	for _, e := range s.Entries() {
-		proto := e.Protocol
+		proto, port := e.Protocol, e.Ports.From
 		if proto == model.ProtocolAll {
-			proto = model.ProtocolTCP
-			if e.Ports.From != 0 || e.Ports.To != 65535 {
+			// Every protocol: show SSH, unless TCP is left out (a later
+			// entry lists what TCP has).
+			if slices.Contains(e.Except, model.ProtocolTCP) {
 				continue
 			}
-		}
-		port := e.Ports.From
-		if proto == model.ProtocolTCP && e.Protocol == model.ProtocolAll {
-			port = 22
+			proto, port = model.ProtocolTCP, 22
 		}
 		for _, x := range from {
 			for _, y := range to {

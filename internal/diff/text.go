@@ -73,6 +73,11 @@ func Text(w io.Writer, d *Diff) error {
 		fmt.Fprintf(&b, "\n%s\n", part.name)
 		for _, f := range part.fs {
 			fmt.Fprintf(&b, "  %-8s  %s  %s: %s%s\n", strings.ToUpper(f.Severity), f.Rule, mainResource(f), f.Message, suppressedMark(f.Suppressed))
+			if part.name == "New findings" {
+				for _, e := range f.Evidence {
+					fmt.Fprintf(&b, "      > %s\n", e)
+				}
+			}
 		}
 	}
 	if len(d.Findings.Changed) > 0 {

@@ -131,7 +131,6 @@ type roleCalc struct {
 	sides      map[sideKey]int // side result ID; -1 for empty
 	sideSets   []packet.Set
 	pairs      map[[2]int]int // (out, in) side IDs -> result ID; -1 for empty
-	resultIdx  map[string]int
 	results    []packet.Set
 	routes     map[*model.RouteTable]*netipx.IPSet
 	acls       map[aclSide]packet.Set
@@ -140,7 +139,7 @@ type roleCalc struct {
 
 func newRoleCalc(reg *model.Region) *roleCalc {
 	rc := &roleCalc{e: newEngine(reg), prefixes: map[netip.Prefix]bool{}, cfgIndex: map[string]int{}, classIndex: map[string]int{},
-		sides: map[sideKey]int{}, pairs: map[[2]int]int{}, resultIdx: map[string]int{},
+		sides: map[sideKey]int{}, pairs: map[[2]int]int{},
 		routes: map[*model.RouteTable]*netipx.IPSet{}, acls: map[aclSide]packet.Set{}, replies: map[aclSide]packet.Set{}}
 	add := func(p netip.Prefix) {
 		if p.IsValid() {
@@ -319,16 +318,10 @@ func (rc *roleCalc) between(a, b *roleEnd) int {
 	if id, ok := rc.pairs[k]; ok {
 		return id
 	}
-	s := rc.sideSets[out].Intersect(rc.sideSets[in])
 	id := -1
-	if !s.IsEmpty() {
-		key := s.String()
-		var ok bool
-		if id, ok = rc.resultIdx[key]; !ok {
-			id = len(rc.results)
-			rc.resultIdx[key] = id
-			rc.results = append(rc.results, s)
-		}
+	if s := rc.sideSets[out].Intersect(rc.sideSets[in]); !s.IsEmpty() {
+		id = len(rc.results)
+		rc.results = append(rc.results, s)
 	}
 	rc.pairs[k] = id
 	return id

@@ -49,12 +49,38 @@ func RoleReachability(reg *model.Region) []RolePorts {
 	ends := rc.endsOf(reg)
 	type pair struct{ from, to *model.Role }
 	found := map[pair][]int{} // distinct results, by ID
-	for _, a := range ends {
+	// The out side of a, for each class of b (and whether they share a
+	// subnet) when b carries none of the groups a's egress rules
+	// reference: filled as b varies, stamped with a's turn.
+	outOf := make([]int, 2*len(rc.classAddrs))
+	stamp := make([]int, 2*len(rc.classAddrs))
+	for turn, a := range ends {
 		for _, b := range ends {
 			if a.role == b.role || !b.accepts {
 				continue
 			}
-			id := rc.between(a, b)
+			same := a.subnetID == b.subnetID
+			var out int
+			if m := rc.mask(a.cfg, 1, b.groups); m != 0 {
+				out = rc.side(a.cfg, b.class, m, true, same)
+			} else {
+				i := 2 * b.class
+				if same {
+					i++
+				}
+				if stamp[i] != turn+1 {
+					stamp[i], outOf[i] = turn+1, rc.side(a.cfg, b.class, 0, true, same)
+				}
+				out = outOf[i]
+			}
+			if out < 0 {
+				continue
+			}
+			in := rc.side(b.cfg, a.class, rc.mask(b.cfg, 0, a.groups), false, same)
+			if in < 0 {
+				continue
+			}
+			id := rc.both(out, in)
 			if id < 0 {
 				continue
 			}
@@ -128,10 +154,12 @@ type roleCalc struct {
 	cfgs       []*roleCfg
 	classIndex map[string]int
 	classAddrs []*netipx.IPSet
-	sides      map[sideKey]int // side result ID; -1 for empty
-	sideSets   []packet.Set
+	sides      map[[2]uint64]int // side result ID by packed sideKey; -1 for empty
+	sideSets   []packet.Set      // distinct side results
+	sideIdx    map[string]int
 	pairs      map[[2]int]int // (out, in) side IDs -> result ID; -1 for empty
-	results    []packet.Set
+	results    []packet.Set   // distinct results
+	resultIdx  map[string]int
 	routes     map[*model.RouteTable]*netipx.IPSet
 	acls       map[aclSide]packet.Set
 	replies    map[aclSide]packet.Set
@@ -139,7 +167,7 @@ type roleCalc struct {
 
 func newRoleCalc(reg *model.Region) *roleCalc {
 	rc := &roleCalc{e: newEngine(reg), prefixes: map[netip.Prefix]bool{}, cfgIndex: map[string]int{}, classIndex: map[string]int{},
-		sides: map[sideKey]int{}, pairs: map[[2]int]int{},
+		sides: map[[2]uint64]int{}, pairs: map[[2]int]int{},
 		routes: map[*model.RouteTable]*netipx.IPSet{}, acls: map[aclSide]packet.Set{}, replies: map[aclSide]packet.Set{}}
 	add := func(p netip.Prefix) {
 		if p.IsValid() {
@@ -299,32 +327,39 @@ func (rc *roleCalc) classOf(addrs []netip.Addr) int {
 	return len(rc.classAddrs) - 1
 }
 
-// between is the ID of what some interface of a opens to some interface
-// of b, as (protocol, port) with every address, or -1 for nothing. The
-// conditions on b's address (a's egress rules, route and ACL) and those
-// on a's address (b's ingress rules and ACL) are independent, so each side
-// is projected on its own and the two intersected.
-func (rc *roleCalc) between(a, b *roleEnd) int {
-	same := a.subnetID == b.subnetID
-	out := rc.side(sideKey{cfg: a.cfg, class: b.class, mask: rc.mask(a.cfg, 1, b.groups), egress: true, same: same})
-	if out < 0 {
-		return -1
-	}
-	in := rc.side(sideKey{cfg: b.cfg, class: a.class, mask: rc.mask(b.cfg, 0, a.groups), same: same})
-	if in < 0 {
-		return -1
-	}
+// both is the ID of what some interface of one end opens to some
+// interface of another, given the IDs of its two sides (side), or -1 for
+// nothing. The conditions on the destination's address (the source's
+// egress rules, route and ACL) and those on the source's address (the
+// destination's ingress rules and ACL) are independent, so each side is
+// projected on its own and the two intersected.
+func (rc *roleCalc) both(out, in int) int {
 	k := [2]int{out, in}
 	if id, ok := rc.pairs[k]; ok {
 		return id
 	}
 	id := -1
 	if s := rc.sideSets[out].Intersect(rc.sideSets[in]); !s.IsEmpty() {
-		id = len(rc.results)
-		rc.results = append(rc.results, s)
+		id = rc.intern(&rc.resultIdx, &rc.results, s)
 	}
 	rc.pairs[k] = id
 	return id
+}
+
+// intern returns the index of s in *sets, appending it if no equal set is
+// there. Sets whose addresses are every address print short, so their
+// listing is the key.
+func (rc *roleCalc) intern(index *map[string]int, sets *[]packet.Set, s packet.Set) int {
+	key := s.String()
+	if id, ok := (*index)[key]; ok {
+		return id
+	}
+	if *index == nil {
+		*index = map[string]int{}
+	}
+	(*index)[key] = len(*sets)
+	*sets = append(*sets, s)
+	return len(*sets) - 1
 }
 
 // mask says which of the configuration's referenced groups (in direction
@@ -342,10 +377,18 @@ func (rc *roleCalc) mask(cfg, dir int, peerGroups []string) uint64 {
 // side computes one side of between: with egress, what the configuration's
 // egress rules, route and ACL let out to some address of the class; else
 // what its ingress rules and ACL let in from some address of the class.
-func (rc *roleCalc) side(k sideKey) int {
-	if id, ok := rc.sides[k]; ok {
+func (rc *roleCalc) side(cfg, class int, mask uint64, egress, same bool) int {
+	key := [2]uint64{uint64(cfg)<<32 | uint64(class)<<2, mask}
+	if egress {
+		key[0] |= 2
+	}
+	if same {
+		key[0] |= 1
+	}
+	if id, ok := rc.sides[key]; ok {
 		return id
 	}
+	k := sideKey{cfg: cfg, class: class, mask: mask, egress: egress, same: same}
 	c := rc.cfgs[k.cfg]
 	dir := 0
 	if k.egress {
@@ -372,10 +415,9 @@ func (rc *roleCalc) side(k sideKey) int {
 	}
 	id := -1
 	if !s.IsEmpty() {
-		id = len(rc.sideSets)
-		rc.sideSets = append(rc.sideSets, widenAddrs(s))
+		id = rc.intern(&rc.sideIdx, &rc.sideSets, widenAddrs(s))
 	}
-	rc.sides[k] = id
+	rc.sides[key] = id
 	return id
 }
 

@@ -40,10 +40,9 @@ type RolePorts struct {
 // connection); Lambda functions are sources only (their interfaces accept
 // no connection, AWS-SEMANTICS.md §5).
 //
-// Work grows with the distinct (role, subnet, groups) configurations, not
-// with the interfaces: interfaces configured alike are evaluated together,
-// their addresses united, since every stage depends on one end's address
-// and the other end's configuration only.
+// Work grows with the pairs of ends, an end being the interfaces of one
+// role in one subnet with the same groups, each pair costing a few lookups
+// (see roleCalc); not with the pairs of interfaces.
 func RoleReachability(reg *model.Region) []RolePorts {
 	rc := newRoleCalc(reg)
 	ends := rc.endsOf(reg)
@@ -107,7 +106,7 @@ func RoleReachability(reg *model.Region) []RolePorts {
 	return out
 }
 
-// How the work stays small. Every stage of between depends on one end's
+// How the work stays small. Every stage of a connection depends on one end's
 // configuration (subnet and groups) and on the other end's addresses and
 // groups. Addresses matter only through the prefixes of the region's rules,
 // ACL entries and routes that contain them (their class), and groups only
@@ -121,10 +120,10 @@ type roleEnd struct {
 	role     *model.Role
 	subnetID string
 	groups   []string
-	cfg      int  // the configuration's index in roleCalc.cfgs
-	class    int  // the class of the addresses, index in roleCalc.classAddrs
-	accepts  bool // the interfaces accept connections (not Lambda's)
-	addrs    []netip.Addr
+	cfg      int          // the configuration's index in roleCalc.cfgs
+	class    int          // the class of the addresses, index in roleCalc.classAddrs
+	accepts  bool         // the interfaces accept connections (not Lambda's)
+	addrs    []netip.Addr // until the class is known
 }
 
 // roleCfg is what one (subnet, groups) configuration contributes.

@@ -10,6 +10,7 @@ package diff
 
 import (
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
+	"github.com/vpcdoctor/vpcdoctor/internal/reach/packet"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
@@ -107,9 +108,12 @@ type RoleChange struct {
 	To       Role      `json:"to"`
 	Traffic  []Traffic `json:"traffic"`
 	// Example is one pair of interfaces and one packet of the traffic,
-	// on the side where it exists, with the path that lets it through;
-	// nil when no pair could be shown.
+	// on the after side, with the path that lets it through; only for
+	// the first maxExamples new changes, and nil when no pair could be
+	// shown.
 	Example *Example `json:"example,omitempty"`
+
+	rest packet.Set // the traffic, as a set
 }
 
 // Role names a role (model.Role).

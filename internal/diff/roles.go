@@ -23,6 +23,12 @@ type reachOf struct {
 	pairs map[rolePair]reach.RolePorts
 }
 
+// maxExamples is how many new reaches between roles get an example path:
+// the first in the diff's order (highest severity first). Each may cost a
+// few hundred questions to the engine, and a diff of a whole new account
+// can hold hundreds of thousands of new reaches.
+const maxExamples = 200
+
 func rolesBy(inv *model.Inventory) (map[regionKey]*reachOf, []regionKey) {
 	m := map[regionKey]*reachOf{}
 	var order []regionKey
@@ -41,8 +47,14 @@ func rolesBy(inv *model.Inventory) (map[regionKey]*reachOf, []regionKey) {
 // compareRoles lists, per region and ordered pair of roles (matched by
 // role ID), the traffic one side allows and the other does not.
 func compareRoles(before, after *model.Inventory) []RoleChange {
-	was, _ := rolesBy(before)
+	var was map[regionKey]*reachOf
+	done := make(chan struct{})
+	go func() { // the two sides are independent: one per core
+		was, _ = rolesBy(before)
+		close(done)
+	}()
 	is, isOrder := rolesBy(after)
+	<-done
 	var out []RoleChange
 	for _, k := range isOrder {
 		out = append(out, roleChanges(New, is[k], was[k])...)
@@ -69,10 +81,32 @@ func compareRoles(before, after *model.Inventory) []RoleChange {
 		}
 		return a.To.ID < b.To.ID
 	})
+	examples(out, is)
 	if out == nil {
 		out = []RoleChange{}
 	}
 	return out
+}
+
+// examples gives the first maxExamples new changes an example path.
+func examples(changes []RoleChange, is map[regionKey]*reachOf) {
+	asker := reach.NewAsker()
+	members := map[*model.Region]map[string][]*model.ENI{}
+	n := 0
+	for i := range changes {
+		c := &changes[i]
+		if c.Change != New || n == maxExamples {
+			continue
+		}
+		n++
+		side := is[regionKey{c.Account, c.Region}]
+		m := members[side.reg]
+		if m == nil {
+			m = interfacesByRole(side.reg)
+			members[side.reg] = m
+		}
+		c.Example = example(asker, side.reg, m[c.From.ID], m[c.To.ID], c.rest)
+	}
 }
 
 func sortedRegions(m map[regionKey]*reachOf) []regionKey {
@@ -103,7 +137,6 @@ func roleChanges(kind string, side, other *reachOf) []RoleChange {
 		return pairs[i].to < pairs[j].to
 	})
 	var out []RoleChange
-	asker := reach.NewAsker()
 	for _, p := range pairs {
 		rp := side.pairs[p]
 		rest := rp.Allowed
@@ -116,7 +149,7 @@ func roleChanges(kind string, side, other *reachOf) []RoleChange {
 		c := RoleChange{Change: kind, Account: side.reg.Account, Region: side.reg.Name, From: roleOf(rp.From), To: roleOf(rp.To)}
 		c.Traffic = trafficOf(rest)
 		c.Severity = roleSeverity(rp.To, rest).String()
-		c.Example = example(asker, side.reg, rp, rest)
+		c.rest = rest
 		out = append(out, c)
 	}
 	return out
@@ -187,8 +220,7 @@ var sensitiveList = func() []uint16 {
 // reach.Between lets through, and returns it with its path. It tries the
 // first packet of each entry of s on pairs of the two roles' interfaces,
 // at most a few hundred questions.
-func example(a *reach.Asker, reg *model.Region, rp reach.RolePorts, s packet.Set) *Example {
-	from, to := interfacesOf(reg, rp.From), interfacesOf(reg, rp.To)
+func example(a *reach.Asker, reg *model.Region, from, to []*model.ENI, s packet.Set) *Example {
 	tries := 0
 	for _, e := range s.Entries() {
 		proto, port := e.Protocol, e.Ports.From
@@ -224,13 +256,13 @@ func example(a *reach.Asker, reg *model.Region, rp reach.RolePorts, s packet.Set
 	return nil
 }
 
-// interfacesOf lists the interfaces of a role's members, in the region's
-// order.
-func interfacesOf(reg *model.Region, r *model.Role) []*model.ENI {
-	var out []*model.ENI
+// interfacesByRole lists the interfaces of each role's members, by role
+// ID, in the region's order.
+func interfacesByRole(reg *model.Region) map[string][]*model.ENI {
+	out := map[string][]*model.ENI{}
 	for _, e := range reg.ENIs {
-		if e.Owner.Resource != nil && e.Owner.Resource.Role == r {
-			out = append(out, e)
+		if r := e.Owner.Resource; r != nil && r.Role != nil {
+			out[r.Role.ID] = append(out[r.Role.ID], e)
 		}
 	}
 	return out

@@ -4,6 +4,7 @@
 package diff
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -125,16 +126,29 @@ func Run(opts *Options) error {
 	if opts.Base != "" {
 		before, base = opts.Base, []string{opts.Base}
 	}
-	bInv, err := Load(before, nil)
-	if err != nil {
-		return cmdutil.BadInput(err)
-	}
-	aInv, err := Load(opts.After, base)
-	if err != nil {
-		return cmdutil.BadInput(err)
-	}
+	// The two sides are independent: one is read and scanned while the
+	// other is.
 	now := opts.IO.Time()
-	d := diff.Compare(diff.Scan(bInv, cfg, now), diff.Scan(aInv, cfg, now))
+	var bSide *diff.Side
+	var bErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var inv *model.Inventory
+		if inv, bErr = Load(before, nil); bErr == nil {
+			bSide = diff.Scan(inv, cfg, now)
+		}
+	}()
+	var aSide *diff.Side
+	aInv, aErr := Load(opts.After, base)
+	if aErr == nil {
+		aSide = diff.Scan(aInv, cfg, now)
+	}
+	<-done
+	if err := errors.Join(bErr, aErr); err != nil {
+		return cmdutil.BadInput(err)
+	}
+	d := diff.Compare(bSide, aSide)
 	if opts.Format != "text" {
 		for _, w := range d.Warnings {
 			fmt.Fprintln(opts.IO.ErrOut, "vpcdoctor: warning: "+w)

@@ -48,44 +48,70 @@ func RoleReachability(reg *model.Region) []RolePorts {
 	ends := rc.endsOf(reg)
 	type pair struct{ from, to *model.Role }
 	found := map[pair][]int{} // distinct results, by ID
-	// The out side of a, for each class of b (and whether they share a
-	// subnet) when b carries none of the groups a's egress rules
-	// reference: filled as b varies, stamped with a's turn.
-	outOf := make([]int, 2*len(rc.classAddrs))
-	stamp := make([]int, 2*len(rc.classAddrs))
-	for turn, a := range ends {
-		for _, b := range ends {
-			if a.role == b.role || !b.accepts {
-				continue
-			}
-			same := a.subnetID == b.subnetID
-			var out int
-			if m := rc.mask(a.cfg, 1, b.groups); m != 0 {
-				out = rc.side(a.cfg, b.class, m, true, same)
-			} else {
-				i := 2 * b.class
-				if same {
-					i++
+	// Destinations are taken class by class. Within a class, the out side
+	// of each source end (when the destination carries none of the groups
+	// its egress rules reference) is the same for every destination:
+	// outOf caches it by source end, stamped with the class's turn. For
+	// one destination, the in side is the same for every source of a
+	// class (when the source carries none of the groups the destination's
+	// ingress rules reference): inOf caches it by source class, stamped
+	// with the destination's turn.
+	byClass := make([][]*roleEnd, len(rc.classAddrs))
+	for _, b := range ends {
+		if b.accepts {
+			byClass[b.class] = append(byClass[b.class], b)
+		}
+	}
+	outOf, outStamp := make([]int, 2*len(ends)), make([]int, 2*len(ends))
+	inOf, inStamp := make([]int, 2*len(rc.classAddrs)), make([]int, 2*len(rc.classAddrs))
+	turn := 0
+	for class, bs := range byClass {
+		for _, b := range bs {
+			turn++
+			for ai, a := range ends {
+				if a.role == b.role {
+					continue
 				}
-				if stamp[i] != turn+1 {
-					stamp[i], outOf[i] = turn+1, rc.side(a.cfg, b.class, 0, true, same)
+				same := a.subnetID == b.subnetID
+				var out, in int
+				if m := rc.mask(a.cfg, 1, b.groups); m != 0 {
+					out = rc.side(a.cfg, class, m, true, same)
+				} else {
+					i := 2 * ai
+					if same {
+						i++
+					}
+					if outStamp[i] != class+1 {
+						outStamp[i], outOf[i] = class+1, rc.side(a.cfg, class, 0, true, same)
+					}
+					out = outOf[i]
 				}
-				out = outOf[i]
-			}
-			if out < 0 {
-				continue
-			}
-			in := rc.side(b.cfg, a.class, rc.mask(b.cfg, 0, a.groups), false, same)
-			if in < 0 {
-				continue
-			}
-			id := rc.both(out, in)
-			if id < 0 {
-				continue
-			}
-			k := pair{a.role, b.role}
-			if !slices.Contains(found[k], id) {
-				found[k] = append(found[k], id)
+				if out < 0 {
+					continue
+				}
+				if m := rc.mask(b.cfg, 0, a.groups); m != 0 {
+					in = rc.side(b.cfg, a.class, m, false, same)
+				} else {
+					i := 2 * a.class
+					if same {
+						i++
+					}
+					if inStamp[i] != turn {
+						inStamp[i], inOf[i] = turn, rc.side(b.cfg, a.class, 0, false, same)
+					}
+					in = inOf[i]
+				}
+				if in < 0 {
+					continue
+				}
+				id := rc.both(out, in)
+				if id < 0 {
+					continue
+				}
+				k := pair{a.role, b.role}
+				if ids := found[k]; !slices.Contains(ids, id) {
+					found[k] = append(ids, id)
+				}
 			}
 		}
 	}
@@ -147,27 +173,28 @@ type sideKey struct {
 
 // roleCalc caches, per region, what many pairs of ends share.
 type roleCalc struct {
-	e          *engine
-	prefixes   map[netip.Prefix]bool
-	cfgIndex   map[string]int
-	cfgs       []*roleCfg
-	classIndex map[string]int
-	classAddrs []*netipx.IPSet
-	sides      map[[2]uint64]int // side result ID by packed sideKey; -1 for empty
-	sideSets   []packet.Set      // distinct side results
-	sideIdx    map[string]int
-	pairs      map[[2]int]int // (out, in) side IDs -> result ID; -1 for empty
-	results    []packet.Set   // distinct results
-	resultIdx  map[string]int
-	routes     map[*model.RouteTable]*netipx.IPSet
-	acls       map[aclSide]packet.Set
-	replies    map[aclSide]packet.Set
+	e           *engine
+	prefixes    map[netip.Prefix]bool
+	cfgIndex    map[string]int
+	cfgs        []*roleCfg
+	classIndex  map[string]int
+	classAddrs  []*netipx.IPSet
+	sides       map[[2]uint64]int // side result ID by packed sideKey; -1 for empty
+	sideSets    []packet.Set      // distinct side results
+	sideIdx     map[string]int
+	pairs       [][]int      // by out side ID, by in side ID: result ID, -1 for empty, unknown
+	results     []packet.Set // distinct results
+	resultIdx   map[string]int
+	routes      map[*model.RouteTable]*netipx.IPSet
+	classRoutes map[classRoute]*netipx.IPSet
+	acls        map[aclSide]packet.Set
+	replies     map[aclSide]packet.Set
 }
 
 func newRoleCalc(reg *model.Region) *roleCalc {
 	rc := &roleCalc{e: newEngine(reg), prefixes: map[netip.Prefix]bool{}, cfgIndex: map[string]int{}, classIndex: map[string]int{},
-		sides: map[[2]uint64]int{}, pairs: map[[2]int]int{},
-		routes: map[*model.RouteTable]*netipx.IPSet{}, acls: map[aclSide]packet.Set{}, replies: map[aclSide]packet.Set{}}
+		sides:  map[[2]uint64]int{},
+		routes: map[*model.RouteTable]*netipx.IPSet{}, classRoutes: map[classRoute]*netipx.IPSet{}, acls: map[aclSide]packet.Set{}, replies: map[aclSide]packet.Set{}}
 	add := func(p netip.Prefix) {
 		if p.IsValid() {
 			rc.prefixes[p.Masked()] = true
@@ -333,17 +360,27 @@ func (rc *roleCalc) classOf(addrs []netip.Addr) int {
 // destination's ingress rules and ACL) are independent, so each side is
 // projected on its own and the two intersected.
 func (rc *roleCalc) both(out, in int) int {
-	k := [2]int{out, in}
-	if id, ok := rc.pairs[k]; ok {
-		return id
+	for len(rc.pairs) <= out {
+		rc.pairs = append(rc.pairs, nil)
+	}
+	row := rc.pairs[out]
+	for len(row) <= in {
+		row = append(row, unknown)
+	}
+	rc.pairs[out] = row
+	if row[in] != unknown {
+		return row[in]
 	}
 	id := -1
 	if s := rc.sideSets[out].Intersect(rc.sideSets[in]); !s.IsEmpty() {
 		id = rc.intern(&rc.resultIdx, &rc.results, s)
 	}
-	rc.pairs[k] = id
+	row[in] = id
 	return id
 }
+
+// unknown marks a pair of sides not intersected yet.
+const unknown = -2
 
 // intern returns the index of s in *sets, appending it if no equal set is
 // there. Sets whose addresses are every address print short, so their
@@ -404,7 +441,7 @@ func (rc *roleCalc) side(cfg, class int, mask uint64, egress, same bool) int {
 	}
 	addrs := rc.classAddrs[k.class]
 	if k.egress {
-		addrs = intersect(addrs, rc.delivered(c.subnet))
+		addrs = rc.deliveredOf(k.class, c.subnet)
 	}
 	s = s.RestrictAddrs(addrs)
 	if !k.same && !s.IsEmpty() {
@@ -444,6 +481,28 @@ func (rc *roleCalc) delivered(s *model.Subnet) *netipx.IPSet {
 	set, _ := b.IPSet()
 	rc.routes[s.RouteTable] = set
 	return set
+}
+
+// deliveredOf is the addresses of a class that the route table of s
+// delivers to, once per class and table.
+func (rc *roleCalc) deliveredOf(class int, s *model.Subnet) *netipx.IPSet {
+	var rt *model.RouteTable
+	if s != nil {
+		rt = s.RouteTable
+	}
+	k := classRoute{class, rt}
+	if set, ok := rc.classRoutes[k]; ok {
+		return set
+	}
+	set := intersect(rc.classAddrs[class], rc.delivered(s))
+	rc.classRoutes[k] = set
+	return set
+}
+
+// classRoute is a class of addresses and a route table (nil: unknown).
+type classRoute struct {
+	class int
+	rt    *model.RouteTable
 }
 
 // acl is naclAllowed of the subnet's ACL, once per ACL and direction.

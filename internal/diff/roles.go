@@ -141,7 +141,11 @@ func roleChanges(kind string, side, other *reachOf) []RoleChange {
 		rp := side.pairs[p]
 		rest := rp.Allowed
 		if other != nil {
-			rest = rest.Subtract(other.pairs[p].Allowed)
+			o := other.pairs[p].Allowed
+			if o.Equal(rest) { // most pairs, in most changes: no set to subtract
+				continue
+			}
+			rest = rest.Subtract(o)
 		}
 		if rest.IsEmpty() {
 			continue

@@ -37,11 +37,13 @@ var allowed = map[string][]string{
 	"internal/netdoc":          {"internal/model", "internal/reach", "internal/flows", "internal/plan", "internal/i18n"},
 	"internal/htmlreport":      {"internal/model", "internal/reach", "internal/flows", "internal/plan", "internal/i18n", "internal/report", "internal/check", "internal/render"},
 	"internal/source/snapshot": {"internal/model"},
+	"internal/source/tfplan":   {"internal/model", "internal/source/snapshot"},
 	"internal/cmdutil":         {},
 	"internal/synth":           {"internal/flowlog"},
 	"internal/fakeaws":         {"internal/model"},
 	"internal/cmd":             {"internal/"},
 	"cmd/vpcdoctor":            {"internal/"},
+	"internal/diff":            {"internal/model", "internal/reach", "internal/check", "internal/report", "internal/render", "internal/config"},
 }
 
 // thirdParty lists the non-module, non-standard imports each package may use
@@ -65,11 +67,13 @@ var thirdParty = map[string][]string{
 	"internal/netdoc":          {},
 	"internal/htmlreport":      {},
 	"internal/source/snapshot": {},
+	"internal/source/tfplan":   {"github.com/hashicorp/terraform-json", "github.com/hashicorp/go-version"},
 	"internal/cmdutil":         {"golang.org/x/term"},
 	"internal/synth":           {},
 	"internal/fakeaws":         {},
 	"internal/cmd":             {"github.com/spf13/cobra"},
 	"cmd/vpcdoctor":            {},
+	"internal/diff":            {"go4.org/netipx"},
 }
 
 func TestImportDirection(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/collect"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/diagram"
+	diffcmd "github.com/vpcdoctor/vpcdoctor/internal/cmd/diff"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/docs"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/explain"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/exposure"
@@ -56,6 +57,7 @@ person reviews.`,
 	cmd.AddCommand(lambda.NewCmd(io, nil))
 	cmd.AddCommand(collect.NewCmd(io, nil))
 	scan.Collect = collect.Live // scan --live
+	cmd.AddCommand(diffcmd.NewCmd(io, nil))
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }

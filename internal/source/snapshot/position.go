@@ -272,3 +272,11 @@ func valueError(file string, data []byte, path jsonPath, format string, args ...
 	}
 	return e
 }
+
+// DecodeError turns an encoding/json error met while decoding data (read
+// from path) into a FileError at its line and column, saying what was
+// expected. Other sources of JSON (Terraform plans) report their errors
+// the same way.
+func DecodeError(path string, data []byte, err error) *FileError {
+	return decodeError(path, data, err)
+}

@@ -1,0 +1,364 @@
+package tfplan
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// moduleCtx is one module of the configuration section: its resources,
+// its calls of child modules, and how its parent called it.
+type moduleCtx struct {
+	path     string // "" for the root, "app", "app.network" below
+	cfg      *tfjson.ConfigModule
+	parent   *moduleCtx
+	call     *tfjson.ModuleCall // the parent's call of this module
+	children map[string]*moduleCtx
+	byAddr   map[string]*tfjson.ConfigResource
+}
+
+func newModuleCtx(path string, cfg *tfjson.ConfigModule, parent *moduleCtx, call *tfjson.ModuleCall, depth int) *moduleCtx {
+	m := &moduleCtx{path: path, cfg: cfg, parent: parent, call: call, children: map[string]*moduleCtx{}, byAddr: map[string]*tfjson.ConfigResource{}}
+	if cfg == nil || depth > 100 {
+		return m
+	}
+	for _, r := range cfg.Resources {
+		if r != nil {
+			m.byAddr[r.Address] = r
+		}
+	}
+	for name, c := range cfg.ModuleCalls {
+		if c == nil {
+			continue
+		}
+		p := name
+		if path != "" {
+			p = path + "." + name
+		}
+		m.children[name] = newModuleCtx(p, c.Module, m, c, depth+1)
+	}
+	return m
+}
+
+// find is the module at a configuration path ("" for the root).
+func (m *moduleCtx) find(path string) *moduleCtx {
+	if path == "" {
+		return m
+	}
+	cur := m
+	for _, name := range strings.Split(path, ".") {
+		if cur = cur.children[name]; cur == nil {
+			return nil
+		}
+	}
+	return cur
+}
+
+// configPath turns a module instance address (module.app[0].module.net)
+// into its configuration path (app.net).
+func configPath(module string) string {
+	var names []string
+	parts := splitAddr(module)
+	for i := 0; i+1 < len(parts); i += 2 {
+		name := parts[i+1]
+		if j := strings.IndexByte(name, '['); j >= 0 {
+			name = name[:j]
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, ".")
+}
+
+// target is a resource instance an expression refers to, and which of its
+// attributes.
+type target struct {
+	addr string
+	attr string
+}
+
+// refTargets resolves references (as the configuration section lists
+// them: "aws_security_group.web.id", "module.app.sg_id", "var.subnets[0]")
+// made in module m to the resource instances they name, following module
+// outputs and variables.
+func (t *translator) refTargets(m *moduleCtx, refs []string, depth int) []target {
+	if m == nil || depth > 20 {
+		return nil
+	}
+	var out []target
+	seen := map[string]bool{}
+	add := func(ts ...target) {
+		for _, x := range ts {
+			if !seen[x.addr] {
+				seen[x.addr] = true
+				out = append(out, x)
+			}
+		}
+	}
+	// "aws_subnet.public[0].id" comes with "aws_subnet.public": the bare
+	// form names every instance, the indexed one the instance meant.
+	indexed := map[string]bool{}
+	for _, ref := range refs {
+		parts := splitAddr(ref)
+		if len(parts) >= 2 && strings.Contains(parts[1], "[") {
+			name, _ := splitIndex(parts[1])
+			indexed[parts[0]+"."+name] = true
+		}
+	}
+	for _, ref := range refs {
+		if indexed[ref] {
+			continue
+		}
+		parts := splitAddr(ref)
+		if len(parts) < 2 {
+			continue
+		}
+		name, idx := splitIndex(parts[1])
+		switch parts[0] {
+		case "var":
+			if m.call == nil || m.call.Expressions == nil {
+				continue
+			}
+			e := m.call.Expressions[name]
+			if e == nil {
+				continue
+			}
+			ts := t.refTargets(m.parent, e.References, depth+1)
+			if n, err := strconv.Atoi(idx); err == nil && idx != "" {
+				if n >= 0 && n < len(ts) {
+					ts = ts[n : n+1]
+				} else {
+					ts = nil
+				}
+			}
+			add(ts...)
+		case "module":
+			child := m.children[name]
+			if child == nil || child.cfg == nil || len(parts) < 3 {
+				continue
+			}
+			o := child.cfg.Outputs[parts[2]]
+			if o == nil || o.Expression == nil {
+				continue
+			}
+			add(t.refTargets(child, o.Expression.References, depth+1)...)
+		case "data", "local", "count", "each", "path", "self", "terraform":
+		default:
+			attr := "id"
+			if len(parts) > 2 {
+				attr, _ = splitIndex(parts[2])
+			}
+			for _, r := range t.byConfig[m.path+"|"+parts[0]+"."+name] {
+				if idx == "" || indexString(r.index) == idx {
+					add(target{addr: r.addr, attr: attr})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// splitIndex splits `name[0]` or `name["a"]` into the name and the index
+// as written inside the brackets (quotes removed).
+func splitIndex(s string) (string, string) {
+	i := strings.IndexByte(s, '[')
+	if i < 0 || !strings.HasSuffix(s, "]") {
+		return s, ""
+	}
+	return s[:i], strings.Trim(s[i+1:len(s)-1], `"`)
+}
+
+// indexString prints a count index or for_each key as written in a
+// reference.
+func indexString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return strconv.FormatInt(int64(x), 10)
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+// expr is the configuration expression of attr for r, nil when unknown.
+func (r *res) expr(attr string) *tfjson.Expression {
+	if r.cfg == nil || r.cfg.Expressions == nil {
+		return nil
+	}
+	return r.cfg.Expressions[attr]
+}
+
+// blockExpr is the expression of attr inside r's i-th block named block.
+// Blocks that the configuration writes as attributes (a route table's
+// route) have no nested expressions: their references are the whole
+// attribute's.
+func (r *res) blockExpr(block string, i, n int, attr string) []string {
+	e := r.expr(block)
+	if e == nil {
+		return nil
+	}
+	if len(e.NestedBlocks) > 0 {
+		j := i
+		if len(e.NestedBlocks) != n || j >= len(e.NestedBlocks) {
+			j = 0
+		}
+		if x := e.NestedBlocks[j][attr]; x != nil {
+			return x.References
+		}
+		return nil
+	}
+	return e.References
+}
+
+// wanted keeps the targets whose resource is of one of the types.
+func (t *translator) wanted(ts []target, types []string) []target {
+	var out []target
+	for _, x := range ts {
+		if r := t.byAddr[x.addr]; r != nil && (len(types) == 0 || contains(types, r.typ)) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pick chooses one target for a single-valued attribute: the only one, or
+// the one with r's own count index or for_each key (aws_subnet.public
+// [count.index]), or the first, noting the guess.
+func (t *translator) pick(r *res, attr string, ts []target) (target, bool) {
+	switch len(ts) {
+	case 0:
+		return target{}, false
+	case 1:
+		return ts[0], true
+	}
+	for _, x := range ts {
+		if o := t.byAddr[x.addr]; o != nil && r.index != nil && indexString(o.index) == indexString(r.index) {
+			return x, true
+		}
+	}
+	names := make([]string, len(ts))
+	for i, x := range ts {
+		names[i] = x.addr
+	}
+	t.note(r, "%s refers to one of %s; read as %s", attr, strings.Join(names, ", "), ts[0].addr)
+	return ts[0], true
+}
+
+// idOf is the value of attr of the resource at addr: its planned value
+// when known, else the placeholder that names it.
+func (t *translator) idOf(x target) string {
+	r := t.byAddr[x.addr]
+	if r == nil {
+		return x.addr
+	}
+	if s, ok := r.str(x.attr); ok {
+		return s
+	}
+	return placeholder(r, x.attr)
+}
+
+// placeholder names a value known only after apply: the resource's
+// address for its ID or ARN (what a reviewer of the plan knows it by), the
+// address and attribute for anything else.
+func placeholder(r *res, attr string) string {
+	switch attr {
+	case "id", "arn":
+		return r.addr
+	}
+	return r.addr + "." + attr
+}
+
+// ref1 is a single-valued reference attribute (subnet_id, vpc_id): its
+// planned value, else the resource its expression refers to.
+func (t *translator) ref1(r *res, attr string, types ...string) string {
+	if s, ok := r.str(attr); ok {
+		return s
+	}
+	if !isUnknown(r.unknown, attr) {
+		return ""
+	}
+	var refs []string
+	if e := r.expr(attr); e != nil {
+		refs = e.References
+	}
+	return t.resolve1(r, attr, refs, types)
+}
+
+func (t *translator) resolve1(r *res, attr string, refs []string, types []string) string {
+	if len(refs) == 0 {
+		return "" // not configured: computed by the provider, and not a reference
+	}
+	x, ok := t.pick(r, attr, t.wanted(t.refTargets(r.modCfg, refs, 0), types))
+	if !ok {
+		t.note(r, "%s is known only after apply and its reference could not be followed to a resource of the plan", attr)
+		return ""
+	}
+	return t.idOf(x)
+}
+
+// refN is a list attribute of references (vpc_security_group_ids,
+// subnet_ids): the known elements, and the resources its expression refers
+// to when some are unknown.
+func (t *translator) refN(r *res, attr string, types ...string) []string {
+	out := strsOf(r.vals[attr])
+	if isUnknown(r.unknown, attr) {
+		var refs []string
+		if e := r.expr(attr); e != nil {
+			refs = e.References
+		}
+		ts := t.wanted(t.refTargets(r.modCfg, refs, 0), types)
+		if len(ts) == 0 && len(refs) > 0 {
+			t.note(r, "%s is known only after apply and its references could not be followed to resources of the plan", attr)
+		}
+		for _, x := range ts {
+			out = append(out, t.idOf(x))
+		}
+	}
+	return uniqueSorted(out)
+}
+
+// blockRef1 is a single-valued reference inside r's i-th block (of n).
+func (t *translator) blockRef1(r *res, block string, i, n int, b map[string]any, attr string, types ...string) string {
+	if s, ok := b[attr].(string); ok && s != "" {
+		return s
+	}
+	if !isUnknown(r.unknown, block, i, attr) {
+		return ""
+	}
+	return t.resolve1(r, block+"."+attr, r.blockExpr(block, i, n, attr), types)
+}
+
+// blockRefN is a list of references inside r's i-th block (of n).
+func (t *translator) blockRefN(r *res, block string, i, n int, b map[string]any, attr string, types ...string) []string {
+	out := strsOf(b[attr])
+	if isUnknown(r.unknown, block, i, attr) {
+		for _, x := range t.wanted(t.refTargets(r.modCfg, r.blockExpr(block, i, n, attr), 0), types) {
+			out = append(out, t.idOf(x))
+		}
+	}
+	return uniqueSorted(out)
+}
+
+func uniqueSorted(s []string) []string {
+	sort.Strings(s)
+	var out []string
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -24,7 +24,6 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
-	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
 
 // Options are the command's flags and arguments.
@@ -45,6 +44,9 @@ type Options struct {
 	// Flows are the paths of VPC flow logs to read (files, or folders
 	// walked for them); none: the checks that read flow logs are skipped.
 	Flows []string
+	// Base is the snapshot a Terraform plan among Paths is applied to
+	// (--base); none: a plan is read by itself.
+	Base []string
 
 	cfg *config.Config
 }
@@ -96,7 +98,16 @@ format), attributes every accepted connection to the security-group rules
 and network-ACL entries that admitted it, and runs the checks that need
 flow logs (sg-rule-unused-in-flows): inbound rules that admitted nothing in
 the logged period, stated with the period and the volume of logs read.
-Without --flows those checks are skipped, and the coverage says so.`,
+Without --flows those checks are skipped, and the coverage says so.
+
+Terraform plans: a PATH that is a file is read as "terraform show -json
+PLANFILE" output (docs/terraform.md): the planned AWS network resources,
+with values known only after apply named after their Terraform address
+(aws_security_group.web). A plan holds only what its configuration manages;
+the coverage says which calls it cannot answer. With --base SNAPSHOT the plan
+is applied on top of that account's snapshot: what the account looks like
+after "terraform apply". One plan per scan; snapshots may be scanned beside
+it (the plan's account reads terraform-plan).`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
@@ -114,6 +125,13 @@ Without --flows those checks are skipped, and the coverage says so.`,
 
   # A folder of account folders (a multi-account snapshot)
   vpcdoctor scan snapshots/
+
+  # A Terraform plan in a pull request, before it is applied
+  terraform plan -out=plan.bin && terraform show -json plan.bin > plan.json
+  vpcdoctor scan plan.json --fail-on high
+
+  # The account as it will be once the plan is applied
+  vpcdoctor scan plan.json --base snapshot/
 
   # With a month of VPC flow logs: which inbound rules admitted no traffic
   vpcdoctor scan snapshot/ --flows flowlogs/AWSLogs/111122223333/vpcflowlogs/ap-northeast-1/2024/05`,
@@ -135,6 +153,7 @@ Without --flows those checks are skipped, and the coverage says so.`,
 	cmd.Flags().StringVar(&opts.ReportURL, "report-url", "", "with --format markdown: the `URL` of the full report, linked where the comment is shortened")
 	cmd.Flags().StringVar(&opts.CriticalOn, "critical-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check CRITICAL (default high, or mackerel.critical in the configuration)")
 	cmd.Flags().StringArrayVar(&opts.Flows, "flows", nil, "read VPC flow logs from `PATH` (a file, or a folder walked for *.log, *.gz, *.txt; repeat for several) for the checks that need them")
+	cmd.Flags().StringArrayVar(&opts.Base, "base", nil, "apply the Terraform plan among the PATHs on top of the snapshot `SNAPSHOT` (one account)")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	return cmd
 }
@@ -226,9 +245,9 @@ func BuildReport(opts *Options) (*report.Report, error) {
 // scan reads the snapshots, runs every check and applies the
 // suppressions; prepare has run. Its errors are input errors (exit 2).
 func scan(opts *Options) (*report.Report, error) {
-	inv, err := snapshot.Load(opts.Paths...)
+	inv, err := loadInventory(opts.Paths, opts.Base)
 	if err != nil {
-		return nil, cmdutil.BadInput(err)
+		return nil, err
 	}
 	var copts check.Options
 	var warnings []string

@@ -135,7 +135,7 @@ func (t *translator) dbInstance(r *res) {
 			}
 		}
 	}
-	t.serviceInterface(d, "eni:"+r.addr, subnet, groups, "RDSNetworkInterface", "amazon-rds", public, r.addr)
+	t.serviceInterface(d, "eni-("+r.addr+")", subnet, groups, "RDSNetworkInterface", "amazon-rds", public, r.addr)
 }
 
 // dropRDSInterfaces removes a base DB instance's interfaces (those of
@@ -280,7 +280,7 @@ func (t *translator) cacheNode(r *res, d *regionDocs, id, engine, group, replica
 		t.note(r, "its cache subnet group %s is neither in the plan nor in the base: its subnets are unknown", orUnknown(group))
 		return
 	}
-	t.serviceInterface(d, "eni:"+r.addr+"/"+id, subnets[n%len(subnets)], groups, "ElastiCache "+id, "amazon-elasticache", false, "")
+	t.serviceInterface(d, "eni-("+r.addr+" "+id+")", subnets[n%len(subnets)], groups, "ElastiCache "+id, "amazon-elasticache", false, "")
 }
 
 func (t *translator) cacheCluster(r *res) {
@@ -360,8 +360,8 @@ func (t *translator) vpcEndpoint(r *res) {
 	groups := t.refN(r, "security_group_ids", sgTypes...)
 	enis := strsOf(r.vals["network_interface_ids"])
 	if len(enis) == 0 && strings.EqualFold(kind, "Interface") {
-		for _, s := range subnets {
-			eni := "eni:" + r.addr + "/" + s
+		for i, s := range subnets {
+			eni := fmt.Sprintf("eni-(%s #%d)", r.addr, i+1)
 			enis = append(enis, eni)
 			ip := t.privateIP(d, s)
 			d.put(model.CallNetworkInterfaces, map[string]any{"PrivateIpAddress": ip,

@@ -6,11 +6,11 @@
 // and every check work on a plan exactly as on an account.
 //
 // Values known only after apply become placeholders that name the
-// resource: a security group's ID is its address (aws_security_group.web),
-// another attribute is the address and the attribute
-// (aws_vpc.main.default_route_table_id), an interface AWS creates for a
-// resource is "eni:" and its address, and a public address is one of
-// 203.0.113.0/24. References between resources are followed through the
+// resource: AWS's ID prefix and the address, sg-(aws_security_group.web);
+// another attribute adds its name, rtb-(aws_vpc.main.default_route_table_id);
+// an interface AWS creates for a resource is eni-(aws_db_instance.db); an
+// ARN or name is the address alone; a public address is one of
+// 203.0.113.0/24 and a private one the subnet's next from .100. References between resources are followed through the
 // plan's configuration section, across module outputs and variables.
 //
 // A plan holds only what its configuration manages: the region's coverage

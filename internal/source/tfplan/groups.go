@@ -86,6 +86,9 @@ func (t *translator) securityGroup(r *res) {
 			if self, _ := b["self"].(bool); self {
 				p.groups = append(p.groups, id)
 			}
+			if !t.validPorts(r, p) {
+				continue
+			}
 			perms = append(perms, p.json())
 		}
 		g[dir.key] = perms
@@ -179,7 +182,20 @@ func (t *translator) vpcRule(r *res, vals map[string]any, resolve bool) (string,
 	return group, p
 }
 
+// validPorts reports whether AWS accepts p's port range (from <= to for
+// TCP and UDP); a rule it would reject at apply is noted and not read.
+func (t *translator) validPorts(r *res, p permission) bool {
+	if (p.proto == "tcp" || p.proto == "udp") && p.hasPorts && (p.from > p.to || p.from < 0 || p.to > 65535) {
+		t.note(r, "a %s rule for ports %d-%d, which AWS rejects at apply (from_port must not exceed to_port, within 0-65535); the rule is not read", p.proto, p.from, p.to)
+		return false
+	}
+	return true
+}
+
 func (t *translator) addPermission(r *res, group string, egress bool, p permission) {
+	if !t.validPorts(r, p) {
+		return
+	}
 	g := t.docs(r).find(model.CallSecurityGroups, group)
 	if g == nil {
 		t.note(r, "its security group %s is neither in the plan nor in the base; the rule is not read", orUnknown(group))

@@ -316,7 +316,7 @@ func (l *loader) translateError(err error) error {
 		}
 		var fe *snapshot.FileError
 		if !errors.As(e, &fe) {
-			out = append(out, e)
+			out = append(out, fmt.Errorf("%s: %w", l.plan, e))
 			return
 		}
 		out = append(out, l.fileError(fe))

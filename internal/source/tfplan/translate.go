@@ -214,6 +214,16 @@ func delByID(call model.Call, attr string) func(t *translator, r *res) {
 func (t *translator) run() {
 	for _, r := range t.all {
 		h, ok := handlers[r.typ]
+		if ok && t.base && r.actions.Update() && h.phase == 2 && h.del != nil {
+			// A rule or route updated in place: what it was goes, what it
+			// becomes comes below.
+			h.del(t, r)
+			continue
+		}
+		if ok && t.base && r.actions.Update() && h.phase == 2 {
+			t.note(r, "updated in place; removing what it was from the base is not modelled, so both count")
+			continue
+		}
 		if !ok || !t.base || !r.deletes() {
 			continue
 		}

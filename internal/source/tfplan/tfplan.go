@@ -242,7 +242,7 @@ func (l *loader) label(a *model.Account) {
 			continue
 		}
 		if d.fromPlan {
-			r.Note(planName, "read from the Terraform plan %s: only the resources its configuration manages, as planned; what else the account holds (other configurations, the console) is not in it, and values known only after apply are named after their Terraform address", planName)
+			r.Note(planName, "read from the Terraform plan %s (%s): only the resources its configuration manages, as planned; what else the account holds (other configurations, the console) is not in it, and values known only after apply are named after their Terraform address", planName, t.counts(r.Name))
 			for i, m := range r.Coverage.Missing {
 				if m.Reason == "not collected" {
 					r.Coverage.Missing[i].Reason = notInPlan(m.Call)
@@ -300,6 +300,22 @@ func (t *translator) summary(region string) string {
 		}
 	}
 	return fmt.Sprintf("%d resources created, %d updated, %d deleted (%d of types not read)", created, updated, deleted, skipped)
+}
+
+// counts says how many of the plan's resources in a region are read.
+func (t *translator) counts(region string) string {
+	read, other := 0, 0
+	for _, r := range t.all {
+		if r.region != region || !r.exists() {
+			continue
+		}
+		if _, ok := handlers[r.typ]; ok {
+			read++
+		} else {
+			other++
+		}
+	}
+	return fmt.Sprintf("%d resources read, %d other AWS resources ignored", read, other)
 }
 
 // translateError rewrites an error of the snapshot loader on the written

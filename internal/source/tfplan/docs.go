@@ -183,12 +183,6 @@ func (d *regionDocs) remove(call model.Call, id string) bool {
 	return false
 }
 
-// perItems is the per-resource call's list for key, read from the base
-// when it has the file.
-func (d *regionDocs) perItems(call model.Call, key string) []any {
-	return d.per[call][key]
-}
-
 // putPer appends item to the per-resource call's list for key and marks
 // it collected.
 func (d *regionDocs) putPer(call model.Call, key string, item any) {

@@ -309,3 +309,42 @@ func TestRegionFromEnvironment(t *testing.T) {
 		t.Errorf("on a base with one region: region %s", r.Name)
 	}
 }
+
+// docs/terraform.md names every type read.
+func TestDocsNameEveryType(t *testing.T) {
+	data, err := os.ReadFile("../../../docs/terraform.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range Types() {
+		if !strings.Contains(string(data), "`"+typ+"`") && !strings.Contains(string(data), "`"+strings.Replace(typ, "aws_alb", "aws_lb", 1)+"`") {
+			t.Errorf("docs/terraform.md does not name %s", typ)
+		}
+	}
+}
+
+// A plan against a state lists an existing group's rules in the group
+// (read back from AWS) and as the separate rule that made them: AWS holds
+// the rule once.
+func TestRuleInGroupAndSeparate(t *testing.T) {
+	plan := `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+ {"address":"aws_security_group.a","mode":"managed","type":"aws_security_group","name":"a","values":{"id":"sg-0123456789abcdef0","name":"a","vpc_id":"vpc-1",
+  "ingress":[{"protocol":"tcp","from_port":22,"to_port":22,"cidr_blocks":["10.0.0.0/8"],"ipv6_cidr_blocks":[],"prefix_list_ids":[],"security_groups":[],"self":false,"description":""}],"egress":[]}},
+ {"address":"aws_security_group_rule.ssh","mode":"managed","type":"aws_security_group_rule","name":"ssh","values":{"type":"ingress","security_group_id":"sg-0123456789abcdef0","protocol":"tcp","from_port":22,"to_port":22,"cidr_blocks":["10.0.0.0/8","192.168.0.0/16"]}}]}},
+ "resource_changes":[
+ {"address":"aws_security_group.a","mode":"managed","type":"aws_security_group","name":"a","change":{"actions":["no-op"],"before":{},"after":{},"after_unknown":{}}},
+ {"address":"aws_security_group_rule.ssh","mode":"managed","type":"aws_security_group_rule","name":"ssh","change":{"actions":["no-op"],"before":{},"after":{},"after_unknown":{}}}]}`
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, []byte(plan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := loadOne(t, path)
+	var sources []string
+	for _, rule := range group(t, r, "sg-0123456789abcdef0").Ingress {
+		sources = append(sources, rule.Peer.CIDR.String())
+	}
+	slices.Sort(sources)
+	if !slices.Equal(sources, []string{"10.0.0.0/8", "192.168.0.0/16"}) {
+		t.Errorf("ingress sources %v, want each once", sources)
+	}
+}

@@ -289,9 +289,6 @@ func tags(r *res) []any {
 	return out
 }
 
-// num64 is a JSON number for the documents.
-func num64(n int64) any { return n }
-
 func groupRefs(ids []string) []any {
 	out := []any{}
 	for _, id := range ids {

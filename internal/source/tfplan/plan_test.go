@@ -348,3 +348,39 @@ func TestRuleInGroupAndSeparate(t *testing.T) {
 		t.Errorf("ingress sources %v, want each once", sources)
 	}
 }
+
+// Regions come from each resource's provider configuration: a constant, or
+// a variable whose value the plan records.
+func TestRegionsOfProviders(t *testing.T) {
+	plan := `{"format_version":"1.2","variables":{"region":{"value":"eu-west-1"}},
+ "planned_values":{"root_module":{"resources":[
+  {"address":"aws_vpc.a","mode":"managed","type":"aws_vpc","name":"a","values":{"cidr_block":"10.1.0.0/16"}},
+  {"address":"aws_vpc.b","mode":"managed","type":"aws_vpc","name":"b","values":{"cidr_block":"10.2.0.0/16"}}]}},
+ "resource_changes":[
+  {"address":"aws_vpc.a","mode":"managed","type":"aws_vpc","name":"a","change":{"actions":["create"],"before":null,"after":{"cidr_block":"10.1.0.0/16"},"after_unknown":{"id":true}}},
+  {"address":"aws_vpc.b","mode":"managed","type":"aws_vpc","name":"b","change":{"actions":["create"],"before":null,"after":{"cidr_block":"10.2.0.0/16"},"after_unknown":{"id":true}}}],
+ "configuration":{"provider_config":{
+   "aws":{"name":"aws","expressions":{"region":{"references":["var.region"]}}},
+   "aws.tokyo":{"name":"aws","alias":"tokyo","expressions":{"region":{"constant_value":"ap-northeast-1"}}}},
+  "root_module":{"resources":[
+   {"address":"aws_vpc.a","mode":"managed","type":"aws_vpc","name":"a","provider_config_key":"aws","expressions":{"cidr_block":{"constant_value":"10.1.0.0/16"}}},
+   {"address":"aws_vpc.b","mode":"managed","type":"aws_vpc","name":"b","provider_config_key":"aws.tokyo","expressions":{"cidr_block":{"constant_value":"10.2.0.0/16"}}}]}}}`
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, []byte(plan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range inv.Accounts[0].Regions {
+		for _, v := range r.VPCs {
+			got[v.ID] = r.Name
+		}
+	}
+	want := map[string]string{"vpc-(aws_vpc.a)": "eu-west-1", "vpc-(aws_vpc.b)": "ap-northeast-1"}
+	if len(got) != 2 || got["vpc-(aws_vpc.a)"] != want["vpc-(aws_vpc.a)"] || got["vpc-(aws_vpc.b)"] != want["vpc-(aws_vpc.b)"] {
+		t.Errorf("VPCs in regions %v, want %v", got, want)
+	}
+}

@@ -84,7 +84,10 @@ type target struct {
 // made in module m to the resource instances they name, following module
 // outputs and variables.
 func (t *translator) refTargets(m *moduleCtx, refs []string, depth int) []target {
-	if m == nil || depth > 20 {
+	// Modules passing variables to modules can fan out; a plan gets a
+	// bounded number of steps for all its references.
+	t.steps++
+	if m == nil || depth > 20 || t.steps > maxSteps {
 		return nil
 	}
 	var out []target
@@ -159,6 +162,9 @@ func (t *translator) refTargets(m *moduleCtx, refs []string, depth int) []target
 	}
 	return out
 }
+
+// maxSteps bounds the work of following a plan's references.
+const maxSteps = 1 << 20
 
 // splitIndex splits `name[0]` or `name["a"]` into the name and the index
 // as written inside the brackets (quotes removed).

@@ -26,6 +26,7 @@ type translator struct {
 	publicN   int // placeholder public addresses handed out
 	publicIPs map[string]string
 	privates  map[string]int // private addresses handed out per subnet
+	steps     int            // references followed (refTargets)
 }
 
 // planNote is something the translation could not do exactly.

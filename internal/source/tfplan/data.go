@@ -156,12 +156,25 @@ func (t *translator) dropRDSInterfaces(d *regionDocs, db map[string]any) {
 			}
 		}
 	}
+	// As the snapshot source attributes them: the groups, the subnet
+	// group, then the AZ.
+	var cands []map[string]any
 	for _, e := range d.items(model.CallNetworkInterfaces) {
 		if str(e, "Description") == "RDSNetworkInterface" && subnets[str(e, "SubnetId")] && sameStrings(groupIDsOf(e), groups) {
-			d.remove(model.CallNetworkInterfaces, str(e, "NetworkInterfaceId"))
-			return
+			cands = append(cands, e)
 		}
 	}
+	if len(cands) == 0 {
+		return
+	}
+	pick := cands[0]
+	for _, e := range cands {
+		if az := str(db, "AvailabilityZone"); az != "" && (str(e, "AvailabilityZone") == az || t.azOfSubnet(d, str(e, "SubnetId")) == az) {
+			pick = e
+			break
+		}
+	}
+	d.remove(model.CallNetworkInterfaces, str(pick, "NetworkInterfaceId"))
 }
 
 func groupIDsOf(e map[string]any) []string {
@@ -418,10 +431,13 @@ func (t *translator) ecsService(r *res) {
 	d.putPer(model.CallECSServices, cluster, svc)
 }
 
-// removeENIsOf removes, with a base instance the plan deletes, the
-// interfaces attached to it.
+// removeENIsOf removes, with a base instance or DB instance the plan
+// deletes, its interfaces.
 func (t *translator) removeENIsOf(d *regionDocs, call model.Call, id string) {
-	if call != model.CallInstances {
+	if call == model.CallDBInstances {
+		if db := d.find(call, id); db != nil {
+			t.dropRDSInterfaces(d, db)
+		}
 		return
 	}
 	for _, e := range d.items(model.CallNetworkInterfaces) {

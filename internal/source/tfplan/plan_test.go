@@ -227,6 +227,15 @@ func TestOnBaseUpdatesAndDeletes(t *testing.T) {
 		if e.ID == "eni-0a1b2c3d4e5f604a2" {
 			t.Error("the deleted instance's interface is still there")
 		}
+		if e.ID == "eni-0a1b2c3d4e5f604b2" {
+			t.Error("the deleted Aurora instance's interface (its AZ's) is still there")
+		}
+	}
+	eni(t, r, "eni-0a1b2c3d4e5f604b1") // the other Aurora instance's stays
+	for _, x := range r.Resources {
+		if x.ID == "oyatsu-aurora-instance-2" {
+			t.Error("the deleted Aurora instance is still there")
+		}
 	}
 	if in := group(t, r, "sg-0a1b2c3d4e5f60105").Ingress; len(in) != 0 {
 		t.Errorf("the deleted rule (80 from the ALB's group) is still in oyatsu-web-sg: %+v", in)

@@ -438,6 +438,19 @@ func (t *translator) removeENIsOf(d *regionDocs, call model.Call, id string) {
 		if db := d.find(call, id); db != nil {
 			t.dropRDSInterfaces(d, db)
 		}
+		for _, c := range d.items(model.CallDBClusters) {
+			var keep []any
+			for _, m := range anyList(c["DBClusterMembers"]) {
+				if mm, ok := m.(map[string]any); ok && str(mm, "DBInstanceIdentifier") == id {
+					continue
+				}
+				keep = append(keep, m)
+			}
+			if keep == nil {
+				keep = []any{}
+			}
+			c["DBClusterMembers"] = keep
+		}
 		return
 	}
 	for _, e := range d.items(model.CallNetworkInterfaces) {

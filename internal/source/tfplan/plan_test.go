@@ -232,6 +232,11 @@ func TestOnBaseUpdatesAndDeletes(t *testing.T) {
 		}
 	}
 	eni(t, r, "eni-0a1b2c3d4e5f604b1") // the other Aurora instance's stays
+	for _, c := range r.DBClusters {
+		if slices.Contains(c.MemberIDs, "oyatsu-aurora-instance-2") {
+			t.Errorf("cluster %s still lists the deleted instance: %v", c.ID, c.MemberIDs)
+		}
+	}
 	for _, x := range r.Resources {
 		if x.ID == "oyatsu-aurora-instance-2" {
 			t.Error("the deleted Aurora instance is still there")

@@ -34,10 +34,15 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tfplans, err := filepath.Abs("../../internal/source/tfplan/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
+			env.Setenv("TFPLANS", tfplans)
 			env.Setenv("FLOWLOGS", flowlogs)
 			return nil
 		},

@@ -29,7 +29,6 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
-	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
 
 // Options are the command's flags and arguments.
@@ -55,6 +54,9 @@ type Options struct {
 	// no path is given.
 	Live  bool
 	Scope scope.Flags
+	// Base is the snapshot a Terraform plan among Paths is applied to
+	// (--base); none: a plan is read by itself.
+	Base []string
 
 	// Lang is the language of the text and Markdown reports' findings
 	// ("en", "ja"); JSON, SARIF and the Mackerel formats stay English.
@@ -129,7 +131,16 @@ the reason. To keep the snapshot, use "vpcdoctor collect --out DIR".
 Language: --lang ja writes the findings of the text and Markdown reports
 (each rule's title, each finding's message and each rule's fix) in
 Japanese; the rest of those reports, and JSON, SARIF and the Mackerel
-formats, which tools read, stay English.`,
+formats, which tools read, stay English.
+
+Terraform plans: a PATH that is a file is read as "terraform show -json
+PLANFILE" output (docs/terraform.md): the planned AWS network resources,
+with values known only after apply named after their Terraform address
+(aws_security_group.web). A plan holds only what its configuration manages;
+the coverage says which calls it cannot answer. With --base SNAPSHOT the plan
+is applied on top of that account's snapshot: what the account looks like
+after "terraform apply". One plan per scan; snapshots may be scanned beside
+it (the plan's account reads terraform-plan).`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
@@ -154,6 +165,13 @@ formats, which tools read, stay English.`,
   # A pull-request comment with the findings in Japanese
   vpcdoctor scan snapshot/ --format markdown --lang ja > comment.md
 
+  # A Terraform plan in a pull request, before it is applied
+  terraform plan -out=plan.bin && terraform show -json plan.bin > plan.json
+  vpcdoctor scan plan.json --fail-on high
+
+  # The account as it will be once the plan is applied
+  vpcdoctor scan plan.json --base snapshot/
+
   # With a month of VPC flow logs: which inbound rules admitted no traffic
   vpcdoctor scan snapshot/ --flows flowlogs/AWSLogs/111122223333/vpcflowlogs/ap-northeast-1/2024/05`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -175,6 +193,7 @@ formats, which tools read, stay English.`,
 	cmd.Flags().StringVar(&opts.CriticalOn, "critical-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check CRITICAL (default high, or mackerel.critical in the configuration)")
 	cmd.Flags().StringArrayVar(&opts.Flows, "flows", nil, "read VPC flow logs from `PATH` (a file, or a folder walked for *.log, *.gz, *.txt; repeat for several) for the checks that need them")
 	cmd.Flags().StringVar(&opts.Lang, "lang", "en", "with --format text or markdown: the findings' `LANGUAGE`, en or ja")
+	cmd.Flags().StringArrayVar(&opts.Base, "base", nil, "apply the Terraform plan among the PATHs on top of the snapshot `SNAPSHOT` (one account)")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	cmd.Flags().BoolVar(&opts.Live, "live", false, "collect from the AWS APIs (read-only) and scan that, as with no PATH")
 	opts.Scope.Register(cmd)
@@ -278,9 +297,9 @@ func scan(opts *Options) (*report.Report, error) {
 		return nil, err
 	}
 	defer cleanup()
-	inv, err := snapshot.Load(paths...)
+	inv, err := loadInventory(paths, opts.Base)
 	if err != nil {
-		return nil, cmdutil.BadInput(err)
+		return nil, err
 	}
 	var copts check.Options
 	var warnings []string

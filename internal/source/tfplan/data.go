@@ -135,7 +135,7 @@ func (t *translator) dbInstance(r *res) {
 			}
 		}
 	}
-	t.serviceInterface(d, "eni:"+r.addr, subnet, groups, "RDSNetworkInterface", "amazon-rds", public, r.addr)
+	t.serviceInterface(d, "eni-("+r.addr+")", subnet, groups, "RDSNetworkInterface", "amazon-rds", public, r.addr)
 }
 
 // dropRDSInterfaces removes a base DB instance's interfaces (those of
@@ -156,12 +156,25 @@ func (t *translator) dropRDSInterfaces(d *regionDocs, db map[string]any) {
 			}
 		}
 	}
+	// As the snapshot source attributes them: the groups, the subnet
+	// group, then the AZ.
+	var cands []map[string]any
 	for _, e := range d.items(model.CallNetworkInterfaces) {
 		if str(e, "Description") == "RDSNetworkInterface" && subnets[str(e, "SubnetId")] && sameStrings(groupIDsOf(e), groups) {
-			d.remove(model.CallNetworkInterfaces, str(e, "NetworkInterfaceId"))
-			return
+			cands = append(cands, e)
 		}
 	}
+	if len(cands) == 0 {
+		return
+	}
+	pick := cands[0]
+	for _, e := range cands {
+		if az := str(db, "AvailabilityZone"); az != "" && (str(e, "AvailabilityZone") == az || t.azOfSubnet(d, str(e, "SubnetId")) == az) {
+			pick = e
+			break
+		}
+	}
+	d.remove(model.CallNetworkInterfaces, str(pick, "NetworkInterfaceId"))
 }
 
 func groupIDsOf(e map[string]any) []string {
@@ -280,7 +293,7 @@ func (t *translator) cacheNode(r *res, d *regionDocs, id, engine, group, replica
 		t.note(r, "its cache subnet group %s is neither in the plan nor in the base: its subnets are unknown", orUnknown(group))
 		return
 	}
-	t.serviceInterface(d, "eni:"+r.addr+"/"+id, subnets[n%len(subnets)], groups, "ElastiCache "+id, "amazon-elasticache", false, "")
+	t.serviceInterface(d, "eni-("+r.addr+" "+id+")", subnets[n%len(subnets)], groups, "ElastiCache "+id, "amazon-elasticache", false, "")
 }
 
 func (t *translator) cacheCluster(r *res) {
@@ -360,8 +373,8 @@ func (t *translator) vpcEndpoint(r *res) {
 	groups := t.refN(r, "security_group_ids", sgTypes...)
 	enis := strsOf(r.vals["network_interface_ids"])
 	if len(enis) == 0 && strings.EqualFold(kind, "Interface") {
-		for _, s := range subnets {
-			eni := "eni:" + r.addr + "/" + s
+		for i, s := range subnets {
+			eni := fmt.Sprintf("eni-(%s #%d)", r.addr, i+1)
 			enis = append(enis, eni)
 			ip := t.privateIP(d, s)
 			d.put(model.CallNetworkInterfaces, map[string]any{"PrivateIpAddress": ip,
@@ -418,10 +431,26 @@ func (t *translator) ecsService(r *res) {
 	d.putPer(model.CallECSServices, cluster, svc)
 }
 
-// removeENIsOf removes, with a base instance the plan deletes, the
-// interfaces attached to it.
+// removeENIsOf removes, with a base instance or DB instance the plan
+// deletes, its interfaces.
 func (t *translator) removeENIsOf(d *regionDocs, call model.Call, id string) {
-	if call != model.CallInstances {
+	if call == model.CallDBInstances {
+		if db := d.find(call, id); db != nil {
+			t.dropRDSInterfaces(d, db)
+		}
+		for _, c := range d.items(model.CallDBClusters) {
+			var keep []any
+			for _, m := range anyList(c["DBClusterMembers"]) {
+				if mm, ok := m.(map[string]any); ok && str(mm, "DBInstanceIdentifier") == id {
+					continue
+				}
+				keep = append(keep, m)
+			}
+			if keep == nil {
+				keep = []any{}
+			}
+			c["DBClusterMembers"] = keep
+		}
 		return
 	}
 	for _, e := range d.items(model.CallNetworkInterfaces) {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -73,8 +74,9 @@ type regionDocs struct {
 	present    map[model.Call]bool // the call is collected (always, for a plan alone)
 	per        map[model.Call]map[string][]any
 	perPresent map[model.Call]map[string]bool
-	cur        string       // the address of the resource being translated
-	dropped    []model.Call // calls the plan adds to that the base lacks
+	index      map[model.Call]map[string]map[string]any // items by ID, built on first use
+	cur        string                                   // the address of the resource being translated
+	dropped    []model.Call                             // calls the plan adds to that the base lacks
 }
 
 func newRegionDocs(name, dir string, fromPlan bool) *regionDocs {
@@ -95,13 +97,29 @@ func (d *regionDocs) items(call model.Call) []map[string]any {
 
 // find is the item of call whose ID is id, nil if none.
 func (d *regionDocs) find(call model.Call, id string) map[string]any {
+	return d.byID(call)[id]
+}
+
+// byID is the index of call's items by ID (the first item of an ID wins,
+// as put replaces later ones).
+func (d *regionDocs) byID(call model.Call) map[string]map[string]any {
+	if d.index == nil {
+		d.index = map[model.Call]map[string]map[string]any{}
+	}
+	if ix, ok := d.index[call]; ok {
+		return ix
+	}
 	key := docOf(call).id
+	ix := map[string]map[string]any{}
 	for _, m := range d.items(call) {
-		if s, _ := m[key].(string); s == id {
-			return m
+		if s, _ := m[key].(string); s != "" {
+			if _, dup := ix[s]; !dup {
+				ix[s] = m
+			}
 		}
 	}
-	return nil
+	d.index[call] = ix
+	return ix
 }
 
 // put adds item to call, replacing the item with the same ID.
@@ -109,13 +127,25 @@ func (d *regionDocs) put(call model.Call, item map[string]any) {
 	d.mark(call, item)
 	key := docOf(call).id
 	id, _ := item[key].(string)
-	for i, x := range d.lists[call] {
-		if m, ok := x.(map[string]any); ok && id != "" && m[key] == id {
-			d.lists[call][i] = item
-			return
+	ix := d.byID(call)
+	if old := ix[id]; id != "" && old != nil {
+		for i, x := range d.lists[call] {
+			if m, ok := x.(map[string]any); ok && sameMap(m, old) {
+				d.lists[call][i] = item
+				break
+			}
 		}
+	} else {
+		d.lists[call] = append(d.lists[call], item)
 	}
-	d.lists[call] = append(d.lists[call], item)
+	if id != "" {
+		ix[id] = item
+	}
+}
+
+// sameMap reports whether a and b are the same map (not equal ones).
+func sameMap(a, b map[string]any) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // mark records that item comes from the resource being translated, and
@@ -144,16 +174,13 @@ func (d *regionDocs) remove(call model.Call, id string) bool {
 	for i, x := range list {
 		if m, ok := x.(map[string]any); ok && m[key] == id {
 			d.lists[call] = append(list[:i:i], list[i+1:]...)
+			// Rebuilt on next use: another item of the same ID (a base
+			// listing it twice) may take its place.
+			delete(d.index, call)
 			return true
 		}
 	}
 	return false
-}
-
-// perItems is the per-resource call's list for key, read from the base
-// when it has the file.
-func (d *regionDocs) perItems(call model.Call, key string) []any {
-	return d.per[call][key]
 }
 
 // putPer appends item to the per-resource call's list for key and marks
@@ -340,7 +367,7 @@ func escapeKey(k string) string {
 }
 
 func writeJSON(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
+	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("tfplan: %s: %w", path, err)
 	}

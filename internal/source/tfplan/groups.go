@@ -75,6 +75,9 @@ func (t *translator) securityGroup(r *res) {
 	}
 	g := map[string]any{"GroupId": id, "GroupName": name, "Description": r.strOr("description", ""), "VpcId": vpc, "Tags": tags(r)}
 	for _, dir := range []struct{ attr, key string }{{"ingress", "IpPermissions"}, {"egress", "IpPermissionsEgress"}} {
+		if _, whole := r.unknown[dir.attr].(bool); whole && isUnknown(r.unknown, dir.attr) {
+			t.note(r, "its %s rules are known only after apply (dynamic blocks of unknown values?); none are read", dir.attr)
+		}
 		perms := []any{}
 		blocks := blocksOf(r.vals[dir.attr])
 		for i, b := range blocks {
@@ -85,6 +88,9 @@ func (t *translator) securityGroup(r *res) {
 			p.groups = t.blockRefN(r, dir.attr, i, len(blocks), b, "security_groups", sgTypes...)
 			if self, _ := b["self"].(bool); self {
 				p.groups = append(p.groups, id)
+			}
+			if !t.validPorts(r, p) {
+				continue
 			}
 			perms = append(perms, p.json())
 		}
@@ -179,7 +185,20 @@ func (t *translator) vpcRule(r *res, vals map[string]any, resolve bool) (string,
 	return group, p
 }
 
+// validPorts reports whether AWS accepts p's port range (from <= to for
+// TCP and UDP); a rule it would reject at apply is noted and not read.
+func (t *translator) validPorts(r *res, p permission) bool {
+	if (p.proto == "tcp" || p.proto == "udp") && p.hasPorts && (p.from > p.to || p.from < 0 || p.to > 65535) {
+		t.note(r, "a %s rule for ports %d-%d, which AWS rejects at apply (from_port must not exceed to_port, within 0-65535); the rule is not read", p.proto, p.from, p.to)
+		return false
+	}
+	return true
+}
+
 func (t *translator) addPermission(r *res, group string, egress bool, p permission) {
+	if !t.validPorts(r, p) {
+		return
+	}
 	g := t.docs(r).find(model.CallSecurityGroups, group)
 	if g == nil {
 		t.note(r, "its security group %s is neither in the plan nor in the base; the rule is not read", orUnknown(group))
@@ -189,7 +208,47 @@ func (t *translator) addPermission(r *res, group string, egress bool, p permissi
 	if egress {
 		key = "IpPermissionsEgress"
 	}
-	g[key] = append(anyList(g[key]), p.json())
+	// A plan read alone against a state lists a group's rules twice: in
+	// the group's ingress and egress (read back from AWS) and as the
+	// separate rules that made them. AWS holds each once.
+	have := map[string]bool{}
+	for _, x := range anyList(g[key]) {
+		if m, ok := x.(map[string]any); ok && sgProtocol(str(m, "IpProtocol")) == p.proto && samePorts(m, p) {
+			for _, src := range sourcesOf(m) {
+				have[src] = true
+			}
+		}
+	}
+	q := p
+	q.cidrs, q.v6, q.pls, q.groups = missing(p.cidrs, have), missing(p.v6, have), missing(p.pls, have), missing(p.groups, have)
+	if len(q.cidrs)+len(q.v6)+len(q.pls)+len(q.groups) == 0 {
+		return
+	}
+	g[key] = append(anyList(g[key]), q.json())
+}
+
+// sourcesOf is every source of an IpPermission: CIDR blocks, prefix lists
+// and groups.
+func sourcesOf(m map[string]any) []string {
+	var out []string
+	for _, k := range []struct{ list, id string }{{"IpRanges", "CidrIp"}, {"Ipv6Ranges", "CidrIpv6"}, {"PrefixListIds", "PrefixListId"}, {"UserIdGroupPairs", "GroupId"}} {
+		for _, e := range anyList(m[k.list]) {
+			if em, ok := e.(map[string]any); ok {
+				out = append(out, str(em, k.id))
+			}
+		}
+	}
+	return out
+}
+
+func missing(list []string, have map[string]bool) []string {
+	var out []string
+	for _, s := range list {
+		if !have[s] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (t *translator) delSecurityGroupRule(r *res) {

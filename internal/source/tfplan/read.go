@@ -41,7 +41,7 @@ func decodePlan(path string, raw []byte) (*tfjson.Plan, error) {
 	_, planned := top["planned_values"]
 	_, changes := top["resource_changes"]
 	if !planned && !changes {
-		msg := "not a Terraform plan: want the output of terraform show -json PLANFILE, with \"planned_values\" or \"resource_changes\""
+		msg := "not a Terraform plan: want the output of terraform show -json PLANFILE, with \"planned_values\" or \"resource_changes\" (a snapshot is a folder: pass the one holding region folders such as ap-northeast-1/)"
 		if _, state := top["values"]; state {
 			msg = "a Terraform state (terraform show -json without a plan file, or of a state file), not a plan: it has \"values\" but no \"planned_values\"; run terraform plan -out=PLANFILE, then terraform show -json PLANFILE"
 		}

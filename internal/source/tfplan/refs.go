@@ -84,7 +84,10 @@ type target struct {
 // made in module m to the resource instances they name, following module
 // outputs and variables.
 func (t *translator) refTargets(m *moduleCtx, refs []string, depth int) []target {
-	if m == nil || depth > 20 {
+	// Modules passing variables to modules can fan out; a plan gets a
+	// bounded number of steps for all its references.
+	t.steps++
+	if m == nil || depth > 20 || t.steps > maxSteps {
 		return nil
 	}
 	var out []target
@@ -159,6 +162,9 @@ func (t *translator) refTargets(m *moduleCtx, refs []string, depth int) []target
 	}
 	return out
 }
+
+// maxSteps bounds the work of following a plan's references.
+const maxSteps = 1 << 20
 
 // splitIndex splits `name[0]` or `name["a"]` into the name and the index
 // as written inside the brackets (quotes removed).
@@ -270,15 +276,44 @@ func (t *translator) idOf(x target) string {
 	return placeholder(r, x.attr)
 }
 
-// placeholder names a value known only after apply: the resource's
-// address for its ID or ARN (what a reviewer of the plan knows it by), the
-// address and attribute for anything else.
+// placeholder names a value known only after apply after the resource:
+// AWS's ID prefix, which the snapshot source reads a route's target kind
+// from, and the resource's address (what a reviewer of the plan knows it
+// by) in parentheses, with the attribute when it is not the ID:
+// sg-(aws_security_group.web), rtb-(aws_vpc.main.default_route_table_id).
+// Values without a prefix (ARNs, names) are the address alone.
 func placeholder(r *res, attr string) string {
-	switch attr {
-	case "id", "arn":
-		return r.addr
+	name := r.addr
+	if attr != "id" && attr != "arn" {
+		name += "." + attr
 	}
-	return r.addr + "." + attr
+	if p := idPrefix(r.typ, attr); p != "" {
+		return p + "(" + name + ")"
+	}
+	return name
+}
+
+// idPrefixes are the ID prefixes of AWS's objects by Terraform type (the
+// ID attribute) or type.attribute.
+var idPrefixes = map[string]string{
+	"aws_vpc": "vpc-", "aws_default_vpc": "vpc-", "aws_subnet": "subnet-", "aws_default_subnet": "subnet-",
+	"aws_route_table": "rtb-", "aws_default_route_table": "rtb-", "aws_internet_gateway": "igw-",
+	"aws_egress_only_internet_gateway": "eigw-", "aws_nat_gateway": "nat-", "aws_network_acl": "acl-",
+	"aws_default_network_acl": "acl-", "aws_security_group": "sg-", "aws_default_security_group": "sg-",
+	"aws_network_interface": "eni-", "aws_instance": "i-", "aws_vpc_endpoint": "vpce-", "aws_eip": "eipalloc-",
+	"aws_vpn_gateway": "vgw-", "aws_ec2_transit_gateway": "tgw-", "aws_vpc_peering_connection": "pcx-",
+	"aws_vpc.default_route_table_id": "rtb-", "aws_vpc.main_route_table_id": "rtb-", "aws_vpc.default_network_acl_id": "acl-",
+	"aws_vpc.default_security_group_id": "sg-", "aws_default_vpc.default_route_table_id": "rtb-",
+	"aws_default_vpc.main_route_table_id": "rtb-", "aws_default_vpc.default_network_acl_id": "acl-",
+	"aws_default_vpc.default_security_group_id": "sg-", "aws_instance.primary_network_interface_id": "eni-",
+	"aws_nat_gateway.network_interface_id": "eni-", "aws_eip.allocation_id": "eipalloc-",
+}
+
+func idPrefix(typ, attr string) string {
+	if attr == "id" {
+		return idPrefixes[typ]
+	}
+	return idPrefixes[typ+"."+attr]
 }
 
 // ref1 is a single-valued reference attribute (subnet_id, vpc_id): its

@@ -86,6 +86,11 @@ func collect(plan *tfjson.Plan) []*res {
 		out = append(out, r)
 	}
 	for _, r := range out {
+		if r.vals == nil && r.exists() {
+			// Every value known only after apply: planned_values may
+			// leave "values" out.
+			r.vals = map[string]any{}
+		}
 		if r.module == "" {
 			r.module = moduleOf(r.addr)
 		}

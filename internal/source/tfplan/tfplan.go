@@ -6,11 +6,11 @@
 // and every check work on a plan exactly as on an account.
 //
 // Values known only after apply become placeholders that name the
-// resource: a security group's ID is its address (aws_security_group.web),
-// another attribute is the address and the attribute
-// (aws_vpc.main.default_route_table_id), an interface AWS creates for a
-// resource is "eni:" and its address, and a public address is one of
-// 203.0.113.0/24. References between resources are followed through the
+// resource: AWS's ID prefix and the address, sg-(aws_security_group.web);
+// another attribute adds its name, rtb-(aws_vpc.main.default_route_table_id);
+// an interface AWS creates for a resource is eni-(aws_db_instance.db); an
+// ARN or name is the address alone; a public address is one of
+// 203.0.113.0/24 and a private one the subnet's next from .100. References between resources are followed through the
 // plan's configuration section, across module outputs and variables.
 //
 // A plan holds only what its configuration manages: the region's coverage
@@ -242,7 +242,7 @@ func (l *loader) label(a *model.Account) {
 			continue
 		}
 		if d.fromPlan {
-			r.Note(planName, "read from the Terraform plan %s: only the resources its configuration manages, as planned; what else the account holds (other configurations, the console) is not in it, and values known only after apply are named after their Terraform address", planName)
+			r.Note(planName, "read from the Terraform plan %s (%s): only the resources its configuration manages, as planned; what else the account holds (other configurations, the console) is not in it, and values known only after apply are named after their Terraform address", planName, t.counts(r.Name))
 			for i, m := range r.Coverage.Missing {
 				if m.Reason == "not collected" {
 					r.Coverage.Missing[i].Reason = notInPlan(m.Call)
@@ -302,6 +302,22 @@ func (t *translator) summary(region string) string {
 	return fmt.Sprintf("%d resources created, %d updated, %d deleted (%d of types not read)", created, updated, deleted, skipped)
 }
 
+// counts says how many of the plan's resources in a region are read.
+func (t *translator) counts(region string) string {
+	read, other := 0, 0
+	for _, r := range t.all {
+		if r.region != region || !r.exists() {
+			continue
+		}
+		if _, ok := handlers[r.typ]; ok {
+			read++
+		} else {
+			other++
+		}
+	}
+	return fmt.Sprintf("%d resources read, %d other AWS resources ignored", read, other)
+}
+
 // translateError rewrites an error of the snapshot loader on the written
 // folder so that it names the plan and the resource (or the base's file).
 func (l *loader) translateError(err error) error {
@@ -316,7 +332,7 @@ func (l *loader) translateError(err error) error {
 		}
 		var fe *snapshot.FileError
 		if !errors.As(e, &fe) {
-			out = append(out, e)
+			out = append(out, fmt.Errorf("%s: %w", l.plan, e))
 			return
 		}
 		out = append(out, l.fileError(fe))

@@ -26,6 +26,7 @@ type translator struct {
 	publicN   int // placeholder public addresses handed out
 	publicIPs map[string]string
 	privates  map[string]int // private addresses handed out per subnet
+	steps     int            // references followed (refTargets)
 }
 
 // planNote is something the translation could not do exactly.
@@ -214,6 +215,16 @@ func delByID(call model.Call, attr string) func(t *translator, r *res) {
 func (t *translator) run() {
 	for _, r := range t.all {
 		h, ok := handlers[r.typ]
+		if ok && t.base && r.actions.Update() && h.phase == 2 && h.del != nil {
+			// A rule or route updated in place: what it was goes, what it
+			// becomes comes below.
+			h.del(t, r)
+			continue
+		}
+		if ok && t.base && r.actions.Update() && h.phase == 2 {
+			t.note(r, "updated in place; removing what it was from the base is not modelled, so both count")
+			continue
+		}
 		if !ok || !t.base || !r.deletes() {
 			continue
 		}
@@ -278,9 +289,6 @@ func tags(r *res) []any {
 	}
 	return out
 }
-
-// num64 is a JSON number for the documents.
-func num64(n int64) any { return n }
 
 func groupRefs(ids []string) []any {
 	out := []any{}

@@ -14,6 +14,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/explain"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/exposure"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/flows"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/history"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/plan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/reach"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/report"
@@ -51,6 +52,7 @@ person reviews.`,
 	})
 	cmd.AddCommand(scan.NewCmd(io, nil), reach.NewCmd(io, nil), exposure.NewCmd(io, nil), flows.NewCmd(io, nil), plan.NewCmd(io, nil), rules.NewCmd(io, nil), explain.NewCmd(io, nil), version.NewCmd(io))
 	cmd.AddCommand(diagram.NewCmd(io, nil), docs.NewCmd(io, nil), report.NewCmd(io, nil))
+	cmd.AddCommand(history.NewCmd(io, nil))
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }

@@ -45,6 +45,9 @@ type Options struct {
 	// Flows are the paths of VPC flow logs to read (files, or folders
 	// walked for them); none: the checks that read flow logs are skipped.
 	Flows []string
+	// History is a history file (an SQLite database, created if absent)
+	// the scan is added to, one scan per account (vpcdoctor history).
+	History string
 
 	cfg *config.Config
 }
@@ -96,7 +99,15 @@ format), attributes every accepted connection to the security-group rules
 and network-ACL entries that admitted it, and runs the checks that need
 flow logs (sg-rule-unused-in-flows): inbound rules that admitted nothing in
 the logged period, stated with the period and the volume of logs read.
-Without --flows those checks are skipped, and the coverage says so.`,
+Without --flows those checks are skipped, and the coverage says so.
+
+History: --history FILE adds the scan to FILE, an SQLite database created
+if absent (one scan per account, with its findings and internet exposures),
+which "vpcdoctor history FILE" reads to tell what appeared, was resolved or
+came back between scans (docs/history.md). The scan is recorded before the
+report is printed: a file that cannot take it (not a history, damaged, from
+a newer vpcdoctor, locked by another writer for longer than 5 seconds) is
+an error (exit 2), nothing is printed and --output is left as it was.`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
@@ -114,6 +125,9 @@ Without --flows those checks are skipped, and the coverage says so.`,
 
   # A folder of account folders (a multi-account snapshot)
   vpcdoctor scan snapshots/
+
+  # Keep every nightly scan in a history, to see what changed (vpcdoctor history)
+  vpcdoctor scan snapshot/ --history vpcdoctor-history.db
 
   # With a month of VPC flow logs: which inbound rules admitted no traffic
   vpcdoctor scan snapshot/ --flows flowlogs/AWSLogs/111122223333/vpcflowlogs/ap-northeast-1/2024/05`,
@@ -135,6 +149,7 @@ Without --flows those checks are skipped, and the coverage says so.`,
 	cmd.Flags().StringVar(&opts.ReportURL, "report-url", "", "with --format markdown: the `URL` of the full report, linked where the comment is shortened")
 	cmd.Flags().StringVar(&opts.CriticalOn, "critical-on", "", "with --format mackerel-check: lowest `SEVERITY` that makes the check CRITICAL (default high, or mackerel.critical in the configuration)")
 	cmd.Flags().StringArrayVar(&opts.Flows, "flows", nil, "read VPC flow logs from `PATH` (a file, or a folder walked for *.log, *.gz, *.txt; repeat for several) for the checks that need them")
+	cmd.Flags().StringVar(&opts.History, "history", "", "add the scan to the history `FILE` (SQLite, created if absent) that vpcdoctor history reads")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	return cmd
 }
@@ -158,8 +173,18 @@ func Run(opts *Options) error {
 		return cmdutil.BadInput(err)
 	}
 	defer out.discard()
+	hist, err := openHistory(opts)
+	if err != nil {
+		return err
+	}
+	if hist != nil {
+		defer hist.Close()
+	}
 	rep, err := scan(opts)
 	if err != nil {
+		return err
+	}
+	if err := recordHistory(hist, opts, rep); err != nil {
 		return err
 	}
 	var failOn check.Severity
@@ -331,6 +356,9 @@ func runCheckPlugin(opts *Options) error {
 func checkPluginScan(opts *Options) (*report.Report, error) {
 	if opts.FailOn != "" {
 		return nil, fmt.Errorf("--fail-on does not apply to --format mackerel-check, whose exit status is the check's: set when it is WARNING or CRITICAL with --warning-on and --critical-on")
+	}
+	if opts.History != "" {
+		return nil, fmt.Errorf("--history does not apply to --format mackerel-check: record the history with a scan of another format")
 	}
 	if opts.Output != "" && opts.Output != "-" {
 		return nil, fmt.Errorf("--output does not apply to --format mackerel-check: a check plugin prints its line on standard output, where the agent reads it")

@@ -49,8 +49,17 @@ func writeText(w io.Writer, v *view) error {
 	for _, d := range v.Drift {
 		writeDrift(&b, d, v.names[d.Account])
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, trimLines(b.String()))
 	return err
+}
+
+// trimLines drops the spaces tabwriter leaves at the end of lines.
+func trimLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // writeComparison prints what changed between two scans.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
@@ -183,7 +184,7 @@ func fingerprints(fs []Finding) map[string]bool {
 // from which sources, by which way.
 func exposureKey(x report.Exposure) string {
 	return strings.Join([]string{x.Region, x.Resource, x.ENI, x.Protocol, strings.Join(x.ExceptProtocols, ","),
-		fmt.Sprintf("%05d-%05d", x.FromPort, x.ToPort), strings.Join(x.Sources, ","), x.Via, x.LoadBalancer}, "\x00")
+		strconv.Itoa(200000 + x.FromPort), strconv.Itoa(200000 + x.ToPort), strings.Join(x.Sources, ","), x.Via, x.LoadBalancer}, "\x00")
 }
 
 // exposureChanges returns the exposures only in b (opened) and only in a
@@ -212,6 +213,23 @@ func exposureChanges(a, b []report.Exposure) (opened, closed []report.Exposure) 
 	return opened, closed
 }
 
+// sortExposures sorts by exposureKey, computed once per exposure.
 func sortExposures(xs []report.Exposure) {
-	sort.Slice(xs, func(i, j int) bool { return exposureKey(xs[i]) < exposureKey(xs[j]) })
+	keys := make([]string, len(xs))
+	for i, x := range xs {
+		keys[i] = exposureKey(x)
+	}
+	sort.Sort(byKey{keys, xs})
+}
+
+type byKey struct {
+	keys []string
+	xs   []report.Exposure
+}
+
+func (b byKey) Len() int           { return len(b.keys) }
+func (b byKey) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
+func (b byKey) Swap(i, j int) {
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
+	b.xs[i], b.xs[j] = b.xs[j], b.xs[i]
 }

@@ -1,6 +1,8 @@
 package history
 
 import (
+	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -30,12 +32,14 @@ type DriftPoint struct {
 }
 
 // Drift returns the exposure series of every account (or of account, when
-// non-empty), accounts sorted.
+// non-empty), accounts sorted. The sums are SQL's: no exposure is read
+// whole.
 func (h *DB) Drift(account string) ([]Drift, error) {
 	scans, err := h.Scans(account)
 	if err != nil {
 		return nil, err
 	}
+	points := make(map[int64]*DriftPoint, len(scans))
 	byAccount := map[string]*Drift{}
 	var names []string
 	for _, s := range scans {
@@ -45,11 +49,15 @@ func (h *DB) Drift(account string) ([]Drift, error) {
 			byAccount[s.Account] = d
 			names = append(names, s.Account)
 		}
-		xs, err := h.Exposures(s.ID)
-		if err != nil {
-			return nil, err
+		d.Points = append(d.Points, DriftPoint{Scan: s.ID, Time: s.Time, Exposures: s.Exposures, Traffic: []string{}})
+	}
+	for _, d := range byAccount {
+		for i := range d.Points {
+			points[d.Points[i].Scan] = &d.Points[i]
 		}
-		d.Points = append(d.Points, pointOf(s, xs))
+	}
+	if err := h.sumExposures(points); err != nil {
+		return nil, err
 	}
 	sort.Strings(names)
 	out := make([]Drift, 0, len(names))
@@ -59,38 +67,55 @@ func (h *DB) Drift(account string) ([]Drift, error) {
 	return out, nil
 }
 
-// pointOf sums up one scan's exposures.
-func pointOf(s Scan, xs []report.Exposure) DriftPoint {
-	p := DriftPoint{Scan: s.ID, Time: s.Time, Exposures: len(xs), Traffic: []string{}}
-	resources := map[string]bool{}
-	traffic := map[string]report.Exposure{}
-	for _, x := range xs {
-		if x.WholeInternet {
-			p.WholeInternet++
-		}
-		r := x.Resource
-		if r == "" {
-			r = x.ENI
-		}
-		resources[r] = true
-		traffic[x.Traffic()] = x
+// sumExposures fills the points' whole-internet, resource and traffic
+// figures.
+func (h *DB) sumExposures(points map[int64]*DriftPoint) error {
+	ctx := context.Background()
+	rows, err := h.db.QueryContext(ctx, `SELECT scan_id, sum(whole_internet),
+		count(DISTINCT CASE WHEN resource = '' THEN 'eni:' || eni ELSE resource END)
+		FROM exposures GROUP BY scan_id`)
+	if err != nil {
+		return h.wrap(err)
 	}
-	p.Resources = len(resources)
-	for t := range traffic {
-		p.Traffic = append(p.Traffic, t)
-	}
-	// By protocol, then port: tcp/22 before tcp/443 before tcp/3306.
-	sort.Slice(p.Traffic, func(i, j int) bool {
-		a, b := traffic[p.Traffic[i]], traffic[p.Traffic[j]]
-		switch {
-		case a.Protocol != b.Protocol:
-			return a.Protocol < b.Protocol
-		case a.FromPort != b.FromPort:
-			return a.FromPort < b.FromPort
-		case a.ToPort != b.ToPort:
-			return a.ToPort < b.ToPort
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var whole, resources int
+		if err := rows.Scan(&id, &whole, &resources); err != nil {
+			return h.wrap(err)
 		}
-		return p.Traffic[i] < p.Traffic[j]
-	})
-	return p
+		if p := points[id]; p != nil {
+			p.WholeInternet, p.Resources = whole, resources
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return h.wrap(err)
+	}
+	// Traffic: the distinct (protocol, ports) of each scan, by protocol
+	// then port (tcp/22 before tcp/443 before tcp/3306).
+	rows, err = h.db.QueryContext(ctx, `SELECT DISTINCT scan_id, protocol, except_protocols, from_port, to_port
+		FROM exposures ORDER BY scan_id, protocol, from_port, to_port, except_protocols`)
+	if err != nil {
+		return h.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var x report.Exposure
+		var except string
+		if err := rows.Scan(&id, &x.Protocol, &except, &x.FromPort, &x.ToPort); err != nil {
+			return h.wrap(err)
+		}
+		if x.ExceptProtocols, err = decodeList(except); err != nil {
+			return h.wrap(fmt.Errorf("scan %d: except_protocols: %w", id, err))
+		}
+		p := points[id]
+		if p == nil {
+			continue
+		}
+		if t := x.Traffic(); len(p.Traffic) == 0 || p.Traffic[len(p.Traffic)-1] != t {
+			p.Traffic = append(p.Traffic, t)
+		}
+	}
+	return h.wrap(rows.Err())
 }

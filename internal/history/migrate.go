@@ -36,7 +36,7 @@ var migrations = []string{
 		message     TEXT    NOT NULL,
 		suppressed  INTEGER NOT NULL
 	);
-	CREATE INDEX findings_by_scan ON findings (scan_id, fingerprint);`,
+	CREATE INDEX findings_by_scan ON findings (scan_id, severity, suppressed, fingerprint);`,
 
 	// 2: internet exposures, for the exposure drift.
 	`CREATE TABLE exposures (
@@ -54,7 +54,7 @@ var migrations = []string{
 		via              TEXT    NOT NULL,       -- direct or load-balancer
 		load_balancer    TEXT    NOT NULL
 	);
-	CREATE INDEX exposures_by_scan ON exposures (scan_id);`,
+	CREATE INDEX exposures_by_scan ON exposures (scan_id, protocol, from_port, to_port, except_protocols);`,
 }
 
 // SchemaVersion is the history schema this vpcdoctor writes.

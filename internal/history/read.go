@@ -36,24 +36,24 @@ type Counts struct {
 	Suppressed int `json:"suppressed"`
 }
 
-// add counts one finding.
-func (c *Counts) add(severity string, suppressed bool) {
+// add counts n findings of one severity.
+func (c *Counts) add(severity string, suppressed bool, n int) {
 	if suppressed {
-		c.Suppressed++
+		c.Suppressed += n
 		return
 	}
-	c.Total++
+	c.Total += n
 	switch severity {
 	case "critical":
-		c.Critical++
+		c.Critical += n
 	case "high":
-		c.High++
+		c.High += n
 	case "medium":
-		c.Medium++
+		c.Medium += n
 	case "low":
-		c.Low++
+		c.Low += n
 	case "info":
-		c.Info++
+		c.Info += n
 	}
 }
 
@@ -71,11 +71,17 @@ type Finding struct {
 // Scans lists the scans, oldest first (by time, then ID); with account
 // non-empty, only that account's.
 func (h *DB) Scans(account string) ([]Scan, error) {
+	return h.scans("? = '' OR s.account = ?", account, account)
+}
+
+// scans lists the scans that where (an SQL condition on s, the scans
+// table) selects, oldest first, with their counts.
+func (h *DB) scans(where string, args ...any) ([]Scan, error) {
 	ctx := context.Background()
 	q := `SELECT s.id, s.run, s.account, s.account_name, s.scanned_at, s.complete, s.regions,
 		(SELECT count(*) FROM exposures x WHERE x.scan_id = s.id)
-		FROM scans s WHERE ? = '' OR s.account = ? ORDER BY s.scanned_at, s.id`
-	rows, err := h.db.QueryContext(ctx, q, account, account)
+		FROM scans s WHERE ` + where + ` ORDER BY s.scanned_at, s.id`
+	rows, err := h.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, h.wrap(err)
 	}
@@ -97,7 +103,11 @@ func (h *DB) Scans(account string) ([]Scan, error) {
 	if err := rows.Err(); err != nil {
 		return nil, h.wrap(err)
 	}
-	counts, err := h.db.QueryContext(ctx, "SELECT scan_id, severity, suppressed FROM findings")
+	if len(out) == 0 {
+		return out, nil
+	}
+	counts, err := h.db.QueryContext(ctx, `SELECT f.scan_id, f.severity, f.suppressed, count(*) FROM findings f
+		WHERE f.scan_id IN (SELECT s.id FROM scans s WHERE `+where+`) GROUP BY f.scan_id, f.severity, f.suppressed`, args...)
 	if err != nil {
 		return nil, h.wrap(err)
 	}
@@ -106,11 +116,12 @@ func (h *DB) Scans(account string) ([]Scan, error) {
 		var id int64
 		var sev string
 		var sup bool
-		if err := counts.Scan(&id, &sev, &sup); err != nil {
+		var n int
+		if err := counts.Scan(&id, &sev, &sup, &n); err != nil {
 			return nil, h.wrap(err)
 		}
 		if i, ok := index[id]; ok {
-			out[i].Findings.add(sev, sup)
+			out[i].Findings.add(sev, sup, n)
 		}
 	}
 	return out, h.wrap(counts.Err())
@@ -118,14 +129,12 @@ func (h *DB) Scans(account string) ([]Scan, error) {
 
 // Scan returns one scan by ID.
 func (h *DB) Scan(id int64) (Scan, error) {
-	all, err := h.Scans("")
+	one, err := h.scans("s.id = ?", id)
 	if err != nil {
 		return Scan{}, err
 	}
-	for _, s := range all {
-		if s.ID == id {
-			return s, nil
-		}
+	if len(one) == 1 {
+		return one[0], nil
 	}
 	return Scan{}, fmt.Errorf("%s holds no scan %d (vpcdoctor history %s lists them)", h.path, id, h.path)
 }
@@ -191,7 +200,7 @@ func (h *DB) Exposures(scan int64) ([]report.Exposure, error) {
 	if err := rows.Err(); err != nil {
 		return nil, h.wrap(err)
 	}
-	sort.Slice(out, func(i, j int) bool { return exposureKey(out[i]) < exposureKey(out[j]) })
+	sortExposures(out)
 	return out, nil
 }
 

@@ -44,8 +44,9 @@ type Options struct {
 
 // DB is an open history file.
 type DB struct {
-	path string
-	db   *sql.DB
+	path    string
+	db      *sql.DB
+	timeout time.Duration // the busy timeout
 
 	// failAt, when set, is called at each step of Record and aborts it
 	// with its error (tests: a write that fails halfway).
@@ -83,7 +84,7 @@ func Open(path string, opts Options) (*DB, error) {
 	// One connection: SQLite serialises writers anyway, and a single
 	// connection keeps the pragmas and the lock state in one place.
 	db.SetMaxOpenConns(1)
-	h := &DB{path: path, db: db}
+	h := &DB{path: path, db: db, timeout: timeout}
 	if err := h.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, err
@@ -130,7 +131,7 @@ func (h *DB) wrap(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return fmt.Errorf("%s is locked by another vpcdoctor or sqlite process (waited for it to finish; try again once it has): %w", h.path, err)
+			return fmt.Errorf("%s is locked by another vpcdoctor or sqlite process (waited %s for it; try again once it has finished): %w", h.path, h.timeout, err)
 		case sqlite3.SQLITE_NOTADB:
 			return fmt.Errorf("%s is not a vpcdoctor history: it is not an SQLite database (a different file, or a damaged one); it was left as it is: %w", h.path, err)
 		case sqlite3.SQLITE_CORRUPT:

@@ -23,6 +23,8 @@ import (
 //	status N            the last vpcdoctor exit status was N
 //
 // scriptNow is the scripts' clock: suppressions in them expire against it.
+// A script sets another with "env NOW=2026-11-24T12:00:00Z" (RFC 3339),
+// e.g. to stamp the scans it stores in a history.
 var scriptNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 func TestScripts(t *testing.T) {
@@ -48,7 +50,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"vpcdoctor": func(ts *testscript.TestScript, neg bool, args []string) {
-				io := &cmdutil.IOStreams{Out: ts.Stdout(), ErrOut: ts.Stderr(), NoColor: ts.Getenv("NO_COLOR") != "", Now: func() time.Time { return scriptNow }, Env: ts.Getenv}
+				io := &cmdutil.IOStreams{Out: ts.Stdout(), ErrOut: ts.Stderr(), NoColor: ts.Getenv("NO_COLOR") != "", Now: func() time.Time { return scriptClock(ts) }, Env: ts.Getenv}
 				code := root.Main(args, io)
 				ts.Setenv("VPCDOCTOR_STATUS", strconv.Itoa(code))
 				if (code != 0) != neg {
@@ -66,4 +68,17 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// scriptClock is $NOW when the script set it, else scriptNow.
+func scriptClock(ts *testscript.TestScript) time.Time {
+	now := ts.Getenv("NOW")
+	if now == "" {
+		return scriptNow
+	}
+	t, err := time.Parse(time.RFC3339, now)
+	if err != nil {
+		ts.Fatalf("NOW=%s: %v", now, err)
+	}
+	return t
 }

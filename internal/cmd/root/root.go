@@ -17,6 +17,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/exposure"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/lambda"
+	"github.com/vpcdoctor/vpcdoctor/internal/cmd/history"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/plan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/reach"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/report"
@@ -58,6 +59,7 @@ person reviews.`,
 	cmd.AddCommand(collect.NewCmd(io, nil))
 	scan.Collect = collect.Live // scan --live
 	cmd.AddCommand(diffcmd.NewCmd(io, nil))
+	cmd.AddCommand(history.NewCmd(io, nil))
 	cmd.CompletionOptions.HiddenDefaultCmd = true
 	return cmd
 }

@@ -57,6 +57,9 @@ type Options struct {
 	// Base is the snapshot a Terraform plan among Paths is applied to
 	// (--base); none: a plan is read by itself.
 	Base []string
+	// History is a history file (an SQLite database, created if absent)
+	// the scan is added to, one scan per account (vpcdoctor history).
+	History string
 
 	// Lang is the language of the text and Markdown reports' findings
 	// ("en", "ja"); JSON, SARIF and the Mackerel formats stay English.
@@ -140,7 +143,15 @@ with values known only after apply named after their Terraform address
 the coverage says which calls it cannot answer. With --base SNAPSHOT the plan
 is applied on top of that account's snapshot: what the account looks like
 after "terraform apply". One plan per scan; snapshots may be scanned beside
-it (the plan's account reads terraform-plan).`,
+it (the plan's account reads terraform-plan).
+
+History: --history FILE adds the scan to FILE, an SQLite database created
+if absent (one scan per account, with its findings and internet exposures),
+which "vpcdoctor history FILE" reads to tell what appeared, was resolved or
+came back between scans (docs/history.md). The scan is recorded before the
+report is printed: a file that cannot take it (not a history, damaged, from
+a newer vpcdoctor, locked by another writer for longer than 5 seconds) is
+an error (exit 2), nothing is printed and --output is left as it was.`,
 		Example: `  # Scan the bundled example account
   vpcdoctor scan examples/startup-all-public
 
@@ -172,6 +183,9 @@ it (the plan's account reads terraform-plan).`,
   # The account as it will be once the plan is applied
   vpcdoctor scan plan.json --base snapshot/
 
+  # Keep every nightly scan in a history, to see what changed (vpcdoctor history)
+  vpcdoctor scan snapshot/ --history vpcdoctor-history.db
+
   # With a month of VPC flow logs: which inbound rules admitted no traffic
   vpcdoctor scan snapshot/ --flows flowlogs/AWSLogs/111122223333/vpcflowlogs/ap-northeast-1/2024/05`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -194,6 +208,7 @@ it (the plan's account reads terraform-plan).`,
 	cmd.Flags().StringArrayVar(&opts.Flows, "flows", nil, "read VPC flow logs from `PATH` (a file, or a folder walked for *.log, *.gz, *.txt; repeat for several) for the checks that need them")
 	cmd.Flags().StringVar(&opts.Lang, "lang", "en", "with --format text or markdown: the findings' `LANGUAGE`, en or ja")
 	cmd.Flags().StringArrayVar(&opts.Base, "base", nil, "apply the Terraform plan among the PATHs on top of the snapshot `SNAPSHOT` (one account)")
+	cmd.Flags().StringVar(&opts.History, "history", "", "add the scan to the history `FILE` (SQLite, created if absent) that vpcdoctor history reads")
 	cmd.Flags().StringVar(&opts.Color, "color", "auto", "colour the text output: auto (only on a terminal, never with NO_COLOR), always (even with NO_COLOR) or never")
 	cmd.Flags().BoolVar(&opts.Live, "live", false, "collect from the AWS APIs (read-only) and scan that, as with no PATH")
 	opts.Scope.Register(cmd)
@@ -219,8 +234,18 @@ func Run(opts *Options) error {
 		return cmdutil.BadInput(err)
 	}
 	defer out.discard()
+	hist, err := openHistory(opts)
+	if err != nil {
+		return err
+	}
+	if hist != nil {
+		defer hist.Close()
+	}
 	rep, err := scan(opts)
 	if err != nil {
+		return err
+	}
+	if err := recordHistory(hist, opts, rep); err != nil {
 		return err
 	}
 	var failOn check.Severity
@@ -435,6 +460,9 @@ func runCheckPlugin(opts *Options) error {
 func checkPluginScan(opts *Options) (*report.Report, error) {
 	if opts.FailOn != "" {
 		return nil, fmt.Errorf("--fail-on does not apply to --format mackerel-check, whose exit status is the check's: set when it is WARNING or CRITICAL with --warning-on and --critical-on")
+	}
+	if opts.History != "" {
+		return nil, fmt.Errorf("--history does not apply to --format mackerel-check: record the history with a scan of another format")
 	}
 	if opts.Output != "" && opts.Output != "-" {
 		return nil, fmt.Errorf("--output does not apply to --format mackerel-check: a check plugin prints its line on standard output, where the agent reads it")

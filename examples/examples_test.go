@@ -133,7 +133,8 @@ type outputFile struct {
 	param   string // decoded per-resource parameter, "" for a plain call
 }
 
-// collect returns every AWS CLI output file under examples/*/.
+// collect returns every AWS CLI output file of the example accounts
+// (examples/*/ with an sts-get-caller-identity.json).
 func collect(t *testing.T) []outputFile {
 	t.Helper()
 	var files []outputFile
@@ -144,6 +145,9 @@ func collect(t *testing.T) []outputFile {
 	for _, acct := range accounts {
 		if !acct.IsDir() || strings.HasPrefix(acct.Name(), ".") {
 			continue
+		}
+		if _, err := os.Stat(filepath.Join(acct.Name(), "sts-get-caller-identity.json")); err != nil {
+			continue // not an account snapshot (github-actions/ holds a workflow)
 		}
 		root := acct.Name()
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

@@ -93,7 +93,7 @@ func (t *translator) instance(r *res) {
 	public := ""
 	if ip, ok := r.str("public_ip"); ok {
 		public = ip
-	} else if b, known := r.flag("associate_public_ip_address"); (known && b) || (!known && t.mapsPublic(d, subnet)) {
+	} else if t.getsPublicIP(r, d, subnet) {
 		public = t.publicIP(r.addr)
 	}
 	eni := map[string]any{
@@ -129,11 +129,26 @@ func (t *translator) instance(r *res) {
 	d.put(model.CallNetworkInterfaces, listed)
 }
 
-// mapsPublic reports whether a subnet gives instances a public address
-// at launch.
-func (t *translator) mapsPublic(d *regionDocs, subnet string) bool {
+// getsPublicIP reports whether an instance gets a public address at
+// launch: associate_public_ip_address when the plan knows it; when the
+// configuration sets it to a value unknown until apply, yes (it may be
+// true; noted); when it is not set, the subnet's map_public_ip_on_launch,
+// and yes when the subnet is not in the data (it may map public addresses,
+// as a default VPC's subnets do; noted).
+func (t *translator) getsPublicIP(r *res, d *regionDocs, subnet string) bool {
+	if b, known := r.flag("associate_public_ip_address"); known {
+		return b
+	}
+	if isUnknown(r.unknown, "associate_public_ip_address") && (r.cfg == nil || r.expr("associate_public_ip_address") != nil) {
+		t.note(r, "associate_public_ip_address is known only after apply: assumed true, the instance gets a public address (an over-approximation)")
+		return true
+	}
 	s := d.find(model.CallSubnets, subnet)
-	return s != nil && s["MapPublicIpOnLaunch"] == true
+	if s == nil {
+		t.note(r, "its subnet %s is not in the data, so whether it maps public addresses at launch is unknown: assumed it does (an over-approximation)", orUnknown(subnet))
+		return true
+	}
+	return s["MapPublicIpOnLaunch"] == true
 }
 
 func (t *translator) azOfSubnet(d *regionDocs, subnet string) string {
@@ -239,8 +254,10 @@ func (t *translator) loadBalancer(r *res) {
 		azs = append(azs, map[string]any{"SubnetId": s, "ZoneName": t.azOfSubnet(d, s)})
 	}
 	scheme := "internet-facing"
-	if b, _ := r.flag("internal"); b {
+	if b, known := r.flag("internal"); known && b {
 		scheme = "internal"
+	} else if !known && isUnknown(r.unknown, "internal") {
+		t.note(r, "internal is known only after apply: read as internet-facing (an over-approximation)")
 	}
 	vpc := r.strOr("vpc_id", "")
 	if vpc == "" && len(subnets) > 0 {

@@ -96,7 +96,11 @@ func (t *translator) dbInstance(r *res) {
 	if len(subnets) > 0 {
 		vpc = t.vpcOfSubnet(d, subnets[0])
 	}
-	public, _ := r.flag("publicly_accessible")
+	public, known := r.flag("publicly_accessible")
+	if !known && isUnknown(r.unknown, "publicly_accessible") {
+		public = true
+		t.note(r, "publicly_accessible is known only after apply: assumed true (an over-approximation)")
+	}
 	port, ok := r.num("port")
 	if !ok {
 		port, _ = defaultPort(engine)

@@ -169,10 +169,10 @@ func init() {
 		"aws_db_subnet_group":               {1, nil, nil},
 
 		"aws_route":                           {2, (*translator).route, (*translator).delRoute},
-		"aws_route_table_association":         {2, (*translator).routeTableAssociation, nil},
+		"aws_route_table_association":         {2, (*translator).routeTableAssociation, (*translator).delRouteTableAssociation},
 		"aws_main_route_table_association":    {2, (*translator).mainRouteTableAssociation, nil},
-		"aws_network_acl_rule":                {2, (*translator).networkACLRule, nil},
-		"aws_network_acl_association":         {2, (*translator).networkACLAssociation, nil},
+		"aws_network_acl_rule":                {2, (*translator).networkACLRule, (*translator).delNetworkACLRule},
+		"aws_network_acl_association":         {2, (*translator).networkACLAssociation, (*translator).delNetworkACLAssociation},
 		"aws_security_group_rule":             {2, (*translator).securityGroupRule, (*translator).delSecurityGroupRule},
 		"aws_vpc_security_group_ingress_rule": {2, (*translator).vpcSecurityGroupRule, (*translator).delVPCSecurityGroupRule},
 		"aws_vpc_security_group_egress_rule":  {2, (*translator).vpcSecurityGroupRule, (*translator).delVPCSecurityGroupRule},

@@ -51,18 +51,19 @@ func (t *translator) eipAddress(alloc string) string {
 // privateIP is a placeholder private address for an interface whose
 // address AWS picks on apply: the next of the subnet's addresses from .100
 // on (AWS keeps the first four; the plan's own addresses are usually low),
-// "" when the subnet's block is unknown.
+// and, when the subnet or its block is not in the data, the next of
+// 198.18.0.0/15 (RFC 2544, never routed): without a private address an
+// interface has no address at all, and its public one would be lost.
 func (t *translator) privateIP(d *regionDocs, subnet string) string {
-	s := d.find(model.CallSubnets, subnet)
-	if s == nil {
-		return ""
-	}
-	pf, err := netip.ParsePrefix(str(s, "CidrBlock"))
-	if err != nil || !pf.Addr().Is4() || pf.Bits() > 24 {
-		return ""
-	}
 	if t.privates == nil {
 		t.privates = map[string]int{}
+	}
+	s := d.find(model.CallSubnets, subnet)
+	pf, err := netip.ParsePrefix(str(s, "CidrBlock"))
+	if s == nil || err != nil || !pf.Addr().Is4() || pf.Bits() > 24 {
+		n := t.privates["\x00unknown"]
+		t.privates["\x00unknown"] = n + 1
+		return fmt.Sprintf("198.18.%d.%d", (n+1)/256%256, (n+1)%256)
 	}
 	n := t.privates[subnet]
 	t.privates[subnet] = n + 1

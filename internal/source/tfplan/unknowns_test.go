@@ -119,11 +119,17 @@ func TestUnknownsReadWidest(t *testing.T) {
 		{"map_public_ip_on_launch known false stays false",
 			func() any { return r.Subnet("subnet-(aws_subnet.public)").MapPublicIPOnLaunch }, false, "", ""},
 		{"associate_public_ip_address set to an unknown value: a public address",
-			func() any { return len(eni(t, r, "eni-(aws_instance.assoc_later.primary_network_interface_id)").PublicIPs()) }, 1, "aws_instance.assoc_later", "associate_public_ip_address is known only after apply"},
+			func() any {
+				return len(eni(t, r, "eni-(aws_instance.assoc_later.primary_network_interface_id)").PublicIPs())
+			}, 1, "aws_instance.assoc_later", "associate_public_ip_address is known only after apply"},
 		{"associate_public_ip_address not set, subnet known not to map: no public address",
-			func() any { return len(eni(t, r, "eni-(aws_instance.private.primary_network_interface_id)").PublicIPs()) }, 0, "", ""},
+			func() any {
+				return len(eni(t, r, "eni-(aws_instance.private.primary_network_interface_id)").PublicIPs())
+			}, 0, "", ""},
 		{"not set, in a subnet that may map: a public address",
-			func() any { return len(eni(t, r, "eni-(aws_instance.in_maybe_public.primary_network_interface_id)").PublicIPs()) }, 1, "", ""},
+			func() any {
+				return len(eni(t, r, "eni-(aws_instance.in_maybe_public.primary_network_interface_id)").PublicIPs())
+			}, 1, "", ""},
 		{"a subnet from a data source: a subnet not in the data, which may map public addresses",
 			func() any {
 				e := eni(t, r, "eni-(aws_instance.subnet_later.primary_network_interface_id)")

@@ -99,7 +99,11 @@ func (t *translator) dbInstance(r *res) {
 	public, known := r.flag("publicly_accessible")
 	if !known && isUnknown(r.unknown, "publicly_accessible") {
 		public = true
-		t.note(r, "publicly_accessible is known only after apply: assumed true (an over-approximation)")
+		why := "set to a value known only after apply"
+		if r.cfg != nil && r.expr("publicly_accessible") == nil {
+			why = "not set, and AWS's default depends on the VPC (public where it has an internet gateway)"
+		}
+		t.note(r, "publicly_accessible is %s: assumed true (an over-approximation)", why)
 	}
 	port, ok := r.num("port")
 	if !ok {

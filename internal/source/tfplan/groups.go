@@ -77,8 +77,8 @@ func (t *translator) securityGroup(r *res) {
 	g := map[string]any{"GroupId": id, "GroupName": name, "Description": r.strOr("description", ""), "VpcId": vpc, "Tags": tags(r)}
 	for _, dir := range []struct{ attr, key string }{{"ingress", "IpPermissions"}, {"egress", "IpPermissionsEgress"}} {
 		perms := []any{}
-		if wholeUnknown(r, dir.attr) {
-			t.note(r, "its %s rules are known only after apply (dynamic blocks over unknown values?): assumed to allow every protocol from 0.0.0.0/0 and ::/0 (an over-approximation)", dir.attr)
+		if open, why := t.blocksUnknown(r, dir.attr, "security_group_id", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"); open {
+			t.note(r, "its %s rules are known only after apply (%s; dynamic blocks over unknown values?): assumed to allow every protocol from 0.0.0.0/0 and ::/0 (an over-approximation)", dir.attr, why)
 			perms = append(perms, openPermission().json())
 		}
 		blocks := blocksOf(r.vals[dir.attr])

@@ -104,6 +104,19 @@ func (t *translator) routeTable(r *res) {
 		}
 	}
 	routes := t.localRoutes(r, vpc)
+	if open, why := t.blocksUnknown(r, "route", "route_table_id", "aws_route"); open {
+		// Dynamic route blocks over unknown values: any of them may go to
+		// an internet gateway.
+		gw := unresolved(r, "route", []string{"aws_internet_gateway"})
+		t.note(r, "its routes are known only after apply (%s; dynamic blocks over unknown values?): read as 0.0.0.0/0 and ::/0 to %s, an internet gateway not in the data (an over-approximation)", why, gw)
+		for _, dest := range []string{"DestinationCidrBlock", "DestinationIpv6CidrBlock"} {
+			wide := anyIPv4
+			if dest == "DestinationIpv6CidrBlock" {
+				wide = anyIPv6
+			}
+			routes = append(routes, map[string]any{dest: wide, "GatewayId": gw, "Origin": "CreateRoute", "State": "active"})
+		}
+	}
 	blocks := blocksOf(r.vals["route"])
 	for i, b := range blocks {
 		routes = append(routes, routeOf(func(attr string, types []string) string {
@@ -400,8 +413,8 @@ func (t *translator) networkACL(r *res) {
 	d := t.docs(r)
 	entries := []any{}
 	for _, dir := range []string{"ingress", "egress"} {
-		if wholeUnknown(r, dir) {
-			t.note(r, "its %s entries are known only after apply (dynamic blocks over unknown values?): assumed to allow everything before every other entry (an over-approximation)", dir)
+		if open, why := t.blocksUnknown(r, dir, "network_acl_id", "aws_network_acl_rule"); open {
+			t.note(r, "its %s entries are known only after apply (%s; dynamic blocks over unknown values?): assumed to allow everything before every other entry (an over-approximation)", dir, why)
 			entries = append(entries, openACLEntries(dir == "egress")...)
 		}
 		blocks := blocksOf(r.vals[dir])

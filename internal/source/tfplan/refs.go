@@ -2,6 +2,7 @@ package tfplan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -371,6 +372,13 @@ func (t *translator) unresolvedRefs(m *moduleCtx, refs []string, types []string)
 		head, _, _ := strings.Cut(ref, ".")
 		switch head {
 		case "count", "each", "path", "terraform", "self":
+			continue
+		}
+		// "module.app" comes with "module.app.web_sg_id", "aws_subnet.a"
+		// with "aws_subnet.a.id": the longer one says what is meant.
+		if slices.ContainsFunc(refs, func(o string) bool {
+			return strings.HasPrefix(o, ref+".") || strings.HasPrefix(o, ref+"[")
+		}) {
 			continue
 		}
 		if len(t.wanted(t.refTargets(m, []string{ref}, 0), types)) == 0 {

@@ -164,3 +164,37 @@ func wholeUnknown(r *res, attr string) bool {
 	b, ok := r.unknown[attr].(bool)
 	return ok && b
 }
+
+// blocksUnknown reports whether r's nested blocks attr (a group's ingress,
+// a table's route, an ACL's egress) are unknown until apply in a way that
+// may hide what they allow, with the reason for the note. The attribute is
+// optional and computed: not configured, it is unknown on create and holds
+// what the separate resources (ruleTypes, naming r in refAttr) add, which
+// are read on their own. The configuration section does not show dynamic
+// blocks, so a plan where no separate resource names r cannot tell "not
+// configured" from "dynamic blocks over unknown values": that is read as
+// the latter, the wider.
+func (t *translator) blocksUnknown(r *res, attr, refAttr string, ruleTypes ...string) (bool, string) {
+	if !wholeUnknown(r, attr) {
+		return false, ""
+	}
+	if r.cfg != nil && r.expr(attr) != nil {
+		return true, "configured with values known only after apply"
+	}
+	for _, x := range t.all {
+		if !contains(ruleTypes, x.typ) || !x.exists() {
+			continue
+		}
+		if s, ok := x.str(refAttr); ok && (s == ownID(r, "id") || s == placeholder(r, "id")) {
+			return false, ""
+		}
+		if e := x.expr(refAttr); e != nil {
+			for _, y := range t.refTargets(x.modCfg, e.References, 0) {
+				if y.addr == r.addr {
+					return false, ""
+				}
+			}
+		}
+	}
+	return true, "not in the plan's configuration section, which does not show dynamic blocks, and no separate " + strings.Join(ruleTypes, " or ") + " names it"
+}

@@ -114,6 +114,10 @@ func TestUnknownsReadWidest(t *testing.T) {
 		{"a route whose destination is known only after apply goes to 0.0.0.0/0",
 			func() any { return routesOf(r, "rtb-(aws_route_table.partner)") },
 			[]string{"10.0.0.0/16 -> local local", "0.0.0.0/0 -> internet-gateway igw-(aws_internet_gateway.main)"}, "aws_route.to_partner", "destination_cidr_block is known only after apply"},
+		{"a route table with dynamic routes over unknown values: routes to an internet gateway not in the data",
+			func() any { return routesOf(r, "rtb-(aws_route_table.dynamic)") },
+			[]string{"10.0.0.0/16 -> local local", "0.0.0.0/0 -> internet-gateway igw-(aws_route_table.dynamic.route)", "::/0 -> internet-gateway igw-(aws_route_table.dynamic.route)"},
+			"aws_route_table.dynamic", "its routes are known only after apply"},
 		{"map_public_ip_on_launch unknown: true",
 			func() any { return r.Subnet("subnet-(aws_subnet.maybe_public)").MapPublicIPOnLaunch }, true, "aws_subnet.maybe_public", "assumed true"},
 		{"map_public_ip_on_launch known false stays false",
@@ -191,6 +195,30 @@ func TestUnknownsExposures(t *testing.T) {
 	for _, x := range reach.InternetExposures(r) {
 		if x.ENI != nil && x.ENI.ID == "eni-(aws_instance.assoc_later.primary_network_interface_id)" && !x.WholeInternet {
 			t.Errorf("assoc_later: sources %v, want the whole internet", x.Sources)
+		}
+	}
+}
+
+// A group's or a table's rules that are not configured are unknown on
+// create (optional and computed) and come from separate resources: those
+// are read, nothing is widened.
+func TestComputedRulesNotWidened(t *testing.T) {
+	r := loadOne(t, "testdata/world-open-db.json")
+	if got := ingressFrom(t, r, "sg-(aws_security_group.db)"); !slices.Equal(got, []string{"tcp/3306 from 0.0.0.0/0"}) {
+		t.Errorf("shop-db ingress %v, want only its separate rule", got)
+	}
+	inv, err := Load("testdata/every-type.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, reg := range inv.Accounts[0].Regions {
+		if got := routesOf(reg, "rtb-(aws_route_table.private)"); !slices.Equal(got, []string{"10.30.0.0/16 -> local local", "0.0.0.0/0 -> nat-gateway nat-(aws_nat_gateway.main)"}) {
+			t.Errorf("private table routes %v, want the local route and its separate route to the NAT gateway", got)
+		}
+		for _, n := range reg.Notes {
+			if strings.Contains(n.Text, "over-approximation") && !strings.Contains(n.Subject, "aws_rds_cluster_instance") {
+				t.Errorf("unexpected widening: %s: %s", n.Subject, n.Text)
+			}
 		}
 	}
 }

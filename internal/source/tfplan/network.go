@@ -465,8 +465,7 @@ func (t *translator) networkACLRule(r *res) {
 	}
 	for _, egress := range dirs {
 		e := aclEntry(egress, func(k string) (any, bool) { v, ok := r.vals[k]; return v, ok })
-		unknown := func(attr string) bool { return isUnknown(r.unknown, attr) || (attr == "rule_number" && len(dirs) == 2) }
-		for _, w := range t.widenACLEntry(r, e, unknown, "the entry") {
+		for _, w := range t.widenACLEntry(r, e, func(attr string) bool { return isUnknown(r.unknown, attr) }, "the entry") {
 			acl["Entries"] = append(anyList(acl["Entries"]), w)
 		}
 	}

@@ -101,10 +101,22 @@ func TestUnknownsReadWidest(t *testing.T) {
 			nil, nil, "aws_security_group_rule.from_shared", "read as sg-(aws_security_group_rule.from_shared.source_security_group_id)"},
 		{"network ACL: an allow with an unknown block admits all; a deny with one is left out; a known deny stays",
 			func() any { return aclIngress(r, "acl-(aws_network_acl.public)") },
-			[]string{"60 deny tcp 3389 0.0.0.0/0", "100 allow tcp 22 0.0.0.0/0", "200 allow tcp 443 0.0.0.0/0", "32767 deny all all 0.0.0.0/0"},
+			[]string{"60 deny tcp 3389 0.0.0.0/0", "100 allow tcp 22 0.0.0.0/0", "200 allow tcp 443 0.0.0.0/0", "210 allow tcp 8443 198.51.100.0/24", "32767 deny all all 0.0.0.0/0"},
 			"aws_network_acl.public", "ingress entry 2 of 3 denies, but its cidr_block is known only after apply: it is left out"},
 		{"aws_network_acl_rule with an unknown cidr_block",
 			nil, nil, "aws_network_acl_rule.later", "cidr_block as 0.0.0.0/0"},
+		{"aws_network_acl_rule with an unknown egress: an allow in both directions",
+			func() any {
+				n := 0
+				for _, a := range r.NetworkACLs {
+					for _, e := range a.Entries {
+						if a.ID == "acl-(aws_network_acl.public)" && e.RuleNumber == 210 && e.Allow {
+							n++
+						}
+					}
+				}
+				return n
+			}, 2, "aws_network_acl_rule.either_way", "read in both directions"},
 		{"network ACL with dynamic entries: allow all first",
 			func() any { return aclIngress(r, "acl-(aws_network_acl.dynamic)") },
 			[]string{"1 allow all all 0.0.0.0/0", "1 allow all all ::/0", "32767 deny all all 0.0.0.0/0"}, "aws_network_acl.dynamic", "assumed to allow everything before every other entry"},
@@ -178,8 +190,9 @@ func TestUnknownsExposures(t *testing.T) {
 		{"eni-(aws_instance.assoc_later.primary_network_interface_id)", []string{"tcp/22"}},
 		{"eni-(aws_instance.in_maybe_public.primary_network_interface_id)", []string{"tcp/22"}},
 		{"eni-(aws_instance.subnet_later.primary_network_interface_id)", []string{"tcp/22"}},
-		// the group not in the data allows everything; the ACL lets 22 and 443 in
-		{"eni-(aws_instance.groups_later.primary_network_interface_id)", []string{"tcp/22", "tcp/443"}},
+		// the group not in the data allows everything; the ACL lets 22, 443
+		// and (from 198.51.100.0/24, its egress unknown) 8443 in
+		{"eni-(aws_instance.groups_later.primary_network_interface_id)", []string{"tcp/22", "tcp/443", "tcp/8443"}},
 		// the unknown ports of the rule from 192.0.2.0/24, through the ACL
 		{"eni-(aws_db_instance.maybe_public)", []string{"tcp/22", "tcp/443"}},
 		{"eni-(aws_instance.private.primary_network_interface_id)", nil},

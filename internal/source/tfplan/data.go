@@ -419,8 +419,11 @@ func (t *translator) ecsService(r *res) {
 	if blocks := blocksOf(r.vals["network_configuration"]); len(blocks) > 0 {
 		b := blocks[0]
 		assign := "DISABLED"
-		if p, _ := b["assign_public_ip"].(bool); p {
+		if p, known := b["assign_public_ip"].(bool); p {
 			assign = "ENABLED"
+		} else if !known && isUnknown(r.unknown, "network_configuration", 0, "assign_public_ip") {
+			assign = "ENABLED"
+			t.note(r, "network_configuration.assign_public_ip is known only after apply: assumed true, its tasks get public addresses (an over-approximation)")
 		}
 		svc["networkConfiguration"] = map[string]any{"awsvpcConfiguration": map[string]any{
 			"subnets":        strList(t.blockRefN(r, "network_configuration", 0, 1, b, "subnets", subnetTypes...)),

@@ -155,6 +155,15 @@ func TestUnknownsReadWidest(t *testing.T) {
 			func() any {
 				return eni(t, r, "eni-(aws_instance.groups_later.primary_network_interface_id)").SecurityGroupIDs
 			}, []string{"sg-(aws_instance.groups_later.vpc_security_group_ids)"}, "aws_instance.groups_later", "assumed to allow everything"},
+		{"an ECS service's assign_public_ip unknown: ENABLED",
+			func() any {
+				for _, x := range r.Resources {
+					if x.ECS != nil && x.ECS.Service == "maybe-public" {
+						return x.ECS.AssignPublicIP
+					}
+				}
+				return "no service"
+			}, "ENABLED", "aws_ecs_service.maybe_public", "assign_public_ip is known only after apply"},
 		{"publicly_accessible unknown: true", func() any { return db("maybe-public") }, true, "aws_db_instance.maybe_public", "assumed true"},
 		{"publicly_accessible known false stays false", func() any { return db("private") }, false, "", ""},
 		{"internal unknown: internet-facing",

@@ -25,8 +25,9 @@ type translator struct {
 	notes     []planNote
 	publicN   int // placeholder public addresses handed out
 	publicIPs map[string]string
-	privates  map[string]int // private addresses handed out per subnet
-	steps     int            // references followed (refTargets)
+	privates  map[string]int             // private addresses handed out per subnet
+	steps     int                        // references followed (refTargets)
+	named     map[string]map[string]bool // namedBy's sets
 }
 
 // planNote is something the translation could not do exactly.

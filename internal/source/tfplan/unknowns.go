@@ -181,20 +181,38 @@ func (t *translator) blocksUnknown(r *res, attr, refAttr string, ruleTypes ...st
 	if r.cfg != nil && r.expr(attr) != nil {
 		return true, "configured with values known only after apply"
 	}
+	named := t.namedBy(refAttr, ruleTypes)
+	if named[r.addr] || named[ownID(r, "id")] {
+		return false, ""
+	}
+	return true, "not in the plan's configuration section, which does not show dynamic blocks, and no separate " + strings.Join(ruleTypes, " or ") + " names it"
+}
+
+// namedBy is the set of the IDs and addresses that the resources of
+// ruleTypes name in refAttr, computed once per kind: a plan has many groups
+// and many rules, and following references has a bounded budget.
+func (t *translator) namedBy(refAttr string, ruleTypes []string) map[string]bool {
+	key := refAttr + "|" + strings.Join(ruleTypes, ",")
+	if m, ok := t.named[key]; ok {
+		return m
+	}
+	m := map[string]bool{}
 	for _, x := range t.all {
 		if !contains(ruleTypes, x.typ) || !x.exists() {
 			continue
 		}
-		if s, ok := x.str(refAttr); ok && (s == ownID(r, "id") || s == placeholder(r, "id")) {
-			return false, ""
+		if s, ok := x.str(refAttr); ok {
+			m[s] = true
 		}
 		if e := x.expr(refAttr); e != nil {
 			for _, y := range t.refTargets(x.modCfg, e.References, 0) {
-				if y.addr == r.addr {
-					return false, ""
-				}
+				m[y.addr] = true
 			}
 		}
 	}
-	return true, "not in the plan's configuration section, which does not show dynamic blocks, and no separate " + strings.Join(ruleTypes, " or ") + " names it"
+	if t.named == nil {
+		t.named = map[string]map[string]bool{}
+	}
+	t.named[key] = m
+	return m
 }

@@ -257,7 +257,7 @@ func (t *translator) loadBalancer(r *res) {
 	scheme := "internet-facing"
 	if b, known := r.flag("internal"); known && b {
 		scheme = "internal"
-	} else if !known && isUnknown(r.unknown, "internal") {
+	} else if !known && isUnknown(r.unknown, "internal") && (r.cfg == nil || r.expr("internal") != nil) {
 		t.note(r, "internal is known only after apply: read as internet-facing (an over-approximation)")
 	}
 	vpc := r.strOr("vpc_id", "")

@@ -51,18 +51,19 @@ func (t *translator) eipAddress(alloc string) string {
 // privateIP is a placeholder private address for an interface whose
 // address AWS picks on apply: the next of the subnet's addresses from .100
 // on (AWS keeps the first four; the plan's own addresses are usually low),
-// "" when the subnet's block is unknown.
+// and, when the subnet or its block is not in the data, the next of
+// 198.18.0.0/15 (RFC 2544, never routed): without a private address an
+// interface has no address at all, and its public one would be lost.
 func (t *translator) privateIP(d *regionDocs, subnet string) string {
-	s := d.find(model.CallSubnets, subnet)
-	if s == nil {
-		return ""
-	}
-	pf, err := netip.ParsePrefix(str(s, "CidrBlock"))
-	if err != nil || !pf.Addr().Is4() || pf.Bits() > 24 {
-		return ""
-	}
 	if t.privates == nil {
 		t.privates = map[string]int{}
+	}
+	s := d.find(model.CallSubnets, subnet)
+	pf, err := netip.ParsePrefix(str(s, "CidrBlock"))
+	if s == nil || err != nil || !pf.Addr().Is4() || pf.Bits() > 24 {
+		n := t.privates["\x00unknown"]
+		t.privates["\x00unknown"] = n + 1
+		return fmt.Sprintf("198.18.%d.%d", (n+1)/256%256, (n+1)%256)
 	}
 	n := t.privates[subnet]
 	t.privates[subnet] = n + 1
@@ -93,7 +94,7 @@ func (t *translator) instance(r *res) {
 	public := ""
 	if ip, ok := r.str("public_ip"); ok {
 		public = ip
-	} else if b, known := r.flag("associate_public_ip_address"); (known && b) || (!known && t.mapsPublic(d, subnet)) {
+	} else if t.getsPublicIP(r, d, subnet) {
 		public = t.publicIP(r.addr)
 	}
 	eni := map[string]any{
@@ -129,11 +130,26 @@ func (t *translator) instance(r *res) {
 	d.put(model.CallNetworkInterfaces, listed)
 }
 
-// mapsPublic reports whether a subnet gives instances a public address
-// at launch.
-func (t *translator) mapsPublic(d *regionDocs, subnet string) bool {
+// getsPublicIP reports whether an instance gets a public address at
+// launch: associate_public_ip_address when the plan knows it; when the
+// configuration sets it to a value unknown until apply, yes (it may be
+// true; noted); when it is not set, the subnet's map_public_ip_on_launch,
+// and yes when the subnet is not in the data (it may map public addresses,
+// as a default VPC's subnets do; noted).
+func (t *translator) getsPublicIP(r *res, d *regionDocs, subnet string) bool {
+	if b, known := r.flag("associate_public_ip_address"); known {
+		return b
+	}
+	if isUnknown(r.unknown, "associate_public_ip_address") && (r.cfg == nil || r.expr("associate_public_ip_address") != nil) {
+		t.note(r, "associate_public_ip_address is known only after apply: assumed true, the instance gets a public address (an over-approximation)")
+		return true
+	}
 	s := d.find(model.CallSubnets, subnet)
-	return s != nil && s["MapPublicIpOnLaunch"] == true
+	if s == nil {
+		t.note(r, "its subnet %s is not in the data, so whether it maps public addresses at launch is unknown: assumed it does (an over-approximation)", orUnknown(subnet))
+		return true
+	}
+	return s["MapPublicIpOnLaunch"] == true
 }
 
 func (t *translator) azOfSubnet(d *regionDocs, subnet string) string {
@@ -239,8 +255,10 @@ func (t *translator) loadBalancer(r *res) {
 		azs = append(azs, map[string]any{"SubnetId": s, "ZoneName": t.azOfSubnet(d, s)})
 	}
 	scheme := "internet-facing"
-	if b, _ := r.flag("internal"); b {
+	if b, known := r.flag("internal"); known && b {
 		scheme = "internal"
+	} else if !known && isUnknown(r.unknown, "internal") && (r.cfg == nil || r.expr("internal") != nil) {
+		t.note(r, "internal is known only after apply: read as internet-facing (an over-approximation)")
 	}
 	vpc := r.strOr("vpc_id", "")
 	if vpc == "" && len(subnets) > 0 {

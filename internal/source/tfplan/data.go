@@ -96,7 +96,15 @@ func (t *translator) dbInstance(r *res) {
 	if len(subnets) > 0 {
 		vpc = t.vpcOfSubnet(d, subnets[0])
 	}
-	public, _ := r.flag("publicly_accessible")
+	public, known := r.flag("publicly_accessible")
+	if !known && isUnknown(r.unknown, "publicly_accessible") {
+		public = true
+		why := "set to a value known only after apply"
+		if r.cfg != nil && r.expr("publicly_accessible") == nil {
+			why = "not set, and AWS's default depends on the VPC (public where it has an internet gateway)"
+		}
+		t.note(r, "publicly_accessible is %s: assumed true (an over-approximation)", why)
+	}
 	port, ok := r.num("port")
 	if !ok {
 		port, _ = defaultPort(engine)
@@ -411,8 +419,11 @@ func (t *translator) ecsService(r *res) {
 	if blocks := blocksOf(r.vals["network_configuration"]); len(blocks) > 0 {
 		b := blocks[0]
 		assign := "DISABLED"
-		if p, _ := b["assign_public_ip"].(bool); p {
+		if p, known := b["assign_public_ip"].(bool); p {
 			assign = "ENABLED"
+		} else if !known && isUnknown(r.unknown, "network_configuration", 0, "assign_public_ip") {
+			assign = "ENABLED"
+			t.note(r, "network_configuration.assign_public_ip is known only after apply: assumed true, its tasks get public addresses (an over-approximation)")
 		}
 		svc["networkConfiguration"] = map[string]any{"awsvpcConfiguration": map[string]any{
 			"subnets":        strList(t.blockRefN(r, "network_configuration", 0, 1, b, "subnets", subnetTypes...)),

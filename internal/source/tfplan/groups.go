@@ -1,6 +1,7 @@
 package tfplan
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
@@ -75,16 +76,19 @@ func (t *translator) securityGroup(r *res) {
 	}
 	g := map[string]any{"GroupId": id, "GroupName": name, "Description": r.strOr("description", ""), "VpcId": vpc, "Tags": tags(r)}
 	for _, dir := range []struct{ attr, key string }{{"ingress", "IpPermissions"}, {"egress", "IpPermissionsEgress"}} {
-		if _, whole := r.unknown[dir.attr].(bool); whole && isUnknown(r.unknown, dir.attr) {
-			t.note(r, "its %s rules are known only after apply (dynamic blocks of unknown values?); none are read", dir.attr)
-		}
 		perms := []any{}
+		if open, why := t.blocksUnknown(r, dir.attr, "security_group_id", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"); open {
+			t.note(r, "its %s rules are known only after apply (%s; dynamic blocks over unknown values?): assumed to allow every protocol from 0.0.0.0/0 and ::/0 (an over-approximation)", dir.attr, why)
+			perms = append(perms, openPermission().json())
+		}
 		blocks := blocksOf(r.vals[dir.attr])
 		for i, b := range blocks {
 			p := permission{proto: sgProtocol(str(b, "protocol")), cidrs: strsOf(b["cidr_blocks"]), v6: strsOf(b["ipv6_cidr_blocks"]),
 				pls: strsOf(b["prefix_list_ids"]), description: str(b, "description")}
 			p.from, p.hasPorts = numOf(b["from_port"])
 			p.to, _ = numOf(b["to_port"])
+			t.widenPermission(r, &p, sgRuleAttrs, func(attr string) bool { return isUnknown(r.unknown, dir.attr, i, attr) },
+				fmt.Sprintf("%s rule %d of %d", dir.attr, i+1, len(blocks)))
 			p.groups = t.blockRefN(r, dir.attr, i, len(blocks), b, "security_groups", sgTypes...)
 			if self, _ := b["self"].(bool); self {
 				p.groups = append(p.groups, id)
@@ -147,6 +151,9 @@ func (t *translator) sgRule(r *res, vals map[string]any, resolve bool) (group st
 	if src != "" {
 		p.groups = []string{src}
 	}
+	if resolve {
+		t.widenPermission(r, &p, sgRuleAttrs, func(attr string) bool { return isUnknown(r.unknown, attr) }, "the rule")
+	}
 	return group, egress, p
 }
 
@@ -181,6 +188,9 @@ func (t *translator) vpcRule(r *res, vals map[string]any, resolve bool) (string,
 	}
 	if src != "" {
 		p.groups = []string{src}
+	}
+	if resolve {
+		t.widenPermission(r, &p, vpcRuleAttrs, func(attr string) bool { return isUnknown(r.unknown, attr) }, "the rule")
 	}
 	return group, p
 }

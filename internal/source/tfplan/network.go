@@ -1,6 +1,7 @@
 package tfplan
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
@@ -44,6 +45,9 @@ func (t *translator) subnet(r *res) {
 	}
 	if b, ok := r.flag("map_public_ip_on_launch"); ok {
 		s["MapPublicIpOnLaunch"] = b
+	} else if isUnknown(r.unknown, "map_public_ip_on_launch") {
+		s["MapPublicIpOnLaunch"] = true
+		t.note(r, "map_public_ip_on_launch is known only after apply: assumed true, instances launched in it get a public address (an over-approximation)")
 	} else {
 		s["MapPublicIpOnLaunch"] = r.typ == "aws_default_subnet"
 	}
@@ -100,11 +104,27 @@ func (t *translator) routeTable(r *res) {
 		}
 	}
 	routes := t.localRoutes(r, vpc)
+	if open, why := t.blocksUnknown(r, "route", "route_table_id", "aws_route"); open {
+		// Dynamic route blocks over unknown values: any of them may go to
+		// an internet gateway.
+		gw := unresolved(r, "route", []string{"aws_internet_gateway"})
+		t.note(r, "its routes are known only after apply (%s; dynamic blocks over unknown values?): read as 0.0.0.0/0 and ::/0 to %s, an internet gateway not in the data (an over-approximation)", why, gw)
+		for _, dest := range []string{"DestinationCidrBlock", "DestinationIpv6CidrBlock"} {
+			wide := anyIPv4
+			if dest == "DestinationIpv6CidrBlock" {
+				wide = anyIPv6
+			}
+			routes = append(routes, map[string]any{dest: wide, "GatewayId": gw, "Origin": "CreateRoute", "State": "active"})
+		}
+	}
 	blocks := blocksOf(r.vals["route"])
 	for i, b := range blocks {
 		routes = append(routes, routeOf(func(attr string, types []string) string {
 			return t.blockRef1(r, "route", i, len(blocks), b, attr, types...)
-		}, func(attr string) string { s, _ := b[attr].(string); return s }))
+		}, func(attr string) string {
+			s, _ := b[attr].(string)
+			return t.routeDest(r, attr, s, isUnknown(r.unknown, "route", i, attr))
+		}))
 	}
 	rt := map[string]any{"RouteTableId": id, "VpcId": vpc, "Routes": routes, "Associations": []any{}, "Tags": tags(r)}
 	d := t.docs(r)
@@ -157,7 +177,7 @@ func (t *translator) route(r *res) {
 		if attr == "cidr_block" || attr == "ipv6_cidr_block" {
 			attr = "destination_" + attr
 		}
-		return r.strOr(attr, "")
+		return t.routeDest(r, attr, r.strOr(attr, ""), isUnknown(r.unknown, attr))
 	})
 	table["Routes"] = append(anyList(table["Routes"]), rt)
 }
@@ -186,6 +206,28 @@ func (t *translator) delRoute(r *res) {
 		keep = []any{}
 	}
 	table["Routes"] = keep
+}
+
+// routeDest is a route's destination argument: its value, or, unknown
+// until apply, the widest destination (0.0.0.0/0, ::/0; a prefix list
+// not in the data, which the exposure engine reads as every address
+// outside the VPC), with a note.
+func (t *translator) routeDest(r *res, attr, known string, unknown bool) string {
+	if known != "" || !unknown {
+		return known
+	}
+	var wide string
+	switch {
+	case strings.Contains(attr, "prefix_list"):
+		wide = unresolved(r, attr, []string{"aws_ec2_managed_prefix_list"})
+		wide = "pl-" + wide
+	case strings.Contains(attr, "ipv6"):
+		wide = anyIPv6
+	default:
+		wide = anyIPv4
+	}
+	t.note(r, "the route's %s is known only after apply: read as %s, the widest (an over-approximation)", attr, wide)
+	return wide
 }
 
 func orUnknown(id string) string {
@@ -371,8 +413,16 @@ func (t *translator) networkACL(r *res) {
 	d := t.docs(r)
 	entries := []any{}
 	for _, dir := range []string{"ingress", "egress"} {
-		for _, b := range blocksOf(r.vals[dir]) {
-			entries = append(entries, aclEntry(dir == "egress", func(k string) (any, bool) { v, ok := b[k]; return v, ok }))
+		if open, why := t.blocksUnknown(r, dir, "network_acl_id", "aws_network_acl_rule"); open {
+			t.note(r, "its %s entries are known only after apply (%s; dynamic blocks over unknown values?): assumed to allow everything before every other entry (an over-approximation)", dir, why)
+			entries = append(entries, openACLEntries(dir == "egress")...)
+		}
+		blocks := blocksOf(r.vals[dir])
+		for i, b := range blocks {
+			e := aclEntry(dir == "egress", func(k string) (any, bool) { v, ok := b[k]; return v, ok })
+			for _, w := range t.widenACLEntry(r, e, func(attr string) bool { return isUnknown(r.unknown, dir, i, attr) }, fmt.Sprintf("%s entry %d of %d", dir, i+1, len(blocks))) {
+				entries = append(entries, w)
+			}
 		}
 	}
 	entries = append(entries, defaultDeny(false), defaultDeny(true))
@@ -405,9 +455,20 @@ func (t *translator) networkACLRule(r *res) {
 		t.note(r, "its network ACL %s is neither in the plan nor in the base; the rule is not read", orUnknown(id))
 		return
 	}
-	egress, _ := r.flag("egress")
-	e := aclEntry(egress, func(k string) (any, bool) { v, ok := r.vals[k]; return v, ok })
-	acl["Entries"] = append(anyList(acl["Entries"]), e)
+	dirs := []bool{false}
+	if egress, ok := r.flag("egress"); ok {
+		dirs[0] = egress
+	} else if isUnknown(r.unknown, "egress") {
+		// Either direction: an allow counts in both, a deny in neither.
+		t.note(r, "egress is known only after apply: the entry is read in both directions")
+		dirs = []bool{false, true}
+	}
+	for _, egress := range dirs {
+		e := aclEntry(egress, func(k string) (any, bool) { v, ok := r.vals[k]; return v, ok })
+		for _, w := range t.widenACLEntry(r, e, func(attr string) bool { return isUnknown(r.unknown, attr) }, "the entry") {
+			acl["Entries"] = append(anyList(acl["Entries"]), w)
+		}
+	}
 }
 
 func (t *translator) networkACLAssociation(r *res) {
@@ -478,5 +539,56 @@ func (t *translator) implicit() {
 			}
 		}
 		t.finishRegion(d)
+	}
+}
+
+// delNetworkACLRule removes, from a base, the entry an aws_network_acl_rule
+// was (its ACL, rule number and direction before the plan): left in, a
+// deleted deny would hide what the plan opens.
+func (t *translator) delNetworkACLRule(r *res) {
+	id, _ := r.before["network_acl_id"].(string)
+	acl := t.docs(r).find(model.CallNetworkACLs, id)
+	n, ok := numOf(r.before["rule_number"])
+	if acl == nil || !ok {
+		return
+	}
+	egress, _ := r.before["egress"].(bool)
+	kept := []any{}
+	for _, x := range anyList(acl["Entries"]) {
+		if m, ok := x.(map[string]any); ok && m["Egress"] == egress {
+			if rn, ok := numOf(m["RuleNumber"]); ok && rn == n {
+				continue
+			}
+		}
+		kept = append(kept, x)
+	}
+	acl["Entries"] = kept
+}
+
+// delRouteTableAssociation removes, from a base, the association an
+// aws_route_table_association was: the subnet goes back to its VPC's main
+// route table, as in AWS.
+func (t *translator) delRouteTableAssociation(r *res) {
+	subnet, _ := r.before["subnet_id"].(string)
+	gw, _ := r.before["gateway_id"].(string)
+	for _, table := range t.docs(r).items(model.CallRouteTables) {
+		if subnet != "" {
+			table["Associations"] = dropAssoc(anyList(table["Associations"]), "SubnetId", subnet)
+		} else if gw != "" {
+			table["Associations"] = dropAssoc(anyList(table["Associations"]), "GatewayId", gw)
+		}
+	}
+}
+
+// delNetworkACLAssociation removes, from a base, the association an
+// aws_network_acl_association was: the subnet goes back to its VPC's
+// default network ACL (Terraform re-associates it so), as implicit does.
+func (t *translator) delNetworkACLAssociation(r *res) {
+	subnet, _ := r.before["subnet_id"].(string)
+	if subnet == "" {
+		return
+	}
+	for _, acl := range t.docs(r).items(model.CallNetworkACLs) {
+		acl["Associations"] = dropAssoc(anyList(acl["Associations"]), "SubnetId", subnet)
 	}
 }

@@ -249,6 +249,20 @@ func TestOnBaseUpdatesAndDeletes(t *testing.T) {
 	if len(batch.Ingress) != 1 || batch.Ingress[0].Ports.From != 22 || batch.Name != "oyatsu-batch-sg" || batch.OwnerID != "111122223333" {
 		t.Errorf("updated group: %+v", batch)
 	}
+	// The update keeps what the group had and the plan does not change:
+	// its egress to the database's and the cache's groups.
+	var egress []string
+	for _, x := range batch.Egress {
+		peer := x.Peer.GroupID
+		if x.Peer.Kind == model.PeerCIDR {
+			peer = x.Peer.CIDR.String()
+		}
+		egress = append(egress, x.PortsString()+" to "+peer)
+	}
+	slices.Sort(egress)
+	if want := []string{"tcp/3306 to sg-0a1b2c3d4e5f60108", "tcp/443 to 0.0.0.0/0", "tcp/6379 to sg-0a1b2c3d4e5f60109"}; !slices.Equal(egress, want) {
+		t.Errorf("updated group's egress %v, want %v", egress, want)
+	}
 }
 
 func TestErrors(t *testing.T) {

@@ -2,6 +2,7 @@ package tfplan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -338,10 +339,53 @@ func (t *translator) resolve1(r *res, attr string, refs []string, types []string
 	}
 	x, ok := t.pick(r, attr, t.wanted(t.refTargets(r.modCfg, refs, 0), types))
 	if !ok {
-		t.note(r, "%s is known only after apply and its reference could not be followed to a resource of the plan", attr)
-		return ""
+		// Not followed (a data source, a local, a computed expression):
+		// the value exists after apply, so it is a placeholder that the
+		// checks and the exposure engine read as an object not in the
+		// data (AWS-SEMANTICS.md: assumed open), never an empty value.
+		ph := unresolved(r, attr, types)
+		t.note(r, "%s is known only after apply and its reference could not be followed to a resource of the plan: read as %s, which is in no data (assumed to exist and to allow what it might)", attr, ph)
+		return ph
 	}
 	return t.idOf(x)
+}
+
+// unresolved is the placeholder of a reference that could not be followed:
+// the ID prefix of the first type it may name (an internet gateway's for a
+// route's gateway_id, so that a route to an unknown gateway counts as a
+// route to the internet) and the referring resource's address and attribute:
+// igw-(aws_route.out.gateway_id).
+func unresolved(r *res, attr string, types []string) string {
+	prefix := ""
+	if len(types) > 0 {
+		prefix = idPrefix(types[0], "id")
+	}
+	return prefix + "(" + r.addr + "." + attr + ")"
+}
+
+// unresolvedRefs lists the references of refs (made in module m) that lead
+// to no resource of the given types: data sources, locals, variables fed
+// by them. count, each and the like are not references to objects.
+func (t *translator) unresolvedRefs(m *moduleCtx, refs []string, types []string) []string {
+	var out []string
+	for _, ref := range refs {
+		head, _, _ := strings.Cut(ref, ".")
+		switch head {
+		case "count", "each", "path", "terraform", "self":
+			continue
+		}
+		// "module.app" comes with "module.app.web_sg_id", "aws_subnet.a"
+		// with "aws_subnet.a.id": the longer one says what is meant.
+		if slices.ContainsFunc(refs, func(o string) bool {
+			return strings.HasPrefix(o, ref+".") || strings.HasPrefix(o, ref+"[")
+		}) {
+			continue
+		}
+		if len(t.wanted(t.refTargets(m, []string{ref}, 0), types)) == 0 {
+			out = append(out, ref)
+		}
+	}
+	return out
 }
 
 // refN is a list attribute of references (vpc_security_group_ids,
@@ -355,11 +399,17 @@ func (t *translator) refN(r *res, attr string, types ...string) []string {
 			refs = e.References
 		}
 		ts := t.wanted(t.refTargets(r.modCfg, refs, 0), types)
-		if len(ts) == 0 && len(refs) > 0 {
-			t.note(r, "%s is known only after apply and its references could not be followed to resources of the plan", attr)
-		}
 		for _, x := range ts {
 			out = append(out, t.idOf(x))
+		}
+		// An element the references do not explain (a data source's ID,
+		// a local) exists after apply: one placeholder stands for it, read
+		// as an object not in the data (a security group not in the data
+		// is assumed to allow everything).
+		if bad := t.unresolvedRefs(r.modCfg, refs, types); len(bad) > 0 || (r.cfg == nil && len(ts) == 0) {
+			ph := unresolved(r, attr, types)
+			t.note(r, "%s is known only after apply and not every reference could be followed to resources of the plan (%s): an element read as %s, which is in no data (assumed to allow everything)", attr, orUnknown(strings.Join(bad, ", ")), ph)
+			out = append(out, ph)
 		}
 	}
 	return uniqueSorted(out)
@@ -380,8 +430,14 @@ func (t *translator) blockRef1(r *res, block string, i, n int, b map[string]any,
 func (t *translator) blockRefN(r *res, block string, i, n int, b map[string]any, attr string, types ...string) []string {
 	out := strsOf(b[attr])
 	if isUnknown(r.unknown, block, i, attr) {
-		for _, x := range t.wanted(t.refTargets(r.modCfg, r.blockExpr(block, i, n, attr), 0), types) {
+		refs := r.blockExpr(block, i, n, attr)
+		for _, x := range t.wanted(t.refTargets(r.modCfg, refs, 0), types) {
 			out = append(out, t.idOf(x))
+		}
+		if bad := t.unresolvedRefs(r.modCfg, refs, types); len(bad) > 0 {
+			ph := unresolved(r, block+"."+attr, types)
+			t.note(r, "%s.%s is known only after apply and not every reference could be followed (%s): an element read as %s, which is in no data", block, attr, strings.Join(bad, ", "), ph)
+			out = append(out, ph)
 		}
 	}
 	return uniqueSorted(out)

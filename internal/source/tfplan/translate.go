@@ -25,8 +25,9 @@ type translator struct {
 	notes     []planNote
 	publicN   int // placeholder public addresses handed out
 	publicIPs map[string]string
-	privates  map[string]int // private addresses handed out per subnet
-	steps     int            // references followed (refTargets)
+	privates  map[string]int             // private addresses handed out per subnet
+	steps     int                        // references followed (refTargets)
+	named     map[string]map[string]bool // namedBy's sets
 }
 
 // planNote is something the translation could not do exactly.
@@ -169,10 +170,10 @@ func init() {
 		"aws_db_subnet_group":               {1, nil, nil},
 
 		"aws_route":                           {2, (*translator).route, (*translator).delRoute},
-		"aws_route_table_association":         {2, (*translator).routeTableAssociation, nil},
+		"aws_route_table_association":         {2, (*translator).routeTableAssociation, (*translator).delRouteTableAssociation},
 		"aws_main_route_table_association":    {2, (*translator).mainRouteTableAssociation, nil},
-		"aws_network_acl_rule":                {2, (*translator).networkACLRule, nil},
-		"aws_network_acl_association":         {2, (*translator).networkACLAssociation, nil},
+		"aws_network_acl_rule":                {2, (*translator).networkACLRule, (*translator).delNetworkACLRule},
+		"aws_network_acl_association":         {2, (*translator).networkACLAssociation, (*translator).delNetworkACLAssociation},
 		"aws_security_group_rule":             {2, (*translator).securityGroupRule, (*translator).delSecurityGroupRule},
 		"aws_vpc_security_group_ingress_rule": {2, (*translator).vpcSecurityGroupRule, (*translator).delVPCSecurityGroupRule},
 		"aws_vpc_security_group_egress_rule":  {2, (*translator).vpcSecurityGroupRule, (*translator).delVPCSecurityGroupRule},

@@ -151,6 +151,12 @@ func (c *collector) resolve(ctx context.Context, res *CollectResult) ([]*account
 			res.Notes = append(res.Notes, fmt.Sprintf("account %s: %d regions not enabled, skipped: %s", a.id, len(names), strings.Join(names, ", ")))
 		}
 	}
+	if err := context.Cause(ctx); err != nil {
+		// Interrupted while finding the accounts: the failures above are
+		// the interruption's, not the accounts'.
+		res.Errors = nil
+		return nil, err
+	}
 	if len(reached) == 0 {
 		if len(res.Errors) > 0 {
 			e := res.Errors[0]

@@ -107,3 +107,21 @@ func TestCollectAllRegionsDeniedInOneAccount(t *testing.T) {
 		t.Errorf("member alone: %v", err)
 	}
 }
+
+// Ctrl-C while the accounts are being found is an interruption (the
+// command exits 130), not "no account could be reached" (exit 2, "are you
+// logged in?").
+func TestCollectInterruptedBeforeAnyAccount(t *testing.T) {
+	isolateAWS(t)
+	srv := startFake(t, fakeaws.Options{Snapshot: exampleDir})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Collect(ctx, newDiskOutput(t).options(CollectOptions{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}))
+	var scopeErr *ScopeError
+	if !errors.Is(err, context.Canceled) || errors.As(err, &scopeErr) {
+		t.Fatalf("Collect: %v, want context.Canceled", err)
+	}
+	if res == nil || len(res.Errors) != 0 || len(res.Accounts) != 0 {
+		t.Errorf("result: %+v", res)
+	}
+}

@@ -22,6 +22,7 @@ func TestCollectEveryPage(t *testing.T) {
 		t.Fatalf("Collect: %v", err)
 	}
 	compareSnapshots(t, exampleDir, out.dir, []string{"README.md"})
+	onlyReadRequests(t, srv)
 	pages := map[string]int{}
 	for _, r := range srv.Requests() {
 		if r.Status == 200 {
@@ -106,5 +107,17 @@ func TestCollectECSBatches(t *testing.T) {
 	}
 	if len(gotServices.Services) != 25 || len(gotTasks.Tasks) != 150 || len(seen) != 175 || len(gotServices.Failures)+len(gotTasks.Failures) != 0 {
 		t.Errorf("%d services, %d tasks, %d distinct, failures %v %v", len(gotServices.Services), len(gotTasks.Tasks), len(seen), gotServices.Failures, gotTasks.Failures)
+	}
+}
+
+// onlyReadRequests checks at run time what readonly_test.go checks in the
+// source: every request the fake answered was a Describe, List or Get
+// (or sts AssumeRole, a credential exchange).
+func onlyReadRequests(t *testing.T, srv *fakeaws.Server) {
+	t.Helper()
+	for _, r := range srv.Requests() {
+		if !readOnlyName.MatchString(r.Operation) && r.Operation != "AssumeRole" {
+			t.Errorf("%s %s %s: not a read", r.Service, r.Region, r.Operation)
+		}
 	}
 }

@@ -69,6 +69,7 @@ func TestCollectOrgMemberUnreachable(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out.dir, "111122223333", "ap-northeast-1", "ec2-describe-vpcs.json")); err != nil {
 		t.Errorf("the reachable account was not collected into its folder: %v", err)
 	}
+	onlyReadRequests(t, srv)
 	var rec record
 	readJSON(t, filepath.Join(out.dir, RecordFile), &rec)
 	if !slices.Equal(rec.Accounts, []string{"111122223333"}) || len(rec.Errors) != 1 || rec.Errors[0].Account != "444455556666" {

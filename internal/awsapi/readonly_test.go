@@ -101,8 +101,9 @@ var otherImports = map[string]string{
 // cannot name, or changes what a request does: reflection on a client,
 // middleware added to a client's stack.
 var reviewSelectors = map[string]string{
-	"MethodByName": "calls a method named at run time",
-	"APIOptions":   "adds middleware to a client's requests",
+	"MethodByName":   "calls a method named at run time",
+	"APIOptions":     "adds middleware to a client's requests",
+	"WithAPIOptions": "adds middleware to every client's requests",
 }
 
 // sdkOperations lists every AWS operation the package's non-test code
@@ -360,13 +361,14 @@ func TestReadOnlyCatchesPlantedCalls(t *testing.T) {
 		// A presigned request: the URL does the call later.
 		"presign.go": {src: "package p\nimport (\"context\"; \"github.com/aws/aws-sdk-go-v2/service/s3\")\nfunc pre(ctx context.Context, c *s3.Client) { s3.NewPresignClient(c).PresignDeleteObject(ctx, nil) }\n", wantOp: "s3:DeleteObject"},
 		// A paginator of a non-read operation would be named as well.
-		"subdir/nested.go":   {src: "package nested\nimport \"github.com/aws/aws-sdk-go-v2/service/rds\"\nvar in = &rds.DeleteDBInstanceInput{}\n", wantOp: "rds:DeleteDBInstance"},
-		"waiter.go":          {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/ec2\"\nvar w = ec2.NewInstanceTerminatedWaiter\n", problem: "waiter"},
-		"signer.go":          {src: "package p\nimport v4 \"github.com/aws/aws-sdk-go-v2/aws/signer/v4\"\nvar s = v4.NewSigner()\n", problem: "aws/signer/v4"},
-		"manager.go":         {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/feature/s3/manager\"\nvar u = manager.NewUploader\n", problem: "feature/s3/manager"},
-		"reflect.go":         {src: "package p\nimport \"reflect\"\nfunc call(c any) { reflect.ValueOf(c).MethodByName(\"Delete\" + \"Vpc\") }\n", problem: "MethodByName"},
-		"middleware.go":      {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/ec2\"\nfunc opt(o *ec2.Options) { o.APIOptions = nil }\n", problem: "APIOptions"},
-		"unknown-service.go": {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/iam\"\nvar c *iam.Client\n", problem: "service/iam"},
+		"subdir/nested.go":     {src: "package nested\nimport \"github.com/aws/aws-sdk-go-v2/service/rds\"\nvar in = &rds.DeleteDBInstanceInput{}\n", wantOp: "rds:DeleteDBInstance"},
+		"waiter.go":            {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/ec2\"\nvar w = ec2.NewInstanceTerminatedWaiter\n", problem: "waiter"},
+		"signer.go":            {src: "package p\nimport v4 \"github.com/aws/aws-sdk-go-v2/aws/signer/v4\"\nvar s = v4.NewSigner()\n", problem: "aws/signer/v4"},
+		"manager.go":           {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/feature/s3/manager\"\nvar u = manager.NewUploader\n", problem: "feature/s3/manager"},
+		"reflect.go":           {src: "package p\nimport \"reflect\"\nfunc call(c any) { reflect.ValueOf(c).MethodByName(\"Delete\" + \"Vpc\") }\n", problem: "MethodByName"},
+		"middleware.go":        {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/ec2\"\nfunc opt(o *ec2.Options) { o.APIOptions = nil }\n", problem: "APIOptions"},
+		"config-middleware.go": {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/config\"\nvar o = config.WithAPIOptions(nil)\n", problem: "WithAPIOptions"},
+		"unknown-service.go":   {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/iam\"\nvar c *iam.Client\n", problem: "service/iam"},
 	}
 	clients := "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/ec2\"\ntype run struct{ ec2 *ec2.Client }\n"
 	for name, plant := range plants {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +144,117 @@ func sameAsCollected(t *testing.T, cliSnap string, env []string) {
 	if cli, sdk := scanJSON(cliSnap), scanJSON(collected); cli != sdk {
 		t.Errorf("the AWS CLI's snapshot and vpcdoctor collect's scan differently:\nCLI:\n%s\ncollect:\n%s", cli, sdk)
 	}
+	sameFiles(t, cliSnap, collected)
+}
+
+// sameFiles checks, file by file, that collect wrote what the AWS CLI
+// printed: the same files (collect's record aside), each the same JSON
+// member for member. Timestamps are compared as present on both sides
+// only: moto gives some (an RDS instance's LatestRestorableTime) as the
+// time of the request.
+func sameFiles(t *testing.T, cliSnap, collected string) {
+	t.Helper()
+	list := func(root string) map[string]bool {
+		out := map[string]bool{}
+		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && d.Name() != "vpcdoctor-collect.json" {
+				rel, _ := filepath.Rel(root, p)
+				out[filepath.ToSlash(rel)] = true
+			}
+			return err
+		})
+		return out
+	}
+	cliFiles, sdkFiles := list(cliSnap), list(collected)
+	for f := range cliFiles {
+		if !sdkFiles[f] {
+			t.Errorf("%s: saved by the AWS CLI, not by collect", f)
+			continue
+		}
+		var a, b any
+		for _, x := range []struct {
+			root string
+			v    *any
+		}{{cliSnap, &a}, {collected, &b}} {
+			data, err := os.ReadFile(filepath.Join(x.root, f))
+			if err == nil {
+				err = json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), x.v)
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", filepath.Join(x.root, f), err)
+			}
+		}
+		if d := jsonDifference(a, b, "$"); d != "" {
+			t.Errorf("%s: collect wrote otherwise than the AWS CLI printed: %s", f, d)
+		}
+	}
+	for f := range sdkFiles {
+		if !cliFiles[f] {
+			t.Errorf("%s: written by collect, not saved by the AWS CLI", f)
+		}
+	}
+}
+
+// jsonDifference is the first difference between a and b, "" for none;
+// two timestamps (RFC 3339) are the same.
+func jsonDifference(a, b any, path string) string {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok {
+			return path + ": an object, and not in collect's"
+		}
+		keys := map[string]bool{}
+		for k := range x {
+			keys[k] = true
+		}
+		for k := range y {
+			keys[k] = true
+		}
+		sorted := make([]string, 0, len(keys))
+		for k := range keys {
+			sorted = append(sorted, k)
+		}
+		sort.Strings(sorted)
+		for _, k := range sorted {
+			e, inA := x[k]
+			f, inB := y[k]
+			switch {
+			case !inB:
+				return path + "." + k + ": only in the CLI's"
+			case !inA:
+				return path + "." + k + ": only in collect's"
+			}
+			if d := jsonDifference(e, f, path+"."+k); d != "" {
+				return d
+			}
+		}
+		return ""
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return fmt.Sprintf("%s: %d items in the CLI's, %v in collect's", path, len(x), b)
+		}
+		for i := range x {
+			if d := jsonDifference(x[i], y[i], fmt.Sprintf("%s[%d]", path, i)); d != "" {
+				return d
+			}
+		}
+		return ""
+	case string:
+		if y, ok := b.(string); ok {
+			_, errA := time.Parse(time.RFC3339Nano, x)
+			_, errB := time.Parse(time.RFC3339Nano, y)
+			if x == y || errA == nil && errB == nil {
+				return ""
+			}
+		}
+	default:
+		if reflect.DeepEqual(a, b) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%s: %v in the CLI's, %v in collect's", path, a, b)
 }
 
 func freePort(t *testing.T) int {

@@ -153,7 +153,11 @@ func Collect(ctx context.Context, opt CollectOptions) (*CollectResult, error) {
 	if err != nil {
 		return res, err
 	}
-	res.MultiAccount = len(accounts) > 1
+	// The layout follows the scope, not its success: an account that
+	// could not be reached (res.Errors holds one entry for each so far)
+	// still makes the output multi-account, so that the root record says
+	// which, beside the accounts that were.
+	res.MultiAccount = len(accounts)+len(res.Errors) > 1
 	c.accounts.Store(int64(len(accounts)))
 	for _, a := range accounts {
 		c.regions.Add(int64(len(a.regions)))

@@ -15,7 +15,8 @@ import (
 
 // encodeCLI writes v, an SDK output struct, as the JSON the AWS CLI prints
 // for it (`--output json`): members named as in the service model, in the
-// struct's (the model's) order, indented by four spaces, absent members
+// struct's order (the SDK's, alphabetical; the CLI prints the model's
+// order, the same object), indented by four spaces, absent members
 // omitted, timestamps in ISO 8601 with an offset as the CLI prints them.
 //
 // The SDK's Go field names are the model's member names with the first

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -125,24 +126,52 @@ func (c *collector) resolve(ctx context.Context, res *CollectResult) ([]*account
 		seen[a.id] = a.source
 		kept = append(kept, a)
 	}
-	if len(kept) == 0 {
+	slices.SortFunc(kept, func(a, b *account) int { return strings.Compare(a.id, b.id) })
+	// Each account's regions; one whose regions cannot be listed is left
+	// out, recorded, as an account that cannot be reached.
+	var reached []*account
+	for _, a := range kept {
+		err := c.regionsOf(ctx, a)
+		if err == nil {
+			reached = append(reached, a)
+			continue
+		}
+		var se *ScopeError
+		if errors.As(err, &se) {
+			return nil, err
+		}
+		fail(a.id, "ec2-describe-regions", err)
+	}
+	for _, a := range reached {
+		if len(a.skipped) > 0 {
+			names := make([]string, len(a.skipped))
+			for i, s := range a.skipped {
+				names[i] = s.Region
+			}
+			res.Notes = append(res.Notes, fmt.Sprintf("account %s: %d regions not enabled, skipped: %s", a.id, len(names), strings.Join(names, ", ")))
+		}
+	}
+	if err := context.Cause(ctx); err != nil {
+		// Interrupted while finding the accounts: the failures above are
+		// the interruption's, not the accounts'.
+		res.Errors = nil
+		return nil, err
+	}
+	if len(reached) == 0 {
 		if len(res.Errors) > 0 {
 			e := res.Errors[0]
-			msg := fmt.Sprintf("no account could be reached: %s: %s: %s", e.Account, e.Code, e.Message)
-			if !isThrottle(e.Code) && e.Code != "Timeout" {
+			msg := fmt.Sprintf("no account could be reached: %s: %s: %s: %s", e.Account, e.Call, e.Code, e.Message)
+			switch {
+			case e.Call == "ec2-describe-regions":
+				msg += " (name the regions with --region instead of --all-regions)"
+			case !isThrottle(e.Code) && e.Code != "Timeout":
 				msg += " (are you logged in? for SSO: aws sso login --profile NAME)"
 			}
 			return nil, &ScopeError{Msg: msg}
 		}
 		return nil, &ScopeError{Msg: "no account left to collect after --accounts and --exclude-accounts"}
 	}
-	slices.SortFunc(kept, func(a, b *account) int { return strings.Compare(a.id, b.id) })
-	for _, a := range kept {
-		if err := c.regionsOf(ctx, a, res); err != nil {
-			return nil, err
-		}
-	}
-	return kept, nil
+	return reached, nil
 }
 
 // wanted applies --accounts and --exclude-accounts.
@@ -248,16 +277,16 @@ func (c *collector) organization(ctx context.Context, cfg aws.Config) ([]string,
 }
 
 // regionsOf decides an account's regions: --region's, the enabled ones
-// with --all-regions, else the configuration's.
-func (c *collector) regionsOf(ctx context.Context, a *account, res *CollectResult) error {
+// with --all-regions (an error of ec2 DescribeRegions is returned as it
+// is), else the configuration's (a *ScopeError when there is none).
+func (c *collector) regionsOf(ctx context.Context, a *account) error {
 	switch {
 	case c.opt.AllRegions:
 		cctx, cancel := context.WithTimeout(ctx, c.opt.CallTimeout)
 		defer cancel()
 		out, err := ec2.NewFromConfig(c.global(a.cfg)).DescribeRegions(cctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
 		if err != nil {
-			code, msg := errorCode(err, c.opt.CallTimeout)
-			return &ScopeError{Msg: fmt.Sprintf("account %s: listing its regions (ec2 DescribeRegions): %s: %s; name them with --region instead", a.id, code, msg)}
+			return err
 		}
 		for _, r := range out.Regions {
 			name, status := aws.ToString(r.RegionName), aws.ToString(r.OptInStatus)
@@ -269,13 +298,6 @@ func (c *collector) regionsOf(ctx context.Context, a *account, res *CollectResul
 		}
 		slices.Sort(a.regions)
 		slices.SortFunc(a.skipped, func(x, y skippedRegion) int { return strings.Compare(x.Region, y.Region) })
-		if len(a.skipped) > 0 {
-			names := make([]string, len(a.skipped))
-			for i, s := range a.skipped {
-				names[i] = s.Region
-			}
-			res.Notes = append(res.Notes, fmt.Sprintf("account %s: %d regions not enabled, skipped: %s", a.id, len(names), strings.Join(names, ", ")))
-		}
 	case len(c.opt.Regions) > 0:
 		a.regions = slices.Clone(c.opt.Regions)
 		slices.Sort(a.regions)

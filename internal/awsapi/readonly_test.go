@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -76,91 +77,185 @@ var iamActions = map[string]string{
 
 var readOnlyName = regexp.MustCompile(`^(Describe|List|Get)[A-Z]`)
 
-// sdkOperations lists every AWS operation the package's non-test code can
-// call, as "iamprefix:Operation": every SDK input type it names
-// (&ec2.DescribeVpcsInput{}, a *athena.GetQueryResultsInput parameter),
-// every paginator it builds (ec2.NewDescribeVpcsPaginator), every method
-// of an SDK client it calls by name (client.GetObject(...), whatever its
-// arguments), and stscreds.NewAssumeRoleProvider as sts:AssumeRole.
+// otherImports are the imports from github.com/aws/ other than service
+// clients that the package's non-test code may use, because none of them
+// sends a request by itself (or, for stscreds, only the one checked
+// below). Anything else fails the test until reviewed: a signer
+// (aws/signer/v4) signs requests the test cannot name, smithy-go's
+// middleware can rewrite them, and the feature packages make calls of
+// their own (feature/s3/manager's Uploader: CreateMultipartUpload,
+// AbortMultipartUpload).
+var otherImports = map[string]string{
+	"github.com/aws/aws-sdk-go-v2/aws":                  "configuration and value helpers",
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit":        "the retry quota's setting",
+	"github.com/aws/aws-sdk-go-v2/aws/retry":            "the retry mode",
+	"github.com/aws/aws-sdk-go-v2/aws/transport/http":   "the HTTP error type",
+	"github.com/aws/aws-sdk-go-v2/config":               "the default chain",
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds": "sts AssumeRole, through NewAssumeRoleProvider only",
+	"github.com/aws/smithy-go":                          "the API error type",
+	"github.com/aws/aws-lambda-go/lambda":               "the Lambda Runtime API of the function itself, not an AWS API",
+	"github.com/aws/aws-lambda-go/lambdacontext":        "the invocation's context",
+}
+
+// reviewSelectors are names whose use makes a request the operation list
+// cannot name, or changes what a request does: reflection on a client,
+// middleware added to a client's stack.
+var reviewSelectors = map[string]string{
+	"MethodByName":   "calls a method named at run time",
+	"APIOptions":     "adds middleware to a client's requests",
+	"WithAPIOptions": "adds middleware to every client's requests",
+}
+
+// sdkOperations lists every AWS operation the package's non-test code
+// (with its subfolders) can call, as "iamprefix:Operation": every SDK
+// input type it names (&ec2.DescribeVpcsInput{}, a
+// *athena.GetQueryResultsInput parameter), every paginator it builds
+// (ec2.NewDescribeVpcsPaginator), every presigned request
+// (PresignGetObject is s3:GetObject), every selector named as an
+// operation of a client the package imports — in any file, on any value,
+// whatever its arguments (r.ec2.DeleteVpc(ctx, nil) in a file that
+// imports no ec2 is ec2:DeleteVpc) — and stscreds.NewAssumeRoleProvider as
+// sts:AssumeRole. What the list could miss is reported as a problem
+// instead: a waiter, an import outside serviceClients and otherImports, a
+// name of reviewSelectors.
 func sdkOperations(t *testing.T) []string {
 	t.Helper()
+	ops, problems := scanOperations(t, ".")
+	for _, p := range problems {
+		t.Error(p)
+	}
+	return ops
+}
+
+// scanOperations is sdkOperations for the Go files under dir.
+func scanOperations(t *testing.T, dir string) (ops []string, problems []string) {
+	t.Helper()
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, ".", func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	var files []*ast.File
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != dir && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, nil, 0)
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops := map[string]bool{}
-	methods := map[string][]string{} // client method name → services having it
-	for name, sc := range serviceClients {
-		for i := range sc.client.NumMethod() {
-			methods[sc.client.Method(i).Name] = append(methods[sc.client.Method(i).Name], name)
+	found := map[string]bool{}
+	problem := func(pos token.Pos, format string, args ...any) {
+		problems = append(problems, fset.Position(pos).String()+": "+fmt.Sprintf(format, args...))
+	}
+	// The services imported anywhere: a client built in one file can be
+	// called in another that does not import its package.
+	imported := map[string]bool{}
+	perFile := make([]map[string]string, len(files)) // local name → service or "stscreds"
+	for i, f := range files {
+		perFile[i] = map[string]string{}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if !strings.HasPrefix(p, "github.com/aws/") {
+				continue
+			}
+			svc, isService := strings.CutPrefix(p, sdkService)
+			switch {
+			case isService && strings.HasSuffix(svc, "/types"):
+				continue // data types only
+			case isService && !strings.Contains(svc, "/"):
+				if _, known := serviceClients[svc]; !known {
+					problem(imp.Pos(), "imports %s: add its client to serviceClients so that its calls are checked", p)
+					continue
+				}
+				imported[svc] = true
+			case otherImports[p] != "":
+			default:
+				problem(imp.Pos(), "imports %s, which may make AWS calls this test cannot name: review it, then add it to otherImports", p)
+				continue
+			}
+			local := filepath.Base(p)
+			if imp.Name != nil {
+				local = imp.Name.Name
+			}
+			switch {
+			case p == "github.com/aws/aws-sdk-go-v2/credentials/stscreds":
+				perFile[i][local] = "stscreds"
+			case isService:
+				perFile[i][local] = svc
+			}
 		}
 	}
-	for _, pkg := range pkgs {
-		for fname, f := range pkg.Files {
-			imports := map[string]string{} // local name → service
-			for _, imp := range f.Imports {
-				p, _ := strconv.Unquote(imp.Path.Value)
-				if p == "github.com/aws/aws-sdk-go-v2/credentials/stscreds" {
-					imports["stscreds"] = "stscreds"
-				}
-				svc, ok := strings.CutPrefix(p, sdkService)
-				if !ok || strings.Contains(svc, "/") {
-					continue
-				}
-				if _, known := serviceClients[svc]; !known {
-					t.Errorf("%s imports %s: add its client to serviceClients so that its calls are checked", fname, p)
-					continue
-				}
-				local := filepath.Base(p)
-				if imp.Name != nil {
-					local = imp.Name.Name
-				}
-				imports[local] = svc
+	// An operation's name → the imported services whose client has it.
+	methods := map[string][]string{}
+	for svc := range imported {
+		client := serviceClients[svc].client
+		for m := range client.NumMethod() {
+			if name := client.Method(m).Name; name != "Options" {
+				methods[name] = append(methods[name], svc)
 			}
-			usedServices := map[string]bool{}
-			for _, svc := range imports {
-				usedServices[svc] = true
+		}
+	}
+	for i, f := range files {
+		imports := perFile[i]
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
 			}
-			ast.Inspect(f, func(n ast.Node) bool {
-				sel, ok := n.(*ast.SelectorExpr)
-				if !ok {
+			name := sel.Sel.Name
+			if why, ok := reviewSelectors[name]; ok {
+				problem(sel.Pos(), "%s %s: the operations it leads to cannot be listed", name, why)
+			}
+			if x, ok := sel.X.(*ast.Ident); ok {
+				if svc, ok := imports[x.Name]; ok {
+					switch {
+					case svc == "stscreds" && name == "NewAssumeRoleProvider":
+						found["sts:AssumeRole"] = true
+					case svc == "stscreds":
+						if strings.HasPrefix(name, "New") {
+							problem(sel.Pos(), "stscreds.%s: only NewAssumeRoleProvider is known to call sts:AssumeRole", name)
+						}
+					case strings.HasPrefix(name, "New") && strings.HasSuffix(name, "Paginator"):
+						found[serviceClients[svc].iam+":"+strings.TrimSuffix(strings.TrimPrefix(name, "New"), "Paginator")] = true
+					case strings.HasPrefix(name, "New") && strings.HasSuffix(name, "Waiter"):
+						problem(sel.Pos(), "%s.%s: a waiter calls operations this test cannot name; call the Describe operation instead", x.Name, name)
+					case strings.HasSuffix(name, "Input") && name != "Input":
+						if _, ok := serviceClients[svc].client.MethodByName(strings.TrimSuffix(name, "Input")); ok {
+							found[serviceClients[svc].iam+":"+strings.TrimSuffix(name, "Input")] = true
+						}
+					}
 					return true
 				}
-				if x, ok := sel.X.(*ast.Ident); ok {
-					if svc, ok := imports[x.Name]; ok {
-						name := sel.Sel.Name
-						switch {
-						case svc == "stscreds" && name == "NewAssumeRoleProvider":
-							ops["sts:AssumeRole"] = true
-						case svc == "stscreds":
-						case strings.HasPrefix(name, "New") && strings.HasSuffix(name, "Paginator"):
-							ops[serviceClients[svc].iam+":"+strings.TrimSuffix(strings.TrimPrefix(name, "New"), "Paginator")] = true
-						case strings.HasSuffix(name, "Input") && name != "Input":
-							if _, ok := serviceClients[svc].client.MethodByName(strings.TrimSuffix(name, "Input")); ok {
-								ops[serviceClients[svc].iam+":"+strings.TrimSuffix(name, "Input")] = true
-							}
-						}
-						return true
-					}
-				}
-				// A method call by an operation's name, on any value:
-				// counted for every imported service that has it.
-				for _, svc := range methods[sel.Sel.Name] {
-					if usedServices[svc] && sel.Sel.Name != "Options" {
-						ops[serviceClients[svc].iam+":"+sel.Sel.Name] = true
-					}
-				}
-				return true
-			})
-		}
+			}
+			// A method by an operation's name, on any value, in any
+			// file; a presigner's Presign<Operation> as the operation.
+			op := name
+			if rest, ok := strings.CutPrefix(name, "Presign"); ok && len(methods[rest]) > 0 {
+				op = rest
+			}
+			for _, svc := range methods[op] {
+				found[serviceClients[svc].iam+":"+op] = true
+			}
+			return true
+		})
 	}
-	var out []string
-	for op := range ops {
-		out = append(out, op)
+	for op := range found {
+		ops = append(ops, op)
 	}
-	sort.Strings(out)
-	return out
+	sort.Strings(ops)
+	return ops, problems
 }
 
 // Read-only by construction: the package calls only Describe*, List* and
@@ -168,14 +263,8 @@ func sdkOperations(t *testing.T) []string {
 // the scanned accounts.
 func TestOnlyReadOnlyOperations(t *testing.T) {
 	ops := sdkOperations(t)
-	for _, op := range ops {
-		_, name, _ := strings.Cut(op, ":")
-		if readOnlyName.MatchString(name) {
-			continue
-		}
-		if _, ok := changesNothing[op]; !ok {
-			t.Errorf("%s: not a Describe*, List* or Get* operation, and not in the allow-list of calls that change nothing", op)
-		}
+	for _, op := range notReadOnly(ops) {
+		t.Errorf("%s: not a Describe*, List* or Get* operation, and not in the allow-list of calls that change nothing", op)
 	}
 	// The extraction finds what is known to be called: a test that
 	// finds nothing proves nothing.
@@ -236,6 +325,146 @@ func TestIAMPolicyInSync(t *testing.T) {
 	for a := range want {
 		if !got[a] {
 			t.Errorf("docs/iam-policy.json lacks %s, which vpcdoctor calls", a)
+		}
+	}
+}
+
+// notReadOnly is the operations of ops that are neither Describe*, List*
+// nor Get*, nor in changesNothing.
+func notReadOnly(ops []string) []string {
+	var bad []string
+	for _, op := range ops {
+		_, name, _ := strings.Cut(op, ":")
+		if _, ok := changesNothing[op]; !ok && !readOnlyName.MatchString(name) {
+			bad = append(bad, op)
+		}
+	}
+	return bad
+}
+
+// The extraction catches what a careless change could slip past it: each
+// planted file below, in a copy of the package's layout, must show up as a
+// non-read operation or as a problem.
+func TestReadOnlyCatchesPlantedCalls(t *testing.T) {
+	plants := map[string]struct {
+		src     string
+		wantOp  string // a non-read operation the extraction must list
+		problem string // or a problem it must report
+	}{
+		// A client built in one file (clients.go below) and called in
+		// another that imports no ec2, without an *Input literal.
+		"nil-input.go": {src: "package p\nimport \"context\"\nfunc del(ctx context.Context, r *run) { r.ec2.DeleteVpc(ctx, nil) }\n", wantOp: "ec2:DeleteVpc"},
+		// A method value passed around instead of called.
+		"method-value.go": {src: "package p\nfunc term(r *run) any { return r.ec2.TerminateInstances }\n", wantOp: "ec2:TerminateInstances"},
+		// A method expression on the client type.
+		"method-expr.go": {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/ec2\"\nvar f = (*ec2.Client).DeleteSecurityGroup\n", wantOp: "ec2:DeleteSecurityGroup"},
+		// A presigned request: the URL does the call later.
+		"presign.go": {src: "package p\nimport (\"context\"; \"github.com/aws/aws-sdk-go-v2/service/s3\")\nfunc pre(ctx context.Context, c *s3.Client) { s3.NewPresignClient(c).PresignDeleteObject(ctx, nil) }\n", wantOp: "s3:DeleteObject"},
+		// A paginator of a non-read operation would be named as well.
+		"subdir/nested.go":     {src: "package nested\nimport \"github.com/aws/aws-sdk-go-v2/service/rds\"\nvar in = &rds.DeleteDBInstanceInput{}\n", wantOp: "rds:DeleteDBInstance"},
+		"waiter.go":            {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/ec2\"\nvar w = ec2.NewInstanceTerminatedWaiter\n", problem: "waiter"},
+		"signer.go":            {src: "package p\nimport v4 \"github.com/aws/aws-sdk-go-v2/aws/signer/v4\"\nvar s = v4.NewSigner()\n", problem: "aws/signer/v4"},
+		"manager.go":           {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/feature/s3/manager\"\nvar u = manager.NewUploader\n", problem: "feature/s3/manager"},
+		"reflect.go":           {src: "package p\nimport \"reflect\"\nfunc call(c any) { reflect.ValueOf(c).MethodByName(\"Delete\" + \"Vpc\") }\n", problem: "MethodByName"},
+		"middleware.go":        {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/ec2\"\nfunc opt(o *ec2.Options) { o.APIOptions = nil }\n", problem: "APIOptions"},
+		"config-middleware.go": {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/config\"\nvar o = config.WithAPIOptions(nil)\n", problem: "WithAPIOptions"},
+		"unknown-service.go":   {src: "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/iam\"\nvar c *iam.Client\n", problem: "service/iam"},
+	}
+	clients := "package p\nimport \"github.com/aws/aws-sdk-go-v2/service/ec2\"\ntype run struct{ ec2 *ec2.Client }\n"
+	for name, plant := range plants {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			write := func(name, src string) {
+				p := filepath.Join(dir, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write("clients.go", clients)
+			write(name, plant.src)
+			ops, problems := scanOperations(t, dir)
+			if plant.wantOp != "" && !slices.Contains(notReadOnly(ops), plant.wantOp) {
+				t.Errorf("planted %s not caught: operations %v, problems %v", plant.wantOp, ops, problems)
+			}
+			if plant.problem != "" && !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, plant.problem) }) {
+				t.Errorf("planted %s not reported: problems %v", plant.problem, problems)
+			}
+		})
+	}
+	// And the clean layout alone is clean: the plants, not the harness,
+	// make the findings.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "clients.go"), []byte(clients), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ops, problems := scanOperations(t, dir); len(ops) != 0 || len(problems) != 0 {
+		t.Errorf("clean layout: operations %v, problems %v", ops, problems)
+	}
+}
+
+// docs/iam-policy.json follows IAM's policy grammar, not only JSON's:
+// exactly the element names IAM knows (they are case-sensitive, and
+// encoding/json's decoding above is not), a Sid of letters and digits
+// once each, actions as "service:Operation", and a Resource on every
+// statement ("*" or ARNs).
+func TestIAMPolicyGrammar(t *testing.T) {
+	data, err := os.ReadFile("../../docs/iam-policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		t.Fatalf("docs/iam-policy.json: %v", err)
+	}
+	for k := range top {
+		if k != "Version" && k != "Statement" {
+			t.Errorf("top-level element %q: IAM knows Version and Statement (and Id)", k)
+		}
+	}
+	var statements []map[string]json.RawMessage
+	if err := json.Unmarshal(top["Statement"], &statements); err != nil || len(statements) == 0 {
+		t.Fatalf("Statement: want a non-empty array of statements: %v", err)
+	}
+	sidRE := regexp.MustCompile(`^[A-Za-z0-9]+$`)
+	actionRE := regexp.MustCompile(`^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$`)
+	arnRE := regexp.MustCompile(`^arn:aws:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$`)
+	sids := map[string]bool{}
+	for i, st := range statements {
+		for k := range st {
+			switch k {
+			case "Sid", "Effect", "Action", "Resource":
+			default:
+				t.Errorf("statement %d: element %q not expected (IAM is case-sensitive; NotAction, Condition, Principal are not wanted here)", i, k)
+			}
+		}
+		var sid string
+		if err := json.Unmarshal(st["Sid"], &sid); err != nil || !sidRE.MatchString(sid) || sids[sid] {
+			t.Errorf("statement %d: Sid %s: want letters and digits, unique", i, st["Sid"])
+		}
+		sids[sid] = true
+		var actions []string
+		if err := json.Unmarshal(st["Action"], &actions); err != nil || len(actions) == 0 {
+			t.Errorf("statement %s: Action %s: want a non-empty array of actions", sid, st["Action"])
+		}
+		for _, a := range actions {
+			if !actionRE.MatchString(a) {
+				t.Errorf("statement %s: action %q: want service:Operation, no wildcard", sid, a)
+			}
+		}
+		var one string
+		var many []string
+		if json.Unmarshal(st["Resource"], &one) == nil {
+			many = []string{one}
+		} else if err := json.Unmarshal(st["Resource"], &many); err != nil || len(many) == 0 {
+			t.Errorf("statement %s: Resource %s: want \"*\" or ARNs", sid, st["Resource"])
+		}
+		for _, r := range many {
+			if r != "*" && !arnRE.MatchString(r) {
+				t.Errorf("statement %s: Resource %q: want \"*\" or an ARN", sid, r)
+			}
 		}
 	}
 }

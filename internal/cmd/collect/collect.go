@@ -52,15 +52,18 @@ func NewCmd(io *cmdutil.IOStreams, runF func(*Options) error) *cobra.Command {
 saves it in the snapshot layout: one file per call, holding exactly the
 JSON the AWS CLI prints for it, so that a snapshot from vpcdoctor and one
 from the AWS CLI (scripts/snapshot.sh) are interchangeable. It only reads:
-Describe*, List* and Get* calls (docs/iam-policy.json is the minimal
-policy; AWS's managed SecurityAudit policy works too).
+Describe*, List* and Get* calls, and sts AssumeRole for --assume-role and
+--org-role (docs/iam-policy.json is the minimal policy: its statements
+VpcdoctorCollectReadOnly and VpcdoctorOrganizationAndRoles; AWS's managed
+SecurityAudit policy works too).
 
 Credentials come from the SDK's default chain (environment, shared config,
 SSO, instance or task role); --profile names a profile (repeat it for
 several accounts; SSO profiles work after "aws sso login --profile NAME").
 --assume-role assumes a role first; --org-role NAME collects every ACTIVE
 account of the AWS Organization by assuming that role in each. One account
-is written as DIR itself; several as DIR/ACCOUNT_ID/.
+is written as DIR itself; several as DIR/ACCOUNT_ID/ (also when only one of
+them could be reached: DIR/vpcdoctor-collect.json names the others).
 
 Regions: --region (repeatable), --all-regions (every enabled region;
 regions not opted in are skipped and noted), else the profile's region.
@@ -107,7 +110,7 @@ wrong command line, no credentials, or no region; 130 when interrupted;
 	opts.Scope.Register(cmd)
 	f.BoolVar(&opts.Strict, "strict", false, "exit 1 when any call failed (denied, throttled, timed out)")
 	f.IntVar(&opts.Concurrency, "concurrency", 8, "at most `N` calls in flight per account, region and service")
-	f.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up a call (with its retries) after this `DURATION`")
+	f.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up a request (one page of a call, with its retries) after this `DURATION`")
 	return cmd
 }
 

@@ -17,6 +17,18 @@ import (
 // Inventory is everything loaded for one scan.
 type Inventory struct {
 	Accounts []*Account // sorted by ID, then Name
+	// Unreached are the accounts a collection meant to read and could not
+	// (a role that cannot be assumed, regions that cannot be listed): none
+	// of their resources is in Accounts. Sorted by Account.
+	Unreached []UnreachedAccount
+}
+
+// UnreachedAccount is an account of a multi-account snapshot that was not
+// collected, and why (vpcdoctor collect's record).
+type UnreachedAccount struct {
+	Account string // the account ID, or the profile that should have led to it
+	Call    string // the call that failed: "sts-assume-role", ...
+	Reason  string // "not collected: AccessDenied (…)"
 }
 
 // Regions returns every region of every account, in account order.

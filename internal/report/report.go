@@ -275,6 +275,19 @@ func Build(inv *model.Inventory, res check.Result, checks []*check.Check) *Repor
 			rep.Notes = append(rep.Notes, Note{Account: reg.Account, Region: reg.Name, Subject: n.Subject, Text: n.Text})
 		}
 	}
+	// An account the collection could not reach has no region to report:
+	// its coverage says the whole account is missing, and a warning says it
+	// first, so that nobody reads its silence as a clean account.
+	for _, u := range inv.Unreached {
+		rep.Summary.Complete = false
+		rep.Coverage = append(rep.Coverage, Coverage{
+			Account: u.Account, Region: "(all regions)", Missing: []MissingCall{{
+				Call: u.Call, Reason: u.Reason, Weakens: "the account could not be reached: none of its resources is scanned",
+			}},
+			SkippedChecks: []SkippedRule{},
+		})
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("account %s was not collected (%s: %s): none of its resources is in this report.", u.Account, u.Call, strings.TrimPrefix(u.Reason, "not collected: ")))
+	}
 	rep.Rules = RulesOf(checks)
 	for _, f := range res.Findings {
 		ev := f.Evidence

@@ -451,3 +451,37 @@ func TestCollectProgress(t *testing.T) {
 }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// An organization member that cannot be reached is in the scan: its
+// coverage says the whole account is missing and why, and a warning says
+// so first; its silence never reads as a clean account.
+func TestScanShowsUnreachedAccount(t *testing.T) {
+	isolateAWS(t)
+	org := organization(t)
+	srv := startFake(t, fakeaws.Options{Snapshot: org, PageSize: 50, Management: "111122223333", Deny: []string{"sts:AssumeRole"}})
+	out := filepath.Join(t.TempDir(), "snap")
+	code, stderr := run(t, &Options{Out: out, Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, OrgRole: "OrganizationAccountAccessRole", EndpointURL: srv.URL()}})
+	if code != 0 {
+		t.Fatalf("status %d: %s", code, stderr)
+	}
+	rep := scanReport(t, out)
+	if rep.Summary.Complete {
+		t.Error("the summary says the data is complete although an account was not reached")
+	}
+	var cov *report.Coverage
+	for i, c := range rep.Coverage {
+		if c.Account == "444455556666" {
+			cov = &rep.Coverage[i]
+		}
+	}
+	if cov == nil || cov.Complete || len(cov.Missing) != 1 || cov.Missing[0].Call != "sts-assume-role" || !strings.Contains(cov.Missing[0].Reason, "AccessDenied") {
+		t.Fatalf("coverage of the unreached account: %+v", cov)
+	}
+	warned := false
+	for _, w := range rep.Warnings {
+		warned = warned || strings.Contains(w, "account 444455556666 was not collected")
+	}
+	if !warned {
+		t.Errorf("no warning names the unreached account: %q", rep.Warnings)
+	}
+}

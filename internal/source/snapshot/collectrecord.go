@@ -22,6 +22,7 @@ const collectRecordFile = "vpcdoctor-collect.json"
 type collectRecord struct {
 	Complete *bool `json:"complete"`
 	Errors   []struct {
+		Account  string `json:"account"`
 		Region   string `json:"region"`
 		Call     string `json:"call"`
 		Resource string `json:"resource"`
@@ -84,4 +85,36 @@ func shorten(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// readUnreached reads the record at the root of a multi-account folder
+// dir: its errors are the accounts that could not be reached
+// (docs/collect.md). An absent record is no record.
+func readUnreached(dir string) ([]model.UnreachedAccount, error) {
+	path := filepath.Join(dir, collectRecordFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, &FileError{Path: path, Msg: "cannot read: " + unwrapPathError(err)}
+	}
+	data = utf8Text(data)
+	var rec collectRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, decodeError(path, data, err)
+	}
+	var out []model.UnreachedAccount
+	for _, e := range rec.Errors {
+		reason := "not collected: " + e.Code
+		if m := shorten(e.Message, 160); m != "" {
+			reason += " (" + m + ")"
+		}
+		account := e.Account
+		if account == "" {
+			account = "(unknown account)"
+		}
+		out = append(out, model.UnreachedAccount{Account: account, Call: e.Call, Reason: reason})
+	}
+	return out, nil
 }

@@ -1,6 +1,8 @@
 package snapshot
 
 import (
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,5 +41,39 @@ func TestCollectRecordReasons(t *testing.T) {
 	fe := loadFileError(t, s.root)
 	if !strings.HasSuffix(fe.Path, collectRecordFile) || fe.Line != 1 {
 		t.Errorf("a broken record: %+v", fe)
+	}
+}
+
+// The record at the root of a multi-account folder names the accounts the
+// collection could not reach; they come back as Inventory.Unreached (the
+// reachable ones load as usual), and a broken root record is an error with
+// its position.
+func TestCollectRootRecordUnreached(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "111122223333", "us-east-1", string(model.CallVPCs)+".json"), []byte(`{"Vpcs": []}`))
+	writeFile(t, filepath.Join(root, "111122223333", string(model.CallCallerIdentity)+".json"), []byte(`{"Account": "111122223333"}`))
+	writeFile(t, filepath.Join(root, collectRecordFile), []byte(`{"version": 1, "complete": true, "accounts": ["111122223333"], "errors": [
+		{"account": "444455556666", "call": "sts-assume-role", "code": "AccessDenied", "message": "not authorized to perform: sts:AssumeRole"},
+		{"account": "", "call": "organizations-list-accounts", "code": "AWSOrganizationsNotInUseException", "message": ""}
+	]}`))
+	inv, err := Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Accounts) != 1 || inv.Accounts[0].ID != "111122223333" {
+		t.Fatalf("accounts: %+v", inv.Accounts)
+	}
+	want := []model.UnreachedAccount{
+		{Account: "(unknown account)", Call: "organizations-list-accounts", Reason: "not collected: AWSOrganizationsNotInUseException"},
+		{Account: "444455556666", Call: "sts-assume-role", Reason: "not collected: AccessDenied (not authorized to perform: sts:AssumeRole)"},
+	}
+	if !slices.Equal(inv.Unreached, want) {
+		t.Errorf("unreached: %+v, want %+v", inv.Unreached, want)
+	}
+
+	writeFile(t, filepath.Join(root, collectRecordFile), []byte(`{"errors": [`))
+	fe := loadFileError(t, root)
+	if !strings.HasSuffix(fe.Path, collectRecordFile) {
+		t.Errorf("a broken root record: %+v", fe)
 	}
 }

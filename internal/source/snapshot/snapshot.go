@@ -51,9 +51,10 @@ func Load(paths ...string) (*model.Inventory, error) {
 	inv := &model.Inventory{}
 	var errs []error
 	for _, p := range paths {
-		accounts, err := loadPath(p)
+		accounts, unreached, err := loadPath(p)
 		errs = append(errs, err)
 		inv.Accounts = append(inv.Accounts, accounts...)
+		inv.Unreached = append(inv.Unreached, unreached...)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -84,33 +85,44 @@ func Load(paths ...string) (*model.Inventory, error) {
 		}
 		return a.Name < b.Name
 	})
+	sort.SliceStable(inv.Unreached, func(i, j int) bool {
+		a, b := inv.Unreached[i], inv.Unreached[j]
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		return a.Call < b.Call
+	})
 	return inv, nil
 }
 
-func loadPath(p string) ([]*model.Account, error) {
+// loadPath loads the account or accounts of the folder p, and the
+// accounts a multi-account folder's collection record says could not be
+// reached.
+func loadPath(p string) ([]*model.Account, []model.UnreachedAccount, error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, &NotSnapshotError{Path: p, Reason: "cannot read: " + unwrapPathError(err)}
+		return nil, nil, &NotSnapshotError{Path: p, Reason: "cannot read: " + unwrapPathError(err)}
 	}
 	if !st.IsDir() {
-		return nil, &NotSnapshotError{Path: p, Reason: "not a folder; pass the snapshot folder (the one holding region folders such as ap-northeast-1/)"}
+		return nil, nil, &NotSnapshotError{Path: p, Reason: "not a folder; pass the snapshot folder (the one holding region folders such as ap-northeast-1/)"}
 	}
 	kind, err := classify(p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	switch kind {
 	case folderAccount:
 		a, err := loadAccount(p)
-		return []*model.Account{a}, err
+		return []*model.Account{a}, nil, err
 	case folderRegion:
-		return nil, &NotSnapshotError{Path: p, Reason: "this is a region folder; pass the account folder above it (" + filepath.Dir(p) + ")"}
+		return nil, nil, &NotSnapshotError{Path: p, Reason: "this is a region folder; pass the account folder above it (" + filepath.Dir(p) + ")"}
 	}
 	accounts, err := loadAccountsBelow(p, 3)
-	if len(accounts) == 0 && err == nil {
-		return nil, &NotSnapshotError{Path: p, Reason: "not a snapshot: found no region folders (such as ap-northeast-1/) here or in its subfolders"}
+	unreached, uerr := readUnreached(p)
+	if len(accounts) == 0 && len(unreached) == 0 && err == nil && uerr == nil {
+		return nil, nil, &NotSnapshotError{Path: p, Reason: "not a snapshot: found no region folders (such as ap-northeast-1/) here or in its subfolders"}
 	}
-	return accounts, err
+	return accounts, unreached, errors.Join(err, uerr)
 }
 
 // loadAccountsBelow loads every account folder under dir, looking up to

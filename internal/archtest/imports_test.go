@@ -33,6 +33,7 @@ var allowed = map[string][]string{
 	"internal/render":          {"internal/report", "internal/flows", "internal/i18n"},
 	"internal/plan":            {"internal/model", "internal/reach", "internal/flows", "internal/check", "internal/report", "internal/config", "internal/source/snapshot", "internal/i18n"},
 	"internal/i18n":            {},
+	"internal/i18n/i18ntest":   {"internal/i18n"},
 	"internal/diagram":         {"internal/model", "internal/reach", "internal/flows", "internal/plan", "internal/i18n"},
 	"internal/netdoc":          {"internal/model", "internal/reach", "internal/flows", "internal/plan", "internal/i18n"},
 	"internal/htmlreport":      {"internal/model", "internal/reach", "internal/flows", "internal/plan", "internal/i18n", "internal/report", "internal/check", "internal/render"},

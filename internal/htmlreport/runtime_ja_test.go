@@ -15,6 +15,7 @@ import (
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n/i18ntest"
 	"github.com/vpcdoctor/vpcdoctor/internal/plan"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
@@ -65,9 +66,6 @@ func examplePlanWithFlows(t *testing.T) *plan.Plan {
 	}
 	return &back
 }
-
-// sentence is four English words in a row.
-var sentence = regexp.MustCompile(`[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}`)
 
 // backticked is inline code in a text (a command in a check's expectation).
 var backticked = regexp.MustCompile("`[^`]*`")
@@ -121,7 +119,7 @@ func TestRuntimeTextsInJapanese(t *testing.T) {
 				t.Fatalf("%s: no section #%s", name, id)
 			}
 			for _, s := range proseOf(sec) {
-				if w := sentence.FindString(s); w != "" {
+				if w := i18ntest.English(s); w != "" {
 					t.Errorf("%s: #%s says %q in English: %q", name, id, w, s)
 				}
 			}
@@ -197,7 +195,7 @@ func TestExposureNotesInJapanese(t *testing.T) {
 	}
 	doc := parse(t, render(t, Input{Lang: i18n.Japanese, Report: rep}))
 	for _, s := range proseOf(byID(doc, "exposures")) {
-		if w := sentence.FindString(s); w != "" {
+		if w := i18ntest.English(s); w != "" {
 			t.Errorf("#exposures says %q in English: %q", w, s)
 		}
 	}

@@ -142,11 +142,8 @@ func Run(opts *Options) error {
 func Collect(ctx context.Context, opts *Options, dir string) (*awsapi.CollectResult, error) {
 	progress := opts.IO.NewProgress("collecting", 0)
 	defer progress.Done()
-	s := opts.Scope
 	return awsapi.Collect(ctx, awsapi.CollectOptions{
-		Profiles: s.Profiles, Regions: s.Regions, AllRegions: s.AllRegions,
-		AssumeRole: s.AssumeRole, ExternalID: s.ExternalID, OrgRole: s.OrgRole,
-		Accounts: s.Accounts, ExcludeAccounts: s.ExcludeAccounts, Endpoint: s.EndpointURL,
+		Scope:       opts.Scope.Scope,
 		Concurrency: opts.Concurrency, CallTimeout: opts.Timeout, MaxAttempts: opts.MaxAttempts, MaxBackoff: opts.MaxBackoff,
 		MakeDir: func(p string) error { return os.MkdirAll(filepath.Join(dir, filepath.FromSlash(p)), 0o755) },
 		Write: func(p string, data []byte) error {

@@ -48,6 +48,7 @@ var allowed = map[string][]string{
 
 	"internal/i18n/i18ntest":    {"internal/i18n"},
 	"internal/awsapi/livescope": {},
+	"internal/plan/plantest":    {"internal/model", "internal/flows", "internal/flowlog", "internal/plan", "internal/source/snapshot"},
 }
 
 // thirdParty lists the non-module, non-standard imports each package may use

@@ -2,7 +2,6 @@ package check_test
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -103,24 +102,13 @@ func hasKeyPrefix(keys []string, prefix string) bool {
 // the catalogue is used (as a literal, a literal prefix of a key the code
 // completes, or one of the families the code builds from data).
 func TestFindingKeys(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	catalogue := i18ntest.EnglishKeys(t, "finding")
 	if len(catalogue) < 100 {
 		t.Fatalf("read %d keys of en.finding.json", len(catalogue))
 	}
 	var literals []string
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	fset, files := i18ntest.SourceFiles(t)
+	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {

@@ -40,18 +40,16 @@ func EnglishBesidesProducts(s string) string {
 	return English(awsProducts.ReplaceAllString(s, "_"))
 }
 
-// KeysInSource returns, sorted, the distinct string literals of the Go
-// files (tests aside) of the current directory, the package under test,
-// for which keep is true: the keys of the catalogue its code names.
-func KeysInSource(t testing.TB, keep func(string) bool) []string {
+// SourceFiles parses the Go files (tests aside) of the current
+// directory, the package under test.
+func SourceFiles(t testing.TB) (*token.FileSet, []*ast.File) {
 	t.Helper()
 	names, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	seen := map[string]bool{}
-	var out []string
+	var files []*ast.File
 	for _, name := range names {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -60,6 +58,20 @@ func KeysInSource(t testing.TB, keep func(string) bool) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
+		files = append(files, f)
+	}
+	return fset, files
+}
+
+// KeysInSource returns, sorted, the distinct string literals of the Go
+// files (tests aside) of the current directory, the package under test,
+// for which keep is true: the keys of the catalogue its code names.
+func KeysInSource(t testing.TB, keep func(string) bool) []string {
+	t.Helper()
+	_, files := SourceFiles(t)
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				if s, err := strconv.Unquote(lit.Value); err == nil && keep(s) && !seen[s] {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -196,7 +197,7 @@ func Report(io *cmdutil.IOStreams, res *awsapi.CollectResult, dir string) {
 			fmt.Fprintf(io.ErrOut, "vpcdoctor: warning: and %d more (every one is in %s)\n", len(res.Errors)-shown, filepath.Join(dir, awsapi.RecordFile))
 			break
 		}
-		where := strings.Join(nonEmpty(e.Account, e.Region, e.Call, e.Resource), " ")
+		where := strings.Join(slices.DeleteFunc([]string{e.Account, e.Region, e.Call, e.Resource}, func(s string) bool { return s == "" }), " ")
 		fmt.Fprintf(io.ErrOut, "vpcdoctor: warning: %s: %s: %s\n", where, e.Code, e.Message)
 	}
 	regions := 0
@@ -225,21 +226,8 @@ func checkEmpty(dir string) error {
 	return nil
 }
 
-func nonEmpty(s ...string) []string {
-	var out []string
-	for _, x := range s {
-		if x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%d %s", n, cmdutil.Plural(n, noun))
 }
 
 // Live collects s into dir for `vpcdoctor scan` without a path (or with

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -90,11 +89,7 @@ func KeysInSource(t testing.TB, keep func(string) bool) []string {
 // catalogue's area (locales/en.<area>.json).
 func EnglishKeys(t testing.TB, area string) []string {
 	t.Helper()
-	_, self, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("i18ntest: no path of its own source")
-	}
-	file := filepath.Join(filepath.Dir(self), "..", "locales", "en."+area+".json")
+	file := filepath.Join(moduleRoot(t), "internal", "i18n", "locales", "en."+area+".json")
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +104,25 @@ func EnglishKeys(t testing.TB, area string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// moduleRoot is the folder of go.mod above the test's directory.
+func moduleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("i18ntest: no go.mod above the test's directory")
+		}
+		dir = parent
+	}
 }
 
 // Covers reports whether the keys used (a key ending in "." stands for

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/awsapi/livescope"
 	"github.com/vpcdoctor/vpcdoctor/internal/fakeaws"
 	"github.com/vpcdoctor/vpcdoctor/internal/synth"
 )
@@ -25,18 +26,18 @@ var seventeenRegions = []string{
 //
 //	go test ./internal/awsapi -run '^$' -bench CollectSeventeenRegions -benchtime 1x
 func BenchmarkCollectSeventeenRegions(b *testing.B) {
-	isolateAWS(b)
+	fakeaws.IsolateEnv(b)
 	src := filepath.Join(b.TempDir(), "account")
 	if err := synth.WriteAccount(src, synth.Size{VPCs: 2, SecurityGroups: 60, ENIs: 500}); err != nil {
 		b.Fatal(err)
 	}
-	srv := startFake(b, fakeaws.Options{Snapshot: src, Regions: seventeenRegions, CloneRegion: "ap-northeast-1", Latency: 100 * time.Millisecond, PageSize: 100})
+	srv := fakeaws.Start(b, fakeaws.Options{Snapshot: src, Regions: seventeenRegions, CloneRegion: "ap-northeast-1", Latency: 100 * time.Millisecond, PageSize: 100})
 	var res *CollectResult
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		out := newDiskOutput(b)
 		var err error
-		res, err = Collect(context.Background(), out.options(CollectOptions{Regions: seventeenRegions, Endpoint: srv.URL()}))
+		res, err = Collect(context.Background(), out.options(CollectOptions{Scope: livescope.Scope{Regions: seventeenRegions, Endpoint: srv.URL()}}))
 		if err != nil {
 			b.Fatal(err)
 		}

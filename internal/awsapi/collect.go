@@ -19,34 +19,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/awsapi/livescope"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 )
 
 // CollectOptions say what Collect collects, from where, and where it
 // writes.
 type CollectOptions struct {
-	// Profiles of the shared config files, each an account (SSO profiles
-	// work through the SDK); none: the default chain.
-	Profiles []string
-	// Regions to collect; with AllRegions, every region the account has
-	// enabled (ec2 DescribeRegions); neither: the profile's region.
-	Regions    []string
-	AllRegions bool
-	// AssumeRole is a role ARN every profile's credentials assume first
-	// (sts AssumeRole), with ExternalID when the role requires one.
-	AssumeRole string
-	ExternalID string
-	// OrgRole is a role name: every ACTIVE account of the AWS Organization
-	// (organizations ListAccounts) is collected by assuming
-	// arn:PARTITION:iam::ACCOUNT:role/OrgRole; the caller's own account
-	// with its own credentials.
-	OrgRole string
-	// Accounts keeps only these account IDs; ExcludeAccounts drops these.
-	Accounts        []string
-	ExcludeAccounts []string
-	// Endpoint is a base URL for every service instead of AWS's (a test
-	// double, LocalStack); AWS_ENDPOINT_URL works as well.
-	Endpoint string
+	// Scope is which accounts and regions, from which endpoint.
+	livescope.Scope
 
 	// Concurrency bounds the calls in flight per account, region and
 	// service (0: 8).

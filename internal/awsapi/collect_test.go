@@ -16,34 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/awsapi/livescope"
 	"github.com/vpcdoctor/vpcdoctor/internal/fakeaws"
 )
 
 const exampleDir = "../../examples/startup-all-public"
-
-// isolateAWS points the SDK's default chain at static test credentials
-// only: no shared config, no instance metadata, no region or endpoint
-// from the environment.
-func isolateAWS(t testing.TB) {
-	t.Helper()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID":           "AKIATESTBASE00000000",
-		"AWS_SECRET_ACCESS_KEY":       "test-secret",
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_PROFILE":                 "",
-		"AWS_DEFAULT_PROFILE":         "",
-		"AWS_REGION":                  "",
-		"AWS_DEFAULT_REGION":          "",
-		"AWS_ENDPOINT_URL":            "",
-		"AWS_CONFIG_FILE":             filepath.Join(t.TempDir(), "no-config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "no-credentials"),
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_RETRY_MODE":              "",
-		"AWS_MAX_ATTEMPTS":            "",
-	} {
-		t.Setenv(k, v)
-	}
-}
 
 // diskOutput is a Collect output in a temp folder, written as the command
 // writes it.
@@ -76,26 +53,16 @@ func (d *diskOutput) options(o CollectOptions) CollectOptions {
 	return o
 }
 
-func startFake(t testing.TB, opt fakeaws.Options) *fakeaws.Server {
-	t.Helper()
-	srv, err := fakeaws.New(opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // Collecting the example from the fake, two items a page, with the first
 // request of every operation throttled and flow logs denied, writes the
 // example again: the same files but the denied one, each the same JSON
 // (after normalising key order, numbers and timestamps), and the record
 // names the denied call.
 func TestCollectRoundTrip(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 2, Throttle: 0.05, Deny: []string{"ec2:DescribeFlowLogs"}})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 2, Throttle: 0.05, Deny: []string{"ec2:DescribeFlowLogs"}})
 	out := newDiskOutput(t)
-	res, err := Collect(context.Background(), out.options(CollectOptions{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}))
+	res, err := Collect(context.Background(), out.options(CollectOptions{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}}))
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
@@ -352,10 +319,10 @@ func corpusPath(t *testing.T, rel string) string {
 // back the same for every regional call vpcdoctor reads.
 func TestCollectCloudMapperDemo(t *testing.T) {
 	demo := corpusPath(t, "cloudmapper-demo/account-data-demo")
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: demo, PageSize: 2})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: demo, PageSize: 2})
 	out := newDiskOutput(t)
-	if _, err := Collect(context.Background(), out.options(CollectOptions{Regions: []string{"us-east-1"}, Endpoint: srv.URL()})); err != nil {
+	if _, err := Collect(context.Background(), out.options(CollectOptions{Scope: livescope.Scope{Regions: []string{"us-east-1"}, Endpoint: srv.URL()}})); err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
 	compared := 0
@@ -379,10 +346,10 @@ func TestCollectCloudMapperDemo(t *testing.T) {
 // A region that is not enabled and a denied per-resource call are
 // recorded, call by call, and the rest is collected.
 func TestCollectRecordsFailures(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 50, Regions: []string{"ap-northeast-1", "me-south-1"}, EnabledRegions: []string{"ap-northeast-1"}, Deny: []string{"elasticloadbalancing:DescribeTargetHealth"}})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 50, Regions: []string{"ap-northeast-1", "me-south-1"}, EnabledRegions: []string{"ap-northeast-1"}, Deny: []string{"elasticloadbalancing:DescribeTargetHealth"}})
 	out := newDiskOutput(t)
-	res, err := Collect(context.Background(), out.options(CollectOptions{Regions: []string{"ap-northeast-1", "me-south-1"}, Endpoint: srv.URL()}))
+	res, err := Collect(context.Background(), out.options(CollectOptions{Scope: livescope.Scope{Regions: []string{"ap-northeast-1", "me-south-1"}, Endpoint: srv.URL()}}))
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
@@ -414,11 +381,11 @@ func TestCollectRecordsFailures(t *testing.T) {
 // Throttling that outlasts the attempts is recorded as the service's
 // throttling error, saying the SDK gave up; the collection goes on.
 func TestCollectThrottledOut(t *testing.T) {
-	isolateAWS(t)
+	fakeaws.IsolateEnv(t)
 	// Every call in flight at once: the adaptive rate (which throttling
 	// lowers) delays no first attempt.
-	srv := startFake(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 50, ThrottleFirst: 1, Latency: 50 * time.Millisecond})
-	opt := CollectOptions{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL(), MaxAttempts: 1, Concurrency: 32}
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 50, ThrottleFirst: 1, Latency: 50 * time.Millisecond})
+	opt := CollectOptions{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}, MaxAttempts: 1, Concurrency: 32}
 	// The first run meets the throttled sts GetCallerIdentity: the account
 	// cannot be reached, and the message says why (no hint to log in).
 	_, err := Collect(context.Background(), newDiskOutput(t).options(opt))

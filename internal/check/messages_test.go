@@ -2,7 +2,6 @@ package check_test
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -14,18 +13,11 @@ import (
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n/i18ntest"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
-
-// englishRun finds 4 or more English words in a row: what a Japanese
-// message must not hold (IDs, CIDRs, ports and commands have digits,
-// hyphens, dots or slashes and are no words).
-var englishRun = regexp.MustCompile(`(?:\b[A-Za-z]{2,}\b[,;:]? +){3}\b[A-Za-z]{2,}\b`)
-
-// properNouns are the English names a Japanese text keeps: AWS products.
-var properNouns = regexp.MustCompile(`(Application|Network|Gateway|Classic) Load Balancer|Amazon [A-Za-z0-9]+|AWS Client VPN|Route 53`)
 
 // messageProblems lists what is wrong with a finding's catalogue message:
 // it is missing, its English is not Finding.Message, a key it uses is not
@@ -47,8 +39,8 @@ func messageProblems(f check.Finding) []string {
 		if l == i18n.English {
 			continue
 		}
-		ja := properNouns.ReplaceAllString(report.JapaneseSpacing(got), "_")
-		if m := englishRun.FindString(ja); m != "" && l == i18n.Japanese {
+		ja := report.JapaneseSpacing(got)
+		if m := i18ntest.EnglishBesidesProducts(ja); m != "" && l == i18n.Japanese {
 			out = append(out, "ja: "+strconv.Quote(ja)+" holds English: "+strconv.Quote(m))
 		}
 	}
@@ -95,9 +87,9 @@ func TestMessageProblemsCatches(t *testing.T) {
 // keyLike is a string that may be a finding key or its head.
 var keyLike = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)*\.?$`)
 
-// hasKeyPrefix reports whether some English key starts with prefix.
-func hasKeyPrefix(prefix string) bool {
-	for _, k := range englishKeys() {
+// hasKeyPrefix reports whether some key of keys starts with prefix.
+func hasKeyPrefix(keys []string, prefix string) bool {
+	for _, k := range keys {
 		if strings.HasPrefix(k, prefix) && (strings.HasSuffix(prefix, ".") || strings.HasPrefix(k, prefix+".")) {
 			return true
 		}
@@ -105,38 +97,18 @@ func hasKeyPrefix(prefix string) bool {
 	return false
 }
 
-// englishKeys are the keys of en.finding.json.
-func englishKeys() []string {
-	data, err := os.ReadFile(filepath.Join("..", "i18n", "locales", "en.finding.json"))
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, m := range regexp.MustCompile(`"(finding\.[^"]+)":`).FindAllStringSubmatch(string(data), -1) {
-		out = append(out, m[1])
-	}
-	return out
-}
-
 // TestFindingKeys walks the package's source: every literal key it gives
 // msg, count and i18n.M is in the catalogue, and every "finding." key of
 // the catalogue is used (as a literal, a literal prefix of a key the code
 // completes, or one of the families the code builds from data).
 func TestFindingKeys(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
+	catalogue := i18ntest.EnglishKeys(t, "finding")
+	if len(catalogue) < 100 {
+		t.Fatalf("read %d keys of en.finding.json", len(catalogue))
 	}
 	var literals []string
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	fset, files := i18ntest.SourceFiles(t)
+	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {
@@ -204,9 +176,9 @@ func TestFindingKeys(t *testing.T) {
 				return true
 			}
 			s, _ := strconv.Unquote(lit.Value)
-			if keyLike.MatchString(s) && (i18n.Has("finding."+s) || hasKeyPrefix("finding."+s)) {
+			if keyLike.MatchString(s) && (i18n.Has("finding."+s) || hasKeyPrefix(catalogue, "finding."+s)) {
 				literals = append(literals, s)
-			} else if keyLike.MatchString(s) && strings.Contains(s, ".") && hasKeyPrefix("finding."+s[:strings.IndexByte(s, '.')+1]) {
+			} else if keyLike.MatchString(s) && strings.Contains(s, ".") && hasKeyPrefix(catalogue, "finding."+s[:strings.IndexByte(s, '.')+1]) {
 				t.Errorf("%s: %q looks like a finding key but is not in the catalogue", fset.Position(lit.Pos()), s)
 			}
 			return true
@@ -215,16 +187,8 @@ func TestFindingKeys(t *testing.T) {
 	// Families the code builds from data: kinds of resources, load
 	// balancer types, data tiers and their nouns.
 	families := []string{"kind.", "kinds.", "n.kind.", "lb.", "tier."}
-	data, err := os.ReadFile(filepath.Join("..", "i18n", "locales", "en.finding.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := regexp.MustCompile(`"finding\.([^"]+)":`).FindAllStringSubmatch(string(data), -1)
-	if len(keys) < 100 {
-		t.Fatalf("read %d keys of en.finding.json", len(keys))
-	}
-	for _, m := range keys {
-		key := m[1]
+	for _, key := range catalogue {
+		key = strings.TrimPrefix(key, "finding.")
 		used := slices.Contains(literals, key) || slices.ContainsFunc(literals, func(l string) bool {
 			return strings.HasSuffix(l, ".") && strings.HasPrefix(key, l) || strings.HasPrefix(key, l+".")
 		}) || slices.ContainsFunc(families, func(f string) bool { return strings.HasPrefix(key, f) })

@@ -28,30 +28,26 @@ func (s *IOStreams) NewProgress(label string, total int64) *Progress {
 
 // Set reports that done bytes are finished; safe from several goroutines.
 func (p *Progress) Set(done int64) {
-	if p == nil || !p.s.ErrIsTTY {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	if now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	rate := float64(done) / now.Sub(p.start).Seconds() / 1e6
-	line := fmt.Sprintf("%s: %s", p.label, humanBytes(done))
-	if p.total > 0 {
-		line += fmt.Sprintf(" of %s (%d%%)", humanBytes(p.total), done*100/p.total)
-	}
-	line += fmt.Sprintf(", %.0f MB/s", rate)
-	fmt.Fprintf(p.s.ErrOut, "\r\x1b[K%s", line)
-	p.drawn = true
+	p.draw(func(now time.Time) string {
+		rate := float64(done) / now.Sub(p.start).Seconds() / 1e6
+		line := humanBytes(done)
+		if p.total > 0 {
+			line += fmt.Sprintf(" of %s (%d%%)", humanBytes(p.total), done*100/p.total)
+		}
+		return line + fmt.Sprintf(", %.0f MB/s", rate)
+	})
 }
 
 // Line draws text as the progress line, for work not counted in bytes;
 // like Set, only on a terminal and at most ten times a second. Safe from
 // several goroutines.
 func (p *Progress) Line(text string) {
+	p.draw(func(time.Time) string { return text })
+}
+
+// draw rewrites the line as the label and text(now), when stderr is a
+// terminal and the line was last drawn 100 ms ago or more.
+func (p *Progress) draw(text func(now time.Time) string) {
 	if p == nil || !p.s.ErrIsTTY {
 		return
 	}
@@ -62,7 +58,7 @@ func (p *Progress) Line(text string) {
 		return
 	}
 	p.last = now
-	fmt.Fprintf(p.s.ErrOut, "\r\x1b[K%s: %s", p.label, text)
+	fmt.Fprintf(p.s.ErrOut, "\r\x1b[K%s: %s", p.label, text(now))
 	p.drawn = true
 }
 

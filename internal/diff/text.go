@@ -28,40 +28,24 @@ func Text(w io.Writer, d *Diff) error {
 	fmt.Fprintf(&b, "Reach between roles:  %d new, %d removed\n", s.NewRoleReach, s.RemovedRoleReach)
 	fmt.Fprintf(&b, "Findings:             %d new, %d removed, %d changed, %d unchanged\n", s.NewFindings, s.RemovedFindings, s.ChangedFindings, s.UnchangedFindings)
 	for _, kind := range []string{New, Removed} {
-		var xs []ExposureChange
-		for _, x := range d.Exposures {
-			if x.Change == kind {
-				xs = append(xs, x)
-			}
-		}
-		if len(xs) > 0 {
-			fmt.Fprintf(&b, "\n%s internet exposures\n", title(kind))
-		}
-		for _, x := range xs {
+		isKind := func(x ExposureChange) bool { return x.Change == kind }
+		writeSection(&b, title(kind)+" internet exposures", d.Exposures, isKind, func(x ExposureChange) {
 			fmt.Fprintf(&b, "  %-8s  %s  %s from %s, %s%s\n", strings.ToUpper(x.Severity), exposedLabel(x.Exposure), render.ExposureTraffic(x.Exposure),
 				render.ExposureSources(x.Exposure), via(x.Exposure), suppressedMark(x.Suppressed))
 			if kind == New {
 				writeHops(&b, x.Exposure.Path, x.Exposure.Notes)
 			}
-		}
+		})
 	}
 	for _, kind := range []string{New, Removed} {
-		var rs []RoleChange
-		for _, r := range d.Roles {
-			if r.Change == kind {
-				rs = append(rs, r)
-			}
-		}
-		if len(rs) > 0 {
-			fmt.Fprintf(&b, "\n%s reach between roles\n", title(kind))
-		}
-		for _, r := range rs {
+		isKind := func(r RoleChange) bool { return r.Change == kind }
+		writeSection(&b, title(kind)+" reach between roles", d.Roles, isKind, func(r RoleChange) {
 			fmt.Fprintf(&b, "  %-8s  %s -> %s  %s%s\n", strings.ToUpper(r.Severity), roleLabel(r.From), roleLabel(r.To), trafficText(r.Traffic), where(d, r.Account, r.Region))
 			if kind == New && r.Example != nil {
 				fmt.Fprintf(&b, "      e.g. %s -> %s %s/%d\n", r.Example.FromENI, r.Example.ToENI, r.Example.Protocol, r.Example.Port)
 				writeHops(&b, r.Example.Path, r.Example.Notes)
 			}
-		}
+		})
 	}
 	for _, part := range []struct {
 		name string
@@ -92,6 +76,22 @@ func Text(w io.Writer, d *Diff) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeSection writes heading, then each of xs that keep is true for with
+// write; nothing when keep is true for none.
+func writeSection[T any](b *strings.Builder, heading string, xs []T, keep func(T) bool, write func(T)) {
+	headed := false
+	for _, x := range xs {
+		if !keep(x) {
+			continue
+		}
+		if !headed {
+			fmt.Fprintf(b, "\n%s\n", heading)
+			headed = true
+		}
+		write(x)
+	}
 }
 
 func title(kind string) string {

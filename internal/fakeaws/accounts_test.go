@@ -3,7 +3,6 @@ package fakeaws
 import (
 	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,37 +29,12 @@ const richDir = "../source/snapshot/testdata/rich"
 func multiAccount(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	copyTree(t, exampleDir, filepath.Join(root, "prod"))
-	copyTree(t, richDir, filepath.Join(root, "staging"))
-	return root
-}
-
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
+	for from, to := range map[string]string{exampleDir: "prod", richDir: "staging"} {
+		if err := os.CopyFS(filepath.Join(root, to), os.DirFS(from)); err != nil {
+			t.Fatal(err)
 		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.Create(dst)
-		if err != nil {
-			return err
-		}
-		_, err = io.Copy(out, in)
-		return errors.Join(err, out.Close())
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
+	return root
 }
 
 func apiCode(err error) string {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -27,7 +29,7 @@ func writeXMLMembers(b *bytes.Buffer, ec2 bool, ref string, v map[string]any) er
 			return fmt.Errorf("%s: %w", m.Name, err)
 		}
 	}
-	for _, k := range sortedKeys(v) {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
 		if !known[k] && v[k] != nil {
 			writeXMLGuess(b, ec2, guessWire(ec2, k), v[k])
 		}
@@ -53,7 +55,7 @@ func writeXMLGuess(b *bytes.Buffer, ec2 bool, name string, v any) {
 	b.WriteString("<" + name + ">")
 	switch v := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			if v[k] != nil {
 				writeXMLGuess(b, ec2, guessWire(ec2, k), v[k])
 			}
@@ -132,7 +134,7 @@ func writeXMLValue(b *bytes.Buffer, ec2 bool, name, ref string, v any) error {
 		if !def.Flattened {
 			b.WriteString("<" + name + ">")
 		}
-		for _, k := range sortedKeys(obj) {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			entry := "entry"
 			if def.Flattened {
 				entry = name

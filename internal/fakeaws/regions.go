@@ -1,6 +1,9 @@
 package fakeaws
 
-import "sort"
+import (
+	"maps"
+	"slices"
+)
 
 // optInRegions are the commercial regions an account must opt in to.
 var optInRegions = map[string]bool{
@@ -36,8 +39,7 @@ func (s *Server) describeRegions(c *call) map[string]any {
 	for r := range s.enabled {
 		known[r] = true
 	}
-	names := sortedKeys(known)
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(known))
 	var items []any
 	for _, r := range names {
 		status := "opt-in-not-required"

@@ -28,11 +28,7 @@ const (
 // at it with static credentials (retries quick, so throttling tests are).
 func startFake(t *testing.T, opt Options, region string) (*Server, aws.Config) {
 	t.Helper()
-	srv, err := New(opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
+	srv := Start(t, opt)
 	return srv, sdkConfig(t, srv, region, staticCreds)
 }
 

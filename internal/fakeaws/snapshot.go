@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -100,7 +102,7 @@ func readAccount(d string) (*account, error) {
 	}
 	if a.identity == "" {
 		// CloudMapper keeps the identity in a region folder.
-		for _, r := range sortedKeys(a.regions) {
+		for _, r := range slices.Sorted(maps.Keys(a.regions)) {
 			if p := filepath.Join(a.regions[r], identityFile); fileExists(p) {
 				a.identity = p
 				break
@@ -127,15 +129,6 @@ func readAccount(d string) (*account, error) {
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // fileCache holds the snapshot's files decoded as generic JSON (objects,

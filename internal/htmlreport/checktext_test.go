@@ -2,13 +2,13 @@ package htmlreport
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n/i18ntest"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
 
@@ -185,14 +185,6 @@ func nextElement(n *html.Node) *html.Node {
 	return nil
 }
 
-// englishWords are 4 or more English words in a row, AWS product names
-// aside: what the Japanese page's findings must not show (IDs, CIDRs,
-// ports and commands have digits, hyphens, dots or slashes: no words).
-var (
-	englishWords = regexp.MustCompile(`(?:\b[A-Za-z]{2,}\b[,;:]? +){3}\b[A-Za-z]{2,}\b`)
-	awsProducts  = regexp.MustCompile(`(Application|Network|Gateway|Classic) Load Balancer|Amazon [A-Za-z0-9]+|AWS Client VPN|Route 53`)
-)
-
 // Every finding of the bundled example's Japanese page says what it found
 // in Japanese: its summary (the message) and its rule's title hold no
 // English sentence, and every finding has its message in Japanese.
@@ -210,7 +202,7 @@ func TestExampleFindingsAllJapanese(t *testing.T) {
 		more := all(row, func(n *html.Node) bool { return n.Data == "div" && hasClass(n, "more") })[0]
 		title := text(all(more, tag("p"))[0])
 		for _, s := range []string{summary, title} {
-			if m := englishWords.FindString(awsProducts.ReplaceAllString(s, "_")); m != "" {
+			if m := i18ntest.EnglishBesidesProducts(s); m != "" {
 				t.Errorf("%s: %q holds English %q", rule, s, m)
 			}
 		}

@@ -1,7 +1,6 @@
 package htmlreport
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,10 +11,10 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/check"
-	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
-	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n/i18ntest"
 	"github.com/vpcdoctor/vpcdoctor/internal/plan"
+	"github.com/vpcdoctor/vpcdoctor/internal/plan/plantest"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
@@ -32,28 +31,7 @@ func examplePlanWithFlows(t *testing.T) *plan.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources, err := flowlog.Files(exampleLogs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs, _, err := flows.ReadObservations(context.Background(), sources, flowlog.Options{}, flows.ListeningPortsOf(inv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	edges := flows.Edges(obs, flows.NewEndpoints(inv, flows.EmbeddedIPRanges()))
-	p, err := plan.Design(inv, edges, plan.Options{NAT: "per-az", FlowLogs: true, ClientVPN: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "target")
-	if err := plan.WriteTarget(p, inv, dir); err != nil {
-		t.Fatal(err)
-	}
-	target, err := snapshot.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Proof = plan.Prove(p, target, edges)
+	p, _ := plantest.Proved(t, inv, plantest.Edges(t, inv, exampleLogs), plan.Options{NAT: "per-az", FlowLogs: true, ClientVPN: true})
 	p.Stages = plan.BuildStages(p, inv)
 	data, err := json.Marshal(p)
 	if err != nil {
@@ -65,9 +43,6 @@ func examplePlanWithFlows(t *testing.T) *plan.Plan {
 	}
 	return &back
 }
-
-// sentence is four English words in a row.
-var sentence = regexp.MustCompile(`[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}`)
 
 // backticked is inline code in a text (a command in a check's expectation).
 var backticked = regexp.MustCompile("`[^`]*`")
@@ -121,7 +96,7 @@ func TestRuntimeTextsInJapanese(t *testing.T) {
 				t.Fatalf("%s: no section #%s", name, id)
 			}
 			for _, s := range proseOf(sec) {
-				if w := sentence.FindString(s); w != "" {
+				if w := i18ntest.English(s); w != "" {
 					t.Errorf("%s: #%s says %q in English: %q", name, id, w, s)
 				}
 			}
@@ -197,7 +172,7 @@ func TestExposureNotesInJapanese(t *testing.T) {
 	}
 	doc := parse(t, render(t, Input{Lang: i18n.Japanese, Report: rep}))
 	for _, s := range proseOf(byID(doc, "exposures")) {
-		if w := sentence.FindString(s); w != "" {
+		if w := i18ntest.English(s); w != "" {
 			t.Errorf("#exposures says %q in English: %q", w, s)
 		}
 	}

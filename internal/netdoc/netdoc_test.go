@@ -2,7 +2,6 @@ package netdoc
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,11 +9,10 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
-	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	"github.com/vpcdoctor/vpcdoctor/internal/plan"
+	"github.com/vpcdoctor/vpcdoctor/internal/plan/plantest"
 	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
 )
 
@@ -64,26 +62,7 @@ func load(t *testing.T, path string) *model.Inventory {
 func examplePlan(t *testing.T) (*plan.Plan, *model.Inventory) {
 	t.Helper()
 	inv := load(t, exampleBefore)
-	sources, err := flowlog.Files(exampleLogs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs, _, err := flows.ReadObservations(context.Background(), sources, flowlog.Options{}, flows.ListeningPortsOf(inv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	edges := flows.Edges(obs, flows.NewEndpoints(inv, flows.EmbeddedIPRanges()))
-	p, err := plan.Design(inv, edges, plan.Options{NAT: "per-az", FlowLogs: true, ClientVPN: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "target")
-	if err := plan.WriteTarget(p, inv, dir); err != nil {
-		t.Fatal(err)
-	}
-	target := load(t, dir)
-	p.Proof = plan.Prove(p, target, edges)
-	return p, target
+	return plantest.Proved(t, inv, plantest.Edges(t, inv, exampleLogs), plan.Options{NAT: "per-az", FlowLogs: true, ClientVPN: true})
 }
 
 func write(t *testing.T, inv *model.Inventory, p *plan.Plan, lang i18n.Lang) string {

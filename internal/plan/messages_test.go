@@ -2,25 +2,14 @@ package plan
 
 import (
 	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
-	"path/filepath"
 	"regexp"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
-	"github.com/vpcdoctor/vpcdoctor/internal/source/snapshot"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n/i18ntest"
 )
-
-// englishRun is four English words in a row: a Japanese rendering that
-// has one outside code still says something in English.
-var englishRun = regexp.MustCompile(`[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}`)
 
 // codeSpans are what a Japanese text keeps as it is: `inline code`, and
 // the indented lines of a query.
@@ -61,7 +50,7 @@ func (c *msgChecker) check(where, text string, m i18n.Message, raw bool) {
 	if raw {
 		return
 	}
-	if w := englishRun.FindString(codeSpans.ReplaceAllString(ja, "")); w != "" {
+	if w := i18ntest.English(codeSpans.ReplaceAllString(ja, "")); w != "" {
 		c.t.Errorf("%s: %q in Japanese is %q, which still says %q", where, text, ja, w)
 	}
 }
@@ -171,22 +160,8 @@ func brokenPlan(t *testing.T) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, rp := range p.Regions {
-		for _, g := range rp.Groups {
-			g.Ingress = slices.DeleteFunc(g.Ingress, func(r *Rule) bool {
-				return r.FromPort <= 3306 && 3306 <= r.ToPort && strings.Contains(r.Group, "web") && !strings.Contains(r.Group, "alb")
-			})
-		}
-	}
-	dir := filepath.Join(t.TempDir(), "target")
-	if err := WriteTarget(p, inv, dir); err != nil {
-		t.Fatal(err)
-	}
-	target, err := snapshot.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Proof = Prove(p, target, edges)
+	dropWebToDatabase(p)
+	p.Proof, _ = proveWritten(t, p, inv, edges)
 	p.Stages = BuildStages(p, inv)
 	return p
 }
@@ -194,34 +169,7 @@ func brokenPlan(t *testing.T) *Plan {
 // keysInSource are the string literals of the package's code that name a
 // key of the area "plan" (one ending in "." is a prefix: "plan.hop.").
 func keysInSource(t *testing.T) []string {
-	t.Helper()
-	names, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	seen := map[string]bool{}
-	var out []string
-	for _, name := range names {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if s, err := strconv.Unquote(lit.Value); err == nil && strings.HasPrefix(s, "plan.") && !strings.HasSuffix(s, ".json") && !seen[s] {
-					seen[s] = true
-					out = append(out, s)
-				}
-			}
-			return true
-		})
-	}
-	sort.Strings(out)
-	return out
+	return i18ntest.KeysInSource(t, func(s string) bool { return strings.HasPrefix(s, "plan.") && !strings.HasSuffix(s, ".json") })
 }
 
 // Every key the code names is in the catalogue, and the area has no key
@@ -231,22 +179,5 @@ func TestPlanKeysInCatalogue(t *testing.T) {
 	if len(used) < 50 {
 		t.Fatalf("found only %d keys in the code: %v", len(used), used)
 	}
-	for _, k := range used {
-		if !strings.HasSuffix(k, ".") && !i18n.Has(k) {
-			t.Errorf("the code uses %s, which the catalogue lacks", k)
-		}
-	}
-	data, err := os.ReadFile(filepath.Join("..", "i18n", "locales", "en.plan.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cat map[string]string
-	if err := json.Unmarshal(data, &cat); err != nil {
-		t.Fatal(err)
-	}
-	for k := range cat {
-		if !slices.ContainsFunc(used, func(u string) bool { return u == k || strings.HasSuffix(u, ".") && strings.HasPrefix(k, u) }) {
-			t.Errorf("en.plan.json has %s, which no code uses", k)
-		}
-	}
+	i18ntest.CatalogueMatchesCode(t, "plan", used)
 }

@@ -1,20 +1,12 @@
 package reach_test
 
 import (
-	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
+	"github.com/vpcdoctor/vpcdoctor/internal/i18n/i18ntest"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	mt "github.com/vpcdoctor/vpcdoctor/internal/model/modeltest"
 	"github.com/vpcdoctor/vpcdoctor/internal/reach"
@@ -27,10 +19,6 @@ type hopChecker struct {
 	seen map[string]int
 	hops int
 }
-
-// englishWords is a run of four English words: a Japanese rendering that
-// has one still says something in English.
-var englishWords = regexp.MustCompile(`[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}[ ,:;]+[A-Za-z']{2,}`)
 
 // check asserts that h's message renders as h.Detail in English, exists in
 // the catalogue with every nested key, and says no English sentence in
@@ -50,7 +38,7 @@ func (c *hopChecker) check(where string, h reach.Hop) {
 	if strings.Contains(ja, "%!") {
 		c.t.Errorf("%s: %q in Japanese is %q: arguments do not fit", where, h.Detail, ja)
 	}
-	if w := englishWords.FindString(ja); w != "" && !strings.Contains(h.ID+" ", w) {
+	if w := i18ntest.English(ja); w != "" && !strings.Contains(h.ID+" ", w) {
 		c.t.Errorf("%s: %q in Japanese is %q, which still says %q", where, h.Detail, ja, w)
 	}
 }
@@ -180,78 +168,19 @@ func (c *hopChecker) verdict(ask *reach.Asker, from, to reach.Endpoint, proto mo
 	}
 }
 
-// reachKeys are the keys of the area "reach", from its English file.
+// reachKeys are the keys of the area "reach" the package's code names
+// (i18n.M("reach.…") and the keys chosen in a variable first).
 func reachKeys(t *testing.T) []string {
-	var out []string
-	for _, k := range messageKeysInSource(t) {
-		if strings.HasPrefix(k, "reach.") {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// messageKeysInSource are the string literals of the package's code that
-// name a key of the area "reach" (i18n.M("reach.…") and the keys chosen
-// in a variable first).
-func messageKeysInSource(t *testing.T) []string {
-	t.Helper()
-	fset := token.NewFileSet()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err == nil && strings.HasPrefix(s, "reach.") && !seen[s] {
-				seen[s] = true
-				out = append(out, s)
-			}
-			return true
-		})
-	}
-	sort.Strings(out)
-	return out
+	return i18ntest.KeysInSource(t, func(s string) bool { return strings.HasPrefix(s, "reach.") })
 }
 
 // Every key the code names is in the catalogue (in every language:
 // TestCatalogueComplete), and the catalogue's area has no key the code
 // does not use.
 func TestReachKeysInCatalogue(t *testing.T) {
-	used := messageKeysInSource(t)
+	used := reachKeys(t)
 	if len(used) < 20 {
 		t.Fatalf("found only %d keys in the code: %v", len(used), used)
 	}
-	for _, k := range used {
-		if !i18n.Has(k) {
-			t.Errorf("the code uses %s, which the catalogue lacks", k)
-		}
-	}
-	data, err := os.ReadFile(filepath.Join("..", "i18n", "locales", "en.reach.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cat map[string]string
-	if err := json.Unmarshal(data, &cat); err != nil {
-		t.Fatal(err)
-	}
-	for k := range cat {
-		if !slices.Contains(used, k) {
-			t.Errorf("en.reach.json has %s, which no code uses", k)
-		}
-	}
+	i18ntest.CatalogueMatchesCode(t, "reach", used)
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -145,11 +146,8 @@ func Run(opts *Options) error {
 func Collect(ctx context.Context, opts *Options, dir string) (*awsapi.CollectResult, error) {
 	progress := opts.IO.NewProgress("collecting", 0)
 	defer progress.Done()
-	s := opts.Scope
 	return awsapi.Collect(ctx, awsapi.CollectOptions{
-		Profiles: s.Profiles, Regions: s.Regions, AllRegions: s.AllRegions,
-		AssumeRole: s.AssumeRole, ExternalID: s.ExternalID, OrgRole: s.OrgRole,
-		Accounts: s.Accounts, ExcludeAccounts: s.ExcludeAccounts, Endpoint: s.EndpointURL,
+		Scope:       opts.Scope.Scope,
 		Concurrency: opts.Concurrency, CallTimeout: opts.Timeout, MaxAttempts: opts.MaxAttempts, MaxBackoff: opts.MaxBackoff,
 		MakeDir: func(p string) error { return os.MkdirAll(filepath.Join(dir, filepath.FromSlash(p)), 0o755) },
 		Write: func(p string, data []byte) error {
@@ -202,7 +200,7 @@ func Report(io *cmdutil.IOStreams, res *awsapi.CollectResult, dir string) {
 			fmt.Fprintf(io.ErrOut, "vpcdoctor: warning: and %d more (every one is in %s)\n", len(res.Errors)-shown, filepath.Join(dir, awsapi.RecordFile))
 			break
 		}
-		where := strings.Join(nonEmpty(e.Account, e.Region, e.Call, e.Resource), " ")
+		where := strings.Join(slices.DeleteFunc([]string{e.Account, e.Region, e.Call, e.Resource}, func(s string) bool { return s == "" }), " ")
 		fmt.Fprintf(io.ErrOut, "vpcdoctor: warning: %s: %s: %s\n", where, e.Code, e.Message)
 	}
 	regions := 0
@@ -231,21 +229,8 @@ func checkEmpty(dir string) error {
 	return nil
 }
 
-func nonEmpty(s ...string) []string {
-	var out []string
-	for _, x := range s {
-		if x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%d %s", n, cmdutil.Plural(n, noun))
 }
 
 // Live collects s into dir for `vpcdoctor scan` without a path (or with

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/awsapi/livescope"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/collect/scope"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/scan"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
@@ -23,40 +24,6 @@ const (
 	example = "../../../examples/startup-all-public"
 	rebuilt = "../../../examples/startup-rebuilt"
 )
-
-// isolateAWS points the SDK's default chain at static test credentials
-// only: no shared config, no instance metadata, no region or endpoint
-// from the environment.
-func isolateAWS(t testing.TB) {
-	t.Helper()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID":           "AKIATESTBASE00000000",
-		"AWS_SECRET_ACCESS_KEY":       "test-secret",
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_PROFILE":                 "",
-		"AWS_DEFAULT_PROFILE":         "",
-		"AWS_REGION":                  "",
-		"AWS_DEFAULT_REGION":          "",
-		"AWS_ENDPOINT_URL":            "",
-		"AWS_CONFIG_FILE":             filepath.Join(t.TempDir(), "no-config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "no-credentials"),
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_RETRY_MODE":              "",
-		"AWS_MAX_ATTEMPTS":            "",
-	} {
-		t.Setenv(k, v)
-	}
-}
-
-func startFake(t testing.TB, opt fakeaws.Options) *fakeaws.Server {
-	t.Helper()
-	srv, err := fakeaws.New(opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 // run runs the command line's options and returns the exit status
 // root.Main would give, and stderr.
@@ -121,10 +88,10 @@ func findings(t *testing.T, rep *report.Report) []string {
 // as the fixture does, but for what the denied call weakens, which the
 // coverage reports as not collected, with AWS's reason.
 func TestCollectScansLikeTheFixture(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: example, PageSize: 2, Throttle: 0.05, Deny: []string{"ec2:DescribeFlowLogs"}})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: example, PageSize: 2, Throttle: 0.05, Deny: []string{"ec2:DescribeFlowLogs"}})
 	out := filepath.Join(t.TempDir(), "snap")
-	code, stderr := run(t, &Options{Out: out, Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, EndpointURL: srv.URL()}})
+	code, stderr := run(t, &Options{Out: out, Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}}})
 	if code != 0 {
 		t.Fatalf("status %d: %s", code, stderr)
 	}
@@ -173,32 +140,9 @@ func TestCollectScansLikeTheFixture(t *testing.T) {
 	}
 
 	// --strict makes the failed call an exit status.
-	code, _ = run(t, &Options{Out: filepath.Join(t.TempDir(), "strict"), Strict: true, Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, EndpointURL: srv.URL()}})
+	code, _ = run(t, &Options{Out: filepath.Join(t.TempDir(), "strict"), Strict: true, Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}}})
 	if code != cmdutil.ExitFindings {
 		t.Errorf("--strict with a denied call: status %d, want 1", code)
-	}
-}
-
-// copyDir copies a snapshot folder.
-func copyDir(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -206,8 +150,11 @@ func copyDir(t *testing.T, from, to string) {
 // account 111122223333, the rebuilt example as member 444455556666.
 func organization(t *testing.T) string {
 	org := filepath.Join(t.TempDir(), "org")
-	copyDir(t, example, filepath.Join(org, "111122223333"))
-	copyDir(t, rebuilt, filepath.Join(org, "444455556666"))
+	for from, to := range map[string]string{example: "111122223333", rebuilt: "444455556666"} {
+		if err := os.CopyFS(filepath.Join(org, to), os.DirFS(from)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	id := `{"UserId": "AROAEXAMPLEMEMBER:vpcdoctor", "Account": "444455556666", "Arn": "arn:aws:sts::444455556666:assumed-role/OrganizationAccountAccessRole/vpcdoctor"}`
 	if err := os.WriteFile(filepath.Join(org, "444455556666", "sts-get-caller-identity.json"), []byte(id), 0o644); err != nil {
 		t.Fatal(err)
@@ -222,11 +169,11 @@ func organization(t *testing.T) string {
 // assuming the role in it, into a folder per account, which scans as the
 // two fixtures do.
 func TestCollectOrganization(t *testing.T) {
-	isolateAWS(t)
+	fakeaws.IsolateEnv(t)
 	org := organization(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: org, PageSize: 50, Management: "111122223333"})
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: org, PageSize: 50, Management: "111122223333"})
 	out := filepath.Join(t.TempDir(), "snap")
-	code, stderr := run(t, &Options{Out: out, Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, OrgRole: "OrganizationAccountAccessRole", EndpointURL: srv.URL()}})
+	code, stderr := run(t, &Options{Out: out, Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, OrgRole: "OrganizationAccountAccessRole", Endpoint: srv.URL()}}})
 	if code != 0 {
 		t.Fatalf("status %d: %s", code, stderr)
 	}
@@ -258,7 +205,7 @@ func TestCollectOrganization(t *testing.T) {
 
 	// --exclude-accounts leaves one account: written as the folder itself.
 	one := filepath.Join(t.TempDir(), "one")
-	code, stderr = run(t, &Options{Out: one, Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, OrgRole: "OrganizationAccountAccessRole", ExcludeAccounts: []string{"111122223333"}, EndpointURL: srv.URL()}})
+	code, stderr = run(t, &Options{Out: one, Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, OrgRole: "OrganizationAccountAccessRole", ExcludeAccounts: []string{"111122223333"}, Endpoint: srv.URL()}}})
 	if code != 0 {
 		t.Fatalf("status %d: %s", code, stderr)
 	}
@@ -270,10 +217,10 @@ func TestCollectOrganization(t *testing.T) {
 // --all-regions collects the enabled regions and skips, with a note, those
 // not opted in.
 func TestCollectAllRegions(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: example, PageSize: 50, Regions: []string{"ap-northeast-1", "us-east-1", "me-south-1"}, EnabledRegions: []string{"ap-northeast-1", "us-east-1"}})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: example, PageSize: 50, Regions: []string{"ap-northeast-1", "us-east-1", "me-south-1"}, EnabledRegions: []string{"ap-northeast-1", "us-east-1"}})
 	out := filepath.Join(t.TempDir(), "snap")
-	code, stderr := run(t, &Options{Out: out, Scope: scope.Flags{AllRegions: true, EndpointURL: srv.URL()}})
+	code, stderr := run(t, &Options{Out: out, Scope: scope.Flags{Scope: livescope.Scope{AllRegions: true, Endpoint: srv.URL()}}})
 	if code != 0 {
 		t.Fatalf("status %d: %s", code, stderr)
 	}
@@ -310,8 +257,8 @@ func TestCollectAllRegions(t *testing.T) {
 // written whole (no temporary file left), and a record that says the
 // collection was interrupted, which scan reports.
 func TestCollectInterrupted(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: example, PageSize: 1, Latency: 30 * time.Millisecond})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: example, PageSize: 1, Latency: 30 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for len(srv.Requests()) < 15 {
@@ -321,7 +268,7 @@ func TestCollectInterrupted(t *testing.T) {
 	}()
 	out := filepath.Join(t.TempDir(), "snap")
 	io, _, errOut := cmdutil.Test()
-	err := Run(&Options{IO: io, Out: out, Concurrency: 2, Context: ctx, Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, EndpointURL: srv.URL()}})
+	err := Run(&Options{IO: io, Out: out, Concurrency: 2, Context: ctx, Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}}})
 	if status(err) != ExitInterrupted || !strings.Contains(err.Error(), "interrupted: the files written so far are in") {
 		t.Fatalf("status %d, error %v; stderr %s", status(err), err, errOut)
 	}
@@ -363,7 +310,7 @@ func TestCollectInterrupted(t *testing.T) {
 // Usage errors and unreachable accounts exit 2 with a message that says
 // what to do.
 func TestCollectUsageErrors(t *testing.T) {
-	isolateAWS(t)
+	fakeaws.IsolateEnv(t)
 	nonEmpty := t.TempDir()
 	os.WriteFile(filepath.Join(nonEmpty, "old.json"), []byte("{}"), 0o644)
 	for _, c := range []struct {
@@ -373,11 +320,11 @@ func TestCollectUsageErrors(t *testing.T) {
 	}{
 		{"no --out", Options{}, "--out DIR is required"},
 		{"non-empty --out", Options{Out: nonEmpty}, "is not empty"},
-		{"bad region", Options{Scope: scope.Flags{Regions: []string{"tokyo"}}}, `--region "tokyo"`},
-		{"both region flags", Options{Scope: scope.Flags{Regions: []string{"us-east-1"}, AllRegions: true}}, "one or the other"},
-		{"org role ARN", Options{Scope: scope.Flags{OrgRole: "arn:aws:iam::111122223333:role/x"}}, "not an ARN"},
-		{"bad account", Options{Scope: scope.Flags{Accounts: []string{"1234"}}}, "12-digit"},
-		{"no region", Options{Scope: scope.Flags{EndpointURL: "http://127.0.0.1:1"}}, "no region"},
+		{"bad region", Options{Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"tokyo"}}}}, `--region "tokyo"`},
+		{"both region flags", Options{Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"us-east-1"}, AllRegions: true}}}, "one or the other"},
+		{"org role ARN", Options{Scope: scope.Flags{Scope: livescope.Scope{OrgRole: "arn:aws:iam::111122223333:role/x"}}}, "not an ARN"},
+		{"bad account", Options{Scope: scope.Flags{Scope: livescope.Scope{Accounts: []string{"1234"}}}}, "12-digit"},
+		{"no region", Options{Scope: scope.Flags{Scope: livescope.Scope{Endpoint: "http://127.0.0.1:1"}}}, "no region"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if c.opts.Out == "" && c.name != "no --out" {
@@ -395,8 +342,8 @@ func TestCollectUsageErrors(t *testing.T) {
 	// No credentials at all.
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	srv := startFake(t, fakeaws.Options{Snapshot: example})
-	code, stderr := run(t, &Options{Out: filepath.Join(t.TempDir(), "out"), Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, EndpointURL: srv.URL()}})
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: example})
+	code, stderr := run(t, &Options{Out: filepath.Join(t.TempDir(), "out"), Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}}})
 	if code != cmdutil.ExitBadInput {
 		t.Errorf("no credentials: status %d (%s)", code, stderr)
 	}
@@ -405,8 +352,8 @@ func TestCollectUsageErrors(t *testing.T) {
 // scan with --live (or no PATH) collects and scans; the denied call is in
 // the coverage with its reason, and nothing is left behind.
 func TestScanLive(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: example, PageSize: 50, Deny: []string{"ec2:DescribeFlowLogs"}})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: example, PageSize: 50, Deny: []string{"ec2:DescribeFlowLogs"}})
 	scan.Collect = Live
 	t.Cleanup(func() { scan.Collect = nil })
 	t.Setenv("TMPDIR", t.TempDir())
@@ -431,12 +378,12 @@ func TestScanLive(t *testing.T) {
 
 // Progress is drawn on a terminal only.
 func TestCollectProgress(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: example, PageSize: 50, Latency: 120 * time.Millisecond})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: example, PageSize: 50, Latency: 120 * time.Millisecond})
 	for _, tty := range []bool{true, false} {
 		io, _, errOut := cmdutil.Test()
 		io.ErrIsTTY = tty
-		err := Run(&Options{IO: io, Out: filepath.Join(t.TempDir(), "snap"), Concurrency: 8, Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, EndpointURL: srv.URL()}})
+		err := Run(&Options{IO: io, Out: filepath.Join(t.TempDir(), "snap"), Concurrency: 8, Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}}})
 		if err != nil {
 			t.Fatal(err)
 		}

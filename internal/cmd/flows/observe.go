@@ -41,14 +41,14 @@ func Observe(paths []string, inv *model.Inventory) (Observed, error) {
 	var warnings []string
 	if len(skipped) > 0 {
 		shown := skipped[:min(len(skipped), 3)]
-		w := fmt.Sprintf("flow logs: %d %s in the folders read %s not flow logs and %s skipped (%s", len(skipped), plural(len(skipped), "file"), plural2(len(skipped), "is", "are"), plural2(len(skipped), "was", "were"), strings.Join(shown, ", "))
+		w := fmt.Sprintf("flow logs: %d %s in the folders read %s not flow logs and %s skipped (%s", len(skipped), cmdutil.Plural(len(skipped), "file"), plural2(len(skipped), "is", "are"), plural2(len(skipped), "was", "were"), strings.Join(shown, ", "))
 		if len(skipped) > len(shown) {
 			w += fmt.Sprintf(", and %d more", len(skipped)-len(shown))
 		}
 		warnings = append(warnings, w+")")
 	}
 	if stats.BadLines > 0 {
-		w := fmt.Sprintf("flow logs: %d %s did not parse and %s not counted", stats.BadLines, plural(int(stats.BadLines), "line"), plural2(int(stats.BadLines), "was", "were"))
+		w := fmt.Sprintf("flow logs: %d %s did not parse and %s not counted", stats.BadLines, cmdutil.Plural(int(stats.BadLines), "line"), plural2(int(stats.BadLines), "was", "were"))
 		for _, b := range stats.Bad {
 			w += fmt.Sprintf("; %s:%d: %s", b.File, b.Line, b.Reason)
 		}
@@ -62,11 +62,4 @@ func plural2(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return noun
-	}
-	return noun + "s"
 }

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
 	"github.com/vpcdoctor/vpcdoctor/internal/history"
 	"github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
@@ -16,7 +17,7 @@ import (
 func writeText(w io.Writer, v *view) error {
 	var b strings.Builder
 	accounts := len(v.Drift)
-	fmt.Fprintf(&b, "vpcdoctor history: %d %s of %d %s\n", len(v.Scans), plural(len(v.Scans), "scan"), accounts, plural(accounts, "account"))
+	fmt.Fprintf(&b, "vpcdoctor history: %d %s of %d %s\n", len(v.Scans), cmdutil.Plural(len(v.Scans), "scan"), accounts, cmdutil.Plural(accounts, "account"))
 	if len(v.Scans) == 0 {
 		b.WriteString("\nNo scan stored yet: vpcdoctor scan SNAPSHOT --history FILE adds one.\n")
 		_, err := io.WriteString(w, b.String())
@@ -189,10 +190,3 @@ func account(id, name string) string {
 
 // stamp is a scan's time for people, in UTC.
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
-}

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/awsapi"
+	"github.com/vpcdoctor/vpcdoctor/internal/awsapi/livescope"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/collect"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmd/collect/scope"
 	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
@@ -98,10 +99,10 @@ func awsServices(ctx context.Context, getenv func(string) string, log io.Writer)
 	return Services{
 		Collect: func(ctx context.Context, t Target, dir string) error {
 			io := &cmdutil.IOStreams{Out: log, ErrOut: log, Now: time.Now, Env: getenv}
-			return collect.Live(ctx, io, scope.Flags{
+			return collect.Live(ctx, io, scope.Flags{Scope: livescope.Scope{
 				Regions: t.Regions, AllRegions: len(t.Regions) == 0,
-				AssumeRole: t.RoleARN, ExternalID: t.ExternalID, EndpointURL: endpoint,
-			}, dir)
+				AssumeRole: t.RoleARN, ExternalID: t.ExternalID, Endpoint: endpoint,
+			}}, dir)
 		},
 		Accounts: func(ctx context.Context) ([]string, error) {
 			return awsapi.OrganizationAccounts(ctx, awsapi.Options{Endpoint: endpoint})

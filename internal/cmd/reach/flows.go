@@ -95,7 +95,7 @@ func runFlows(opts *Options) error {
 		return err
 	}
 	if n := doc.Summary.AcceptedBlocked; opts.FailOnBlocked && n > 0 {
-		return cmdutil.Exit(cmdutil.ExitFindings, fmt.Sprintf("%d %s the flow logs show accepted would be blocked (--fail-on-blocked)", n, plural(n, "flow")), false)
+		return cmdutil.Exit(cmdutil.ExitFindings, fmt.Sprintf("%d %s the flow logs show accepted would be blocked (--fail-on-blocked)", n, cmdutil.Plural(n, "flow")), false)
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ func writeFlowsText(out io.Writer, doc flowsDoc, only string) error {
 	}
 	s := doc.Summary
 	fmt.Fprintf(w, "%d %s: %d allowed, %d blocked (%d of them accepted in the logs), %d not checked",
-		s.Edges, plural(s.Edges, "flow"), s.Allowed, s.Blocked, s.AcceptedBlocked, s.NotChecked)
+		s.Edges, cmdutil.Plural(s.Edges, "flow"), s.Allowed, s.Blocked, s.AcceptedBlocked, s.NotChecked)
 	if only != "" {
 		fmt.Fprintf(w, "; %d shown (--only %s)", s.Shown, only)
 	}
@@ -199,11 +199,4 @@ func traffic(e flows.Edge) string {
 		return e.Protocol
 	}
 	return e.Protocol + "/" + strconv.Itoa(int(e.Port))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return noun
-	}
-	return noun + "s"
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/cmdutil"
 	"github.com/vpcdoctor/vpcdoctor/internal/flows"
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
 	engine "github.com/vpcdoctor/vpcdoctor/internal/reach"
@@ -52,7 +53,7 @@ func writeObserved(b *strings.Builder, edges []flows.Edge) {
 	fmt.Fprintf(b, "Observed in the flow logs:\n")
 	for _, e := range edges {
 		fmt.Fprintf(b, "  %s -> %s %s %s: %d %s, %d bytes", e.Src.Label(), e.Dst.Label(), traffic(e), e.Action,
-			e.Connections, plural(int(e.Connections), "connection"), e.Bytes)
+			e.Connections, cmdutil.Plural(int(e.Connections), "connection"), e.Bytes)
 		if !e.FirstSeen.IsZero() && !e.LastSeen.IsZero() {
 			fmt.Fprintf(b, ", %s to %s", e.FirstSeen.Format(time.DateTime), e.LastSeen.Format(time.DateTime))
 		}

@@ -269,7 +269,7 @@ func Run(opts *Options) error {
 	}
 	if failOn != 0 {
 		if n := rep.AtOrAbove(failOn); n > 0 {
-			return cmdutil.Exit(cmdutil.ExitFindings, fmt.Sprintf("%d unsuppressed %s at %s or above (--fail-on %s)", n, plural(n, "finding"), failOn, failOn), false)
+			return cmdutil.Exit(cmdutil.ExitFindings, fmt.Sprintf("%d unsuppressed %s at %s or above (--fail-on %s)", n, cmdutil.Plural(n, "finding"), failOn, failOn), false)
 		}
 	}
 	return nil
@@ -591,11 +591,4 @@ func formatNames() string {
 		names[i] = string(f)
 	}
 	return strings.Join(names, ", ")
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return noun
-	}
-	return noun + "s"
 }

@@ -28,6 +28,46 @@ func defaultPort(engine string) (int64, bool) {
 	return 0, false
 }
 
+// portOr is the resource's port, else the default port of its engine (0
+// when the engine has none).
+func (r *res) portOr(engine string) int64 {
+	if port, ok := r.num("port"); ok {
+		return port
+	}
+	port, _ := defaultPort(engine)
+	return port
+}
+
+// groupMemberships are the security groups of a database or cache, as
+// AWS lists them: the group's ID under idKey, and its status.
+func groupMemberships(groups []string, idKey string) []any {
+	out := []any{}
+	for _, g := range groups {
+		out = append(out, map[string]any{idKey: g, "Status": "active"})
+	}
+	return out
+}
+
+// subnetsOf is the subnets' IDs of a subnet group AWS lists (nil: none).
+func subnetsOf(group map[string]any) []string {
+	var out []string
+	for _, s := range anyList(group["Subnets"]) {
+		if m, ok := s.(map[string]any); ok {
+			out = append(out, str(m, "SubnetIdentifier"))
+		}
+	}
+	return out
+}
+
+// subnetIdentifiers are the subnets of a subnet group as AWS lists them.
+func subnetIdentifiers(subnets []string) []any {
+	out := []any{}
+	for _, s := range subnets {
+		out = append(out, map[string]any{"SubnetIdentifier": s})
+	}
+	return out
+}
+
 // dbSubnets is the subnets of a DB subnet group named in the plan or seen
 // in the base's DB instances.
 func (t *translator) dbSubnets(d *regionDocs, name string) []string {
@@ -39,13 +79,7 @@ func (t *translator) dbSubnets(d *regionDocs, name string) []string {
 	for _, db := range d.items(model.CallDBInstances) {
 		g, _ := db["DBSubnetGroup"].(map[string]any)
 		if g != nil && str(g, "DBSubnetGroupName") == name {
-			var out []string
-			for _, s := range anyList(g["Subnets"]) {
-				if m, ok := s.(map[string]any); ok {
-					out = append(out, str(m, "SubnetIdentifier"))
-				}
-			}
-			return out
+			return subnetsOf(g)
 		}
 	}
 	return nil
@@ -105,18 +139,9 @@ func (t *translator) dbInstance(r *res) {
 		}
 		t.note(r, "publicly_accessible is %s: assumed true (an over-approximation)", why)
 	}
-	port, ok := r.num("port")
-	if !ok {
-		port, _ = defaultPort(engine)
-	}
-	sgs := []any{}
-	for _, g := range groups {
-		sgs = append(sgs, map[string]any{"VpcSecurityGroupId": g, "Status": "active"})
-	}
-	sn := []any{}
-	for _, s := range subnets {
-		sn = append(sn, map[string]any{"SubnetIdentifier": s})
-	}
+	port := r.portOr(engine)
+	sgs := groupMemberships(groups, "VpcSecurityGroupId")
+	sn := subnetIdentifiers(subnets)
 	db := map[string]any{
 		"DBInstanceIdentifier": id, "DBInstanceArn": r.strOr("arn", ""), "DBInstanceClass": r.strOr("instance_class", ""), "Engine": engine,
 		"EngineVersion": r.strOr("engine_version", ""), "DBInstanceStatus": "available", "PubliclyAccessible": public,
@@ -230,14 +255,8 @@ func (t *translator) dbCluster(r *res) {
 	d := t.docs(r)
 	id := r.strOr("cluster_identifier", r.addr)
 	engine := r.strOr("engine", "")
-	port, ok := r.num("port")
-	if !ok {
-		port, _ = defaultPort(engine)
-	}
-	sgs := []any{}
-	for _, g := range t.refN(r, "vpc_security_group_ids", sgTypes...) {
-		sgs = append(sgs, map[string]any{"VpcSecurityGroupId": g, "Status": "active"})
-	}
+	port := r.portOr(engine)
+	sgs := groupMemberships(t.refN(r, "vpc_security_group_ids", sgTypes...), "VpcSecurityGroupId")
 	members := []any{}
 	for _, o := range t.all {
 		if o.typ == "aws_rds_cluster_instance" && o.exists() {
@@ -258,23 +277,13 @@ func (t *translator) dbCluster(r *res) {
 
 // cacheSubnets is the subnets of a cache subnet group of the plan or base.
 func (t *translator) cacheSubnets(d *regionDocs, name string) []string {
-	g := d.find(model.CallCacheSubnetGroups, name)
-	var out []string
-	for _, s := range anyList(g["Subnets"]) {
-		if m, ok := s.(map[string]any); ok {
-			out = append(out, str(m, "SubnetIdentifier"))
-		}
-	}
-	return out
+	return subnetsOf(d.find(model.CallCacheSubnetGroups, name))
 }
 
 func (t *translator) cacheSubnetGroup(r *res) {
 	d := t.docs(r)
 	subnets := t.refN(r, "subnet_ids", subnetTypes...)
-	sn := []any{}
-	for _, s := range subnets {
-		sn = append(sn, map[string]any{"SubnetIdentifier": s})
-	}
+	sn := subnetIdentifiers(subnets)
 	vpc := ""
 	if len(subnets) > 0 {
 		vpc = t.vpcOfSubnet(d, subnets[0])
@@ -284,10 +293,7 @@ func (t *translator) cacheSubnetGroup(r *res) {
 
 // cacheNode adds one cache cluster and its interface.
 func (t *translator) cacheNode(r *res, d *regionDocs, id, engine, group, replicationGroup string, groups []string, port int64, n int) {
-	sgs := []any{}
-	for _, g := range groups {
-		sgs = append(sgs, map[string]any{"SecurityGroupId": g, "Status": "active"})
-	}
+	sgs := groupMemberships(groups, "SecurityGroupId")
 	c := map[string]any{
 		"CacheClusterId": id, "ARN": "", "Engine": engine, "CacheNodeType": r.strOr("node_type", ""), "CacheSubnetGroupName": group,
 		"SecurityGroups": sgs, "CacheNodes": []any{map[string]any{"Endpoint": map[string]any{"Port": port}}},
@@ -307,10 +313,7 @@ func (t *translator) cacheNode(r *res, d *regionDocs, id, engine, group, replica
 func (t *translator) cacheCluster(r *res) {
 	d := t.docs(r)
 	engine := r.strOr("engine", "redis")
-	port, ok := r.num("port")
-	if !ok {
-		port, _ = defaultPort(engine)
-	}
+	port := r.portOr(engine)
 	t.cacheNode(r, d, r.strOr("cluster_id", r.addr), engine, t.ref1(r, "subnet_group_name", "aws_elasticache_subnet_group"),
 		t.ref1(r, "replication_group_id", "aws_elasticache_replication_group"), t.refN(r, "security_group_ids", sgTypes...), port, 0)
 }
@@ -321,10 +324,7 @@ func (t *translator) replicationGroup(r *res) {
 	d := t.docs(r)
 	id := r.strOr("replication_group_id", r.addr)
 	engine := r.strOr("engine", "redis")
-	port, ok := r.num("port")
-	if !ok {
-		port, _ = defaultPort(engine)
-	}
+	port := r.portOr(engine)
 	group := t.ref1(r, "subnet_group_name", "aws_elasticache_subnet_group")
 	groups := t.refN(r, "security_group_ids", sgTypes...)
 	var names []string

@@ -9,19 +9,13 @@ import (
 	"regexp"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vpcdoctor/vpcdoctor/internal/awsapi/livescope"
 )
 
-// Flags are the scope of a live collection.
+// Flags are the scope of a live collection, set from the command line.
 type Flags struct {
-	Profiles        []string
-	Regions         []string
-	AllRegions      bool
-	AssumeRole      string
-	ExternalID      string
-	OrgRole         string
-	Accounts        []string
-	ExcludeAccounts []string
-	EndpointURL     string
+	livescope.Scope
 }
 
 // Register adds the flags to cmd.
@@ -35,7 +29,7 @@ func (f *Flags) Register(cmd *cobra.Command) {
 	fs.StringVar(&f.OrgRole, "org-role", "", "collect every ACTIVE account of the AWS Organization by assuming the role `NAME` in each (the caller's own account with its own credentials)")
 	fs.StringSliceVar(&f.Accounts, "accounts", nil, "collect only these account `IDs` (comma-separated or repeated)")
 	fs.StringSliceVar(&f.ExcludeAccounts, "exclude-accounts", nil, "leave out these account `IDs` (comma-separated or repeated)")
-	fs.StringVar(&f.EndpointURL, "endpoint-url", "", "send every call to this `URL` instead of AWS's (a test double; AWS_ENDPOINT_URL works too)")
+	fs.StringVar(&f.Endpoint, "endpoint-url", "", "send every call to this `URL` instead of AWS's (a test double; AWS_ENDPOINT_URL works too)")
 }
 
 // Names are the flags' names, for "needs --live" messages.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/awsapi/livescope"
 	"github.com/vpcdoctor/vpcdoctor/internal/fakeaws"
 )
 
@@ -15,10 +16,10 @@ import (
 // (DescribeListeners' Marker, GetManagedPrefixListEntries' and ListTasks'
 // NextToken), is read to its last page, and the files are the example's.
 func TestCollectEveryPage(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 1})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: exampleDir, PageSize: 1})
 	out := newDiskOutput(t)
-	if _, err := Collect(context.Background(), out.options(CollectOptions{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()})); err != nil {
+	if _, err := Collect(context.Background(), out.options(CollectOptions{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}})); err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
 	compareSnapshots(t, exampleDir, out.dir, []string{"README.md"})
@@ -45,7 +46,7 @@ func TestCollectEveryPage(t *testing.T) {
 // (3 requests) and DescribeTasks 100 tasks (2), ECS's limits, and the one
 // file per cluster holds every service and task once.
 func TestCollectECSBatches(t *testing.T) {
-	isolateAWS(t)
+	fakeaws.IsolateEnv(t)
 	const region, account = "ap-northeast-1", "111122223333"
 	cluster := "arn:aws:ecs:" + region + ":" + account + ":cluster/big"
 	snap := filepath.Join(t.TempDir(), "snap")
@@ -71,9 +72,9 @@ func TestCollectECSBatches(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	srv := startFake(t, fakeaws.Options{Snapshot: snap, PageSize: 7})
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: snap, PageSize: 7})
 	out := newDiskOutput(t)
-	res, err := Collect(context.Background(), out.options(CollectOptions{Regions: []string{region}, Endpoint: srv.URL()}))
+	res, err := Collect(context.Background(), out.options(CollectOptions{Scope: livescope.Scope{Regions: []string{region}, Endpoint: srv.URL()}}))
 	if err != nil || len(res.Errors) > 0 {
 		t.Fatalf("Collect: %v %+v", err, res.Errors)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpcdoctor/vpcdoctor/internal/awsapi/livescope"
 	"github.com/vpcdoctor/vpcdoctor/internal/fakeaws"
 )
 
@@ -53,10 +54,10 @@ func twoAccounts(t *testing.T) string {
 // account was reached: the root record names the one that was not (a
 // single-account layout would have nowhere to say so).
 func TestCollectOrgMemberUnreachable(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: twoAccounts(t), PageSize: 50, Management: "111122223333", Deny: []string{"sts:AssumeRole"}})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: twoAccounts(t), PageSize: 50, Management: "111122223333", Deny: []string{"sts:AssumeRole"}})
 	out := newDiskOutput(t)
-	res, err := Collect(context.Background(), out.options(CollectOptions{Regions: []string{"ap-northeast-1"}, OrgRole: "OrganizationAccountAccessRole", Endpoint: srv.URL()}))
+	res, err := Collect(context.Background(), out.options(CollectOptions{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, OrgRole: "OrganizationAccountAccessRole", Endpoint: srv.URL()}}))
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
@@ -82,11 +83,11 @@ func TestCollectOrgMemberUnreachable(t *testing.T) {
 // the other accounts are collected. Only when no account is left is it a
 // scope error.
 func TestCollectAllRegionsDeniedInOneAccount(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: twoAccounts(t), PageSize: 50, Management: "111122223333", Regions: []string{"ap-northeast-1"},
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: twoAccounts(t), PageSize: 50, Management: "111122223333", Regions: []string{"ap-northeast-1"},
 		Deny: []string{"444455556666/us-east-1/ec2:DescribeRegions"}})
 	out := newDiskOutput(t)
-	res, err := Collect(context.Background(), out.options(CollectOptions{AllRegions: true, OrgRole: "OrganizationAccountAccessRole", Endpoint: srv.URL()}))
+	res, err := Collect(context.Background(), out.options(CollectOptions{Scope: livescope.Scope{AllRegions: true, OrgRole: "OrganizationAccountAccessRole", Endpoint: srv.URL()}}))
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
@@ -102,7 +103,7 @@ func TestCollectAllRegionsDeniedInOneAccount(t *testing.T) {
 
 	// The member alone: nothing left to collect, a scope error that says
 	// what to do.
-	_, err = Collect(context.Background(), newDiskOutput(t).options(CollectOptions{AllRegions: true, OrgRole: "OrganizationAccountAccessRole", Accounts: []string{"444455556666"}, Endpoint: srv.URL()}))
+	_, err = Collect(context.Background(), newDiskOutput(t).options(CollectOptions{Scope: livescope.Scope{AllRegions: true, OrgRole: "OrganizationAccountAccessRole", Accounts: []string{"444455556666"}, Endpoint: srv.URL()}}))
 	var scopeErr *ScopeError
 	if !errors.As(err, &scopeErr) || !strings.Contains(err.Error(), "ec2-describe-regions") || !strings.Contains(err.Error(), "--region") {
 		t.Errorf("member alone: %v", err)
@@ -113,11 +114,11 @@ func TestCollectAllRegionsDeniedInOneAccount(t *testing.T) {
 // command exits 130), not "no account could be reached" (exit 2, "are you
 // logged in?").
 func TestCollectInterruptedBeforeAnyAccount(t *testing.T) {
-	isolateAWS(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: exampleDir})
+	fakeaws.IsolateEnv(t)
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: exampleDir})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := Collect(ctx, newDiskOutput(t).options(CollectOptions{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}))
+	res, err := Collect(ctx, newDiskOutput(t).options(CollectOptions{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, Endpoint: srv.URL()}}))
 	var scopeErr *ScopeError
 	if !errors.Is(err, context.Canceled) || errors.As(err, &scopeErr) {
 		t.Fatalf("Collect: %v, want context.Canceled", err)

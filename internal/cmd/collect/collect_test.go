@@ -403,11 +403,11 @@ func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(
 // coverage says the whole account is missing and why, and a warning says
 // so first; its silence never reads as a clean account.
 func TestScanShowsUnreachedAccount(t *testing.T) {
-	isolateAWS(t)
+	fakeaws.IsolateEnv(t)
 	org := organization(t)
-	srv := startFake(t, fakeaws.Options{Snapshot: org, PageSize: 50, Management: "111122223333", Deny: []string{"sts:AssumeRole"}})
+	srv := fakeaws.Start(t, fakeaws.Options{Snapshot: org, PageSize: 50, Management: "111122223333", Deny: []string{"sts:AssumeRole"}})
 	out := filepath.Join(t.TempDir(), "snap")
-	code, stderr := run(t, &Options{Out: out, Scope: scope.Flags{Regions: []string{"ap-northeast-1"}, OrgRole: "OrganizationAccountAccessRole", EndpointURL: srv.URL()}})
+	code, stderr := run(t, &Options{Out: out, Scope: scope.Flags{Scope: livescope.Scope{Regions: []string{"ap-northeast-1"}, OrgRole: "OrganizationAccountAccessRole", Endpoint: srv.URL()}}})
 	if code != 0 {
 		t.Fatalf("status %d: %s", code, stderr)
 	}

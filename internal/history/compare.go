@@ -23,11 +23,22 @@ type Comparison struct {
 	Reopened []Reopened `json:"reopened"`
 	// Disappeared are findings in From that To does not have: resolved.
 	Disappeared []Finding `json:"disappeared"`
+	// Changed are findings in both whose severity or suppression changed
+	// (the finding as To has it, and what From had).
+	Changed []Changed `json:"changed"`
 	// ExposuresOpened and ExposuresClosed are the internet exposures
 	// (resource, traffic, sources) To has and From has not, and the
 	// reverse; a narrowed source range is one closed and one opened.
 	ExposuresOpened []report.Exposure `json:"exposures_opened"`
 	ExposuresClosed []report.Exposure `json:"exposures_closed"`
+}
+
+// Changed is a finding present in both scans that is graded or
+// suppressed differently in the later one.
+type Changed struct {
+	Finding
+	WasSeverity   string `json:"was_severity"`
+	WasSuppressed bool   `json:"was_suppressed"`
 }
 
 // Reopened is a finding that came back.
@@ -68,7 +79,7 @@ func (h *DB) Compare(from, to int64) (Comparison, error) {
 	if err != nil {
 		return Comparison{}, err
 	}
-	c := Comparison{Account: a.Account, From: a, To: b, Appeared: []Finding{}, Reopened: []Reopened{}, Disappeared: []Finding{}}
+	c := Comparison{Account: a.Account, From: a, To: b, Appeared: []Finding{}, Reopened: []Reopened{}, Disappeared: []Finding{}, Changed: []Changed{}}
 	inA, inB := fingerprints(fa), fingerprints(fb)
 	for _, f := range fb {
 		if inA[f.Fingerprint] {
@@ -80,9 +91,16 @@ func (h *DB) Compare(from, to int64) (Comparison, error) {
 		}
 		c.Appeared = append(c.Appeared, f)
 	}
+	was := make(map[string]Finding, len(fa))
 	for _, f := range fa {
+		was[f.Fingerprint] = f
 		if !inB[f.Fingerprint] {
 			c.Disappeared = append(c.Disappeared, f)
+		}
+	}
+	for _, f := range fb {
+		if w, ok := was[f.Fingerprint]; ok && (w.Severity != f.Severity || w.Suppressed != f.Suppressed) {
+			c.Changed = append(c.Changed, Changed{Finding: f, WasSeverity: w.Severity, WasSuppressed: w.Suppressed})
 		}
 	}
 	xa, err := h.Exposures(from)

@@ -492,3 +492,36 @@ func TestLockedByAnotherProcess(t *testing.T) {
 		t.Errorf("Open while another process holds the file exclusively: %v, want %q", err, want)
 	}
 }
+
+// A finding in both scans whose grade or suppression changed is listed as
+// changed, with what it was; an unchanged one is not.
+func TestSeverityAndSuppressionChanged(t *testing.T) {
+	h := open(t, filepath.Join(t.TempDir(), "history.db"))
+	graver := dbOpen
+	graver.Severity = "critical"
+	accepted := noLogs
+	accepted.Suppressed = true
+	s1 := record(t, h, scanOf([]report.Finding{noLogs, dbOpen}), 0)[0]
+	s2 := record(t, h, scanOf([]report.Finding{accepted, graver}), 1)[0]
+	c, err := h.Compare(s1, s2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Appeared)+len(c.Disappeared)+len(c.Reopened) != 0 || len(c.Changed) != 2 {
+		t.Fatalf("appeared %q, disappeared %q, changed %+v; want two changed only", rules(c.Appeared), rules(c.Disappeared), c.Changed)
+	}
+	got := map[string]Changed{}
+	for _, ch := range c.Changed {
+		got[ch.Rule] = ch
+	}
+	if ch := got[dbOpen.Rule]; ch.Severity != "critical" || ch.WasSeverity != dbOpen.Severity || ch.WasSuppressed {
+		t.Errorf("regraded: %+v", ch)
+	}
+	if ch := got[noLogs.Rule]; !ch.Suppressed || ch.WasSuppressed || ch.WasSeverity != noLogs.Severity {
+		t.Errorf("suppressed: %+v", ch)
+	}
+	s3 := record(t, h, scanOf([]report.Finding{accepted, graver}), 2)[0]
+	if c, err := h.Compare(s2, s3); err != nil || len(c.Changed) != 0 {
+		t.Errorf("the same scan again: changed %+v (%v)", c.Changed, err)
+	}
+}

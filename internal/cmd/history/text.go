@@ -67,7 +67,7 @@ func trimLines(s string) string {
 func writeComparison(b *strings.Builder, c history.Comparison) {
 	fmt.Fprintf(b, "\nCHANGES %s: scan %d (%s) → scan %d (%s)\n", account(c.Account, c.From.AccountName),
 		c.From.ID, stamp(c.From.Time), c.To.ID, stamp(c.To.Time))
-	if len(c.Appeared)+len(c.Reopened)+len(c.Disappeared)+len(c.ExposuresOpened)+len(c.ExposuresClosed) == 0 {
+	if len(c.Appeared)+len(c.Reopened)+len(c.Disappeared)+len(c.Changed)+len(c.ExposuresOpened)+len(c.ExposuresClosed) == 0 {
 		b.WriteString("  no change: the same findings and the same internet exposure\n")
 		return
 	}
@@ -89,6 +89,21 @@ func writeComparison(b *strings.Builder, c history.Comparison) {
 	}
 	if section("DISAPPEARED", len(c.Disappeared)) {
 		writeFindings(b, c.Disappeared, nil)
+	}
+	// A change of grade or suppression is listed only when there is one.
+	if len(c.Changed) > 0 {
+		section("CHANGED", len(c.Changed))
+		fs := make([]history.Finding, len(c.Changed))
+		notes := make([]string, len(c.Changed))
+		for i, ch := range c.Changed {
+			fs[i] = ch.Finding
+			notes[i] = "(was " + strings.ToLower(ch.WasSeverity)
+			if ch.WasSuppressed != ch.Suppressed {
+				notes[i] += map[bool]string{true: ", suppressed", false: ", not suppressed"}[ch.WasSuppressed]
+			}
+			notes[i] += ")"
+		}
+		writeFindings(b, fs, notes)
 	}
 	if section("EXPOSURES OPENED", len(c.ExposuresOpened)) {
 		writeExposures(b, c.ExposuresOpened)

@@ -60,7 +60,7 @@ func collect(plan *tfjson.Plan) []*res {
 			}
 			seen[sr.Address] = true
 			r := &res{addr: sr.Address, typ: sr.Type, module: m.Address, index: sr.Index, vals: sr.AttributeValues}
-			if rc := changes[sr.Address]; rc != nil {
+			if rc := changes[sr.Address]; rc != nil && rc.Change != nil {
 				r.actions = rc.Change.Actions
 				r.unknown, _ = rc.Change.AfterUnknown.(map[string]any)
 				r.before, _ = rc.Change.Before.(map[string]any)

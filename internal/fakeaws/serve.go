@@ -83,9 +83,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// server error, as AWS would answer.
 		if p := recover(); p != nil {
 			e := errorf(500, "InternalFailure", "fakeaws: %v", p)
-			writeError(w, c, e)
 			rec.Status, rec.Error = e.status, e.code
 			s.record(rec)
+			writeError(w, c, e)
 		}
 	}()
 	if latency := max(s.opt.Latency, minLatency); latency > 0 {
@@ -115,19 +115,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			aerr = errorf(500, "InternalFailure", "fakeaws cannot encode %s from the snapshot: %v", c.operation, err)
 		}
 	}
+	// Each request is recorded before it is answered: a client that has
+	// its answer finds the request in Requests (recording after writing
+	// raced a test reading Requests right after its last call).
 	if aerr != nil {
-		writeError(w, c, aerr)
 		rec.Status, rec.Error = aerr.status, aerr.code
 		s.record(rec)
+		writeError(w, c, aerr)
 		return
 	}
+	rec.Status = http.StatusOK
+	s.record(rec)
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("X-Amzn-RequestId", c.id)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
-	rec.Status = http.StatusOK
-	s.record(rec)
 }
 
 // answer checks the region, Deny and throttling, then builds the output.

@@ -40,6 +40,23 @@ type collectFailures struct {
 
 // readCollectRecord reads dir's record; an absent record is no record.
 func readCollectRecord(dir string) (*collectFailures, error) {
+	rec, err := readRecordFile(dir)
+	if rec == nil || err != nil {
+		return nil, err
+	}
+	f := &collectFailures{reasons: map[string]string{}, interrupted: rec.Complete != nil && !*rec.Complete}
+	for _, e := range rec.Errors {
+		reason := "not collected: " + e.Code
+		if m := shorten(e.Message, 160); m != "" {
+			reason += " (" + m + ")"
+		}
+		f.reasons[e.Region+"\x00"+e.Call+"\x00"+e.Resource] = reason
+	}
+	return f, nil
+}
+
+// readRecordFile reads and decodes dir's record; nil when it has none.
+func readRecordFile(dir string) (*collectRecord, error) {
 	path := filepath.Join(dir, collectRecordFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -53,15 +70,7 @@ func readCollectRecord(dir string) (*collectFailures, error) {
 	if err := json.Unmarshal(data, &rec); err != nil {
 		return nil, decodeError(path, data, err)
 	}
-	f := &collectFailures{reasons: map[string]string{}, interrupted: rec.Complete != nil && !*rec.Complete}
-	for _, e := range rec.Errors {
-		reason := "not collected: " + e.Code
-		if m := shorten(e.Message, 160); m != "" {
-			reason += " (" + m + ")"
-		}
-		f.reasons[e.Region+"\x00"+e.Call+"\x00"+e.Resource] = reason
-	}
-	return f, nil
+	return &rec, nil
 }
 
 // reason says why region's call (for resource) is absent.
@@ -91,18 +100,9 @@ func shorten(s string, n int) string {
 // dir: its errors are the accounts that could not be reached
 // (docs/collect.md). An absent record is no record.
 func readUnreached(dir string) ([]model.UnreachedAccount, error) {
-	path := filepath.Join(dir, collectRecordFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, &FileError{Path: path, Msg: "cannot read: " + unwrapPathError(err)}
-	}
-	data = utf8Text(data)
-	var rec collectRecord
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return nil, decodeError(path, data, err)
+	rec, err := readRecordFile(dir)
+	if rec == nil || err != nil {
+		return nil, err
 	}
 	var out []model.UnreachedAccount
 	for _, e := range rec.Errors {

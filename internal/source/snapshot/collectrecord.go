@@ -20,15 +20,28 @@ const collectRecordFile = "vpcdoctor-collect.json"
 
 // collectRecord is the part of the record the loader uses.
 type collectRecord struct {
-	Complete *bool `json:"complete"`
-	Errors   []struct {
-		Account  string `json:"account"`
-		Region   string `json:"region"`
-		Call     string `json:"call"`
-		Resource string `json:"resource"`
-		Code     string `json:"code"`
-		Message  string `json:"message"`
-	} `json:"errors"`
+	Complete *bool                `json:"complete"`
+	Errors   []collectRecordError `json:"errors"`
+}
+
+// collectRecordError is one failed call of the record.
+type collectRecordError struct {
+	Account  string `json:"account"`
+	Region   string `json:"region"`
+	Call     string `json:"call"`
+	Resource string `json:"resource"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+}
+
+// reason is how the coverage says why the call's data is absent: its
+// error code and, shortened to one line, its message.
+func (e collectRecordError) reason() string {
+	reason := "not collected: " + e.Code
+	if m := shorten(e.Message, 160); m != "" {
+		reason += " (" + m + ")"
+	}
+	return reason
 }
 
 // collectFailures is what an account's record says about its missing
@@ -46,11 +59,7 @@ func readCollectRecord(dir string) (*collectFailures, error) {
 	}
 	f := &collectFailures{reasons: map[string]string{}, interrupted: rec.Complete != nil && !*rec.Complete}
 	for _, e := range rec.Errors {
-		reason := "not collected: " + e.Code
-		if m := shorten(e.Message, 160); m != "" {
-			reason += " (" + m + ")"
-		}
-		f.reasons[e.Region+"\x00"+e.Call+"\x00"+e.Resource] = reason
+		f.reasons[e.Region+"\x00"+e.Call+"\x00"+e.Resource] = e.reason()
 	}
 	return f, nil
 }
@@ -106,15 +115,11 @@ func readUnreached(dir string) ([]model.UnreachedAccount, error) {
 	}
 	var out []model.UnreachedAccount
 	for _, e := range rec.Errors {
-		reason := "not collected: " + e.Code
-		if m := shorten(e.Message, 160); m != "" {
-			reason += " (" + m + ")"
-		}
 		account := e.Account
 		if account == "" {
 			account = "(unknown account)"
 		}
-		out = append(out, model.UnreachedAccount{Account: account, Call: e.Call, Reason: reason})
+		out = append(out, model.UnreachedAccount{Account: account, Call: e.Call, Reason: e.reason()})
 	}
 	return out, nil
 }

@@ -52,19 +52,27 @@ func S3Walk(ctx context.Context, cfg aws.Config, url string) (sources []flowlog.
 	if err != nil {
 		return nil, nil, err
 	}
-	client := newS3(cfg, "")
-	objects, err := listObjects(ctx, client, bucket, prefix)
-	var redirect string
-	if err != nil {
-		if redirect = bucketRegion(err); redirect != "" && redirect != cfg.Region {
-			client = newS3(cfg, redirect)
-			objects, err = listObjects(ctx, client, bucket, prefix)
-		}
-	}
+	client, objects, err := listBucket(ctx, cfg, bucket, prefix)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list %s: %w", url, err)
 	}
 	return s3Sources(ctx, client, bucket, prefix, objects)
+}
+
+// listBucket lists every object of bucket under prefix with a client of
+// cfg's region, or, when S3 answers that the bucket is in another region
+// (its x-amz-bucket-region header), with a client of that region, which it
+// returns for the reads that follow.
+func listBucket(ctx context.Context, cfg aws.Config, bucket, prefix string) (*s3.Client, []object, error) {
+	client := newS3(cfg, "")
+	objects, err := listObjects(ctx, client, bucket, prefix)
+	if err != nil {
+		if r := bucketRegion(err); r != "" && r != cfg.Region {
+			client = newS3(cfg, r)
+			objects, err = listObjects(ctx, client, bucket, prefix)
+		}
+	}
+	return client, objects, err
 }
 
 func newS3(cfg aws.Config, region string) *s3.Client {

@@ -86,14 +86,7 @@ func S3GetAll(ctx context.Context, cfg aws.Config, url string, keep func(rel str
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	var client s3API = newS3(cfg, "")
-	objects, err := listObjects(ctx, client, bucket, prefix)
-	if err != nil {
-		if r := bucketRegion(err); r != "" && r != cfg.Region {
-			client = newS3(cfg, r)
-			objects, err = listObjects(ctx, client, bucket, prefix)
-		}
-	}
+	client, objects, err := listBucket(ctx, cfg, bucket, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", url, err)
 	}

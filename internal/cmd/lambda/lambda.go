@@ -90,12 +90,12 @@ func Run(opts *Options) error {
 // role). AWS_ENDPOINT_URL points every service at another endpoint (a
 // local test double), S3 then addressed path-style.
 func awsServices(ctx context.Context, getenv func(string) string, log io.Writer) (Services, error) {
-	cfg, err := awsapi.LoadConfig(ctx, awsapi.Options{Endpoint: getenv("AWS_ENDPOINT_URL")})
+	endpoint := getenv("AWS_ENDPOINT_URL")
+	cfg, err := awsapi.LoadConfig(ctx, awsapi.Options{Endpoint: endpoint})
 	if err != nil {
 		return Services{}, err
 	}
 	owner := getenv("VPCDOCTOR_BUCKET_OWNER")
-	endpoint := getenv("AWS_ENDPOINT_URL")
 	return Services{
 		Collect: func(ctx context.Context, t Target, dir string) error {
 			io := &cmdutil.IOStreams{Out: log, ErrOut: log, Now: time.Now, Env: getenv}

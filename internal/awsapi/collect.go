@@ -114,18 +114,7 @@ func Collect(ctx context.Context, opt CollectOptions) (*CollectResult, error) {
 	if opt.Write == nil || opt.MakeDir == nil {
 		return nil, errors.New("awsapi.Collect: Write and MakeDir are required")
 	}
-	if opt.Concurrency <= 0 {
-		opt.Concurrency = 8
-	}
-	if opt.MaxAttempts <= 0 {
-		opt.MaxAttempts = 10
-	}
-	if opt.CallTimeout <= 0 {
-		opt.CallTimeout = 2 * time.Minute
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	opt = opt.withDefaults()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	c := &collector{opt: opt, cancel: cancel, sems: map[string]chan struct{}{}, started: opt.Now()}
@@ -166,6 +155,23 @@ func Collect(ctx context.Context, opt CollectOptions) (*CollectResult, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// withDefaults is opt with its zero fields set to their defaults.
+func (opt CollectOptions) withDefaults() CollectOptions {
+	if opt.Concurrency <= 0 {
+		opt.Concurrency = 8
+	}
+	if opt.MaxAttempts <= 0 {
+		opt.MaxAttempts = 10
+	}
+	if opt.CallTimeout <= 0 {
+		opt.CallTimeout = 2 * time.Minute
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return opt
 }
 
 // collector is one Collect run.

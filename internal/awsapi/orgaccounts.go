@@ -2,7 +2,6 @@ package awsapi
 
 import (
 	"context"
-	"time"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/awsapi/livescope"
 )
@@ -13,7 +12,7 @@ import (
 // same adaptive retry and a timeout of two minutes per page. The Lambda
 // function's accounts mode calls it to fan a scan out.
 func OrganizationAccounts(ctx context.Context, opt Options) ([]string, error) {
-	c := &collector{opt: CollectOptions{Scope: livescope.Scope{Endpoint: opt.Endpoint}, MaxAttempts: 10, CallTimeout: 2 * time.Minute}}
+	c := &collector{opt: CollectOptions{Scope: livescope.Scope{Endpoint: opt.Endpoint}}.withDefaults()}
 	if opt.Region != "" {
 		c.opt.Regions = []string{opt.Region}
 	}

@@ -125,6 +125,9 @@ func (e Event) withDefaults(getenv func(string) string) Event {
 	if e.Lang == "" {
 		e.Lang = string(i18n.English)
 	}
+	if l, err := i18n.Parse(e.Lang); err == nil {
+		e.Lang = string(l) // "JA" is ja for the report and the index alike; validate refuses the rest
+	}
 	return e
 }
 

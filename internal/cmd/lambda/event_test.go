@@ -71,3 +71,15 @@ func TestRoleARNFor(t *testing.T) {
 		}
 	}
 }
+
+// The event's language is read as the catalogue reads it ("JA" is ja),
+// once, so the report and the index page agree; an unknown one is left
+// for validate to refuse.
+func TestEventLangNormalised(t *testing.T) {
+	none := func(string) string { return "" }
+	for in, want := range map[string]string{"": "en", "JA": "ja", " ja ": "ja", "En": "en", "fr": "fr"} {
+		if got := (Event{Lang: in}).withDefaults(none).Lang; got != want {
+			t.Errorf("lang %q: %q, want %q", in, got, want)
+		}
+	}
+}

@@ -88,7 +88,7 @@ line, the configuration or an input file is wrong; 3 on any other error.`,
 				opts.After = args[0]
 			} else {
 				if len(args) != 2 {
-					return cmdutil.BadInput(fmt.Errorf("give BEFORE and AFTER (snapshots or plans), or --base SNAPSHOT and a plan; got %d %s", len(args), plural(len(args), "argument")))
+					return cmdutil.BadInput(fmt.Errorf("give BEFORE and AFTER (snapshots or plans), or --base SNAPSHOT and a plan; got %d %s", len(args), cmdutil.Plural(len(args), "argument")))
 				}
 				opts.Before, opts.After = args[0], args[1]
 			}
@@ -159,7 +159,7 @@ func Run(opts *Options) error {
 	}
 	if failOn != 0 {
 		if n := d.AtOrAbove(failOn); n > 0 {
-			return cmdutil.Exit(cmdutil.ExitFindings, fmt.Sprintf("%d new %s at %s or above (--fail-on-new %s)", n, plural(n, "change"), failOn, failOn), false)
+			return cmdutil.Exit(cmdutil.ExitFindings, fmt.Sprintf("%d new %s at %s or above (--fail-on-new %s)", n, cmdutil.Plural(n, "change"), failOn, failOn), false)
 		}
 	}
 	return nil
@@ -188,11 +188,4 @@ func writerFor(format string) (func(io.Writer, *diff.Diff) error, error) {
 		return diff.Markdown, nil
 	}
 	return nil, fmt.Errorf("unknown format %q: want one of text, json, markdown", format)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return noun
-	}
-	return noun + "s"
 }

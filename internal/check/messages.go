@@ -54,13 +54,7 @@ func kindCount(n int, k model.ResourceKind) any {
 }
 
 // andList lists items as the language lists them: "a, b and c".
-func andList(items []string) i18n.List {
-	out := make(i18n.List, len(items))
-	for i, s := range items {
-		out[i] = s
-	}
-	return out
-}
+func andList(items []string) i18n.List { return strs(items) }
 
 // joined joins items with the separator key sep ("finding.join.SEP", a
 // format of two items: "%s, %s"), left to right; "" for none.
@@ -115,10 +109,11 @@ func lbTypeMsg(t model.LoadBalancerType) any {
 // sentences writes parts one after the other (each brings its own
 // spacing): a message of several sentences, some of them optional.
 func sentences(parts []any) i18n.Message {
-	if m, ok := joined("concat", parts).(i18n.Message); ok {
+	j := joined("concat", parts)
+	if m, ok := j.(i18n.Message); ok {
 		return m
 	}
-	return msg("text", joined("concat", parts))
+	return msg("text", j)
 }
 
 // resourceLabel is r's label for messages: Resource.Label, with an ECS

@@ -16,8 +16,10 @@ import (
 func compareFindings(before, after []report.Finding) FindingChanges {
 	out := FindingChanges{New: []report.Finding{}, Removed: []report.Finding{}, Changed: []ChangedFinding{}}
 	was := map[string]report.Finding{}
-	for _, f := range before {
-		was[f.Fingerprint()] = f
+	fps := make([]string, len(before)) // before's fingerprints, by index
+	for i, f := range before {
+		fps[i] = f.Fingerprint()
+		was[fps[i]] = f
 	}
 	is := map[string]bool{}
 	for _, f := range after {
@@ -33,8 +35,8 @@ func compareFindings(before, after []report.Finding) FindingChanges {
 			out.Unchanged++
 		}
 	}
-	for _, f := range before {
-		if !is[f.Fingerprint()] {
+	for i, f := range before {
+		if !is[fps[i]] {
 			out.Removed = append(out.Removed, f)
 		}
 	}

@@ -80,9 +80,16 @@ func (h *DB) Compare(from, to int64) (Comparison, error) {
 		return Comparison{}, err
 	}
 	c := Comparison{Account: a.Account, From: a, To: b, Appeared: []Finding{}, Reopened: []Reopened{}, Disappeared: []Finding{}, Changed: []Changed{}}
-	inA, inB := fingerprints(fa), fingerprints(fb)
+	was := make(map[string]Finding, len(fa))
+	for _, f := range fa {
+		was[f.Fingerprint] = f
+	}
+	inB := fingerprints(fb)
 	for _, f := range fb {
-		if inA[f.Fingerprint] {
+		if w, ok := was[f.Fingerprint]; ok {
+			if w.Severity != f.Severity || w.Suppressed != f.Suppressed {
+				c.Changed = append(c.Changed, Changed{Finding: f, WasSeverity: w.Severity, WasSuppressed: w.Suppressed})
+			}
 			continue
 		}
 		if last, ok := seen.last[f.Fingerprint]; ok {
@@ -91,16 +98,9 @@ func (h *DB) Compare(from, to int64) (Comparison, error) {
 		}
 		c.Appeared = append(c.Appeared, f)
 	}
-	was := make(map[string]Finding, len(fa))
 	for _, f := range fa {
-		was[f.Fingerprint] = f
 		if !inB[f.Fingerprint] {
 			c.Disappeared = append(c.Disappeared, f)
-		}
-	}
-	for _, f := range fb {
-		if w, ok := was[f.Fingerprint]; ok && (w.Severity != f.Severity || w.Suppressed != f.Suppressed) {
-			c.Changed = append(c.Changed, Changed{Finding: f, WasSeverity: w.Severity, WasSuppressed: w.Suppressed})
 		}
 	}
 	xa, err := h.Exposures(from)

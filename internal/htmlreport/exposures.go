@@ -65,7 +65,7 @@ func exposuresOf(l i18n.Lang, rep *report.Report) *exposureIndex {
 			Via: via(l, x), Notes: exposureNotes(l, x),
 		}
 		for _, h := range x.Path {
-			ev.Hops = append(ev.Hops, hopView{Kind: hopKind(l, h.Kind), ID: h.ID, Detail: hopDetail(l, h)})
+			ev.Hops = append(ev.Hops, hopView{Kind: hopKind(l, h.Kind), ID: h.ID, Detail: msgOr(l, h.Msg, h.Detail)})
 		}
 		ix.all = append(ix.all, ev)
 		add(ix.byKey, ev, x.Resource, x.ENI)
@@ -234,15 +234,6 @@ func exposureNotes(l i18n.Lang, x report.Exposure) []string {
 		out[i] = msgOr(l, x.NoteMsgs[i], n)
 	}
 	return out
-}
-
-// hopDetail is a hop's rule in l: its message, or the engine's English
-// detail for a hop without one (a report built by other means).
-func hopDetail(l i18n.Lang, h report.Hop) string {
-	if h.Msg.IsZero() || !h.Msg.Known() {
-		return h.Detail
-	}
-	return l.Render(h.Msg)
 }
 
 func firstOf(s ...string) string {

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/i18n"
-	// catalogue.CheckText: a check's texts in the reader's language
+	// catalogue.LocalizeFinding: a check's texts in the reader's language
 	catalogue "github.com/vpcdoctor/vpcdoctor/internal/render"
 	"github.com/vpcdoctor/vpcdoctor/internal/report"
 )
@@ -212,14 +212,10 @@ func (fv *findingView) translate(l i18n.Lang) {
 	if l == i18n.English {
 		return
 	}
-	title := catalogue.CheckText(l, fv.Rule, "title", fv.Title)
-	fv.Translated = title != fv.Title
-	fv.Title = title
-	if !fv.Msg.IsZero() {
-		fv.Message = fv.MessageIn(l)
-		fv.MessageTranslated = true
-	}
-	fv.Evidence = fv.EvidenceIn(l)
+	english := fv.Title
+	fv.Finding = catalogue.LocalizeFinding(fv.Finding, l)
+	fv.Translated = fv.Title != english
+	fv.MessageTranslated = !fv.Msg.IsZero()
 	for i, m := range fv.EvidenceMsg {
 		if !m.IsZero() && i < len(fv.Evidence) {
 			if fv.Sentences == nil {
@@ -228,7 +224,6 @@ func (fv *findingView) translate(l i18n.Lang) {
 			fv.Sentences[i] = true
 		}
 	}
-	fv.Remediation = catalogue.CheckText(l, fv.Rule, "remediation", fv.Remediation)
 }
 
 // ruleTextsOf is the title and rationale of each rule of the findings in

@@ -51,15 +51,20 @@ func (l Lang) arg(a any) any {
 		}
 		return l.Render(*v)
 	case []Message:
-		items := make(List, len(v))
-		for i, m := range v {
-			items[i] = m
-		}
-		return l.join(items)
+		return l.join(listOf(v))
 	case List:
 		return l.join(v)
 	}
 	return a
+}
+
+// listOf is ms as a List.
+func listOf(ms []Message) List {
+	items := make(List, len(ms))
+	for i, m := range ms {
+		items[i] = m
+	}
+	return items
 }
 
 // join writes items as a list in l: "a", "a and b", "a, b and c"

@@ -63,11 +63,7 @@ func writeArg(b *bytes.Buffer, a any) error {
 		}
 		return writeArg(b, *v)
 	case []Message:
-		items := make(List, len(v))
-		for i, m := range v {
-			items[i] = m
-		}
-		return writeArg(b, items)
+		return writeArg(b, listOf(v))
 	case List:
 		b.WriteString(`{"list":`)
 		if err := writeArgs(b, v); err != nil {

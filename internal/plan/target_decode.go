@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -194,7 +195,7 @@ func (d *genericDecoder) str() (string, bool) {
 			if plain {
 				return d.s[start+1 : d.i-1], true
 			}
-			if raw := d.s[start+1 : d.i-1]; !containsByte(raw, '\\') && utf8.ValidString(raw) {
+			if raw := d.s[start+1 : d.i-1]; strings.IndexByte(raw, '\\') < 0 && utf8.ValidString(raw) {
 				return raw, true
 			}
 			var s string
@@ -215,15 +216,6 @@ func (d *genericDecoder) str() (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func containsByte(s string, b byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return true
-		}
-	}
-	return false
 }
 
 // number decodes a number at d.i, checking JSON's grammar:

@@ -19,12 +19,18 @@ func Localize(rep *report.Report, l i18n.Lang) *report.Report {
 	out := *rep
 	out.Findings = make([]report.Finding, len(rep.Findings))
 	for i, f := range rep.Findings {
-		f.Message = f.MessageIn(l)
-		f.Evidence = f.EvidenceIn(l)
-		f.Title = CheckText(l, f.Rule, "title", f.Title)
-		f.Remediation = CheckText(l, f.Rule, "remediation", f.Remediation)
-		out.Findings[i] = f
+		out.Findings[i] = LocalizeFinding(f, l)
 	}
 	out.Rules = RulesIn(rep.Rules, l)
 	return &out
+}
+
+// LocalizeFinding is f with what its check wrote in l, as Localize puts
+// each finding of a report.
+func LocalizeFinding(f report.Finding, l i18n.Lang) report.Finding {
+	f.Message = f.MessageIn(l)
+	f.Evidence = f.EvidenceIn(l)
+	f.Title = CheckText(l, f.Rule, "title", f.Title)
+	f.Remediation = CheckText(l, f.Rule, "remediation", f.Remediation)
+	return f
 }

@@ -263,24 +263,16 @@ func mdExposures(rep *report.Report, multi bool) string {
 // tcp/8000-8080, udp (every port), all, all but tcp, icmp (every type),
 // icmp type 8.
 func exposureTraffic(x report.Exposure) string {
-	t := x.Protocol
-	switch {
-	case x.Protocol == "icmp" || x.Protocol == "icmpv6":
-		if x.FromPort == x.ToPort {
-			t += fmt.Sprintf(" type %d", x.FromPort)
-		} else if !(x.FromPort == 0 && x.ToPort == 255) {
-			t += fmt.Sprintf(" types %d-%d", x.FromPort, x.ToPort)
-		}
-	case x.Protocol == "all" && len(x.ExceptProtocols) > 0:
-		t = "all but " + strings.Join(x.ExceptProtocols, ",")
-	case x.Protocol == "tcp" || x.Protocol == "udp":
-		if x.FromPort == x.ToPort {
-			t += fmt.Sprintf("/%d", x.FromPort)
-		} else if !(x.FromPort == 0 && x.ToPort == 65535) {
-			t += fmt.Sprintf("/%d-%d", x.FromPort, x.ToPort)
-		}
+	if x.Protocol != "icmp" && x.Protocol != "icmpv6" {
+		return x.Traffic()
 	}
-	return t
+	switch {
+	case x.FromPort == x.ToPort:
+		return fmt.Sprintf("%s type %d", x.Protocol, x.FromPort)
+	case !(x.FromPort == 0 && x.ToPort == 255):
+		return fmt.Sprintf("%s types %d-%d", x.Protocol, x.FromPort, x.ToPort)
+	}
+	return x.Protocol
 }
 
 func mdSuppressed(rep *report.Report, multi bool) string {

@@ -2,6 +2,7 @@ package tfplan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/model"
@@ -221,16 +222,7 @@ func groupIDsOf(e map[string]any) []string {
 }
 
 func sameStrings(a, b []string) bool {
-	a, b = uniqueSorted(append([]string(nil), a...)), uniqueSorted(append([]string(nil), b...))
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(uniqueSorted(slices.Clone(a)), uniqueSorted(slices.Clone(b)))
 }
 
 // serviceInterface adds the interface an AWS service creates for a

@@ -225,20 +225,11 @@ func (r *res) blockExpr(block string, i, n int, attr string) []string {
 func (t *translator) wanted(ts []target, types []string) []target {
 	var out []target
 	for _, x := range ts {
-		if r := t.byAddr[x.addr]; r != nil && (len(types) == 0 || contains(types, r.typ)) {
+		if r := t.byAddr[x.addr]; r != nil && (len(types) == 0 || slices.Contains(types, r.typ)) {
 			out = append(out, x)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // pick chooses one target for a single-valued attribute: the only one, or

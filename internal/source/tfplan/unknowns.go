@@ -1,6 +1,7 @@
 package tfplan
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -198,7 +199,7 @@ func (t *translator) namedBy(refAttr string, ruleTypes []string) map[string]bool
 	}
 	m := map[string]bool{}
 	for _, x := range t.all {
-		if !contains(ruleTypes, x.typ) || !x.exists() {
+		if !slices.Contains(ruleTypes, x.typ) || !x.exists() {
 			continue
 		}
 		if s, ok := x.str(refAttr); ok {

@@ -32,26 +32,49 @@ func fuzzSeeds(f *testing.F) {
 		"   ",
 		v2Header,
 	} {
-		for i := range fuzzFormats {
+		for i := range 4 * len(fuzzFormats) {
 			f.Add(s, uint8(i))
 		}
 	}
 }
 
-// FuzzParseLine: the line parser never panics, and a line it accepts,
-// written back with AppendLine, parses to the same record. CI runs it for
-// a bounded time (.ci/run); go test runs the seeds.
+// fuzzObserved are fields a sink reads (Options.Only) in the fuzzers'
+// variants: those of flows.Observer.
+var fuzzObserved = []Field{FieldInterfaceID, FieldSrcAddr, FieldDstAddr, FieldSrcPort, FieldDstPort, FieldProtocol,
+	FieldPackets, FieldBytes, FieldStart, FieldEnd, FieldAction, FieldLogStatus, FieldTCPFlags}
+
+// FuzzParseLine: the line parser never panics; it gives the record and
+// the failure parseRef (every column walked byte by byte) gives, with and
+// without Options.Only and Options.Strings; countFields counts as
+// countFieldsRef; and a line it accepts, written back with AppendLine,
+// parses to the same record. which picks the format and the options. CI
+// runs it for a bounded time (.ci/run); go test runs the seeds.
 func FuzzParseLine(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, line string, which uint8) {
 		fields := fuzzFormats[int(which)%len(fuzzFormats)]
+		opts := int(which) / len(fuzzFormats) % 4
 		fm := newFormat(fields)
-		p := newParser()
-		var r Record
+		p, ref := newParser(), newParser()
+		if opts&1 != 0 {
+			p.readOnly(fuzzObserved)
+			ref.readOnly(fuzzObserved)
+		}
+		if opts&2 != 0 {
+			p.keepOnly([]Field{FieldInterfaceID})
+			ref.keepOnly([]Field{FieldInterfaceID})
+		}
+		var r, rr Record
 		b := p.parse(fm, []byte(line), &r)
+		if rb := ref.parseRef(fm, []byte(line), &rr); b != rb || r != rr {
+			t.Fatalf("%q (options %d): parse gives %+v %+v\nparseRef gives %+v %+v", line, opts, b, r, rb, rr)
+		}
+		if got, want := countFields([]byte(line)), countFieldsRef([]byte(line)); got != want {
+			t.Fatalf("countFields(%q) = %d, want %d", line, got, want)
+		}
 		_ = b.reason(fm)
 		parseHeader([]byte(line))
-		if b.kind != badNone {
+		if b.kind != badNone || opts != 0 {
 			return
 		}
 		if r.Has != fm.tmpl.Has {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/bits"
 	"net/netip"
 	"unicode/utf8"
@@ -102,16 +103,25 @@ const maxProbes = 16
 // table per field (the few VPC or subnet IDs stay in cache while the
 // many interface IDs do not); it is not safe for concurrent use.
 type parser struct {
-	tabs [fieldCount]internTable
-	last [fieldCount]string // the previous value of each string field
-	drop [fieldCount]bool   // string fields checked but not kept (Options.Strings)
-	skip [fieldCount]bool   // fields only delimited (not in Options.Only)
+	tabs  [fieldCount]internTable
+	last  [fieldCount]string // the previous value of each string field
+	lastN [fieldCount]uint32 // and its number
+	nextN uint64             // the last number given (Record.InterfaceN)
+	drop  [fieldCount]bool   // string fields checked but not kept (Options.Strings)
+	skip  [fieldCount]bool   // fields only delimited (not in Options.Only)
+	prog  *program           // the last format compiled
 }
 
-// internTable is a set of strings by open addressing.
+// internTable is a set of strings by open addressing, each with its
+// number.
 type internTable struct {
-	slots []string // a power of two long, at most half full
+	slots []internSlot // a power of two long, at most half full
 	n     int
+}
+
+type internSlot struct {
+	s string
+	n uint32
 }
 
 func newParser() *parser { return &parser{} }
@@ -146,6 +156,7 @@ func (p *parser) readOnly(only []Field) {
 			p.skip[f] = false
 		}
 	}
+	p.prog = nil
 }
 
 // hashBytes mixes the first and last 8 bytes and the length: enough for
@@ -169,73 +180,113 @@ func hashBytes(b []byte) uint64 {
 }
 
 // intern returns b as a string, the same string for the same bytes of
-// field f; ok is false when b is not UTF-8.
-func (p *parser) intern(f Field, b []byte) (string, bool) {
+// field f, and its number: a number is given to one string only, but a
+// string may get a new number when its table has started over (0 when it
+// was not interned). ok is false when b is not UTF-8.
+func (p *parser) intern(f Field, b []byte) (string, uint32, bool) {
 	if string(b) == p.last[f] {
-		return p.last[f], true
+		return p.last[f], p.lastN[f], true
 	}
 	t := &p.tabs[f]
 	if t.slots == nil {
-		t.slots = make([]string, 64)
+		t.slots = make([]internSlot, 64)
 	}
 	mask := uint64(len(t.slots) - 1)
 	h := hashBytes(b)
 	for i, k := h&mask, 0; k < maxProbes; i, k = (i+1)&mask, k+1 {
-		s := t.slots[i]
-		if s == "" {
+		e := &t.slots[i]
+		if e.s == "" {
 			if !utf8.Valid(b) {
-				return "", false
+				return "", 0, false
 			}
-			s = string(b)
-			t.insert(i, s)
-			p.last[f] = s
-			return s, true
+			var n uint32 // 0 after 2³²−1 numbers: numbering stops
+			if p.nextN < math.MaxUint32 {
+				p.nextN++
+				n = uint32(p.nextN)
+			}
+			s := string(b)
+			t.insert(i, internSlot{s, n})
+			p.last[f], p.lastN[f] = s, n
+			return s, n, true
 		}
-		if s == string(b) {
-			p.last[f] = s
-			return s, true
+		if e.s == string(b) {
+			p.last[f], p.lastN[f] = e.s, e.n
+			return e.s, e.n, true
 		}
 	}
 	if !utf8.Valid(b) {
-		return "", false
+		return "", 0, false
 	}
-	return string(b), true
+	return string(b), 0, true
 }
 
-// insert puts s in the empty slot i, growing the table to keep it at
+// insert puts e in the empty slot i, growing the table to keep it at
 // most half full, or emptying it at maxIntern.
-func (t *internTable) insert(i uint64, s string) {
+func (t *internTable) insert(i uint64, e internSlot) {
 	if t.n+1 > len(t.slots)/2 {
 		if len(t.slots) >= 2*maxIntern {
 			clear(t.slots)
 			t.n = 0
 		} else {
 			old := t.slots
-			t.slots = make([]string, 2*len(old))
+			t.slots = make([]internSlot, 2*len(old))
 			t.n = 0
 			for _, x := range old {
-				if x != "" {
+				if x.s != "" {
 					t.place(x)
 				}
 			}
 		}
-		t.place(s)
+		t.place(e)
 		return
 	}
-	t.slots[i] = s
+	t.slots[i] = e
 	t.n++
 }
 
-func (t *internTable) place(s string) {
+func (t *internTable) place(e internSlot) {
 	mask := uint64(len(t.slots) - 1)
-	h := hashBytes(unsafe.Slice(unsafe.StringData(s), len(s)))
+	h := hashBytes(unsafe.Slice(unsafe.StringData(e.s), len(e.s)))
 	for i, k := h&mask, 0; k < maxProbes; i, k = (i+1)&mask, k+1 {
-		if t.slots[i] == "" {
-			t.slots[i] = s
+		if t.slots[i].s == "" {
+			t.slots[i] = e
 			t.n++
 			return
 		}
 	}
+}
+
+// program is a format compiled for one parser: the columns the parser
+// reads, each with the number of columns before it that are only
+// delimited. Columns after the last step are only counted.
+type program struct {
+	f     *format
+	steps []step
+}
+
+type step struct {
+	skip  int // columns only delimited before this one
+	field Field
+}
+
+// compile returns f's program for p, remembering the last one (a format
+// changes only at a header line).
+func (p *parser) compile(f *format) *program {
+	if p.prog != nil && p.prog.f == f {
+		return p.prog
+	}
+	pr := &program{f: f}
+	skip := 0
+	for _, x := range f.fields {
+		if x == FieldIgnored || p.skip[x] {
+			skip++
+			continue
+		}
+		pr.steps = append(pr.steps, step{skip: skip, field: x})
+		skip = 0
+	}
+	p.prog = pr
+	return pr
 }
 
 // parse reads line (without its newline) in format f into r. It
@@ -245,92 +296,111 @@ func (t *internTable) place(s string) {
 // 3339 time (the prefix of a CloudWatch Logs export to S3) is skipped. A
 // line with no field is badFieldCount with n 0: the caller counts it as
 // blank.
+//
+// It walks f's program for p: the columns p reads are parsed, the ones
+// before them only delimited, and the ones after the last counted eight
+// bytes at a time (countFields), so a version-5 line of which the flows
+// command reads half costs half.
 func (p *parser) parse(f *format, line []byte, r *Record) bad {
 	*r = f.tmpl
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
-	fields := f.fields
-	col := 0
-	i, n := 0, len(line)
-	for {
-		for i < n && (line[i] == ' ' || line[i] == '\t') {
-			i++
-		}
-		if i >= n {
+	pr := p.compile(f)
+	n := len(line)
+	i := skipSpace(line, 0)
+	for n-i >= 20 && line[i+4] == '-' {
+		j := tokenEnd(line, i)
+		if !isTimestamp(line[i:j]) {
 			break
 		}
-		if col == 0 && n-i >= 20 && line[i+4] == '-' {
-			if j := tokenEnd(line, i); isTimestamp(line[i:j]) {
-				i = j
-				continue
+		i = skipSpace(line, j)
+	}
+	col := 0
+	for _, s := range pr.steps {
+		for range s.skip {
+			if i >= n {
+				return bad{kind: badFieldCount, n: col}
 			}
+			i = skipSpace(line, tokenEnd(line, i))
+			col++
 		}
-		var j int
-		var k badKind
-		var v int64
-		f := FieldIgnored
-		if col < len(fields) {
-			if f = fields[col]; p.skip[f] {
-				f = FieldIgnored
-			}
+		if i >= n {
+			return bad{kind: badFieldCount, n: col}
 		}
-		switch f {
-		case FieldVersion:
-			v, j, k = numAt(line, i, 127)
-			r.Version = int8(v)
-		case FieldSrcPort:
-			v, j, k = numAt(line, i, 65535)
-			r.SrcPort = int32(v)
-		case FieldDstPort:
-			v, j, k = numAt(line, i, 65535)
-			r.DstPort = int32(v)
-		case FieldProtocol:
-			v, j, k = numAt(line, i, 255)
-			r.Protocol = int16(v)
-		case FieldPackets:
-			r.Packets, j, k = numAt(line, i, 1<<62)
-		case FieldBytes:
-			r.Bytes, j, k = numAt(line, i, 1<<62)
-		case FieldStart:
-			r.Start, j, k = numAt(line, i, 1<<62)
-		case FieldEnd:
-			r.End, j, k = numAt(line, i, 1<<62)
-		case FieldTCPFlags:
-			v, j, k = numAt(line, i, 1<<15-1)
-			r.TCPFlags = int16(v)
-		case FieldTrafficPath:
-			v, j, k = numAt(line, i, 127)
-			r.TrafficPath = int8(v)
-		case FieldSrcAddr:
-			j, k = addrAt(line, i, &r.SrcAddr)
-		case FieldDstAddr:
-			j, k = addrAt(line, i, &r.DstAddr)
-		case FieldPktSrcAddr:
-			j, k = addrAt(line, i, &r.PktSrcAddr)
-		case FieldPktDstAddr:
-			j, k = addrAt(line, i, &r.PktDstAddr)
-		case FieldIgnored:
-			j = tokenEnd(line, i)
-		default:
-			j = tokenEnd(line, i)
-			k = p.field(r, f, line[i:j])
-		}
+		j, k := p.value(s.field, line, i, r)
 		if k != badNone {
 			// A wrong number of fields says more than the first field
 			// that does not parse.
-			if n := col + 1 + countFields(line[j:]); n != len(fields) {
-				return bad{kind: badFieldCount, n: n}
+			if c := col + 1 + countFields(line[j:]); c != len(f.fields) {
+				return bad{kind: badFieldCount, n: c}
 			}
 			return bad{kind: k, col: col}
 		}
-		i = j
 		col++
+		i = skipSpace(line, j)
 	}
-	if col != len(fields) {
+	if col += countFields(line[i:]); col != len(f.fields) {
 		return bad{kind: badFieldCount, n: col}
 	}
 	return bad{}
+}
+
+// value parses the token of field f at line[i:] (i < len(line)) into r;
+// it returns the token's end.
+func (p *parser) value(f Field, line []byte, i int, r *Record) (int, badKind) {
+	var j int
+	var k badKind
+	var v int64
+	switch f {
+	case FieldVersion:
+		v, j, k = numAt(line, i, 127)
+		r.Version = int8(v)
+	case FieldSrcPort:
+		v, j, k = numAt(line, i, 65535)
+		r.SrcPort = int32(v)
+	case FieldDstPort:
+		v, j, k = numAt(line, i, 65535)
+		r.DstPort = int32(v)
+	case FieldProtocol:
+		v, j, k = numAt(line, i, 255)
+		r.Protocol = int16(v)
+	case FieldPackets:
+		r.Packets, j, k = numAt(line, i, 1<<62)
+	case FieldBytes:
+		r.Bytes, j, k = numAt(line, i, 1<<62)
+	case FieldStart:
+		r.Start, j, k = numAt(line, i, 1<<62)
+	case FieldEnd:
+		r.End, j, k = numAt(line, i, 1<<62)
+	case FieldTCPFlags:
+		v, j, k = numAt(line, i, 1<<15-1)
+		r.TCPFlags = int16(v)
+	case FieldTrafficPath:
+		v, j, k = numAt(line, i, 127)
+		r.TrafficPath = int8(v)
+	case FieldSrcAddr:
+		j, k = addrAt(line, i, &r.SrcAddr)
+	case FieldDstAddr:
+		j, k = addrAt(line, i, &r.DstAddr)
+	case FieldPktSrcAddr:
+		j, k = addrAt(line, i, &r.PktSrcAddr)
+	case FieldPktDstAddr:
+		j, k = addrAt(line, i, &r.PktDstAddr)
+	default:
+		j = tokenEnd(line, i)
+		k = p.field(r, f, line[i:j])
+	}
+	return j, k
+}
+
+// skipSpace returns the index of the first byte at or after i that is
+// not a space or tab, or len(b).
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	return i
 }
 
 // SWAR constants: one in each byte, the high bit of each byte.
@@ -435,21 +505,37 @@ other:
 	return j, addr(b[i:j], a)
 }
 
+// countFields returns the number of fields of b (runs of bytes other
+// than space and tab), eight bytes at a time: a field starts at a byte
+// that is not a separator after one that is (or at b's start).
 func countFields(b []byte) int {
 	n := 0
-	for i := 0; i < len(b); {
-		for i < len(b) && isSpace(b[i]) {
-			i++
-		}
-		if i == len(b) {
-			break
-		}
-		n++
-		for i < len(b) && !isSpace(b[i]) {
-			i++
-		}
+	var prev uint64 // 0x80 when the byte before the word is not a separator
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		ns := ^sepBytes(binary.LittleEndian.Uint64(b[i:])) & hi8
+		n += bits.OnesCount64(ns &^ (ns<<8 | prev))
+		prev = ns >> 56
+	}
+	if i < len(b) {
+		tail := [8]byte{' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '}
+		copy(tail[:], b[i:])
+		ns := ^sepBytes(binary.LittleEndian.Uint64(tail[:])) & hi8
+		n += bits.OnesCount64(ns &^ (ns<<8 | prev))
 	}
 	return n
+}
+
+// sepBytes returns the high bit of each byte of x that is a space or a
+// tab. Unlike tokenEnd's test, which is exact only for the lowest byte
+// it flags, it is exact for every byte: adding 0x7f to the low seven bits
+// cannot carry into the next byte.
+func sepBytes(x uint64) uint64 {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	s, t := x^(' '*lo8), x^('\t'*lo8)
+	// A byte of s (or t) is zero, a separator, when neither its high bit
+	// nor the carry out of its low seven bits is set.
+	return (^(s&lo7 + lo7 | s) | ^(t&lo7 + lo7 | t)) & hi8
 }
 
 // isTimestamp reports whether tok looks like 2024-06-01T10:00:00.000Z.
@@ -509,7 +595,7 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 		}
 		return badNone
 	}
-	s, ok := p.intern(f, tok)
+	s, num, ok := p.intern(f, tok)
 	if !ok {
 		return badUTF8
 	}
@@ -517,7 +603,7 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 	case FieldAccountID:
 		r.AccountID = s
 	case FieldInterfaceID:
-		r.InterfaceID = s
+		r.InterfaceID, r.InterfaceN = s, num
 	case FieldVPCID:
 		r.VPCID = s
 	case FieldSubnetID:

@@ -30,10 +30,15 @@ func benchLines(n int, format []Field) [][]byte {
 //
 //	go test ./internal/flowlog -run '^$' -bench ParseLine -benchmem
 func BenchmarkParseLine(b *testing.B) {
+	// observed are the fields flows.Observer reads (flows' observedFields),
+	// the others only delimited, as the flows command reads.
+	observed := []Field{FieldInterfaceID, FieldSrcAddr, FieldDstAddr, FieldSrcPort, FieldDstPort, FieldProtocol,
+		FieldPackets, FieldBytes, FieldStart, FieldEnd, FieldAction, FieldLogStatus, FieldTCPFlags}
 	for _, c := range []struct {
 		name   string
 		format []Field
-	}{{"v2", DefaultFormat}, {"v5", AllFields}} {
+		only   []Field
+	}{{"v2", DefaultFormat, nil}, {"v5", AllFields, nil}, {"v2-observed", DefaultFormat, observed}, {"v5-observed", AllFields, observed}} {
 		b.Run(c.name, func(b *testing.B) {
 			lines := benchLines(100000, c.format)
 			size := 0
@@ -42,6 +47,10 @@ func BenchmarkParseLine(b *testing.B) {
 			}
 			f := newFormat(c.format)
 			p := newParser()
+			if c.only != nil {
+				p.readOnly(c.only)
+				p.keepOnly([]Field{FieldInterfaceID})
+			}
 			var rec Record
 			b.SetBytes(int64(size) / int64(len(lines)))
 			b.ReportAllocs()

@@ -89,8 +89,15 @@ const (
 type Record struct {
 	Has FieldSet
 
-	Version                            int8
-	AccountID, InterfaceID             string
+	Version                int8
+	AccountID, InterfaceID string
+	// InterfaceN numbers InterfaceID for the Sink that receives the
+	// record: records one Sink receives with the same nonzero
+	// InterfaceN have the same InterfaceID, so a sink may key a cache by
+	// it rather than hash the string. One ID may come with several
+	// numbers (the reader's intern table starts over past 32,768
+	// values), and 0 means not numbered.
+	InterfaceN                         uint32
 	VPCID, SubnetID, InstanceID        string
 	SrcAddr, DstAddr                   netip.Addr
 	PktSrcAddr, PktDstAddr             netip.Addr

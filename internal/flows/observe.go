@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"unsafe"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
 )
@@ -43,7 +42,7 @@ type Observer struct {
 
 	ifaceIndex map[string]uint32 // interface ID → index in ifaces
 	ifaces     []string
-	ifaceCache *[ifaceCacheSize]ifaceCached
+	byN        []uint32 // flowlog.Record.InterfaceN → index in ifaces + 1
 
 	table obsTable[slotKey] // keys with an address that is not IPv4
 	t4    obsTable[key4]    // keys with both addresses IPv4
@@ -57,7 +56,7 @@ func (s *portSet) has(p int32) bool { return p >= 0 && p < 65536 && s[p>>6]&(1<<
 // NewObserver returns an empty observer deciding service sides with ports.
 // ports is only read, during the call; it may be nil.
 func NewObserver(ports ListeningPorts) *Observer {
-	o := &Observer{ifaceIndex: map[string]uint32{}, ifaceCache: new([ifaceCacheSize]ifaceCached)}
+	o := &Observer{ifaceIndex: map[string]uint32{}}
 	for i, proto := range [3]int16{protoTCP, protoUDP, protoSCTP} {
 		set := new(portSet)
 		for p, on := range ports[proto] {
@@ -128,6 +127,8 @@ func (o *Observer) side(r *flowlog.Record) (clientIsSrc bool, port int32, basis 
 // log-status NODATA or SKIPDATA carry no flow and are ignored (Read counts
 // them). Add keeps r's interface ID, which the reader interns, and nothing
 // else of r; it allocates only when the table grows or an interface is new.
+// The records of one Observer must come from one flowlog.Read sink (whose
+// InterfaceN numbers it trusts) or have InterfaceN 0.
 func (o *Observer) Add(r *flowlog.Record) {
 	if r.LogStatus != flowlog.StatusOK {
 		return
@@ -146,7 +147,7 @@ func (o *Observer) Add(r *flowlog.Record) {
 	}
 	if r.SrcAddr.Is4() && r.DstAddr.Is4() {
 		src, dst := r.SrcAddr.As4(), r.DstAddr.As4()
-		k := key4{iface: o.iface(r.InterfaceID), port: port, proto: r.Protocol, bits: bits, kinds: addr4 | addr4<<2}
+		k := key4{iface: o.iface(r.InterfaceID, r.InterfaceN), port: port, proto: r.Protocol, bits: bits, kinds: addr4 | addr4<<2}
 		if clientIsSrc {
 			k.c, k.s = binary.BigEndian.Uint32(src[:]), binary.BigEndian.Uint32(dst[:])
 		} else {
@@ -155,7 +156,7 @@ func (o *Observer) Add(r *flowlog.Record) {
 		o.t4.add(&k, &d)
 		return
 	}
-	k := slotKey{iface: o.iface(r.InterfaceID), port: port, proto: r.Protocol, bits: bits}
+	k := slotKey{iface: o.iface(r.InterfaceID, r.InterfaceN), port: port, proto: r.Protocol, bits: bits}
 	if clientIsSrc {
 		k.setAddrs(r.SrcAddr, r.DstAddr)
 	} else {
@@ -197,30 +198,21 @@ func unix(t uint32) int64 {
 	return int64(t)
 }
 
-// ifaceCacheSize is the number of entries of the interface cache, a power
-// of two.
-const ifaceCacheSize = 1 << 12
+// maxByN bounds Observer.byN: interfaces numbered above it are looked up
+// by ID. A reader numbers each new string it interns, so numbers pass the
+// number of interfaces only when its intern table starts over.
+const maxByN = 1 << 22
 
-// ifaceCached is an entry of the interface cache: an interface ID and its
-// index.
-type ifaceCached struct {
-	id    string
-	index uint32
-}
-
-// iface returns id's index, adding it when new. The reader interns
-// interface IDs, so one ID comes back as the same string, the same bytes
-// in memory, record after record: a direct-mapped cache keyed by the
-// address of those bytes answers without hashing or comparing them (a map
+// iface returns the index of interface id, numbered n by the reader,
+// adding it when new. A number answers without hashing the ID (a map
 // lookup by the string was a third of Add's time on the generator's
-// records). The entry holds the string, so the address cannot be reused
-// by another string while the entry lives; strings that are not interned
-// only miss the cache.
-func (o *Observer) iface(id string) uint32 {
-	p := uintptr(unsafe.Pointer(unsafe.StringData(id)))
-	c := &o.ifaceCache[(p>>4^p>>16)&(ifaceCacheSize-1)]
-	if len(id) > 0 && unsafe.StringData(c.id) == unsafe.StringData(id) && len(c.id) == len(id) {
-		return c.index
+// records); an ID without a number, or seen under a new one, is looked up
+// by ID.
+func (o *Observer) iface(id string, n uint32) uint32 {
+	if n != 0 && int(n) < len(o.byN) {
+		if x := o.byN[n]; x != 0 {
+			return x - 1
+		}
 	}
 	i, ok := o.ifaceIndex[id]
 	if !ok {
@@ -228,7 +220,12 @@ func (o *Observer) iface(id string) uint32 {
 		o.ifaceIndex[id] = i
 		o.ifaces = append(o.ifaces, id)
 	}
-	c.id, c.index = id, i
+	if n != 0 && n < maxByN {
+		if int(n) >= len(o.byN) {
+			o.byN = append(o.byN, make([]uint32, int(n)+1-len(o.byN))...)
+		}
+		o.byN[n] = i + 1
+	}
 	return i
 }
 
@@ -238,14 +235,14 @@ func (o *Observer) Merge(other *Observer) {
 	for i := range other.table.slots {
 		src := &other.table.slots[i]
 		k := src.k
-		k.iface = o.iface(other.ifaces[k.iface])
+		k.iface = o.iface(other.ifaces[k.iface], 0)
 		o.table.add(&k, &src.slotSums)
 	}
 	other.t4.flush()
 	for i := range other.t4.slots {
 		src := &other.t4.slots[i]
 		k := src.k
-		k.iface = o.iface(other.ifaces[k.iface])
+		k.iface = o.iface(other.ifaces[k.iface], 0)
 		o.t4.add(&k, &src.slotSums)
 	}
 }

@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/netip"
 	"reflect"
@@ -295,22 +297,77 @@ func randomRecordsPick(rng *rand.Rand, n, hosts int, pick func() int) []flowlog.
 	return out
 }
 
-// TestObserveInterfaces: interface IDs whether interned or not, and a
-// format without interface-id (""), each keep their own observations.
+// TestObserveInterfaces: interface IDs with a reader's number or none
+// (0), one ID under two numbers (the reader's intern table started over),
+// and a format without interface-id (""), each ID keeps its own
+// observations.
 func TestObserveInterfaces(t *testing.T) {
 	o := NewObserver(nil)
-	ids := []string{"eni-1", "", strings.Clone("eni-1"), "eni-2", "", strings.Clone("eni-2"), "eni-1"}
-	for _, id := range ids {
+	ids := []struct {
+		id string
+		n  uint32
+	}{{"eni-1", 1}, {"", 0}, {"eni-1", 0}, {"eni-2", 2}, {"", 0}, {"eni-2", 2}, {"eni-1", 1}, {"eni-1", 7}, {"eni-1", 7}, {"eni-3", maxByN + 1}, {"eni-3", maxByN + 1}}
+	for _, x := range ids {
 		r := rec(6, "10.0.0.1", 40000, "10.0.0.2", 443, -1)
-		r.InterfaceID = id
+		r.InterfaceID, r.InterfaceN = x.id, x.n
 		o.Add(r)
 	}
 	got := map[string]int64{}
 	for _, ob := range o.Observations() {
 		got[ob.InterfaceID] += ob.Records
 	}
-	if want := map[string]int64{"": 2, "eni-1": 3, "eni-2": 2}; !reflect.DeepEqual(got, want) {
+	if want := map[string]int64{"": 2, "eni-1": 5, "eni-2": 2, "eni-3": 2}; !reflect.DeepEqual(got, want) {
 		t.Errorf("records by interface %v, want %v", got, want)
+	}
+	if len(o.Observations()) != 4 {
+		t.Errorf("%d observations, want one per interface", len(o.Observations()))
+	}
+}
+
+// TestObserveReaderNumbers: records as flowlog.Read gives them, numbered
+// by the reader, fold to the observations of the same records with their
+// numbers taken away, on a file of more interfaces than the reader's
+// intern table holds (so numbers are given anew).
+func TestObserveReaderNumbers(t *testing.T) {
+	var b strings.Builder
+	for i := range 80000 {
+		fmt.Fprintf(&b, "2 123456789010 eni-%017x 10.0.%d.%d 10.1.0.5 %d 443 6 1 100 1700000000 1700000060 ACCEPT OK\n", i%70000, i%200, i%250, 32768+i%20000)
+	}
+	data := b.String()
+	numbered, plain := NewObserver(nil), NewObserver(nil)
+	seen := map[uint32]string{}
+	unnumbered := 0
+	_, err := flowlog.Read(context.Background(), []flowlog.Source{{Name: "f", Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(strings.NewReader(data)), nil
+	}}}, flowlog.Options{Workers: 1, Strings: observedStrings, Only: observedFields}, func() flowlog.Sink {
+		return sinkFunc(func(r *flowlog.Record) {
+			// A value whose search in the intern table is too long is not
+			// interned and has no number. (t.Error, not t.Fatal: this
+			// runs on Read's worker.)
+			if r.InterfaceN == 0 {
+				unnumbered++
+			} else if id, ok := seen[r.InterfaceN]; ok && id != r.InterfaceID {
+				t.Errorf("number %d for %s and %s", r.InterfaceN, id, r.InterfaceID)
+			} else {
+				seen[r.InterfaceN] = r.InterfaceID
+			}
+			numbered.Add(r)
+			c := *r
+			c.InterfaceN = 0
+			plain.Add(&c)
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unnumbered > 1000 {
+		t.Errorf("%d records of 80,000 without a number", unnumbered)
+	}
+	if len(seen) <= 70000 {
+		t.Fatalf("%d numbers for 70,000 interfaces: the intern table never started over", len(seen))
+	}
+	if got, want := numbered.Observations(), plain.Observations(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("%d observations with numbers, %d without, or different", len(got), len(want))
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/klauspost/compress/gzip"
+	"github.com/vpcdoctor/vpcdoctor/internal/gunzip"
 )
 
 // How Read moves bytes. Readers (one per source at a time, at most
@@ -235,7 +235,7 @@ func (ru *run) readSource(idx int) error {
 	magic, _ := br.Peek(4)
 	switch {
 	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
-		zr, err := gzip.NewReader(br)
+		zr, err := gunzip.NewReader(br)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", src.Name, err)
 		}

@@ -247,12 +247,6 @@ func (o *Observer) Merge(other *Observer) {
 	}
 }
 
-// reserve makes room for n observations of each kind.
-func (o *Observer) reserve(n, n4 int) {
-	o.table.reserve(n)
-	o.t4.reserve(n4)
-}
-
 // Len is the number of observations so far.
 func (o *Observer) Len() int { return o.table.len() + o.t4.len() }
 

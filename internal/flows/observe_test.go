@@ -212,6 +212,52 @@ func TestMergeIsAdd(t *testing.T) {
 	}
 }
 
+// TestCombinedIsMerge: combined (how Read's workers' observers are put
+// together) gives what one observer seeing all the records gives, for 1
+// to 5 observers, with IPv6 keys, interfaces only some observers saw,
+// and observers of very different sizes.
+func TestCombinedIsMerge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	recs := randomRecords(rng, 20000, 400)
+	for i := range recs {
+		if rng.IntN(15) == 0 {
+			recs[i].SrcAddr = netip.MustParseAddr(fmt.Sprintf("2001:db8::%x", rng.IntN(40)))
+		}
+	}
+	ports := ListeningPorts{6: {443: true}}
+	whole := NewObserver(ports)
+	for i := range recs {
+		whole.Add(&recs[i])
+	}
+	want := whole.Observations()
+	for parts := 1; parts <= 5; parts++ {
+		for _, skew := range []bool{false, true} {
+			obs := make([]*Observer, parts)
+			for i := range obs {
+				obs[i] = NewObserver(ports)
+			}
+			for i := range recs {
+				p := i % parts
+				if skew && i%10 != 0 {
+					p = 0 // the first sees nine records in ten
+				}
+				if skew && parts > 1 && recs[i].InterfaceID == "eni-00000000000000007" {
+					p = parts - 1 // an interface only the last saw
+				}
+				obs[p].Add(&recs[i])
+			}
+			got := combined(obs)
+			slices.SortFunc(got, func(a, b Observation) int { return CompareKeys(a.ObservationKey, b.ObservationKey) })
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%d observers (skewed %v): %d observations, want %d, or different sums", parts, skew, len(got), len(want))
+			}
+		}
+	}
+	if combined(nil) != nil {
+		t.Error("no observers, some observations")
+	}
+}
+
 // TestObservationKeyRoundTrip: the packed key keeps every field, and
 // tells apart an IPv4 address, the same as IPv4-mapped IPv6, and an
 // address the format did not log.

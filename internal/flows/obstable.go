@@ -276,17 +276,21 @@ func (t *obsTable[K]) find(k *K, h uint64) *slotSums {
 	return &t.slots[len(t.slots)-1].slotSums
 }
 
-// reserve makes room for n slots in all, so that adding up to n slots
-// does not grow the table step by step.
-func (t *obsTable[K]) reserve(n int) {
-	t.flush()
-	size := len(t.index)
-	for n*4 > size*3 {
-		size *= 2
-	}
-	if size > len(t.index) {
-		t.slots = slices.Grow(t.slots, n-len(t.slots))
-		t.rehash(size)
+// lookup returns the sums of k, whose hash is h, or nil when k is not in
+// the table (flushed). It only reads the table's keys and index, so
+// lookups may run in parallel (and add to sums they found).
+func (t *obsTable[K]) lookup(k *K, h uint64) *slotSums {
+	tag := h >> 32 << 32
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		e := t.index[i]
+		if e == 0 {
+			return nil
+		}
+		if e&^0xffffffff == tag {
+			if s := &t.slots[uint32(e)-1]; s.k == *k {
+				return &s.slotSums
+			}
+		}
 	}
 }
 

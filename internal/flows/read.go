@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"cmp"
 	"context"
 	"runtime/debug"
 	"slices"
@@ -14,21 +13,23 @@ import (
 // reading worker, merged at the end: stage 1 of docs/flows.md over files.
 // The observations are sorted by key.
 func ReadObservations(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, ports ListeningPorts) ([]Observation, flowlog.Stats, error) {
-	o, st, err := read(ctx, sources, opt, ports)
+	observers, st, err := read(ctx, sources, opt, ports)
 	if err != nil {
 		return nil, st, err
 	}
-	return o.Observations(), st, nil
+	out := combined(observers)
+	slices.SortFunc(out, func(a, b Observation) int { return CompareKeys(a.ObservationKey, b.ObservationKey) })
+	return out, st, nil
 }
 
 // ReadObservationsUnsorted is ReadObservations without the sort, for Edges,
 // whose result does not depend on the order.
 func ReadObservationsUnsorted(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, ports ListeningPorts) ([]Observation, flowlog.Stats, error) {
-	o, st, err := read(ctx, sources, opt, ports)
+	observers, st, err := read(ctx, sources, opt, ports)
 	if err != nil {
 		return nil, st, err
 	}
-	return o.Unsorted(), st, nil
+	return combined(observers), st, nil
 }
 
 // readGCPercent is the garbage collector's target while reading: the
@@ -51,7 +52,8 @@ var observedFields = []flowlog.Field{
 	flowlog.FieldAction, flowlog.FieldLogStatus, flowlog.FieldTCPFlags,
 }
 
-func read(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, ports ListeningPorts) (*Observer, flowlog.Stats, error) {
+// read reads sources into one observer per reading worker.
+func read(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, ports ListeningPorts) ([]*Observer, flowlog.Stats, error) {
 	if old := debug.SetGCPercent(readGCPercent); old > readGCPercent || old < 0 {
 		debug.SetGCPercent(old) // the user asked for more (GOGC)
 	} else {
@@ -75,20 +77,5 @@ func read(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, po
 	if err != nil {
 		return nil, st, err
 	}
-	if len(observers) == 0 {
-		return NewObserver(ports), st, nil
-	}
-	// Merge into the largest, sized once for the sum.
-	slices.SortFunc(observers, func(a, b *Observer) int { return cmp.Compare(b.Len(), a.Len()) })
-	all := observers[0]
-	n, n4 := 0, 0
-	for _, o := range observers {
-		n += o.table.len()
-		n4 += o.t4.len()
-	}
-	all.reserve(n, n4)
-	for _, o := range observers[1:] {
-		all.Merge(o)
-	}
-	return all, st, nil
+	return observers, st, nil
 }

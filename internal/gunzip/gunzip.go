@@ -171,9 +171,16 @@ func (z *Reader) more() bool {
 		z.inOff += int64(z.ipos)
 		z.ipos, z.iend = 0, n
 	}
-	for z.iend < inSize {
+	for empty := 0; z.iend < inSize; {
 		n, err := z.src.Read(z.in[z.iend:inSize])
 		z.iend += n
+		if n == 0 && err == nil {
+			if empty++; empty == 100 {
+				err = io.ErrNoProgress // as bufio says of such a reader
+			}
+		} else {
+			empty = 0
+		}
 		if err != nil {
 			z.srcDone = true
 			if err != io.EOF {
@@ -271,9 +278,15 @@ func (z *Reader) header(first bool) error {
 			return io.EOF
 		}
 	}
+	var hcrc uint32 // of the header's bytes, for FHCRC
+	next := func() (byte, error) {
+		b, err := z.byte()
+		hcrc = crc32.Update(hcrc, crc32.IEEETable, []byte{b})
+		return b, err
+	}
 	var h [10]byte
 	for i := range h {
-		b, err := z.byte()
+		b, err := next()
 		if err != nil {
 			if first && i == 0 && err == io.ErrUnexpectedEOF {
 				return io.EOF
@@ -287,16 +300,16 @@ func (z *Reader) header(first bool) error {
 	}
 	flg := h[3]
 	if flg&4 != 0 { // FEXTRA
-		lo, err := z.byte()
+		lo, err := next()
 		if err != nil {
 			return err
 		}
-		hi, err := z.byte()
+		hi, err := next()
 		if err != nil {
 			return err
 		}
 		for range int(lo) | int(hi)<<8 {
-			if _, err := z.byte(); err != nil {
+			if _, err := next(); err != nil {
 				return err
 			}
 		}
@@ -306,7 +319,7 @@ func (z *Reader) header(first bool) error {
 			continue
 		}
 		for {
-			b, err := z.byte()
+			b, err := next()
 			if err != nil {
 				return err
 			}
@@ -315,9 +328,14 @@ func (z *Reader) header(first bool) error {
 			}
 		}
 	}
-	if flg&2 != 0 { // FHCRC
-		if _, err := z.bits(16); err != nil {
+	if flg&2 != 0 { // FHCRC: the low 16 bits of the header's CRC-32
+		want := uint16(hcrc)
+		v, err := z.bits(16)
+		if err != nil {
 			return err
+		}
+		if uint16(v) != want {
+			return fmt.Errorf("%w (header checksum) at byte %d", ErrHeader, z.offset())
 		}
 	}
 	z.crc, z.size, z.written, z.crcMark = 0, 0, 0, z.wpos
@@ -568,21 +586,27 @@ type table struct {
 
 // build makes t decode the code of lens (per symbol; 0 is unused) with a
 // main table of mainBits. alphabet is kindLiteral (the literal/length
-// alphabet), kindDist or kindCodeLen. It reports false for an
-// over-subscribed code; an incomplete one leaves invalid entries.
+// alphabet), kindDist or kindCodeLen. It reports false for a code that
+// is over-subscribed or incomplete (but for no code at all, or one code
+// of one bit, as RFC 1951 allows a distance code to be); the entries of
+// codes a valid stream does not define stay invalid.
 func (t *table) build(lens []uint8, mainBits uint, alphabet int) bool {
 	var count [16]int
 	for _, l := range lens {
 		count[l]++
 	}
 	count[0] = 0
-	left := 1
+	left, ncodes := 1, 0
 	for l := 1; l < 16; l++ {
 		left <<= 1
 		left -= count[l]
+		ncodes += count[l]
 		if left < 0 {
 			return false
 		}
+	}
+	if left > 0 && ncodes > 0 && !(ncodes == 1 && count[1] == 1) {
+		return false // incomplete: refused, as zlib and compress/flate do
 	}
 	var next [16]uint32
 	code := uint32(0)

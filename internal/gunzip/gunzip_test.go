@@ -5,6 +5,7 @@ import (
 	stdgzip "compress/gzip"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -153,16 +154,62 @@ func TestMembersAndHeaders(t *testing.T) {
 	if err != nil || string(got) != string(want) {
 		t.Fatalf("got %q, %v; want %q", got, err, want)
 	}
-	// FHCRC (the standard library never writes it).
+	// FHCRC (the standard library never writes it): the low 16 bits of
+	// the header's CRC-32, checked.
 	h := gz(t, []byte("hello\n"), 6)
 	withCRC := append([]byte{}, h[:10]...)
 	withCRC[3] |= 2
-	withCRC = append(withCRC, 0xab, 0xcd)
+	sum := crc32.ChecksumIEEE(withCRC)
+	withCRC = append(withCRC, byte(sum), byte(sum>>8))
 	withCRC = append(withCRC, h[10:]...)
 	if got, err := decode(withCRC, 0); err != nil || string(got) != "hello\n" {
 		t.Fatalf("with FHCRC: %q, %v", got, err)
 	}
+	withCRC[10] ^= 1
+	if _, err := decode(withCRC, 0); !errors.Is(err, ErrHeader) {
+		t.Fatalf("with a wrong FHCRC: %v, want %v", err, ErrHeader)
+	}
 }
+
+// incompleteCode is a gzip stream whose dynamic block's literal/length
+// code has only 'a' and end-of-block (two 2-bit codes of four): it spells
+// "aaaaa" with a right CRC, and compress/flate and zlib refuse it.
+var incompleteCode = []byte{0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 0x05, 0xe0, 0x81, 0x08, 0, 0, 0, 0x80, 0x00, 0xb0, 0xee, 0x2f, 0x71, 0x00, 0x08, 0xb9, 0x93, 0xac, 0xee, 0x05, 0, 0, 0}
+
+// TestRefusedAsZlib: what zlib and compress/gzip refuse is refused, with
+// ErrData or ErrHeader: an incomplete Huffman code, reserved header
+// flags (which compress/gzip alone accepts; klauspost/compress and
+// gzip(1) refuse them, RFC 1952 says they must be zero).
+func TestRefusedAsZlib(t *testing.T) {
+	if _, err := stdDecode(incompleteCode); err == nil {
+		t.Fatal("compress/gzip reads the incomplete code: the test input is wrong")
+	}
+	if got, err := decode(incompleteCode, 0); !errors.Is(err, ErrData) {
+		t.Errorf("incomplete code: %q, %v; want %v", got, err, ErrData)
+	}
+	reserved := gz(t, []byte("hello\n"), 6)
+	reserved[3] |= 0x20
+	if _, err := decode(reserved, 0); !errors.Is(err, ErrHeader) {
+		t.Errorf("reserved flag: %v, want %v", err, ErrHeader)
+	}
+}
+
+// TestNoProgress: a source that returns nothing and no error, again and
+// again, ends in io.ErrNoProgress instead of a read that never returns.
+func TestNoProgress(t *testing.T) {
+	stream := gz(t, samples()["lines"], 6)
+	z, err := NewReader(io.MultiReader(bytes.NewReader(stream[:20]), zeroReader{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(z); !errors.Is(err, io.ErrNoProgress) {
+		t.Fatalf("error %v, want %v", err, io.ErrNoProgress)
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read([]byte) (int, error) { return 0, nil }
 
 // TestDamaged: every truncation of a stream ends in an error (never in
 // fewer bytes read as all), and a stream with a flipped byte in its data
@@ -260,6 +307,10 @@ func FuzzAgainstStdlib(f *testing.F) {
 		f.Add(gz(f, data, stdgzip.HuffmanOnly), uint8(1))
 		f.Add(gz(f, data, 0), uint8(1))
 	}
+	f.Add(incompleteCode, uint8(1))
+	reserved := gz(f, []byte("hello\n"), 6)
+	reserved[3] |= 0x20
+	f.Add(reserved, uint8(1))
 	f.Fuzz(func(t *testing.T, data []byte, mode uint8) {
 		if mode%2 == 0 {
 			level := []int{stdgzip.NoCompression, stdgzip.HuffmanOnly, 1, 6, 9}[int(mode/2)%5]
@@ -271,6 +322,16 @@ func FuzzAgainstStdlib(f *testing.F) {
 		}
 		got, err := decode(data, 0)
 		want, werr := stdDecode(data)
+		if werr == nil && errors.Is(err, ErrHeader) {
+			// compress/gzip alone ignores reserved flags (and FHCRC);
+			// klauspost/compress, the other reference, must refuse too.
+			if kz, kerr := kgzip.NewReader(bytes.NewReader(data)); kerr == nil {
+				if _, kerr = io.ReadAll(kz); kerr == nil {
+					t.Fatalf("compress/gzip and klauspost/compress read it; this fails: %v", err)
+				}
+			}
+			return
+		}
 		if werr == nil && (err != nil || !bytes.Equal(got, want)) {
 			t.Fatalf("compress/gzip reads %d bytes; this reads %d, %v", len(want), len(got), err)
 		}

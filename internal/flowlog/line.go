@@ -426,30 +426,18 @@ func tokenEnd(b []byte, i int) int {
 	return i
 }
 
-// numAt reads a decimal number 0..limit, or "-" (-1), at b[i:]: eight
-// digits at a time where the line has eight bytes left (digits8).
+// numAt reads a decimal number 0..limit, or "-" (-1), at b[i:].
 func numAt(b []byte, i int, limit int64) (int64, int, badKind) {
 	n := len(b)
 	j := i
 	var v uint64
-	for j+8 <= n {
-		x := binary.LittleEndian.Uint64(b[j:])
-		d := leadingDigits(x)
-		v = v*pow10[d] + digits8(x, d)
-		j += d // (past 19 digits v overflows; the number is out of range)
-		if d < 8 {
+	for j < n {
+		d := b[j] - '0'
+		if d > 9 {
 			break
 		}
-	}
-	if j+8 > n {
-		for j < n {
-			d := b[j] - '0'
-			if d > 9 {
-				break
-			}
-			v = v*10 + uint64(d)
-			j++
-		}
+		v = v*10 + uint64(d)
+		j++
 	}
 	switch {
 	case j == i:
@@ -460,39 +448,9 @@ func numAt(b []byte, i int, limit int64) (int64, int, badKind) {
 	case j < n && !isSpace(b[j]):
 		return -1, tokenEnd(b, j), badNumber
 	case j-i > 19 || v > uint64(limit): // 19 digits fit in v
-		return -1, tokenEnd(b, j), badRange
+		return -1, j, badRange
 	}
 	return int64(v), j, badNone
-}
-
-// pow10 are the powers of ten up to 10⁸.
-var pow10 = [9]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000}
-
-// leadingDigits returns how many of x's bytes, lowest first, are ASCII
-// digits before the first that is not (8 when all are).
-func leadingDigits(x uint64) int {
-	// A byte is a digit when its high nibble is 3 and adding 6 to it
-	// leaves the high nibble 3 (a carry out of a byte of 0xfa or more
-	// only reaches bytes after a non-digit).
-	const hi4 = 0xf0f0f0f0f0f0f0f0
-	nd := (x&hi4 ^ '0'*lo8) | ((x+6*lo8)&hi4 ^ '0'*lo8)
-	const lo7 = 0x7f7f7f7f7f7f7f7f
-	nz := (nd&lo7 + lo7 | nd) & hi8     // the high bit of each nonzero byte
-	return bits.TrailingZeros64(nz) / 8 // 64 / 8 when none is nonzero
-}
-
-// digits8 returns the number the first d (0–8) bytes of x spell, lowest
-// byte first, all ASCII digits: the digits moved to the top bytes (the
-// bytes below become leading zeros), then combined in pairs, fours and
-// eights.
-func digits8(x uint64, d int) uint64 {
-	if d == 0 {
-		return 0
-	}
-	x = (x << (64 - 8*uint(d))) & 0x0f0f0f0f0f0f0f0f
-	x = (x * (10<<8 + 1)) >> 8 & 0x00ff00ff00ff00ff
-	x = (x * (100<<16 + 1)) >> 16 & 0x0000ffff0000ffff
-	return (x * (10000<<32 + 1)) >> 32
 }
 
 // addrAt reads an address at b[i:]: an IPv4 address as netip reads it

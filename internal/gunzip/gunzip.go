@@ -1,17 +1,22 @@
 // Package gunzip decompresses gzip streams (RFC 1952, DEFLATE of RFC 1951),
 // faster than the general-purpose decoders for the one way vpcdoctor uses
 // them: one stream read start to end into large buffers. It reads input in
-// large blocks and refills its bit buffer eight bytes at a time, decodes
+// 256 KiB blocks and refills its bit buffer eight bytes at a time, decodes
 // literals and lengths with one 11-bit table lookup, and copies matches
-// eight bytes at a time into a 1 MiB window, where klauspost/compress
-// refills byte by byte into a 32 KiB window (flow-log files are the case:
-// 0.37 s against 0.24 s for a million version-5 records, internal/flowlog's
+// with copy into a 1 MiB window, where klauspost/compress refills byte by
+// byte into a 32 KiB window. On a million version-5 flow-log records (24 MB
+// in, 245 MB out) it takes 0.22–0.26 s against 0.34–0.41 s for
+// klauspost/compress on this 2-core machine (internal/flowlog's
 // BenchmarkInflate).
 //
 // Every member's CRC-32 and length are checked, so a damaged file (or a
 // fault of this decoder) ends in an error, never in wrong bytes read as
-// right. Concatenated members are read as one stream, as gzip(1) does.
-// FuzzAgainstStdlib holds it to compress/gzip on valid and damaged input.
+// right: bytes are handed out as they are decoded, up to 1 MiB ahead of the
+// check, and the error follows them. Concatenated members are read as one
+// stream, as gzip(1) does. What zlib refuses (incomplete Huffman codes,
+// reserved header flags, a wrong header CRC) is refused.
+// FuzzAgainstStdlib holds it to compress/gzip, and klauspost/compress where
+// compress/gzip is more lenient, on valid and damaged input.
 package gunzip
 
 import (

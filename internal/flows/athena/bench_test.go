@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -128,6 +129,61 @@ func BenchmarkDuckDBObserve(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkSpeedup is the comparison made in pairs: each
+// iteration reads the file in process (as BenchmarkInProcessObserve) and
+// then runs DuckDB's "rows" (as BenchmarkDuckDBObserve), back to back, so
+// that both meet the same machine: on a shared 2-core machine the speed
+// of the processor drifts by a fifth within a minute, which separate
+// benchmarks turn into noise in their ratio. It reports each side's
+// median and the median of the per-pair ratios ("speedup").
+//
+//	go test ./internal/flows/athena -run '^$' -bench Speedup -benchtime 9x
+func BenchmarkSpeedup(b *testing.B) {
+	for _, c := range benchCases {
+		b.Run(c.name, func(b *testing.B) {
+			path, size := benchFile(b, c.format, c.gz)
+			src := []flowlog.Source{{Name: path, Size: size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}}
+			db := openDuckDB(b)
+			fields := c.format.Fields()
+			createDirectView(b, db, "flow_logs", fields, path, "2024-06-03")
+			query, err := athena.SQL("flow_logs", benchPorts, athena.Fields(fields...))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var ours, duck, ratio []float64
+			for b.Loop() {
+				t0 := time.Now()
+				obs, _, err := flows.ReadObservationsUnsorted(context.Background(), src, flowlog.Options{}, benchPorts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				n := duckRows(b, db, query)
+				t2 := time.Now()
+				if n != len(obs) {
+					b.Fatalf("DuckDB gives %d observations, the reader %d", n, len(obs))
+				}
+				ours = append(ours, t1.Sub(t0).Seconds())
+				duck = append(duck, t2.Sub(t1).Seconds())
+				ratio = append(ratio, t2.Sub(t1).Seconds()/t1.Sub(t0).Seconds())
+			}
+			b.ReportMetric(median(ours), "in-process-s")
+			b.ReportMetric(median(duck), "duckdb-s")
+			b.ReportMetric(median(ratio), "speedup")
+			b.ReportMetric(slices.Min(ratio), "min-speedup")
+		})
+	}
+}
+
+func median(x []float64) float64 {
+	x = slices.Clone(x)
+	slices.Sort(x)
+	if len(x) == 0 {
+		return 0
+	}
+	return x[len(x)/2]
 }
 
 // duckRows runs query and reads every row into Go values.

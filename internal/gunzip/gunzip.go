@@ -95,12 +95,20 @@ const (
 
 // NewReader reads the first member's header from r.
 func NewReader(r io.Reader) (*Reader, error) {
-	z := &Reader{src: r, in: make([]byte, inSize+inSlack), win: make([]byte, histSize+outSize+maxMatch+outSlack)}
-	z.rpos, z.wpos = histSize, histSize
-	if err := z.header(true); err != nil {
+	z := &Reader{in: make([]byte, inSize+inSlack), win: make([]byte, histSize+outSize+maxMatch+outSlack)}
+	if err := z.Reset(r); err != nil {
 		return nil, err
 	}
 	return z, nil
+}
+
+// Reset makes z read a new stream from r, keeping its buffers (1.3 MiB:
+// reading thousands of small files, a Reader per file would allocate
+// gigabytes), and reads the first member's header.
+func (z *Reader) Reset(r io.Reader) error {
+	*z = Reader{src: r, in: z.in, win: z.win, dynLL: z.dynLL, dynDist: z.dynDist, cl: z.cl}
+	z.rpos, z.wpos = histSize, histSize
+	return z.header(true)
 }
 
 // Read reads decompressed bytes.

@@ -340,3 +340,28 @@ func FuzzAgainstStdlib(f *testing.F) {
 		}
 	})
 }
+
+// TestReset: a Reader reset onto another stream reads it as a new one
+// would, after a whole stream, after a failed one, and after one left
+// half read.
+func TestReset(t *testing.T) {
+	s := samples()
+	a, b := gz(t, s["lines"], 6), gz(t, s["mix"], 1)
+	z, err := NewReader(bytes.NewReader(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := io.ReadAll(z); err != nil || !bytes.Equal(got, s["lines"]) {
+		t.Fatalf("first stream: %v", err)
+	}
+	for _, prev := range [][]byte{a, a[:len(a)/2], incompleteCode} {
+		z.Reset(bytes.NewReader(prev))
+		io.CopyN(io.Discard, z, 1000)
+		if err := z.Reset(bytes.NewReader(b)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := io.ReadAll(z); err != nil || !bytes.Equal(got, s["mix"]) {
+			t.Fatalf("after a stream of %d bytes: %v, equal %v", len(prev), err, bytes.Equal(got, s["mix"]))
+		}
+	}
+}

@@ -98,13 +98,7 @@ func BenchmarkDuckDBObserve(b *testing.B) {
 	for _, c := range benchCases {
 		b.Run(c.name, func(b *testing.B) {
 			path, size := benchFile(b, c.format, c.gz)
-			db := openDuckDB(b)
-			fields := c.format.Fields()
-			createDirectView(b, db, "flow_logs", fields, path, "2024-06-03")
-			query, err := athena.SQL("flow_logs", benchPorts, athena.Fields(fields...))
-			if err != nil {
-				b.Fatal(err)
-			}
+			db, query := duckQuery(b, c.format, path)
 			b.Run("rows", func(b *testing.B) {
 				b.SetBytes(size)
 				var n int
@@ -145,13 +139,7 @@ func BenchmarkSpeedup(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			path, size := benchFile(b, c.format, c.gz)
 			src := []flowlog.Source{{Name: path, Size: size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}}
-			db := openDuckDB(b)
-			fields := c.format.Fields()
-			createDirectView(b, db, "flow_logs", fields, path, "2024-06-03")
-			query, err := athena.SQL("flow_logs", benchPorts, athena.Fields(fields...))
-			if err != nil {
-				b.Fatal(err)
-			}
+			db, query := duckQuery(b, c.format, path)
 			var ours, duck, ratio []float64
 			for b.Loop() {
 				t0 := time.Now()
@@ -184,6 +172,19 @@ func median(x []float64) float64 {
 		return 0
 	}
 	return x[len(x)/2]
+}
+
+// duckQuery opens DuckDB with a view of the file at path and returns the
+// Athena query over it.
+func duckQuery(b *testing.B, format synth.FlowLogFormat, path string) (*sql.DB, string) {
+	db := openDuckDB(b)
+	fields := format.Fields()
+	createDirectView(b, db, "flow_logs", fields, path, "2024-06-03")
+	query, err := athena.SQL("flow_logs", benchPorts, athena.Fields(fields...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, query
 }
 
 // duckRows runs query and reads every row into Go values.

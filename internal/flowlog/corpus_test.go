@@ -34,11 +34,12 @@ type collect struct {
 	recs *[]Record
 }
 
-// Add keeps a copy of r without its InterfaceN: numbers are per sink,
-// and collect gathers the records of all (TestInterfaceNumbers tests them).
+// Add keeps a copy of r without its InterfaceN and Numbering: numbers are
+// per worker, and collect gathers the records of all (TestInterfaceNumbers
+// tests them).
 func (c collect) Add(r *Record) {
 	rec := *r
-	rec.InterfaceN = 0
+	rec.InterfaceN, rec.Numbering = 0, 0
 	c.mu.Lock()
 	*c.recs = append(*c.recs, rec)
 	c.mu.Unlock()

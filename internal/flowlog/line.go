@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/bits"
 	"net/netip"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -107,6 +108,7 @@ type parser struct {
 	last  [fieldCount]string // the previous value of each string field
 	lastN [fieldCount]uint32 // and its number
 	nextN uint64             // the last number given (Record.InterfaceN)
+	ns    uint32             // this parser's numbering (Record.Numbering)
 	drop  [fieldCount]bool   // string fields checked but not kept (Options.Strings)
 	skip  [fieldCount]bool   // fields only delimited (not in Options.Only)
 	prog  *program           // the last format compiled
@@ -124,7 +126,11 @@ type internSlot struct {
 	n uint32
 }
 
-func newParser() *parser { return &parser{} }
+// numberings hands out parsers' numberings: unique in the process (until
+// 2³² parsers, after which they repeat; a sink sees a few at most).
+var numberings atomic.Uint32
+
+func newParser() *parser { return &parser{ns: numberings.Add(1)} }
 
 // keepOnly makes p leave empty every string field not in keep (nil keeps
 // them all); the dropped fields are still checked.
@@ -599,7 +605,7 @@ func (p *parser) field(r *Record, f Field, tok []byte) badKind {
 	case FieldAccountID:
 		r.AccountID = s
 	case FieldInterfaceID:
-		r.InterfaceID, r.InterfaceN = s, num
+		r.InterfaceID, r.InterfaceN, r.Numbering = s, num, p.ns
 	case FieldVPCID:
 		r.VPCID = s
 	case FieldSubnetID:

@@ -1,7 +1,7 @@
 package flowlog
 
 // parseRef is parse as it was before formats were compiled per parser: one
-// loop over every column, each delimited byte by byte. FuzzParseAgainstRef
+// loop over every column, each delimited byte by byte. FuzzParseLine
 // holds parse to it: same record, same failure.
 func (p *parser) parseRef(f *format, line []byte, r *Record) bad {
 	*r = f.tmpl

@@ -91,13 +91,16 @@ type Record struct {
 
 	Version                int8
 	AccountID, InterfaceID string
-	// InterfaceN numbers InterfaceID for the Sink that receives the
-	// record: records one Sink receives with the same nonzero
-	// InterfaceN have the same InterfaceID, so a sink may key a cache by
-	// it rather than hash the string. One ID may come with several
-	// numbers (the reader's intern table starts over past 32,768
-	// values), and 0 means not numbered.
+	// InterfaceN numbers InterfaceID, so that a sink may key a cache by
+	// it rather than hash the string: records of the same Numbering
+	// with the same nonzero InterfaceN have the same InterfaceID.
+	// Numbering names the parser that numbered it, unique in the
+	// process: records of one Read's sink are of one numbering, but a
+	// sink handed to several workers or Reads sees several. One ID may
+	// come with several numbers (the reader's intern table starts over
+	// past 32,768 values), and 0 means not numbered.
 	InterfaceN                         uint32
+	Numbering                          uint32
 	VPCID, SubnetID, InstanceID        string
 	SrcAddr, DstAddr                   netip.Addr
 	PktSrcAddr, PktDstAddr             netip.Addr

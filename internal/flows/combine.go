@@ -44,10 +44,7 @@ func combined(observers []*Observer) []Observation {
 	}
 	// b's interfaces as a's; keys with an address that is not IPv4 (few)
 	// merged as Merge does.
-	remap := make([]uint32, len(b.ifaces))
-	for i, id := range b.ifaces {
-		remap[i] = a.iface(id, 0)
-	}
+	remap := a.remap(b)
 	b.table.flush()
 	for i := range b.table.slots {
 		s := &b.table.slots[i]

@@ -43,6 +43,7 @@ type Observer struct {
 	ifaceIndex map[string]uint32 // interface ID → index in ifaces
 	ifaces     []string
 	byN        []uint32 // flowlog.Record.InterfaceN → index in ifaces + 1
+	numbering  uint32   // the flowlog.Record.Numbering byN is of
 
 	table obsTable[slotKey] // keys with an address that is not IPv4
 	t4    obsTable[key4]    // keys with both addresses IPv4
@@ -127,8 +128,9 @@ func (o *Observer) side(r *flowlog.Record) (clientIsSrc bool, port int32, basis 
 // log-status NODATA or SKIPDATA carry no flow and are ignored (Read counts
 // them). Add keeps r's interface ID, which the reader interns, and nothing
 // else of r; it allocates only when the table grows or an interface is new.
-// The records of one Observer must come from one flowlog.Read sink (whose
-// InterfaceN numbers it trusts) or have InterfaceN 0.
+// Records of any number of reads and workers may be added: the interface
+// numbers of a reader (flowlog.Record.InterfaceN) are trusted within their
+// numbering.
 func (o *Observer) Add(r *flowlog.Record) {
 	if r.LogStatus != flowlog.StatusOK {
 		return
@@ -147,7 +149,7 @@ func (o *Observer) Add(r *flowlog.Record) {
 	}
 	if r.SrcAddr.Is4() && r.DstAddr.Is4() {
 		src, dst := r.SrcAddr.As4(), r.DstAddr.As4()
-		k := key4{iface: o.iface(r.InterfaceID, r.InterfaceN), port: port, proto: r.Protocol, bits: bits, kinds: addr4 | addr4<<2}
+		k := key4{iface: o.ifaceOf(r), port: port, proto: r.Protocol, bits: bits, kinds: addr4 | addr4<<2}
 		if clientIsSrc {
 			k.c, k.s = binary.BigEndian.Uint32(src[:]), binary.BigEndian.Uint32(dst[:])
 		} else {
@@ -156,7 +158,7 @@ func (o *Observer) Add(r *flowlog.Record) {
 		o.t4.add(&k, &d)
 		return
 	}
-	k := slotKey{iface: o.iface(r.InterfaceID, r.InterfaceN), port: port, proto: r.Protocol, bits: bits}
+	k := slotKey{iface: o.ifaceOf(r), port: port, proto: r.Protocol, bits: bits}
 	if clientIsSrc {
 		k.setAddrs(r.SrcAddr, r.DstAddr)
 	} else {
@@ -203,6 +205,17 @@ func unix(t uint32) int64 {
 // number of interfaces only when its intern table starts over.
 const maxByN = 1 << 22
 
+// ifaceOf returns the index of r's interface.
+func (o *Observer) ifaceOf(r *flowlog.Record) uint32 {
+	if r.Numbering != o.numbering && r.InterfaceN != 0 {
+		// Another reader's numbers: forget the last one's (records of
+		// one numbering come in long runs: a worker's whole read).
+		clear(o.byN)
+		o.numbering = r.Numbering
+	}
+	return o.iface(r.InterfaceID, r.InterfaceN)
+}
+
 // iface returns the index of interface id, numbered n by the reader,
 // adding it when new. A number answers without hashing the ID (a map
 // lookup by the string was a third of Add's time on the generator's
@@ -231,20 +244,31 @@ func (o *Observer) iface(id string, n uint32) uint32 {
 
 // Merge folds other's observations into o. other is left as it was.
 func (o *Observer) Merge(other *Observer) {
+	remap := o.remap(other)
 	other.table.flush()
 	for i := range other.table.slots {
 		src := &other.table.slots[i]
 		k := src.k
-		k.iface = o.iface(other.ifaces[k.iface], 0)
+		k.iface = remap[k.iface]
 		o.table.add(&k, &src.slotSums)
 	}
 	other.t4.flush()
 	for i := range other.t4.slots {
 		src := &other.t4.slots[i]
 		k := src.k
-		k.iface = o.iface(other.ifaces[k.iface], 0)
+		k.iface = remap[k.iface]
 		o.t4.add(&k, &src.slotSums)
 	}
+}
+
+// remap returns, for each of other's interface indexes, o's index of the
+// same interface, adding to o those it does not have.
+func (o *Observer) remap(other *Observer) []uint32 {
+	out := make([]uint32, len(other.ifaces))
+	for i, id := range other.ifaces {
+		out[i] = o.iface(id, 0)
+	}
+	return out
 }
 
 // Len is the number of observations so far.

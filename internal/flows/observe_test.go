@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -256,6 +257,60 @@ func TestCombinedIsMerge(t *testing.T) {
 	if combined(nil) != nil {
 		t.Error("no observers, some observations")
 	}
+}
+
+// TestObserverManyReads: one Observer as the sink of two Reads (day by
+// day), and one shared by two workers, counts each interface's records
+// as an Observer per worker does: each reader numbers interfaces from 1.
+func TestObserverManyReads(t *testing.T) {
+	src := func(lines string) []flowlog.Source {
+		return []flowlog.Source{{Name: "f", Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(lines)), nil }}}
+	}
+	line := func(eni string) string {
+		return "2 123456789012 " + eni + " 10.0.0.1 10.0.0.2 40000 443 6 1 100 1700000000 1700000060 ACCEPT OK\n"
+	}
+	o := NewObserver(nil)
+	for _, eni := range []string{"eni-aaaaaaaaaaaaaaaaa", "eni-bbbbbbbbbbbbbbbbb", "eni-aaaaaaaaaaaaaaaaa"} {
+		if _, err := flowlog.Read(context.Background(), src(line(eni)), flowlog.Options{Workers: 1}, func() flowlog.Sink { return o }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]int64{}
+	for _, ob := range o.Observations() {
+		got[ob.InterfaceID] += ob.Records
+	}
+	if want := map[string]int64{"eni-aaaaaaaaaaaaaaaaa": 2, "eni-bbbbbbbbbbbbbbbbb": 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("two reads into one observer: %v, want %v", got, want)
+	}
+
+	// Two workers, one observer behind a lock, chunks of many interfaces.
+	var b strings.Builder
+	for i := range 200000 {
+		b.WriteString(line(fmt.Sprintf("eni-%017x", i%5000)))
+	}
+	shared := lockedObserver{o: NewObserver(nil)}
+	if _, err := flowlog.Read(context.Background(), src(b.String()), flowlog.Options{Workers: 2}, func() flowlog.Sink { return &shared }); err != nil {
+		t.Fatal(err)
+	}
+	for _, ob := range shared.o.Observations() {
+		if ob.Records != 40 {
+			t.Fatalf("%s: %d records, want 40", ob.InterfaceID, ob.Records)
+		}
+	}
+	if n := len(shared.o.Observations()); n != 5000 {
+		t.Errorf("%d observations, want 5000", n)
+	}
+}
+
+type lockedObserver struct {
+	mu sync.Mutex
+	o  *Observer
+}
+
+func (l *lockedObserver) Add(r *flowlog.Record) {
+	l.mu.Lock()
+	l.o.Add(r)
+	l.mu.Unlock()
 }
 
 // TestObservationKeyRoundTrip: the packed key keeps every field, and

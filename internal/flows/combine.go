@@ -45,13 +45,7 @@ func combined(observers []*Observer) []Observation {
 	// b's interfaces as a's; keys with an address that is not IPv4 (few)
 	// merged as Merge does.
 	remap := a.remap(b)
-	b.table.flush()
-	for i := range b.table.slots {
-		s := &b.table.slots[i]
-		k := s.k
-		k.iface = remap[k.iface]
-		a.table.add(&k, &s.slotSums)
-	}
+	a.mergeGeneral(b, remap)
 	a.table.flush()
 	a.t4.flush()
 	b.t4.flush()

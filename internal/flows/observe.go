@@ -245,19 +245,25 @@ func (o *Observer) iface(id string, n uint32) uint32 {
 // Merge folds other's observations into o. other is left as it was.
 func (o *Observer) Merge(other *Observer) {
 	remap := o.remap(other)
-	other.table.flush()
-	for i := range other.table.slots {
-		src := &other.table.slots[i]
-		k := src.k
-		k.iface = remap[k.iface]
-		o.table.add(&k, &src.slotSums)
-	}
+	o.mergeGeneral(other, remap)
 	other.t4.flush()
 	for i := range other.t4.slots {
 		src := &other.t4.slots[i]
 		k := src.k
 		k.iface = remap[k.iface]
 		o.t4.add(&k, &src.slotSums)
+	}
+}
+
+// mergeGeneral folds other's keys with an address that is not IPv4 into
+// o, its interfaces mapped by remap.
+func (o *Observer) mergeGeneral(other *Observer, remap []uint32) {
+	other.table.flush()
+	for i := range other.table.slots {
+		src := &other.table.slots[i]
+		k := src.k
+		k.iface = remap[k.iface]
+		o.table.add(&k, &src.slotSums)
 	}
 }
 

@@ -68,13 +68,12 @@ type Reader struct {
 	crcMark int // win[:crcMark] is in crc
 
 	// Member state.
-	crc      uint32
-	size     uint32 // decoded bytes of the member, mod 2³²
-	written  int64  // decoded bytes of the member: how far back a match may reach
-	inMember bool
-	final    bool // the current block is the member's last
-	state    int  // what the next call to step does
-	stored   int  // bytes left of a stored block
+	crc     uint32
+	size    uint32 // decoded bytes of the member, mod 2³²
+	written int64  // decoded bytes of the member: how far back a match may reach
+	final   bool   // the current block is the member's last
+	state   int    // what the next call to step does
+	stored  int    // bytes left of a stored block
 
 	ll, dist *table // the current block's codes (dynamic, or fixed)
 	dynLL    table  // storage of a dynamic block's codes
@@ -123,9 +122,6 @@ func (z *Reader) Read(p []byte) (int, error) {
 	z.rpos += n
 	return n, nil
 }
-
-// Close does nothing; the source is the caller's.
-func (z *Reader) Close() error { return nil }
 
 // fill decodes into the window until it is full or the stream ends or
 // fails (z.err).
@@ -352,7 +348,7 @@ func (z *Reader) header(first bool) error {
 		}
 	}
 	z.crc, z.size, z.written, z.crcMark = 0, 0, 0, z.wpos
-	z.inMember, z.final = true, false
+	z.final = false
 	z.state = stateBlock
 	return nil
 }
@@ -372,7 +368,6 @@ func (z *Reader) trailer() error {
 	if crc != z.crc || size != z.size {
 		return fmt.Errorf("%w at byte %d", ErrChecksum, z.offset())
 	}
-	z.inMember = false
 	z.state = stateHeader
 	return nil
 }

@@ -283,9 +283,13 @@ func (o *Observer) Len() int { return o.table.len() + o.t4.len() }
 // Observations returns the observations, sorted by key (CompareKeys). The
 // slice is the caller's.
 func (o *Observer) Observations() []Observation {
-	out := o.Unsorted()
-	slices.SortFunc(out, func(a, b Observation) int { return CompareKeys(a.ObservationKey, b.ObservationKey) })
-	return out
+	return sortByKey(o.Unsorted())
+}
+
+// sortByKey sorts observations by key (CompareKeys) and returns them.
+func sortByKey(obs []Observation) []Observation {
+	slices.SortFunc(obs, func(a, b Observation) int { return CompareKeys(a.ObservationKey, b.ObservationKey) })
+	return obs
 }
 
 // Unsorted returns the observations in no particular order, for consumers

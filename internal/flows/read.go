@@ -3,23 +3,20 @@ package flows
 import (
 	"context"
 	"runtime/debug"
-	"slices"
 	"sync"
 
 	"github.com/vpcdoctor/vpcdoctor/internal/flowlog"
 )
 
 // ReadObservations reads sources with flowlog.Read into one observer per
-// reading worker, merged at the end: stage 1 of docs/flows.md over files.
+// reading worker, combined at the end (combined): stage 1 of docs/flows.md over files.
 // The observations are sorted by key.
 func ReadObservations(ctx context.Context, sources []flowlog.Source, opt flowlog.Options, ports ListeningPorts) ([]Observation, flowlog.Stats, error) {
 	observers, st, err := read(ctx, sources, opt, ports)
 	if err != nil {
 		return nil, st, err
 	}
-	out := combined(observers)
-	slices.SortFunc(out, func(a, b Observation) int { return CompareKeys(a.ObservationKey, b.ObservationKey) })
-	return out, st, nil
+	return sortByKey(combined(observers)), st, nil
 }
 
 // ReadObservationsUnsorted is ReadObservations without the sort, for Edges,
